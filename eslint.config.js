@@ -1,0 +1,44 @@
+import js from '@eslint/js';
+import lit from 'eslint-plugin-lit';
+import wc from 'eslint-plugin-wc';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'dist', 'storybook-static', 'test-results', 'playwright-report', 'bench/results.json'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  wc.configs['flat/recommended'],
+  lit.configs['flat/recommended'],
+  {
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', customElements: 'readonly', console: 'readonly' },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['lit/directives/unsafe-*'], message: 'Backend strings render as text; never as markup.' }] },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[property.name='innerHTML']", message: 'Backend strings render as text.' },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+      'no-restricted-globals': ['error', 'localStorage', 'sessionStorage'],
+    },
+  },
+  {
+    // Chai's property assertions (`expect(x).to.exist`) are expressions.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
+    files: ['scripts/**', 'test/support/**/*.mjs', '*.config.*', '.storybook/**'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
+  },
+);

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// `npm test`: every check that proves the project, in order, each one's output streamed.
+// All steps run even after a failure so one run shows every problem; the exit code is non-zero
+// if any step failed. The last line counts the tests all runners executed.
+import { spawn } from 'node:child_process';
+
+const steps = [
+  { name: 'manifest', command: 'cem analyze', why: 'custom-elements.json from the JSDoc headers' },
+  { name: 'api docs', command: 'node scripts/api-docs.mjs --check', why: 'README API reference matches the code' },
+  { name: 'openapi', command: 'node scripts/openapi.mjs --check', why: 'openapi.json matches the schemas' },
+  { name: 'typecheck', command: 'tsc --noEmit -p tsconfig.json' },
+  { name: 'lint', command: 'eslint . && prettier --check .' },
+  { name: 'unit', command: 'vitest run --project unit', counts: 'vitest' },
+  { name: 'elements', command: 'web-test-runner', counts: 'wtr' },
+  { name: 'stories', command: 'vitest run --project storybook', counts: 'vitest' },
+  { name: 'e2e', command: 'playwright test', counts: 'playwright' },
+];
+
+const only = process.argv.slice(2);
+const selected = only.length ? steps.filter((step) => only.includes(step.name)) : steps;
+
+// Each runner prints its own totals; read them so the summary counts tests, not steps.
+const stripAnsi = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
+const countReaders = {
+  vitest(output) {
+    const line = output.split('\n').find((l) => /^\s*Tests\s/.test(l)) ?? '';
+    return { passed: number(line, /(\d+) passed/), failed: number(line, /(\d+) failed/) };
+  },
+  wtr(output) {
+    const lines = output.split('\n').filter((l) => /\d+ passed, \d+ failed/.test(l));
+    const last = lines.at(-1) ?? '';
+    return { passed: number(last, /(\d+) passed/), failed: number(last, /(\d+) failed/) };
+  },
+  playwright(output) {
+    return { passed: number(output, /^\s*(\d+) passed/m), failed: number(output, /^\s*(\d+) failed/m) };
+  },
+};
+const number = (text, pattern) => Number(pattern.exec(text)?.[1] ?? 0);
+
+function run(step) {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    let output = '';
+    const child = spawn(step.command, { shell: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.on('data', (chunk) => {
+        output += chunk;
+        (stream === child.stdout ? process.stdout : process.stderr).write(chunk);
+      });
+    }
+    child.on('close', (code) => {
+      const counts = step.counts ? countReaders[step.counts](stripAnsi(output)) : undefined;
+      resolve({ ...step, ok: code === 0, seconds: (performance.now() - started) / 1000, counts });
+    });
+  });
+}
+
+const results = [];
+for (const step of selected) {
+  console.log(`\n━━ ${step.name}: ${step.command}${step.why ? `  (${step.why})` : ''}`);
+  results.push(await run(step));
+}
+
+console.log('\n━━ Summary');
+for (const result of results) {
+  const counts = result.counts ? `  ${result.counts.passed} passed, ${result.counts.failed} failed` : '';
+  console.log(`${result.ok ? 'ok  ' : 'FAIL'}  ${result.name.padEnd(10)} ${result.seconds.toFixed(1).padStart(6)} s${counts}`);
+}
+const passed = results.reduce((sum, r) => sum + (r.counts?.passed ?? 0), 0);
+const failedTests = results.reduce((sum, r) => sum + (r.counts?.failed ?? 0), 0);
+const failedSteps = results.filter((r) => !r.ok);
+if (failedSteps.length) console.log(`\nFailed steps: ${failedSteps.map((r) => r.name).join(', ')}`);
+console.log(`\ntests: ${passed} passed, ${failedTests + (failedSteps.length && !failedTests ? failedSteps.length : 0)} failed`);
+process.exit(failedSteps.length ? 1 : 0);

@@ -1,0 +1,38 @@
+import type { AuthToken, Credentials, RevealedSecret, Terminal } from './schemas.js';
+
+/** Per-call options every backend method accepts. */
+export interface RequestOptions {
+  /** Aborts the call; the promise then rejects with `BackendError` code `aborted`. */
+  signal?: AbortSignal;
+  /**
+   * For mutations: the key that makes a repeat harmless. Pass the same key when retrying the same
+   * user action (e.g. Retry after a reset timed out) so that the backend does it at most once.
+   */
+  idempotencyKey?: string;
+}
+
+export interface GenerateTokenInput {
+  /** The 12-digit Terminal Profile Number the token is for. */
+  tpn: string;
+  /** Token lifetime, 1–1440 minutes; the backend's default (1440) when omitted. */
+  expiresInMinutes?: number;
+}
+
+export interface RefreshTokenInput {
+  token: string;
+}
+
+/**
+ * What the elements need from a backend. `HttpBackend` implements it over the HTTP contract;
+ * `ReferenceBackend` implements it in the browser; hosts may supply their own adapter.
+ * Every method rejects with a `BackendError`.
+ */
+export interface CredentialsBackend {
+  getCredentials(opts?: RequestOptions): Promise<Credentials>;
+  generateKeys(opts?: RequestOptions): Promise<Credentials>;
+  revealSecret(opts?: RequestOptions): Promise<RevealedSecret>;
+  resetSecret(opts?: RequestOptions): Promise<Credentials>;
+  listTerminals(opts?: RequestOptions): Promise<Terminal[]>;
+  generateToken(input: GenerateTokenInput, opts?: RequestOptions): Promise<AuthToken>;
+  refreshToken(input: RefreshTokenInput, opts?: RequestOptions): Promise<AuthToken>;
+}

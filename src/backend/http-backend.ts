@@ -1,0 +1,338 @@
+/**
+ * `HttpBackend`: the `CredentialsBackend` that speaks the HTTP contract (DESIGN §2) with `fetch`.
+ * Small on purpose — it ships to browsers and depends on nothing but `zod/mini`.
+ */
+import type * as z from 'zod/mini';
+import { BackendError, codeForStatus } from './backend-error.js';
+import type {
+  CredentialsBackend,
+  GenerateTokenInput,
+  RefreshTokenInput,
+  RequestOptions,
+} from './credentials-backend.js';
+import {
+  authTokenSchema,
+  credentialsSchema,
+  errorBodySchema,
+  revealedSecretSchema,
+  terminalListSchema,
+  type AuthToken,
+  type Credentials,
+  type RevealedSecret,
+  type Terminal,
+} from './schemas.js';
+
+export interface HttpBackendOptions {
+  /** Base of the HTTP contract, relative (`/api/ipos`) or absolute, with or without a trailing slash. */
+  baseUrl: string;
+  /** The `fetch` to use (tests, proxies, the in-browser reference backend); default the global one. */
+  fetch?: typeof fetch;
+  /** Extra headers on every request, or a function returning them per attempt (CSRF tokens, bearer sessions). */
+  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
+  /** `fetch`'s `credentials` mode, e.g. `include` for a cookie session on another origin. */
+  credentials?: RequestCredentials;
+  /** Time allowed for one attempt (answer and body), in ms. Default 15000. */
+  timeoutMs?: number;
+  /** Extra attempts after a retryable failure (network, timeout, 429, 502, 503, 504). Default 2. */
+  retries?: number;
+  /** Base of the exponential backoff, in ms. Default 300. */
+  retryDelayMs?: number;
+  /**
+   * Makes the `Idempotency-Key` of each mutating call (one key for all retries of that call).
+   * Default `crypto.randomUUID()`. `false` sends none unless the call passes `idempotencyKey` — and
+   * writes without a key are never retried. A key in the call's options always wins.
+   */
+  idempotencyKey?: (() => string) | false;
+}
+
+/** Statuses worth another attempt: the server said "later" or a gateway failed before the work. */
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+/** A `Retry-After` longer than this is not waited for: the error is surfaced with `retryAfter` instead. */
+const MAX_RETRY_AFTER_MS = 10_000;
+
+type Method = 'GET' | 'POST';
+
+interface Call<S extends z.ZodMiniType> {
+  method: Method;
+  path: string;
+  schema: S;
+  body?: unknown;
+  options?: RequestOptions;
+}
+
+/** Why one attempt failed, and whether another attempt may help. */
+interface AttemptFailure {
+  error: BackendError;
+  retryable: boolean;
+  /** Server-requested wait before the next attempt, in ms. */
+  retryAfterMs?: number;
+}
+
+/**
+ * Calls the HTTP contract with `fetch`: JSON in and out, a timeout per attempt, abort,
+ * retries with exponential backoff + jitter honouring `Retry-After` (reads and idempotency-keyed
+ * writes only), zod validation of every answer, and one `BackendError` for every failure.
+ *
+ * @example
+ * const backend = new HttpBackend({ baseUrl: '/api/ipos', headers: () => ({ 'X-CSRF-Token': csrf() }) });
+ * const credentials = await backend.getCredentials({ signal });
+ */
+export class HttpBackend implements CredentialsBackend {
+  readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly headers: HttpBackendOptions['headers'];
+  private readonly credentials: RequestCredentials | undefined;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly retryDelayMs: number;
+  private readonly idempotencyKey: (() => string) | false;
+
+  constructor(options: HttpBackendOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    // Called detached, never as `this.fetchImpl(...)`: browsers throw "Illegal invocation" for a foreign `this`.
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.headers = options.headers;
+    this.credentials = options.credentials;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.retries = Math.max(0, options.retries ?? 2);
+    this.retryDelayMs = options.retryDelayMs ?? 300;
+    this.idempotencyKey = options.idempotencyKey ?? randomIdempotencyKey;
+  }
+
+  getCredentials(options?: RequestOptions): Promise<Credentials> {
+    return this.call({ method: 'GET', path: '/credentials', schema: credentialsSchema, options });
+  }
+
+  generateKeys(options?: RequestOptions): Promise<Credentials> {
+    return this.call({ method: 'POST', path: '/credentials', schema: credentialsSchema, options });
+  }
+
+  revealSecret(options?: RequestOptions): Promise<RevealedSecret> {
+    return this.call({ method: 'POST', path: '/credentials/secret/reveal', schema: revealedSecretSchema, options });
+  }
+
+  resetSecret(options?: RequestOptions): Promise<Credentials> {
+    return this.call({ method: 'POST', path: '/credentials/secret/reset', schema: credentialsSchema, options });
+  }
+
+  async listTerminals(options?: RequestOptions): Promise<Terminal[]> {
+    const list = await this.call({ method: 'GET', path: '/terminals', schema: terminalListSchema, options });
+    return list.terminals;
+  }
+
+  generateToken(input: GenerateTokenInput, options?: RequestOptions): Promise<AuthToken> {
+    const body = { tpn: input.tpn, expiresInMinutes: input.expiresInMinutes };
+    return this.call({ method: 'POST', path: '/tokens', schema: authTokenSchema, body, options });
+  }
+
+  refreshToken(input: RefreshTokenInput, options?: RequestOptions): Promise<AuthToken> {
+    return this.call({
+      method: 'POST',
+      path: '/tokens/refresh',
+      schema: authTokenSchema,
+      body: { token: input.token },
+      options,
+    });
+  }
+
+  private async call<S extends z.ZodMiniType>(call: Call<S>): Promise<z.infer<S>> {
+    const signal = call.options?.signal;
+    // A caller-chosen key makes a user's Retry of the same action harmless too, not just our own retries.
+    const makeKey = this.idempotencyKey;
+    const key = call.method === 'GET' ? undefined : (call.options?.idempotencyKey ?? (makeKey ? makeKey() : undefined));
+    // A write may run twice if retried without a key; only reads and keyed writes are safe to repeat.
+    const mayRetry = call.method === 'GET' || key !== undefined;
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw abortedError(call);
+      const result = await this.attempt(call, key);
+      if (!('error' in result)) return result.value;
+      const { error, retryable, retryAfterMs } = result;
+      if (!mayRetry || !retryable || attempt >= this.retries) throw error;
+      if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) throw error;
+      await sleep(retryAfterMs ?? this.backoff(attempt), signal).catch(() => {
+        throw abortedError(call);
+      });
+    }
+  }
+
+  /** Full-jitter exponential backoff: spreads retries of many clients over [base·2ⁿ/2, base·2ⁿ). */
+  private backoff(attempt: number): number {
+    const ceiling = this.retryDelayMs * 2 ** attempt;
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+
+  private async attempt<S extends z.ZodMiniType>(
+    call: Call<S>,
+    key: string | undefined,
+  ): Promise<{ value: z.infer<S> } | AttemptFailure> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.timeoutMs);
+    const onCallerAbort = () => controller.abort();
+    call.options?.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    // Raced so that abort and timeout win even against a `fetch` (or body) that ignores the signal.
+    const interrupted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
+    interrupted.catch(() => undefined);
+    try {
+      const headers = await this.requestHeaders(call, key);
+      const response = await Promise.race([
+        this.fetchImpl(this.baseUrl + call.path, {
+          method: call.method,
+          headers,
+          body: call.body === undefined ? undefined : JSON.stringify(call.body),
+          credentials: this.credentials,
+          signal: controller.signal,
+        }),
+        interrupted,
+      ]);
+      const text = await Promise.race([response.text(), interrupted]);
+      return response.ok ? parseAnswer(call, text) : failureFor(call, response, text);
+    } catch (cause) {
+      if (cause instanceof BackendError) return { error: cause, retryable: false };
+      if (call.options?.signal?.aborted) return { error: abortedError(call, cause), retryable: false };
+      if (timedOut) {
+        const error = new BackendError('timeout', `${describe(call)} got no answer within ${this.timeoutMs} ms`, {
+          cause,
+        });
+        return { error, retryable: true };
+      }
+      const error = new BackendError('network', `${describe(call)} could not reach the server`, { cause });
+      return { error, retryable: true };
+    } finally {
+      clearTimeout(timer);
+      call.options?.signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  private async requestHeaders(call: Call<z.ZodMiniType>, key: string | undefined): Promise<Headers> {
+    let extra: HeadersInit | undefined;
+    try {
+      extra = typeof this.headers === 'function' ? await this.headers() : this.headers;
+    } catch (cause) {
+      throw new BackendError('invalid-request', `${describe(call)} was not sent: the headers option threw`, { cause });
+    }
+    const headers = new Headers(extra);
+    headers.set('Accept', 'application/json');
+    if (call.body !== undefined) headers.set('Content-Type', 'application/json');
+    if (key !== undefined) headers.set('Idempotency-Key', key);
+    return headers;
+  }
+}
+
+function describe(call: Call<z.ZodMiniType>): string {
+  return `${call.method} ${call.path}`;
+}
+
+function abortedError(call: Call<z.ZodMiniType>, cause?: unknown): BackendError {
+  return new BackendError('aborted', `${describe(call)} was aborted`, { cause });
+}
+
+/** A 2xx answer: JSON that matches the schema, or `invalid-response`. */
+function parseAnswer<S extends z.ZodMiniType>(call: Call<S>, text: string): { value: z.infer<S> } | AttemptFailure {
+  const invalid = (why: string) => ({
+    error: new BackendError('invalid-response', `${describe(call)} answered with ${why}`),
+    retryable: false,
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return invalid('a body that is not JSON');
+  }
+  const result = call.schema.safeParse(json);
+  if (!result.success)
+    return invalid(`a body that does not match the contract: ${describeIssues(result.error.issues)}`);
+  return { value: result.data };
+}
+
+/** A non-2xx answer: the status's code plus the server's `errorCode`/`errorMessage` when it sent them. */
+function failureFor(call: Call<z.ZodMiniType>, response: Response, text: string): AttemptFailure {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const parsed = errorBodySchema.safeParse(body);
+  const serverError = parsed.success ? parsed.data : undefined;
+  const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'));
+  const detail = serverError ? `${serverError.errorCode}: ${serverError.errorMessage}` : `HTTP ${response.status}`;
+  const error = new BackendError(
+    codeForStatus(response.status),
+    `${describe(call)} failed (${response.status}) ${detail}`,
+    {
+      status: response.status,
+      errorCode: serverError?.errorCode,
+      errorMessage: serverError?.errorMessage,
+      retryAfter: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
+    },
+  );
+  return { error, retryable: RETRYABLE_STATUSES.has(response.status), retryAfterMs };
+}
+
+/** `Retry-After` as delay-seconds or an HTTP date, in ms; `undefined` when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * Names what is wrong with a body — where and what was expected — from the zod issues.
+ * Built from the issue's code, path and the schema's expectations only, never from `input`,
+ * so no value of the body (a secret, a token) can end up in an error message or a log.
+ */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'} ${expectation(issue)}`)
+    .join('; ');
+}
+
+function expectation(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected}`;
+    case 'invalid_format':
+      return issue.format === 'regex' && 'pattern' in issue
+        ? `expected to match ${issue.pattern}`
+        : `expected ${issue.format} format`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'too_small':
+      return `expected at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return `expected at most ${String(issue.maximum)}`;
+    default:
+      return `is invalid (${issue.code})`;
+  }
+}
+
+/** `crypto.randomUUID` needs a secure context; fall back to `getRandomValues` on plain-http intranets. */
+function randomIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** Resolves after `ms`, or rejects at once (clearing the timer) when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * The HTTP contract's bodies as zod (mini) schemas: the single source of the TypeScript types,
+ * of the validation at the boundary, and of the OpenAPI document the build emits.
+ */
+import * as z from 'zod/mini';
+
+/** `dakey_`/`dskey_` + a non-empty URL-safe tail; iPOSpays publishes no length, so validate leniently. */
+const apiKeyPattern = /^dakey_[A-Za-z0-9_-]+$/;
+const secretKeyPattern = /^dskey_[A-Za-z0-9_-]+$/;
+/** Terminal Profile Number: 12 digits. */
+export const tpnPattern = /^\d{12}$/;
+
+const isoTime = z.iso.datetime({ offset: true });
+
+export const userRoleSchema = z.enum(['merchant', 'iso', 'agent']);
+export const scopeSchema = z.enum(['PaymentTokenization', 'Recurring', 'BatchReport', 'ExternalApi']);
+
+export const keysSchema = z.object({
+  apiKey: z.string().check(z.regex(apiKeyPattern)),
+  /** The last 4 characters of the secret: all the masked view is built from. */
+  secretKeyHint: z.string().check(z.regex(/^[A-Za-z0-9_-]{4}$/)),
+  createdAt: isoTime,
+  secretRotatedAt: isoTime,
+});
+
+export const credentialsSchema = z.object({
+  role: userRoleSchema,
+  scopes: z.array(scopeSchema),
+  /** `null` until the admin generates keys. */
+  keys: z.nullable(keysSchema),
+});
+
+export const revealedSecretSchema = z.object({
+  secretKey: z.string().check(z.regex(secretKeyPattern)),
+});
+
+export const terminalSchema = z.object({
+  tpn: z.string().check(z.regex(tpnPattern)),
+  label: z.string(),
+});
+
+export const terminalListSchema = z.object({
+  terminals: z.array(terminalSchema),
+});
+
+export const authTokenSchema = z.object({
+  /** A signed JWT (header.payload.signature). */
+  token: z.string().check(z.regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/)),
+  tpn: z.string().check(z.regex(tpnPattern)),
+  issuedAt: isoTime,
+  expiresAt: isoTime,
+  /** Refresh is accepted until this moment (iPOSpays: 15 minutes after expiry). */
+  graceEndsAt: isoTime,
+});
+
+export const generateTokenRequestSchema = z.object({
+  tpn: z.string().check(z.regex(tpnPattern)),
+  expiresInMinutes: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1440))),
+});
+
+export const refreshTokenRequestSchema = z.object({
+  token: z.string().check(z.minLength(1)),
+});
+
+/** iPOSpays' `POST /v1/authenticate-token` success body, modelled by the reference backend. */
+export const authenticateTokenResponseSchema = z.object({
+  responseCode: z.literal('00'),
+  responseMessage: z.string(),
+  createdDt: isoTime,
+  tokenExpiresInMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(1440)),
+  token: z.string(),
+});
+
+export const errorBodySchema = z.object({
+  errorCode: z.string(),
+  errorMessage: z.string(),
+});
+
+export type Keys = z.infer<typeof keysSchema>;
+export type Credentials = z.infer<typeof credentialsSchema>;
+export type RevealedSecret = z.infer<typeof revealedSecretSchema>;
+export type Terminal = z.infer<typeof terminalSchema>;
+export type TerminalList = z.infer<typeof terminalListSchema>;
+export type AuthToken = z.infer<typeof authTokenSchema>;
+export type GenerateTokenRequest = z.infer<typeof generateTokenRequestSchema>;
+export type RefreshTokenRequest = z.infer<typeof refreshTokenRequestSchema>;
+export type AuthenticateTokenResponse = z.infer<typeof authenticateTokenResponseSchema>;
+export type ErrorBody = z.infer<typeof errorBodySchema>;

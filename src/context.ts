@@ -1,0 +1,19 @@
+import { createContext } from '@lit/context';
+import type { CredentialsBackend } from './backend/credentials-backend.js';
+import type { CatalogOverrides } from './i18n/en.js';
+
+/** Colour scheme of the elements; `auto` follows `prefers-color-scheme`. */
+export type Theme = 'light' | 'dark' | 'auto';
+
+/** What `<ipos-credentials>` shares with the elements inside it. */
+export interface CredentialsConfig {
+  /** The raw `user-role` value; each element validates it, so an invalid one is shown, not hidden. */
+  userRole?: string;
+  backend?: CredentialsBackend;
+  locale?: string;
+  strings?: CatalogOverrides;
+  theme?: Theme;
+}
+
+/** `Symbol.for` so that two copies of the library on one page still find each other's provider. */
+export const credentialsContext = createContext<CredentialsConfig>(Symbol.for('ipos-credential-elements/config'));

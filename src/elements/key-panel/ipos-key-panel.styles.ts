@@ -1,0 +1,70 @@
+import { css } from 'lit';
+
+export const keyPanelStyles = css`
+  .keys {
+    display: grid;
+    gap: calc(var(--_space) * 1.5);
+    margin: 0;
+  }
+  .key {
+    display: grid;
+    gap: calc(var(--_space) / 2);
+  }
+  .key-label {
+    font-weight: 600;
+  }
+  .key-value {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_space);
+    align-items: center;
+    margin: 0;
+  }
+  .key-text {
+    flex: 1 1 20ch;
+    min-inline-size: 0;
+    font-family: var(--_mono);
+    font-size: 0.9375rem;
+    padding: calc(var(--_space) * 0.75) var(--_space);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    overflow-wrap: anywhere;
+    /* One click selects the whole key, as users expect of a credential. */
+    user-select: all;
+  }
+  .key-text.masked {
+    user-select: none;
+    letter-spacing: 0.05em;
+  }
+  .meta {
+    margin: 0;
+    color: var(--_muted);
+    font-size: 0.875rem;
+  }
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_space);
+  }
+  .dialog {
+    max-inline-size: min(32rem, calc(100vw - 2rem));
+    padding: calc(var(--_space) * 2.5);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    color: var(--_text);
+    background: var(--_surface);
+  }
+  .dialog::backdrop {
+    background: rgb(0 0 0 / 45%);
+  }
+  .dialog-title {
+    margin: 0 0 var(--_space);
+    font-size: 1.125rem;
+  }
+  .dialog-warning {
+    margin: 0 0 calc(var(--_space) * 2);
+  }
+  .dialog .actions {
+    justify-content: flex-end;
+  }
+`;

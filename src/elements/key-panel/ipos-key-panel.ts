@@ -1,0 +1,420 @@
+import { Task, TaskStatus, initialState } from '@lit/task';
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { BackendError } from '../../backend/backend-error.js';
+import type { Credentials, Keys } from '../../backend/schemas.js';
+import { copyText } from '../../clipboard.js';
+import { dispatchIposEvent, type ErrorAction } from '../../events.js';
+import { controlStyles } from '../../styles/controls.js';
+import { panelStyles } from '../../styles/panel.js';
+import { themeStyles } from '../../styles/theme.js';
+import { CopyFeedback } from '../shared/copy-feedback.js';
+import { describeFailure, isAbort, type Failure } from '../shared/failure.js';
+import { defineElement } from '../shared/ipos-configurable.js';
+import { IposElement } from '../shared/ipos-element.js';
+import { keyPanelStyles } from './ipos-key-panel.styles.js';
+
+/** A mutation in flight; at most one at a time, so double clicks never repeat it. */
+type Mutation = 'generate' | 'reset';
+type CopiedKey = 'apiKey' | 'secretKey';
+
+const MASK = '••••••••••••••••••••••••••••';
+
+/**
+ * API Key and Secret Key of the signed-in admin: generate, show, mask, copy, reset.
+ * While masked, the secret is nowhere in the DOM: the masked view is built from `secretKeyHint`;
+ * the secret itself is fetched only inside a copy (or reveal) click and dropped right after.
+ *
+ * @summary The "Generate API & Secret Key" section of the iPOSpays settings screen.
+ * @tag ipos-key-panel
+ *
+ * @fires {CustomEvent<KeysGeneratedDetail>} ipos-keys-generated - Keys were generated. Carries no secret.
+ * @fires {CustomEvent<SecretResetDetail>} ipos-secret-reset - The secret was reset; the old one no longer works. Carries no secret.
+ * @fires {CustomEvent<CopyDetail>} ipos-copy - A key was copied: `detail.field` is `apiKey` or `secretKey`.
+ * @fires {CustomEvent<ErrorDetail>} ipos-error - Loading, generating, copying, revealing or resetting failed.
+ *
+ * @csspart base - The card; carries the theme.
+ * @csspart scopes - The `<ipos-scope-list>` of what the keys can access.
+ * @csspart api-key - The API key, in full.
+ * @csspart secret-key - The secret key: masked (prefix, bullets, last 4) unless revealed.
+ * @csspart copy-api-key - Copies the API key.
+ * @csspart copy-secret-key - Copies the secret key (fetched for the copy, never kept).
+ * @csspart reveal-button - Shows or hides the secret (only with `allow-reveal`).
+ * @csspart generate-button - Generates the keys when there are none.
+ * @csspart reset-button - Opens the reset confirmation.
+ * @csspart status - Live region for success and info messages.
+ * @csspart error - What failed and why, with a Retry button when retrying can help.
+ * @csspart retry-button - Runs the failed action again.
+ * @csspart dialog - The reset confirmation (a native modal `<dialog>`).
+ * @csspart confirm-button - Confirms the reset.
+ * @csspart cancel-button - Cancels the reset.
+ *
+ * @cssproperty --ipos-color-primary - Primary buttons.
+ * @cssproperty --ipos-color-danger - Reset and errors.
+ * @cssproperty --ipos-color-success - Success messages.
+ * @cssproperty --ipos-color-border - Card, fields and buttons.
+ * @cssproperty --ipos-color-surface - Card and dialog background.
+ * @cssproperty --ipos-font-family-mono - The keys.
+ * @cssproperty --ipos-radius - Corners.
+ * @cssproperty --ipos-space - Spacing unit.
+ * @cssproperty --ipos-focus-ring - Focus indicator.
+ */
+export class IposKeyPanel extends IposElement {
+  static override styles = [themeStyles, panelStyles, controlStyles, keyPanelStyles];
+
+  static define(tag = 'ipos-key-panel', registry?: CustomElementRegistry): void {
+    defineElement(tag, this, registry);
+  }
+
+  /** Adds a Show/Hide toggle for the secret. Without it the secret is never on screen, only copied. */
+  @property({ type: Boolean, attribute: 'allow-reveal' }) allowReveal = false;
+
+  /** Seconds until a revealed secret masks itself again. */
+  @property({ type: Number, attribute: 'reveal-timeout' }) revealTimeout = 30;
+
+  /** Milliseconds a copy button says "Copied" before returning to rest. */
+  @property({ type: Number, attribute: 'feedback-duration' }) feedbackDuration = 2000;
+
+  @state() private credentials?: Credentials;
+  @state() private mutation?: Mutation;
+  @state() private failure?: Failure;
+  @state() private statusMessage = '';
+  /** Only while revealed; cleared on timeout, page blur, disconnect, reset and role change. */
+  @state() private revealedSecret?: string;
+
+  @query('dialog') private dialog?: HTMLDialogElement;
+  @query('[part~="reset-button"]') private resetButton?: HTMLButtonElement;
+
+  private readonly copyFeedback = new CopyFeedback<CopiedKey>(this, () => this.feedbackDuration);
+  private revealTimer?: ReturnType<typeof setTimeout>;
+  /** The key of the reset the user confirmed, reused by Retry so that a retried reset happens once. */
+  private pendingResetKey?: string;
+  private pendingGenerateKey?: string;
+  private retry?: () => void;
+
+  private readonly load = new Task(this, {
+    args: () => [this.activeBackend, this.activeRole] as const,
+    task: async ([backend, role], { signal }) => {
+      // Never show one account's keys while another's load: drop what was shown first.
+      this.credentials = undefined;
+      this.hideSecret();
+      this.failure = undefined;
+      if (!backend || !role) return initialState;
+      const credentials = await backend.getCredentials({ signal });
+      this.credentials = credentials;
+      return credentials;
+    },
+    onError: (error) => {
+      if (!isAbort(error)) this.fail('load-credentials', error, () => this.load.run());
+    },
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('blur', this.hideSecret);
+    document.addEventListener('visibilitychange', this.hideWhenPageHidden);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('blur', this.hideSecret);
+    document.removeEventListener('visibilitychange', this.hideWhenPageHidden);
+    this.hideSecret();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('allowReveal') && !this.allowReveal) this.hideSecret();
+  }
+
+  override render() {
+    const problem = this.roleProblem() ?? (this.activeBackend ? undefined : this.t('backend.missing'));
+    return html`<section
+      class=${this.baseClasses}
+      part="base"
+      aria-labelledby="heading"
+      aria-busy=${this.load.status === TaskStatus.PENDING || this.mutation ? 'true' : 'false'}
+    >
+      <h2 class="heading" id="heading">${this.t('keys.heading')}</h2>
+      ${problem ? html`<p class="error" part="error" role="alert">${problem}</p>` : this.renderBody()}
+      <p class="status" part="status" role="status">${this.statusMessage}</p>
+      ${this.renderDialog()}
+    </section>`;
+  }
+
+  private renderBody() {
+    const credentials = this.credentials;
+    if (!credentials) {
+      if (this.failure?.action === 'load-credentials') return this.renderFailure();
+      return html`<div class="skeleton" part="skeleton">
+        <span class="visually-hidden">${this.t('keys.loading')}</span>
+        <span class="skeleton-bar" aria-hidden="true"></span>
+        <span class="skeleton-bar" aria-hidden="true"></span>
+        <span class="skeleton-bar" aria-hidden="true"></span>
+      </div>`;
+    }
+    return html`<p class="intro">${this.t('keys.intro')}</p>
+      ${credentials.keys ? this.renderKeys(credentials.keys) : this.renderNoKeys()} ${this.renderFailure()}
+      <ipos-scope-list
+        part="scopes"
+        .scopes=${credentials.scopes}
+        .userRole=${this.activeRole}
+        .strings=${this.strings}
+        .locale=${this.locale}
+        .theme=${this.activeTheme}
+      ></ipos-scope-list>`;
+  }
+
+  private renderNoKeys() {
+    const generating = this.mutation === 'generate';
+    return html`<p class="meta">${this.t('keys.none')}</p>
+      <div class="actions">
+        <button type="button" class="primary" part="generate-button" ?disabled=${generating} @click=${this.generate}>
+          ${generating ? this.t('keys.generating') : this.t('keys.generate')}
+        </button>
+      </div>`;
+  }
+
+  private renderKeys(keys: Keys) {
+    const copied = this.copyFeedback.copied;
+    const resetting = this.mutation === 'reset';
+    const revealed = this.revealedSecret;
+    return html`<dl class="keys">
+        <div class="key">
+          <dt class="key-label" id="api-key-label">${this.t('keys.apiKey')}</dt>
+          <dd class="key-value">
+            <code class="key-text" part="api-key" aria-labelledby="api-key-label">${keys.apiKey}</code>
+            <button type="button" part="copy-api-key" @click=${this.copyApiKey}>
+              ${copied === 'apiKey' ? this.t('keys.copied') : this.t('keys.copyApiKey')}
+            </button>
+          </dd>
+        </div>
+        <div class="key">
+          <dt class="key-label" id="secret-key-label">${this.t('keys.secretKey')}</dt>
+          <dd class="key-value">
+            ${revealed
+              ? html`<code class="key-text" part="secret-key" aria-labelledby="secret-key-label">${revealed}</code>`
+              : html`<code
+                  class="key-text masked"
+                  part="secret-key"
+                  role="img"
+                  aria-label=${this.t('keys.secretMasked', { hint: keys.secretKeyHint })}
+                  >dskey_${MASK}${keys.secretKeyHint}</code
+                >`}
+            ${this.allowReveal
+              ? html`<button type="button" part="reveal-button" @click=${this.toggleReveal}>
+                  ${revealed ? this.t('keys.hide') : this.t('keys.reveal')}<span class="visually-hidden">
+                    ${this.t('keys.secretKey')}</span
+                  >
+                </button>`
+              : nothing}
+            <button type="button" part="copy-secret-key" @click=${this.copySecretKey}>
+              ${copied === 'secretKey' ? this.t('keys.copied') : this.t('keys.copySecretKey')}
+            </button>
+          </dd>
+        </div>
+      </dl>
+      <p class="meta">
+        ${this.t('keys.created', { date: this.formatTime(keys.createdAt) })} ·
+        ${this.t('keys.rotated', { date: this.formatTime(keys.secretRotatedAt) })}
+      </p>
+      <div class="actions">
+        <button type="button" class="danger" part="reset-button" ?disabled=${resetting} @click=${this.openResetDialog}>
+          ${resetting ? this.t('keys.resetting') : this.t('keys.reset')}
+        </button>
+      </div>`;
+  }
+
+  private renderFailure() {
+    const failure = this.failure;
+    if (!failure) return nothing;
+    const forbidden = failure.code === 'forbidden' && failure.action === 'load-credentials';
+    return html`<div class="error" part="error" role="alert">
+      <span>${forbidden ? this.t('keys.forbidden') : failure.message}</span>
+      ${failure.retryable && this.retry
+        ? html`<button type="button" part="retry-button" @click=${this.retry}>${this.t('action.retry')}</button>`
+        : nothing}
+    </div>`;
+  }
+
+  private renderDialog() {
+    return html`<dialog
+      class="dialog"
+      part="dialog"
+      aria-labelledby="reset-title"
+      aria-describedby="reset-warning"
+      @close=${this.restoreFocusAfterDialog}
+    >
+      <h3 class="dialog-title" id="reset-title">${this.t('keys.resetTitle')}</h3>
+      <p class="dialog-warning" id="reset-warning">${this.t('keys.resetWarning')}</p>
+      <div class="actions">
+        <button type="button" part="cancel-button" autofocus @click=${this.closeResetDialog}>
+          ${this.t('keys.resetCancel')}
+        </button>
+        <button
+          type="button"
+          class="danger primary"
+          part="confirm-button"
+          ?disabled=${this.mutation === 'reset'}
+          @click=${this.confirmReset}
+        >
+          ${this.t('keys.resetConfirm')}
+        </button>
+      </div>
+    </dialog>`;
+  }
+
+  private formatTime(iso: string): string {
+    return new Intl.DateTimeFormat(this.activeLocale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  }
+
+  private announce(message: string): void {
+    this.statusMessage = message;
+  }
+
+  private fail(action: ErrorAction, error: unknown, retry?: () => void): void {
+    const failure = describeFailure(action, error, (key) => this.t(key));
+    this.failure = failure;
+    this.retry = retry;
+    this.announce('');
+    const { code, message } = failure;
+    dispatchIposEvent(this, 'ipos-error', { code, message, action });
+  }
+
+  private readonly generate = async (): Promise<void> => {
+    const backend = this.activeBackend;
+    if (!backend || this.mutation) return;
+    this.mutation = 'generate';
+    this.failure = undefined;
+    this.pendingGenerateKey ??= crypto.randomUUID();
+    try {
+      const credentials = await backend.generateKeys({ idempotencyKey: this.pendingGenerateKey });
+      this.pendingGenerateKey = undefined;
+      this.credentials = credentials;
+      this.announce(this.t('keys.generated'));
+      if (credentials.keys) {
+        const { apiKey, secretKeyHint, createdAt } = credentials.keys;
+        dispatchIposEvent(this, 'ipos-keys-generated', { apiKey, secretKeyHint, createdAt, scopes: credentials.scopes });
+      }
+    } catch (error) {
+      if (error instanceof BackendError && error.code === 'conflict') {
+        // Keys were generated elsewhere meanwhile: show them rather than an error.
+        this.pendingGenerateKey = undefined;
+        this.announce(this.t('reason.conflict'));
+        void this.load.run();
+      } else {
+        this.fail('generate-keys', error, this.generate);
+      }
+    } finally {
+      this.mutation = undefined;
+    }
+  };
+
+  private readonly copyApiKey = (): void => {
+    const apiKey = this.credentials?.keys?.apiKey;
+    if (!apiKey) return;
+    void this.copy('apiKey', 'copy-api-key', apiKey, this.t('keys.apiKeyCopied'), this.copyApiKey);
+  };
+
+  private readonly copySecretKey = (): void => {
+    const backend = this.activeBackend;
+    if (!backend || !this.credentials?.keys) return;
+    // Started synchronously inside the click: the clipboard write must begin within the user gesture.
+    const secret = this.revealedSecret ?? backend.revealSecret().then(({ secretKey }) => secretKey);
+    void this.copy('secretKey', 'copy-secret-key', secret, this.t('keys.secretKeyCopied'), this.copySecretKey);
+  };
+
+  private async copy(
+    field: CopiedKey,
+    action: ErrorAction,
+    value: string | Promise<string>,
+    copiedMessage: string,
+    retry: () => void,
+  ): Promise<void> {
+    try {
+      await copyText(value);
+      if (this.failure?.action === action) this.failure = undefined;
+      this.copyFeedback.show(field);
+      this.announce(copiedMessage);
+      dispatchIposEvent(this, 'ipos-copy', { field });
+    } catch (error) {
+      this.fail(action, error, retry);
+    }
+  }
+
+  private readonly toggleReveal = async (): Promise<void> => {
+    if (this.revealedSecret) {
+      this.hideSecret();
+      return;
+    }
+    const backend = this.activeBackend;
+    if (!backend || !this.allowReveal) return;
+    try {
+      const { secretKey } = await backend.revealSecret();
+      if (!this.isConnected || !this.allowReveal) return;
+      this.revealedSecret = secretKey;
+      this.announce(this.t('keys.revealed', { seconds: this.revealTimeout }));
+      clearTimeout(this.revealTimer);
+      this.revealTimer = setTimeout(this.hideSecret, this.revealTimeout * 1000);
+    } catch (error) {
+      this.fail('reveal-secret', error, this.toggleReveal);
+    }
+  };
+
+  private readonly hideSecret = (): void => {
+    clearTimeout(this.revealTimer);
+    this.revealTimer = undefined;
+    this.revealedSecret = undefined;
+  };
+
+  private readonly hideWhenPageHidden = (): void => {
+    if (document.visibilityState === 'hidden') this.hideSecret();
+  };
+
+  private readonly openResetDialog = (): void => {
+    if (this.mutation) return;
+    this.dialog?.showModal();
+  };
+
+  private readonly closeResetDialog = (): void => {
+    this.dialog?.close();
+  };
+
+  private readonly restoreFocusAfterDialog = (): void => {
+    this.resetButton?.focus();
+  };
+
+  private readonly confirmReset = (): void => {
+    if (this.mutation) return;
+    this.pendingResetKey = crypto.randomUUID();
+    this.closeResetDialog();
+    void this.reset();
+  };
+
+  private readonly reset = async (): Promise<void> => {
+    const backend = this.activeBackend;
+    if (!backend || this.mutation || !this.pendingResetKey) return;
+    this.mutation = 'reset';
+    this.failure = undefined;
+    try {
+      const credentials = await backend.resetSecret({ idempotencyKey: this.pendingResetKey });
+      this.pendingResetKey = undefined;
+      this.hideSecret();
+      this.credentials = credentials;
+      this.announce(this.t('keys.resetDone'));
+      if (credentials.keys) {
+        const { apiKey, secretKeyHint, secretRotatedAt } = credentials.keys;
+        dispatchIposEvent(this, 'ipos-secret-reset', { apiKey, secretKeyHint, secretRotatedAt });
+      }
+    } catch (error) {
+      this.fail('reset-secret', error, this.reset);
+    } finally {
+      this.mutation = undefined;
+    }
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ipos-key-panel': IposKeyPanel;
+  }
+}

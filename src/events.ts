@@ -1,0 +1,108 @@
+import type { BackendErrorCode } from './backend/backend-error.js';
+import type { Scope } from './roles.js';
+
+/** Which value a copy button put on the clipboard; never the value itself. */
+export type CopyField = 'apiKey' | 'secretKey' | 'token' | 'tpn';
+
+/** `ipos-keys-generated`: the admin generated an API Key and Secret Key. Carries no secret. */
+export interface KeysGeneratedDetail {
+  apiKey: string;
+  secretKeyHint: string;
+  scopes: Scope[];
+  createdAt: string;
+}
+
+/** `ipos-secret-reset`: a new secret replaced the old one, which no longer works. Carries no secret. */
+export interface SecretResetDetail {
+  apiKey: string;
+  secretKeyHint: string;
+  secretRotatedAt: string;
+}
+
+/** `ipos-copy`: a value was copied to the clipboard. */
+export interface CopyDetail {
+  field: CopyField;
+}
+
+/** `ipos-token-generated` and `ipos-token-refreshed`: the host asked for the token, so it is included. */
+export interface TokenDetail {
+  token: string;
+  tpn: string;
+  expiresAt: string;
+  graceEndsAt: string;
+}
+
+/** `ipos-token-expired`: the token passed its expiry (it may still be refreshed until `graceEndsAt`). */
+export interface TokenExpiredDetail {
+  tpn: string;
+  expiresAt: string;
+  graceEndsAt: string;
+}
+
+/** The user-facing action that failed. */
+export type ErrorAction =
+  | 'load-credentials'
+  | 'generate-keys'
+  | 'copy-api-key'
+  | 'copy-secret-key'
+  | 'reveal-secret'
+  | 'reset-secret'
+  | 'load-terminals'
+  | 'generate-token'
+  | 'refresh-token'
+  | 'copy-token'
+  | 'copy-tpn';
+
+/** `ipos-error`: something the user asked for failed; the element shows it too. */
+export interface ErrorDetail {
+  /** A `BackendError` code, or `clipboard` when copying failed. */
+  code: BackendErrorCode | 'clipboard';
+  /** The message shown to the user (localised); never contains a secret. */
+  message: string;
+  action: ErrorAction;
+}
+
+/** Every event the elements dispatch, with its detail. */
+export interface IposEventDetails {
+  'ipos-keys-generated': KeysGeneratedDetail;
+  'ipos-secret-reset': SecretResetDetail;
+  'ipos-copy': CopyDetail;
+  'ipos-token-generated': TokenDetail;
+  'ipos-token-refreshed': TokenDetail;
+  'ipos-token-expired': TokenExpiredDetail;
+  'ipos-error': ErrorDetail;
+}
+
+export type IposEventName = keyof IposEventDetails;
+
+/** The names of every event, for hosts that log or forward them all. */
+export const IPOS_EVENT_NAMES: readonly IposEventName[] = [
+  'ipos-keys-generated',
+  'ipos-secret-reset',
+  'ipos-copy',
+  'ipos-token-generated',
+  'ipos-token-refreshed',
+  'ipos-token-expired',
+  'ipos-error',
+];
+
+/** Dispatches a bubbling, composed ipos event so hosts can listen on any ancestor or the document. */
+export function dispatchIposEvent<Name extends IposEventName>(
+  target: EventTarget,
+  name: Name,
+  detail: IposEventDetails[Name],
+): void {
+  target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'ipos-keys-generated': CustomEvent<KeysGeneratedDetail>;
+    'ipos-secret-reset': CustomEvent<SecretResetDetail>;
+    'ipos-copy': CustomEvent<CopyDetail>;
+    'ipos-token-generated': CustomEvent<TokenDetail>;
+    'ipos-token-refreshed': CustomEvent<TokenDetail>;
+    'ipos-token-expired': CustomEvent<TokenExpiredDetail>;
+    'ipos-error': CustomEvent<ErrorDetail>;
+  }
+}

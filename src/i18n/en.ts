@@ -1,0 +1,88 @@
+/**
+ * The English catalogue: every UI string the elements render. It is the reference for the
+ * `Catalog` type, the fallback for missing keys, and the only catalogue bundled eagerly.
+ * `{name}` placeholders are filled at render time; values render as text, never as markup.
+ */
+export const en = {
+  'role.invalid': 'This screen needs a user-role of merchant, iso or agent (got "{role}").',
+  'role.missing': 'This screen needs a user-role of merchant, iso or agent.',
+  'backend.missing': 'No backend is configured: set api-base or the backend property.',
+  'role.merchant': 'Merchant Admin',
+  'role.iso': 'ISO Admin',
+  'role.agent': 'Agent Office Admin',
+
+  'scopes.heading': 'What these keys can access',
+  'scope.PaymentTokenization': 'Access to iPOS Transact (v3) APIs and transaction status APIs',
+  'scope.Recurring': 'Access to recurring payment functionality',
+  'scope.BatchReport': 'Access to closed batch reports',
+  'scope.ExternalApi': 'Access to merchant onboarding APIs',
+
+  'keys.heading': 'Generate API & Secret Key',
+  'keys.intro': 'Use the API Key and Secret Key to authenticate with the iPOS Transact API.',
+  'keys.loading': 'Loading your API credentials…',
+  'keys.none': 'No API keys have been generated for this account yet.',
+  'keys.generate': 'Generate Keys',
+  'keys.generating': 'Generating…',
+  'keys.generated': 'API and Secret keys generated successfully.',
+  'keys.apiKey': 'API Key',
+  'keys.secretKey': 'Secret Key',
+  'keys.secretMasked': 'Secret key, hidden, ending in {hint}',
+  'keys.copyApiKey': 'Copy API Key',
+  'keys.copySecretKey': 'Copy Secret Key',
+  'keys.copied': 'Copied',
+  'keys.apiKeyCopied': 'API key copied.',
+  'keys.secretKeyCopied': 'Secret key copied.',
+  'keys.reveal': 'Show',
+  'keys.hide': 'Hide',
+  'keys.revealed': 'Secret key shown. It will be hidden again in {seconds} seconds.',
+  'keys.created': 'Created {date}',
+  'keys.rotated': 'Secret last reset {date}',
+  'keys.reset': 'Reset Secret Key',
+  'keys.resetting': 'Resetting…',
+  'keys.resetDone': 'Secret key reset. The previous secret no longer works.',
+  'keys.resetTitle': 'Reset the secret key?',
+  'keys.resetWarning':
+    'The current secret key stops working immediately. Integrations that use it will fail until you update them with the new secret key.',
+  'keys.resetConfirm': 'Reset Secret Key',
+  'keys.resetCancel': 'Cancel',
+  'keys.forbidden': 'Your account cannot manage these keys.',
+
+  'action.retry': 'Retry',
+  'failed.load-credentials': 'Couldn’t load your API credentials.',
+  'failed.generate-keys': 'Couldn’t generate the keys.',
+  'failed.copy-api-key': 'Couldn’t copy the API key.',
+  'failed.copy-secret-key': 'Couldn’t copy the secret key.',
+  'failed.reveal-secret': 'Couldn’t show the secret key.',
+  'failed.reset-secret': 'Couldn’t reset the secret key.',
+  'failed.load-terminals': 'Couldn’t load your terminals.',
+  'failed.generate-token': 'Couldn’t generate the token.',
+  'failed.refresh-token': 'Couldn’t refresh the token.',
+  'failed.copy-token': 'Couldn’t copy the token.',
+  'failed.copy-tpn': 'Couldn’t copy the TPN.',
+
+  'reason.network': 'The server could not be reached. Check your connection and try again.',
+  'reason.timeout': 'The server took too long to answer. Try again.',
+  'reason.unauthenticated': 'Your session has expired. Sign in again, then retry.',
+  'reason.forbidden': 'Your account is not allowed to do this.',
+  'reason.not-found': 'The server found nothing to act on. Reload the page and try again.',
+  'reason.conflict': 'This changed in the meantime; the latest state is shown.',
+  'reason.rate-limited': 'Too many requests. Wait a moment, then try again.',
+  'reason.server': 'The server had a problem. Try again in a moment.',
+  'reason.invalid-response': 'The server sent an answer this page cannot read.',
+  'reason.invalid-request': 'The server refused the request.',
+  'reason.aborted': 'The request was cancelled.',
+  'reason.clipboard-unavailable':
+    'Copying is not available on this page (it needs a secure https page and a browser with clipboard access).',
+  'reason.clipboard-denied': 'The browser blocked access to the clipboard. Allow it for this site and try again.',
+  'reason.clipboard-failed': 'The browser could not copy. Try again.',
+  'tokens.heading': 'Token Generation',
+  'tokens.intro': 'Generate an Auth Token for a terminal (TPN) to process transactions.',
+  'tokens.merchantOnly': 'Token generation is for merchant accounts.',
+} as const;
+
+/** Every string key the elements use. */
+export type CatalogKey = keyof typeof en;
+/** A complete catalogue: one string per key. */
+export type Catalog = Record<CatalogKey, string>;
+/** White-label wording: any subset of the catalogue, overriding the locale key by key. */
+export type CatalogOverrides = Partial<Catalog>;

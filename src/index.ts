@@ -1,0 +1,46 @@
+/**
+ * ipos-credential-elements: the classes, types and data of the library, with no side effects.
+ * Import `ipos-credential-elements/define` to register the elements under their default tags.
+ */
+export { IposCredentials } from './elements/credentials/ipos-credentials.js';
+export { IposKeyPanel } from './elements/key-panel/ipos-key-panel.js';
+export { IposScopeList } from './elements/scope-list/ipos-scope-list.js';
+export { IposTokenGenerator } from './elements/token-generator/ipos-token-generator.js';
+
+export { credentialsContext, type CredentialsConfig, type Theme } from './context.js';
+export {
+  ROLE_SCOPES,
+  ROLE_TITLES,
+  SCOPE_DEFINITIONS,
+  USER_ROLES,
+  canGenerateTokens,
+  isUserRole,
+  type Scope,
+  type UserRole,
+} from './roles.js';
+
+export { BackendError, isBackendError, type BackendErrorCode } from './backend/backend-error.js';
+export type {
+  CredentialsBackend,
+  GenerateTokenInput,
+  RefreshTokenInput,
+  RequestOptions,
+} from './backend/credentials-backend.js';
+export { HttpBackend, type HttpBackendOptions } from './backend/http-backend.js';
+export type { AuthToken, Credentials, Keys, RevealedSecret, Terminal } from './backend/schemas.js';
+
+export { en, type Catalog, type CatalogKey, type CatalogOverrides } from './i18n/en.js';
+
+export {
+  IPOS_EVENT_NAMES,
+  type CopyDetail,
+  type CopyField,
+  type ErrorAction,
+  type ErrorDetail,
+  type IposEventDetails,
+  type IposEventName,
+  type KeysGeneratedDetail,
+  type SecretResetDetail,
+  type TokenDetail,
+  type TokenExpiredDetail,
+} from './events.js';

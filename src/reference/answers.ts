@@ -1,0 +1,79 @@
+/** How the reference backend answers: JSON bodies, `{ errorCode, errorMessage }` errors, never cached. */
+
+/** An answer before it becomes a `Response`. */
+export interface Answer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A refusal with the contract's error body; thrown anywhere in a handler, answered by the pipeline. */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    readonly errorMessage: string,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(errorMessage);
+  }
+
+  toAnswer(): Answer {
+    return {
+      status: this.status,
+      body: { errorCode: this.errorCode, errorMessage: this.errorMessage },
+      headers: this.headers,
+    };
+  }
+}
+
+/** Every answer carries `no-store`: bodies hold secrets and tokens that no cache may keep. */
+export const BASE_HEADERS: Readonly<Record<string, string>> = { 'Cache-Control': 'no-store' };
+
+export function toResponse(answer: Answer): Response {
+  const headers = new Headers({ ...BASE_HEADERS, ...answer.headers });
+  if (answer.body === undefined) return new Response(null, { status: answer.status, headers });
+  headers.set('Content-Type', 'application/json; charset=utf-8');
+  return new Response(JSON.stringify(answer.body), { status: answer.status, headers });
+}
+
+/** The raw JSON body text, refused with 415 unless JSON, 413 past `maxBytes`, 400 unless UTF-8. */
+export async function readJsonText(request: Request, maxBytes: number): Promise<string> {
+  const mediaType = request.headers.get('Content-Type')?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw new Problem(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Send the body as JSON with the header Content-Type: application/json.',
+    );
+  }
+  const tooLarge = () => new Problem(413, 'BODY_TOO_LARGE', `The body must be at most ${maxBytes} bytes.`);
+  if (Number(request.headers.get('Content-Length')) > maxBytes) throw tooLarge();
+  const bytes = new Uint8Array(maxBytes);
+  let length = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      if (length + chunk.value.byteLength > maxBytes) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      bytes.set(chunk.value, length);
+      length += chunk.value.byteLength;
+    }
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, length));
+  } catch {
+    throw new Problem(400, 'INVALID_JSON', 'The body is not valid UTF-8 JSON.');
+  }
+}
+
+/** Parses JSON text, refusing anything else with 400 `INVALID_JSON`. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Problem(400, 'INVALID_JSON', 'The body is not valid JSON.');
+  }
+}

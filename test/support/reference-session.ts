@@ -1,0 +1,78 @@
+/**
+ * The element tests' handle on the reference backend that web-test-runner serves under /api/ipos:
+ * a fresh demo session per test (so tests never share keys), its faults and clock, and the
+ * iPOSpays `authenticate-token` check that proves which secret works.
+ */
+import { HttpBackend } from '../../src/backend/http-backend.js';
+import type { UserRole } from '../../src/roles.js';
+
+export const API_BASE = '/api/ipos';
+
+export interface ForcedFault {
+  status: number;
+  body?: unknown;
+  retryAfter?: number;
+  times?: number;
+  afterWork?: boolean;
+}
+
+export class ReferenceSession {
+  readonly id = `t-${crypto.randomUUID()}`;
+  /** Every contract request this session's backends sent, as `METHOD /path`. */
+  readonly requests: string[] = [];
+
+  constructor(readonly role: UserRole) {}
+
+  get headers(): Record<string, string> {
+    return { 'X-Ipos-Demo-Account': this.role, 'X-Ipos-Demo-Session': this.id };
+  }
+
+  /** An `HttpBackend` acting for this session's account, counting what it sends. */
+  backend(options: { retries?: number; timeoutMs?: number } = {}): HttpBackend {
+    return new HttpBackend({
+      baseUrl: API_BASE,
+      headers: this.headers,
+      retries: options.retries ?? 0,
+      timeoutMs: options.timeoutMs,
+      fetch: (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+        this.requests.push(`${init?.method ?? 'GET'} ${url.pathname.slice(API_BASE.length)}`);
+        return fetch(input, init);
+      },
+    });
+  }
+
+  /** Makes the session answer a route with a fault, e.g. `{ 'GET /credentials': { status: 403 } }`. */
+  async force(forcedStatus: Record<string, ForcedFault | number>, latencyMs?: number): Promise<void> {
+    await this.control('PUT', { faults: { forcedStatus, latencyMs } });
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.control('PUT', { faults: null });
+  }
+
+  /** Calls the contract directly, as another tab or an integration would. */
+  async call(method: 'GET' | 'POST', path: string): Promise<unknown> {
+    const response = await fetch(`${API_BASE}${path}`, { method, headers: this.headers });
+    return response.json();
+  }
+
+  /** iPOSpays' token API: which key pair is accepted right now. */
+  async authenticate(apiKey: string, secretKey: string): Promise<{ status: number; errorCode?: string }> {
+    const response = await fetch(`${API_BASE}/authenticate-token`, {
+      method: 'POST',
+      headers: { apiKey, secretKey, 'X-Ipos-Demo-Session': this.id },
+    });
+    const body = (await response.json()) as { errorCode?: string };
+    return { status: response.status, errorCode: body.errorCode };
+  }
+
+  private async control(method: 'PUT' | 'DELETE', body: unknown): Promise<void> {
+    const response = await fetch(`${API_BASE}/__reference/session`, {
+      method,
+      headers: { 'Content-Type': 'application/json', 'X-Ipos-Demo-Session': this.id },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`control route answered ${response.status}: ${await response.text()}`);
+  }
+}

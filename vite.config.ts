@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+import { referenceVitePlugin } from './src/reference/node.js';
+
+const root = import.meta.dirname;
+const dependencies = ['lit', '@lit/context', '@lit/task', 'zod', 'jose'];
+const isDependency = (id: string) => dependencies.some((name) => id === name || id.startsWith(`${name}/`));
+
+/**
+ * `npm start`: the demo (index.html) with the reference backend mounted under /api/ipos.
+ * `vite build`: the library entry points for bundlers (dependencies stay imports).
+ * `vite build --mode cdn`: one self-contained ES module for a plain <script type="module">.
+ */
+export default defineConfig(({ mode }) => ({
+  plugins: [referenceVitePlugin({ basePath: '/api/ipos' })],
+  server: { port: 5173 },
+  esbuild: { target: 'es2022' },
+  build:
+    mode === 'cdn'
+      ? {
+          outDir: 'dist/cdn',
+          target: 'es2022',
+          lib: { entry: resolve(root, 'src/define.ts'), formats: ['es'], fileName: () => 'ipos-credential-elements.js' },
+          rollupOptions: { output: { inlineDynamicImports: true } },
+        }
+      : {
+          outDir: 'dist',
+          target: 'es2022',
+          minify: false,
+          sourcemap: true,
+          lib: {
+            entry: {
+              index: resolve(root, 'src/index.ts'),
+              define: resolve(root, 'src/define.ts'),
+              'reference/index': resolve(root, 'src/reference/index.ts'),
+            },
+            formats: ['es'],
+          },
+          rollupOptions: {
+            external: isDependency,
+            // One module per source file so that bundlers tree-shake what a host does not import.
+            output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+          },
+        },
+}));
