@@ -17,7 +17,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['lit/directives/unsafe-*'], message: 'Backend strings render as text; never as markup.' }] },
+        {
+          patterns: [
+            { group: ['lit/directives/unsafe-*'], message: 'Backend strings render as text; never as markup.' },
+          ],
+        },
       ],
       'no-restricted-syntax': [
         'error',

@@ -4,7 +4,8 @@ import { referenceVitePlugin } from './src/reference/node.js';
 
 const root = import.meta.dirname;
 const dependencies = ['lit', '@lit/context', '@lit/task', 'zod', 'jose'];
-const isDependency = (id: string) => dependencies.some((name) => id === name || id.startsWith(`${name}/`));
+const isDependency = (id: string) =>
+  id.startsWith('node:') || dependencies.some((name) => id === name || id.startsWith(`${name}/`));
 
 /**
  * `npm start`: the demo (index.html) with the reference backend mounted under /api/ipos.
@@ -20,8 +21,12 @@ export default defineConfig(({ mode }) => ({
       ? {
           outDir: 'dist/cdn',
           target: 'es2022',
-          lib: { entry: resolve(root, 'src/define.ts'), formats: ['es'], fileName: () => 'ipos-credential-elements.js' },
-          rollupOptions: { output: { inlineDynamicImports: true } },
+          lib: {
+            entry: resolve(root, 'src/define.ts'),
+            formats: ['es'],
+            fileName: () => 'ipos-credential-elements.js',
+          },
+          rollupOptions: { output: { codeSplitting: false } },
         }
       : {
           outDir: 'dist',
@@ -33,6 +38,7 @@ export default defineConfig(({ mode }) => ({
               index: resolve(root, 'src/index.ts'),
               define: resolve(root, 'src/define.ts'),
               'reference/index': resolve(root, 'src/reference/index.ts'),
+              'reference/node': resolve(root, 'src/reference/node.ts'),
             },
             formats: ['es'],
           },

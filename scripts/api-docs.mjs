@@ -13,7 +13,11 @@ const elements = manifest.modules
   .filter((declaration) => declaration.customElement && declaration.tagName)
   .sort((a, b) => a.tagName.localeCompare(b.tagName));
 
-const cell = (text = '') => String(text).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+const cell = (text = '') =>
+  String(text)
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 const code = (text) => (text ? `\`${text}\`` : '');
 
 function table(headings, rows) {
@@ -40,7 +44,9 @@ function describe(element) {
   ]);
   const attributeFields = new Set((element.attributes ?? []).map((attribute) => attribute.fieldName));
   const properties = (element.members ?? [])
-    .filter((member) => member.kind === 'field' && !member.static && !member.privacy && !attributeFields.has(member.name))
+    .filter(
+      (member) => member.kind === 'field' && !member.static && !member.privacy && !attributeFields.has(member.name),
+    )
     .map((member) => [code(member.name), code(member.type?.text), member.description]);
   const events = (element.events ?? []).map((event) => [code(event.name), code(event.type?.text), event.description]);
   const slots = (element.slots ?? []).map((slot) => [slot.name ? code(slot.name) : '(default)', slot.description]);

@@ -3,6 +3,8 @@
 // All steps run even after a failure so one run shows every problem; the exit code is non-zero
 // if any step failed. The last line counts the tests all runners executed.
 import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { stripVTControlCharacters } from 'node:util';
 
 const steps = [
   { name: 'manifest', command: 'cem analyze', why: 'custom-elements.json from the JSDoc headers' },
@@ -20,7 +22,6 @@ const only = process.argv.slice(2);
 const selected = only.length ? steps.filter((step) => only.includes(step.name)) : steps;
 
 // Each runner prints its own totals; read them so the summary counts tests, not steps.
-const stripAnsi = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
 const countReaders = {
   vitest(output) {
     const line = output.split('\n').find((l) => /^\s*Tests\s/.test(l)) ?? '';
@@ -41,7 +42,11 @@ function run(step) {
   return new Promise((resolve) => {
     const started = performance.now();
     let output = '';
-    const child = spawn(step.command, { shell: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(step.command, {
+      shell: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     for (const stream of [child.stdout, child.stderr]) {
       stream.on('data', (chunk) => {
         output += chunk;
@@ -49,7 +54,7 @@ function run(step) {
       });
     }
     child.on('close', (code) => {
-      const counts = step.counts ? countReaders[step.counts](stripAnsi(output)) : undefined;
+      const counts = step.counts ? countReaders[step.counts](stripVTControlCharacters(output)) : undefined;
       resolve({ ...step, ok: code === 0, seconds: (performance.now() - started) / 1000, counts });
     });
   });
@@ -64,11 +69,15 @@ for (const step of selected) {
 console.log('\n━━ Summary');
 for (const result of results) {
   const counts = result.counts ? `  ${result.counts.passed} passed, ${result.counts.failed} failed` : '';
-  console.log(`${result.ok ? 'ok  ' : 'FAIL'}  ${result.name.padEnd(10)} ${result.seconds.toFixed(1).padStart(6)} s${counts}`);
+  console.log(
+    `${result.ok ? 'ok  ' : 'FAIL'}  ${result.name.padEnd(10)} ${result.seconds.toFixed(1).padStart(6)} s${counts}`,
+  );
 }
 const passed = results.reduce((sum, r) => sum + (r.counts?.passed ?? 0), 0);
 const failedTests = results.reduce((sum, r) => sum + (r.counts?.failed ?? 0), 0);
 const failedSteps = results.filter((r) => !r.ok);
+// A failed check with no failing test of its own (lint, typecheck, a stale document) still counts once.
+const failedChecks = failedSteps.filter((r) => !r.counts?.failed).length;
 if (failedSteps.length) console.log(`\nFailed steps: ${failedSteps.map((r) => r.name).join(', ')}`);
-console.log(`\ntests: ${passed} passed, ${failedTests + (failedSteps.length && !failedTests ? failedSteps.length : 0)} failed`);
+console.log(`\ntests: ${passed} passed, ${failedTests + failedChecks} failed`);
 process.exit(failedSteps.length ? 1 : 0);

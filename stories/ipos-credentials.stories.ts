@@ -1,31 +1,69 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import { USER_ROLES } from '../src/roles.js';
+import type { ReferenceBackend } from '../src/reference/index.js';
+import { previewArgTypes, previewBackend, type PreviewArgs } from './support/preview-backend.js';
+import { waitForPart } from './support/shadow.js';
 
-interface Args {
-  userRole: string;
+interface Args extends PreviewArgs {
   theme: 'light' | 'dark' | 'auto';
+  locale: string;
 }
 
 const meta: Meta<Args> = {
   title: 'Elements/ipos-credentials',
   component: 'ipos-credentials',
-  args: { userRole: 'merchant', theme: 'light' },
-  argTypes: {
-    userRole: { control: 'select', options: [...USER_ROLES, 'unknown'] },
-    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
+  args: {
+    userRole: 'merchant',
+    theme: 'light',
+    locale: 'en',
+    latencyMs: 0,
+    fault: 'none',
+    faultRoute: '',
+    withKeys: true,
   },
-  render: ({ userRole, theme }) => html`<ipos-credentials user-role=${userRole} theme=${theme}></ipos-credentials>`,
+  argTypes: {
+    ...previewArgTypes,
+    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
+    locale: { control: 'select', options: ['en', 'es', 'fr', 'ar'] },
+  },
+  loaders: [async ({ args }) => ({ backend: await previewBackend(args as Args) })],
+  render: (args, { loaded }) =>
+    html`<ipos-credentials
+      user-role=${args.userRole}
+      theme=${args.theme}
+      locale=${args.locale}
+      .backend=${loaded.backend as ReferenceBackend}
+    ></ipos-credentials>`,
 };
 export default meta;
 
 type Story = StoryObj<Args>;
 
-export const MerchantScreen: Story = {};
-export const IsoAdminScreen: Story = { args: { userRole: 'iso' } };
-export const AgentOfficeAdminScreen: Story = { args: { userRole: 'agent' } };
-export const UnknownRole: Story = { args: { userRole: 'owner' } };
+const keysShown: Story['play'] = async ({ canvasElement }) => {
+  await waitForPart(canvasElement, 'api-key');
+};
+
+export const MerchantScreen: Story = { play: keysShown };
+export const IsoAdminScreen: Story = { args: { userRole: 'iso' }, play: keysShown };
+export const AgentOfficeAdminScreen: Story = { args: { userRole: 'agent' }, play: keysShown };
+export const FirstVisit: Story = { args: { withKeys: false } };
+export const UnknownRole: Story = {
+  args: { userRole: 'owner (unknown)' },
+  play: async ({ canvasElement }) => {
+    await waitForPart(canvasElement, 'role-error');
+  },
+};
+
+/** The host arranges the elements itself; they read the provider's role and backend. */
 export const HostLayout: Story = {
-  render: ({ userRole, theme }) =>
-    html`<ipos-credentials user-role=${userRole} theme=${theme}><ipos-scope-list></ipos-scope-list></ipos-credentials>`,
+  render: (args, { loaded }) =>
+    html`<ipos-credentials
+      user-role=${args.userRole}
+      theme=${args.theme}
+      .backend=${loaded.backend as ReferenceBackend}
+    >
+      <ipos-scope-list></ipos-scope-list>
+      <ipos-key-panel allow-reveal></ipos-key-panel>
+    </ipos-credentials>`,
+  play: keysShown,
 };

@@ -1,10 +1,11 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/define.js';
 import type { IposCredentials } from '../../src/elements/credentials/ipos-credentials.js';
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
 import { ROLE_SCOPES } from '../../src/roles.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { RecordingBackend } from '../support/recording-backend.js';
+import { ReferenceSession } from '../support/reference-session.js';
 
 async function mount(template: ReturnType<typeof html>) {
   const element = await fixture<IposCredentials>(template);
@@ -22,7 +23,9 @@ const screenParts = (element: IposCredentials) => {
 
 describe('ipos-credentials', () => {
   it('renders the key panel and the token generator for a merchant', async () => {
-    const element = await mount(html`<ipos-credentials user-role="merchant" .backend=${new RecordingBackend()}></ipos-credentials>`);
+    const element = await mount(
+      html`<ipos-credentials user-role="merchant" .backend=${new RecordingBackend()}></ipos-credentials>`,
+    );
     const { keyPanel, tokenGenerator } = screenParts(element);
     expect(keyPanel).to.exist;
     expect(tokenGenerator).to.exist;
@@ -31,10 +34,12 @@ describe('ipos-credentials', () => {
 
   for (const role of ['iso', 'agent'] as const) {
     it(`renders only the key panel for ${role}, with the ${role} scopes`, async () => {
-      const element = await mount(html`<ipos-credentials user-role=${role} .backend=${new RecordingBackend()}></ipos-credentials>`);
+      const backend = new ReferenceSession(role).backend();
+      const element = await mount(html`<ipos-credentials user-role=${role} .backend=${backend}></ipos-credentials>`);
       const { keyPanel, tokenGenerator } = screenParts(element);
       expect(keyPanel).to.exist;
       expect(tokenGenerator).to.equal(null);
+      await waitUntil(() => allByPart(element, 'scope-name').length > 0, 'scopes not shown');
       expect(allByPart(element, 'scope-name').map((node) => node.textContent)).to.deep.equal(ROLE_SCOPES[role]);
       await expect(element).to.be.accessible();
     });
@@ -67,9 +72,11 @@ describe('ipos-credentials', () => {
   });
 
   it('renders the host’s own elements instead of the default screen, sharing its role', async () => {
-    const element = await mount(html`<ipos-credentials user-role="iso">
-      <ipos-scope-list></ipos-scope-list>
-    </ipos-credentials>`);
+    const element = await mount(
+      html`<ipos-credentials user-role="iso">
+        <ipos-scope-list></ipos-scope-list>
+      </ipos-credentials>`,
+    );
     expect(screenParts(element).keyPanel).to.equal(null);
     const list = element.querySelector('ipos-scope-list')!;
     expect(allByPart(list, 'scope-name').map((node) => node.textContent)).to.deep.equal(['ExternalApi']);
@@ -81,24 +88,31 @@ describe('ipos-credentials', () => {
   });
 
   it('switches to the default screen when the host removes its elements', async () => {
-    const element = await mount(html`<ipos-credentials user-role="iso"><ipos-scope-list></ipos-scope-list></ipos-credentials>`);
+    const element = await mount(
+      html`<ipos-credentials user-role="iso"><ipos-scope-list></ipos-scope-list></ipos-credentials>`,
+    );
     element.querySelector('ipos-scope-list')!.remove();
     await settle(element);
     expect(screenParts(element).keyPanel).to.exist;
   });
 
   it('lets an attribute on a child win over the shared role', async () => {
-    const element = await mount(html`<ipos-credentials user-role="iso">
-      <ipos-scope-list id="own" user-role="merchant"></ipos-scope-list>
-      <ipos-scope-list id="shared"></ipos-scope-list>
-    </ipos-credentials>`);
-    const names = (id: string) => allByPart(element.querySelector(`#${id}`)!, 'scope-name').map((node) => node.textContent);
+    const element = await mount(
+      html`<ipos-credentials user-role="iso">
+        <ipos-scope-list id="own" user-role="merchant"></ipos-scope-list>
+        <ipos-scope-list id="shared"></ipos-scope-list>
+      </ipos-credentials>`,
+    );
+    const names = (id: string) =>
+      allByPart(element.querySelector(`#${id}`)!, 'scope-name').map((node) => node.textContent);
     expect(names('own')).to.deep.equal(ROLE_SCOPES.merchant);
     expect(names('shared')).to.deep.equal(ROLE_SCOPES.iso);
   });
 
   it('passes role changes down to the elements inside', async () => {
-    const element = await mount(html`<ipos-credentials user-role="iso"><ipos-scope-list></ipos-scope-list></ipos-credentials>`);
+    const element = await mount(
+      html`<ipos-credentials user-role="iso"><ipos-scope-list></ipos-scope-list></ipos-credentials>`,
+    );
     element.userRole = 'merchant';
     await settle(element);
     expect(allByPart(element.querySelector('ipos-scope-list')!, 'scope-name')).to.have.length(3);
@@ -107,9 +121,11 @@ describe('ipos-credentials', () => {
   it('shares white-label wording, with a child’s own wording winning key by key', async () => {
     const shared = { 'scopes.heading': 'Shared heading', 'scope.ExternalApi': 'Onboarding' };
     const own = { 'scopes.heading': 'Own heading' };
-    const element = await mount(html`<ipos-credentials user-role="iso" .strings=${shared}>
-      <ipos-scope-list .strings=${own}></ipos-scope-list>
-    </ipos-credentials>`);
+    const element = await mount(
+      html`<ipos-credentials user-role="iso" .strings=${shared}>
+        <ipos-scope-list .strings=${own}></ipos-scope-list>
+      </ipos-credentials>`,
+    );
     const list = element.querySelector('ipos-scope-list')!;
     expect(byPart(list, 'heading').textContent).to.equal('Own heading');
     expect(byPart(list, 'scope-description').textContent).to.equal('Onboarding');
@@ -118,10 +134,12 @@ describe('ipos-credentials', () => {
   it('shares its backend and lets a child’s own backend win', async () => {
     const shared = new RecordingBackend();
     const own = new RecordingBackend();
-    const element = await mount(html`<ipos-credentials user-role="merchant" .backend=${shared}>
-      <ipos-key-panel id="shared"></ipos-key-panel>
-      <ipos-key-panel id="own" .backend=${own}></ipos-key-panel>
-    </ipos-credentials>`);
+    const element = await mount(
+      html`<ipos-credentials user-role="merchant" .backend=${shared}>
+        <ipos-key-panel id="shared"></ipos-key-panel>
+        <ipos-key-panel id="own" .backend=${own}></ipos-key-panel>
+      </ipos-credentials>`,
+    );
     const backendOf = (id: string) =>
       (element.querySelector<IposKeyPanel>(`#${id}`) as unknown as { activeBackend: unknown }).activeBackend;
     expect(backendOf('shared')).to.equal(shared);
@@ -129,7 +147,9 @@ describe('ipos-credentials', () => {
   });
 
   it('re-exports the nested parts so hosts can style them through ::part', async () => {
-    const element = await mount(html`<ipos-credentials user-role="merchant" .backend=${new RecordingBackend()}></ipos-credentials>`);
+    const element = await mount(
+      html`<ipos-credentials user-role="merchant" .backend=${new RecordingBackend()}></ipos-credentials>`,
+    );
     const { keyPanel, tokenGenerator } = screenParts(element);
     for (const part of ['api-key', 'secret-key', 'copy-secret-key', 'reset-button', 'status', 'dialog']) {
       expect(keyPanel!.getAttribute('exportparts')).to.contain(part);
@@ -140,7 +160,11 @@ describe('ipos-credentials', () => {
   });
 
   it('applies the theme to the nested elements', async () => {
-    const element = await mount(html`<ipos-credentials user-role="iso" theme="dark" .backend=${new RecordingBackend()}></ipos-credentials>`);
+    const backend = new ReferenceSession('iso').backend();
+    const element = await mount(
+      html`<ipos-credentials user-role="iso" theme="dark" .backend=${backend}></ipos-credentials>`,
+    );
+    await waitUntil(() => allByPart(element, 'base').length > 1, 'nested elements not rendered');
     const bases = allByPart(element, 'base');
     expect(bases.length).to.be.greaterThan(1);
     for (const base of bases) expect(base.classList.contains('dark')).to.equal(true);

@@ -56,7 +56,9 @@ export class ConsoleLog {
       const original = console[method];
       this.originals.set(method, original);
       console[method] = (...args: unknown[]) => {
-        this.lines.push(args.map((arg) => (arg instanceof Error ? `${arg.message} ${arg.stack}` : String(arg))).join(' '));
+        this.lines.push(
+          args.map((arg) => (arg instanceof Error ? `${arg.message} ${arg.stack}` : String(arg))).join(' '),
+        );
         original.apply(console, args);
       };
     }

@@ -8,12 +8,34 @@ import { IposConfigurable, defineElement } from '../shared/ipos-configurable.js'
 
 /** Parts of the nested elements, re-exported so `ipos-credentials::part(copy-token)` reaches them. */
 const KEY_PANEL_PARTS = [
-  'base', 'scopes', 'api-key', 'secret-key', 'copy-api-key', 'copy-secret-key', 'reveal-button',
-  'generate-button', 'reset-button', 'status', 'error', 'retry-button', 'dialog', 'confirm-button', 'cancel-button',
+  'base',
+  'scopes',
+  'api-key',
+  'secret-key',
+  'copy-api-key',
+  'copy-secret-key',
+  'reveal-button',
+  'generate-button',
+  'reset-button',
+  'status',
+  'error',
+  'retry-button',
+  'dialog',
+  'confirm-button',
+  'cancel-button',
 ].join(', ');
 const TOKEN_GENERATOR_PARTS = [
-  'base', 'tpn-select', 'generate-button', 'token', 'copy-token', 'copy-tpn', 'expiry', 'refresh-button',
-  'status', 'error', 'retry-button',
+  'base',
+  'tpn-select',
+  'generate-button',
+  'token',
+  'copy-token',
+  'copy-tpn',
+  'expiry',
+  'refresh-button',
+  'status',
+  'error',
+  'retry-button',
 ].join(', ');
 
 /**
@@ -88,15 +110,21 @@ export class IposCredentials extends IposConfigurable {
     if (!role) {
       return html`<p class="${this.baseClasses} error" part="role-error" role="alert">${this.roleProblem()}</p>`;
     }
-    return html`<slot @slotchange=${this.onSlotChange}></slot>
-      ${this.hasElementChildren
-        ? null
-        : html`<div class="screen" part="screen">
-            <ipos-key-panel part="key-panel" exportparts=${KEY_PANEL_PARTS}></ipos-key-panel>
-            ${canGenerateTokens(role)
-              ? html`<ipos-token-generator part="token-generator" exportparts=${TOKEN_GENERATOR_PARTS}></ipos-token-generator>`
-              : null}
-          </div>`}`;
+    return html`<slot @slotchange=${this.onSlotChange}></slot> ${
+        this.hasElementChildren
+          ? null
+          : html`<div class="screen" part="screen">
+              <ipos-key-panel part="key-panel" exportparts=${KEY_PANEL_PARTS}></ipos-key-panel>
+              ${
+                canGenerateTokens(role)
+                  ? html`<ipos-token-generator
+                      part="token-generator"
+                      exportparts=${TOKEN_GENERATOR_PARTS}
+                    ></ipos-token-generator>`
+                  : null
+              }
+            </div>`
+      }`;
   }
 
   private onSlotChange(event: Event): void {

@@ -120,6 +120,8 @@ export class IposKeyPanel extends IposElement {
     window.removeEventListener('blur', this.hideSecret);
     document.removeEventListener('visibilitychange', this.hideWhenPageHidden);
     this.hideSecret();
+    // A modal left open would keep the rest of the page inert after the panel is gone.
+    this.dialog?.close();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -191,22 +193,26 @@ export class IposKeyPanel extends IposElement {
         <div class="key">
           <dt class="key-label" id="secret-key-label">${this.t('keys.secretKey')}</dt>
           <dd class="key-value">
-            ${revealed
-              ? html`<code class="key-text" part="secret-key" aria-labelledby="secret-key-label">${revealed}</code>`
-              : html`<code
-                  class="key-text masked"
-                  part="secret-key"
-                  role="img"
-                  aria-label=${this.t('keys.secretMasked', { hint: keys.secretKeyHint })}
-                  >dskey_${MASK}${keys.secretKeyHint}</code
-                >`}
-            ${this.allowReveal
-              ? html`<button type="button" part="reveal-button" @click=${this.toggleReveal}>
-                  ${revealed ? this.t('keys.hide') : this.t('keys.reveal')}<span class="visually-hidden">
-                    ${this.t('keys.secretKey')}</span
-                  >
-                </button>`
-              : nothing}
+            ${
+              revealed
+                ? html`<code class="key-text" part="secret-key" aria-labelledby="secret-key-label">${revealed}</code>`
+                : html`<code
+                    class="key-text masked"
+                    part="secret-key"
+                    role="img"
+                    aria-label=${this.t('keys.secretMasked', { hint: keys.secretKeyHint })}
+                    >dskey_${MASK}${keys.secretKeyHint}</code
+                  >`
+            }
+            ${
+              this.allowReveal
+                ? html`<button type="button" part="reveal-button" @click=${this.toggleReveal}>
+                    ${revealed ? this.t('keys.hide') : this.t('keys.reveal')}<span class="visually-hidden">
+                      ${this.t('keys.secretKey')}</span
+                    >
+                  </button>`
+                : nothing
+            }
             <button type="button" part="copy-secret-key" @click=${this.copySecretKey}>
               ${copied === 'secretKey' ? this.t('keys.copied') : this.t('keys.copySecretKey')}
             </button>
@@ -218,7 +224,14 @@ export class IposKeyPanel extends IposElement {
         ${this.t('keys.rotated', { date: this.formatTime(keys.secretRotatedAt) })}
       </p>
       <div class="actions">
-        <button type="button" class="danger" part="reset-button" ?disabled=${resetting} @click=${this.openResetDialog}>
+        <!-- aria-disabled, not disabled: focus returns here when the dialog closes, while the reset runs. -->
+        <button
+          type="button"
+          class="danger"
+          part="reset-button"
+          aria-disabled=${resetting ? 'true' : 'false'}
+          @click=${this.openResetDialog}
+        >
           ${resetting ? this.t('keys.resetting') : this.t('keys.reset')}
         </button>
       </div>`;
@@ -230,9 +243,11 @@ export class IposKeyPanel extends IposElement {
     const forbidden = failure.code === 'forbidden' && failure.action === 'load-credentials';
     return html`<div class="error" part="error" role="alert">
       <span>${forbidden ? this.t('keys.forbidden') : failure.message}</span>
-      ${failure.retryable && this.retry
-        ? html`<button type="button" part="retry-button" @click=${this.retry}>${this.t('action.retry')}</button>`
-        : nothing}
+      ${
+        failure.retryable && this.retry
+          ? html`<button type="button" part="retry-button" @click=${this.retry}>${this.t('action.retry')}</button>`
+          : nothing
+      }
     </div>`;
   }
 
@@ -264,7 +279,9 @@ export class IposKeyPanel extends IposElement {
   }
 
   private formatTime(iso: string): string {
-    return new Intl.DateTimeFormat(this.activeLocale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+    return new Intl.DateTimeFormat(this.activeLocale, { dateStyle: 'medium', timeStyle: 'short' }).format(
+      new Date(iso),
+    );
   }
 
   private announce(message: string): void {
@@ -293,7 +310,12 @@ export class IposKeyPanel extends IposElement {
       this.announce(this.t('keys.generated'));
       if (credentials.keys) {
         const { apiKey, secretKeyHint, createdAt } = credentials.keys;
-        dispatchIposEvent(this, 'ipos-keys-generated', { apiKey, secretKeyHint, createdAt, scopes: credentials.scopes });
+        dispatchIposEvent(this, 'ipos-keys-generated', {
+          apiKey,
+          secretKeyHint,
+          createdAt,
+          scopes: credentials.scopes,
+        });
       }
     } catch (error) {
       if (error instanceof BackendError && error.code === 'conflict') {

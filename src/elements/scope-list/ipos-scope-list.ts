@@ -46,20 +46,24 @@ export class IposScopeList extends IposElement {
     const problem = this.roleProblem();
     const scopes = this.scopes ?? (this.activeRole ? ROLE_SCOPES[this.activeRole] : []);
     return html`<div class=${this.baseClasses} part="base">
-      ${problem
-        ? html`<p class="error" part="error" role="alert">${problem}</p>`
-        : html`${this.noHeading
-              ? nothing
-              : html`<h3 class="heading" part="heading" id="heading">${this.t('scopes.heading')}</h3>`}
-            <ul class="scopes" part="list" aria-labelledby=${this.noHeading ? nothing : 'heading'}>
-              ${scopes.map(
-                (scope) =>
-                  html`<li class="scope" part="scope">
-                    <span class="scope-name" part="scope-name">${scope}</span>
-                    <span class="scope-description" part="scope-description">${this.t(`scope.${scope}`)}</span>
-                  </li>`,
-              )}
-            </ul>`}
+      ${
+        problem
+          ? html`<p class="error" part="error" role="alert">${problem}</p>`
+          : html`${
+                this.noHeading
+                  ? nothing
+                  : html`<h3 class="heading" part="heading" id="heading">${this.t('scopes.heading')}</h3>`
+              }
+              <ul class="scopes" part="list" aria-labelledby=${this.noHeading ? nothing : 'heading'}>
+                ${scopes.map(
+                  (scope) =>
+                    html`<li class="scope" part="scope">
+                      <span class="scope-name" part="scope-name">${scope}</span>
+                      <span class="scope-description" part="scope-description">${this.t(`scope.${scope}`)}</span>
+                    </li>`,
+                )}
+              </ul>`
+      }
     </div>`;
   }
 }

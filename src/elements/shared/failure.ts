@@ -12,11 +12,7 @@ export interface Failure extends ErrorDetail {
 const NOT_RETRYABLE = new Set<ErrorDetail['code']>(['forbidden', 'invalid-request', 'aborted']);
 
 /** Turns whatever a backend call or a copy threw into the localised message the user sees. */
-export function describeFailure(
-  action: ErrorAction,
-  error: unknown,
-  t: (key: CatalogKey) => string,
-): Failure {
+export function describeFailure(action: ErrorAction, error: unknown, t: (key: CatalogKey) => string): Failure {
   const code: ErrorDetail['code'] =
     error instanceof ClipboardError ? 'clipboard' : error instanceof BackendError ? error.code : 'server';
   const reasonKey: CatalogKey =

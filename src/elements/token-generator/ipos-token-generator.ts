@@ -29,9 +29,11 @@ export class IposTokenGenerator extends IposElement {
     const problem = role && !canGenerateTokens(role) ? this.t('tokens.merchantOnly') : this.roleProblem();
     return html`<section class=${this.baseClasses} part="base" aria-labelledby="heading">
       <h2 class="heading" id="heading">${this.t('tokens.heading')}</h2>
-      ${problem
-        ? html`<p class="error" part="error" role="alert">${problem}</p>`
-        : html`<p class="intro">${this.t('tokens.intro')}</p>`}
+      ${
+        problem
+          ? html`<p class="error" part="error" role="alert">${problem}</p>`
+          : html`<p class="intro">${this.t('tokens.intro')}</p>`
+      }
     </section>`;
   }
 }

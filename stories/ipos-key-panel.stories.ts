@@ -1,0 +1,122 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html } from 'lit';
+import { expect, waitFor } from 'storybook/test';
+import type { ReferenceBackend } from '../src/reference/index.js';
+import { previewArgTypes, previewBackend, type PreviewArgs } from './support/preview-backend.js';
+import { findPart, waitForPart } from './support/shadow.js';
+
+interface Args extends PreviewArgs {
+  theme: 'light' | 'dark' | 'auto';
+  locale: string;
+  allowReveal: boolean;
+}
+
+const meta: Meta<Args> = {
+  title: 'Elements/ipos-key-panel',
+  component: 'ipos-key-panel',
+  args: {
+    userRole: 'iso',
+    theme: 'light',
+    locale: 'en',
+    latencyMs: 0,
+    fault: 'none',
+    faultRoute: '',
+    withKeys: true,
+    allowReveal: false,
+  },
+  argTypes: {
+    ...previewArgTypes,
+    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
+    locale: { control: 'select', options: ['en', 'es', 'fr', 'ar'] },
+  },
+  loaders: [async ({ args }) => ({ backend: await previewBackend(args as Args) })],
+  render: (args, { loaded }) =>
+    html`<ipos-key-panel
+      user-role=${args.userRole}
+      theme=${args.theme}
+      locale=${args.locale}
+      ?allow-reveal=${args.allowReveal}
+      .backend=${loaded.backend as ReferenceBackend}
+    ></ipos-key-panel>`,
+};
+export default meta;
+
+type Story = StoryObj<Args>;
+
+export const KeysPresent: Story = {
+  play: async ({ canvasElement }) => {
+    const secret = await waitForPart(canvasElement, 'secret-key');
+    await expect(secret.textContent).toMatch(/^dskey_•+[\w-]{4}$/);
+  },
+};
+
+export const NoKeysYet: Story = {
+  args: { withKeys: false },
+  play: async ({ canvasElement }) => {
+    await waitForPart(canvasElement, 'generate-button');
+  },
+};
+
+export const Loading: Story = {
+  args: { latencyMs: 60_000 },
+  play: async ({ canvasElement }) => {
+    await waitForPart(canvasElement, 'skeleton');
+  },
+};
+
+export const Generating: Story = {
+  args: { withKeys: false, latencyMs: 0 },
+  play: async ({ canvasElement, loaded }) => {
+    const button = await waitForPart(canvasElement, 'generate-button');
+    (loaded.backend as ReferenceBackend).server.faults = { latencyMs: 60_000 };
+    button.click();
+    await expect(await waitForPart(canvasElement, 'generate-button')).toHaveProperty('disabled', true);
+  },
+};
+
+export const ResetConfirmation: Story = {
+  play: async ({ canvasElement }) => {
+    (await waitForPart(canvasElement, 'reset-button')).click();
+    await expect((await waitForPart(canvasElement, 'dialog')) as HTMLDialogElement).toHaveProperty('open', true);
+  },
+};
+
+export const Resetting: Story = {
+  play: async ({ canvasElement, loaded }) => {
+    (await waitForPart(canvasElement, 'reset-button')).click();
+    (loaded.backend as ReferenceBackend).server.faults = { latencyMs: 60_000 };
+    (await waitForPart(canvasElement, 'confirm-button')).click();
+    await expect((await waitForPart(canvasElement, 'reset-button')).textContent?.trim()).toBe('Resetting…');
+  },
+};
+
+export const Revealable: Story = {
+  args: { allowReveal: true },
+  play: async ({ canvasElement }) => {
+    (await waitForPart(canvasElement, 'reveal-button')).click();
+    await waitFor(() => expect(findPart(canvasElement, 'secret-key')?.textContent).toMatch(/^dskey_[\w-]{32}$/));
+  },
+};
+
+export const LoadError: Story = {
+  args: { fault: 'server error (500)', faultRoute: 'GET /credentials' },
+  play: async ({ canvasElement }) => {
+    await waitForPart(canvasElement, 'retry-button');
+  },
+};
+
+export const Forbidden: Story = {
+  args: { fault: 'forbidden (403)', faultRoute: 'GET /credentials' },
+  play: async ({ canvasElement }) => {
+    await expect((await waitForPart(canvasElement, 'error')).textContent).toContain('cannot manage these keys');
+  },
+};
+
+export const UnknownRole: Story = {
+  args: { userRole: 'owner (unknown)' },
+  play: async ({ canvasElement }) => {
+    await expect((await waitForPart(canvasElement, 'error')).textContent).toContain('merchant, iso or agent');
+  },
+};
+
+export const Dark: Story = { args: { theme: 'dark' } };

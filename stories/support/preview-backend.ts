@@ -1,0 +1,51 @@
+/**
+ * Story backends: each story gets its own in-browser reference server (real keys, real JWTs),
+ * shaped by the Storybook controls for latency and injected faults.
+ */
+import type { ForcedFault } from '../../src/reference/index.js';
+import { ReferenceBackend, createReferenceServer } from '../../src/reference/index.js';
+import type { UserRole } from '../../src/roles.js';
+import { isUserRole } from '../../src/roles.js';
+
+/** The faults a designer can pick from the controls panel. */
+export const FAULTS = {
+  none: undefined,
+  'server error (500)': { status: 500 },
+  'forbidden (403)': { status: 403 },
+  'session expired (401)': { status: 401 },
+  'rate limited (429)': { status: 429, retryAfter: 30 },
+  'unavailable (503)': { status: 503 },
+  'malformed JSON': { status: 200, body: '{"keys": ' },
+} satisfies Record<string, ForcedFault | undefined>;
+
+export type FaultName = keyof typeof FAULTS;
+
+export interface PreviewArgs {
+  userRole: string;
+  latencyMs: number;
+  fault: FaultName;
+  /** Which route the fault hits, e.g. `GET /credentials`; empty: every route. */
+  faultRoute: string;
+  withKeys: boolean;
+}
+
+export const previewArgTypes = {
+  userRole: { control: 'select', options: ['merchant', 'iso', 'agent', 'owner (unknown)'] },
+  latencyMs: { control: { type: 'range', min: 0, max: 5000, step: 100 } },
+  fault: { control: 'select', options: Object.keys(FAULTS) },
+  faultRoute: { control: 'text' },
+  withKeys: { control: 'boolean' },
+} as const;
+
+/** Builds the story's backend; keys are generated first when the story starts with keys. */
+export async function previewBackend(args: PreviewArgs): Promise<ReferenceBackend> {
+  const account: UserRole = isUserRole(args.userRole) ? args.userRole : 'merchant';
+  const backend = new ReferenceBackend({ account, server: createReferenceServer(), retries: 0 });
+  if (args.withKeys) await backend.generateKeys();
+  const fault = FAULTS[args.fault];
+  backend.server.faults = {
+    latencyMs: args.latencyMs,
+    forcedStatus: fault ? { [args.faultRoute || '/credentials']: fault } : undefined,
+  };
+  return backend;
+}
