@@ -47,6 +47,11 @@ export class ReferenceSession {
     await this.control('PUT', { faults: { forcedStatus, latencyMs } });
   }
 
+  /** Shifts this session's server clock, e.g. `-(1440 min) + 10 s`: a new 1440-minute token expires in 10 s. */
+  async setClockOffset(clockOffsetMs: number): Promise<void> {
+    await this.control('PUT', { clockOffsetMs });
+  }
+
   async clearFaults(): Promise<void> {
     await this.control('PUT', { faults: null });
   }

@@ -3,15 +3,16 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { BackendError } from '../../backend/backend-error.js';
 import type { Credentials, Keys } from '../../backend/schemas.js';
-import { copyText } from '../../clipboard.js';
-import { dispatchIposEvent, type ErrorAction } from '../../events.js';
+import { dispatchIposEvent } from '../../events.js';
+import { formatMoment } from '../../i18n/time.js';
 import { controlStyles } from '../../styles/controls.js';
 import { panelStyles } from '../../styles/panel.js';
 import { themeStyles } from '../../styles/theme.js';
 import { CopyFeedback } from '../shared/copy-feedback.js';
-import { describeFailure, isAbort, type Failure } from '../shared/failure.js';
+import { isAbort } from '../shared/failure.js';
 import { defineElement } from '../shared/ipos-configurable.js';
 import { IposElement } from '../shared/ipos-element.js';
+import { PanelFeedback } from '../shared/panel-feedback.js';
 import { keyPanelStyles } from './ipos-key-panel.styles.js';
 
 /** A mutation in flight; at most one at a time, so double clicks never repeat it. */
@@ -77,20 +78,18 @@ export class IposKeyPanel extends IposElement {
 
   @state() private credentials?: Credentials;
   @state() private mutation?: Mutation;
-  @state() private failure?: Failure;
-  @state() private statusMessage = '';
   /** Only while revealed; cleared on timeout, page blur, disconnect, reset and role change. */
   @state() private revealedSecret?: string;
 
   @query('dialog') private dialog?: HTMLDialogElement;
   @query('[part~="reset-button"]') private resetButton?: HTMLButtonElement;
 
-  private readonly copyFeedback = new CopyFeedback<CopiedKey>(this, () => this.feedbackDuration);
+  private readonly feedback = new PanelFeedback(this);
+  private readonly copyFeedback = new CopyFeedback<CopiedKey>(this, this.feedback, () => this.feedbackDuration);
   private revealTimer?: ReturnType<typeof setTimeout>;
   /** The key of the reset the user confirmed, reused by Retry so that a retried reset happens once. */
   private pendingResetKey?: string;
   private pendingGenerateKey?: string;
-  private retry?: () => void;
 
   private readonly load = new Task(this, {
     args: () => [this.activeBackend, this.activeRole] as const,
@@ -98,14 +97,18 @@ export class IposKeyPanel extends IposElement {
       // Never show one account's keys while another's load: drop what was shown first.
       this.credentials = undefined;
       this.hideSecret();
-      this.failure = undefined;
+      this.feedback.clearFailure();
       if (!backend || !role) return initialState;
       const credentials = await backend.getCredentials({ signal });
       this.credentials = credentials;
       return credentials;
     },
     onError: (error) => {
-      if (!isAbort(error)) this.fail('load-credentials', error, () => this.load.run());
+      if (isAbort(error)) return;
+      const forbidden = error instanceof BackendError && error.code === 'forbidden';
+      this.feedback.fail('load-credentials', error, () => this.load.run(), {
+        message: forbidden ? this.t('keys.forbidden') : undefined,
+      });
     },
   });
 
@@ -138,15 +141,14 @@ export class IposKeyPanel extends IposElement {
     >
       <h2 class="heading" id="heading">${this.t('keys.heading')}</h2>
       ${problem ? html`<p class="error" part="error" role="alert">${problem}</p>` : this.renderBody()}
-      <p class="status" part="status" role="status">${this.statusMessage}</p>
-      ${this.renderDialog()}
+      ${this.feedback.renderStatus()} ${this.renderDialog()}
     </section>`;
   }
 
   private renderBody() {
     const credentials = this.credentials;
     if (!credentials) {
-      if (this.failure?.action === 'load-credentials') return this.renderFailure();
+      if (this.feedback.failure?.action === 'load-credentials') return this.feedback.renderFailure();
       return html`<div class="skeleton" part="skeleton">
         <span class="visually-hidden">${this.t('keys.loading')}</span>
         <span class="skeleton-bar" aria-hidden="true"></span>
@@ -155,7 +157,7 @@ export class IposKeyPanel extends IposElement {
       </div>`;
     }
     return html`<p class="intro">${this.t('keys.intro')}</p>
-      ${credentials.keys ? this.renderKeys(credentials.keys) : this.renderNoKeys()} ${this.renderFailure()}
+      ${credentials.keys ? this.renderKeys(credentials.keys) : this.renderNoKeys()} ${this.feedback.renderFailure()}
       <ipos-scope-list
         part="scopes"
         .scopes=${credentials.scopes}
@@ -237,20 +239,6 @@ export class IposKeyPanel extends IposElement {
       </div>`;
   }
 
-  private renderFailure() {
-    const failure = this.failure;
-    if (!failure) return nothing;
-    const forbidden = failure.code === 'forbidden' && failure.action === 'load-credentials';
-    return html`<div class="error" part="error" role="alert">
-      <span>${forbidden ? this.t('keys.forbidden') : failure.message}</span>
-      ${
-        failure.retryable && this.retry
-          ? html`<button type="button" part="retry-button" @click=${this.retry}>${this.t('action.retry')}</button>`
-          : nothing
-      }
-    </div>`;
-  }
-
   private renderDialog() {
     return html`<dialog
       class="dialog"
@@ -279,35 +267,20 @@ export class IposKeyPanel extends IposElement {
   }
 
   private formatTime(iso: string): string {
-    return new Intl.DateTimeFormat(this.activeLocale, { dateStyle: 'medium', timeStyle: 'short' }).format(
-      new Date(iso),
-    );
-  }
-
-  private announce(message: string): void {
-    this.statusMessage = message;
-  }
-
-  private fail(action: ErrorAction, error: unknown, retry?: () => void): void {
-    const failure = describeFailure(action, error, (key) => this.t(key));
-    this.failure = failure;
-    this.retry = retry;
-    this.announce('');
-    const { code, message } = failure;
-    dispatchIposEvent(this, 'ipos-error', { code, message, action });
+    return formatMoment(iso, this.activeLocale);
   }
 
   private readonly generate = async (): Promise<void> => {
     const backend = this.activeBackend;
     if (!backend || this.mutation) return;
     this.mutation = 'generate';
-    this.failure = undefined;
+    this.feedback.clearFailure();
     this.pendingGenerateKey ??= crypto.randomUUID();
     try {
       const credentials = await backend.generateKeys({ idempotencyKey: this.pendingGenerateKey });
       this.pendingGenerateKey = undefined;
       this.credentials = credentials;
-      this.announce(this.t('keys.generated'));
+      this.feedback.announce(this.t('keys.generated'));
       if (credentials.keys) {
         const { apiKey, secretKeyHint, createdAt } = credentials.keys;
         dispatchIposEvent(this, 'ipos-keys-generated', {
@@ -321,10 +294,10 @@ export class IposKeyPanel extends IposElement {
       if (error instanceof BackendError && error.code === 'conflict') {
         // Keys were generated elsewhere meanwhile: show them rather than an error.
         this.pendingGenerateKey = undefined;
-        this.announce(this.t('reason.conflict'));
+        this.feedback.announce(this.t('reason.conflict'));
         void this.load.run();
       } else {
-        this.fail('generate-keys', error, this.generate);
+        this.feedback.fail('generate-keys', error, this.generate);
       }
     } finally {
       this.mutation = undefined;
@@ -334,7 +307,13 @@ export class IposKeyPanel extends IposElement {
   private readonly copyApiKey = (): void => {
     const apiKey = this.credentials?.keys?.apiKey;
     if (!apiKey) return;
-    void this.copy('apiKey', 'copy-api-key', apiKey, this.t('keys.apiKeyCopied'), this.copyApiKey);
+    void this.copyFeedback.copy({
+      field: 'apiKey',
+      action: 'copy-api-key',
+      value: apiKey,
+      copiedMessage: this.t('keys.apiKeyCopied'),
+      retry: this.copyApiKey,
+    });
   };
 
   private readonly copySecretKey = (): void => {
@@ -342,26 +321,14 @@ export class IposKeyPanel extends IposElement {
     if (!backend || !this.credentials?.keys) return;
     // Started synchronously inside the click: the clipboard write must begin within the user gesture.
     const secret = this.revealedSecret ?? backend.revealSecret().then(({ secretKey }) => secretKey);
-    void this.copy('secretKey', 'copy-secret-key', secret, this.t('keys.secretKeyCopied'), this.copySecretKey);
+    void this.copyFeedback.copy({
+      field: 'secretKey',
+      action: 'copy-secret-key',
+      value: secret,
+      copiedMessage: this.t('keys.secretKeyCopied'),
+      retry: this.copySecretKey,
+    });
   };
-
-  private async copy(
-    field: CopiedKey,
-    action: ErrorAction,
-    value: string | Promise<string>,
-    copiedMessage: string,
-    retry: () => void,
-  ): Promise<void> {
-    try {
-      await copyText(value);
-      if (this.failure?.action === action) this.failure = undefined;
-      this.copyFeedback.show(field);
-      this.announce(copiedMessage);
-      dispatchIposEvent(this, 'ipos-copy', { field });
-    } catch (error) {
-      this.fail(action, error, retry);
-    }
-  }
 
   private readonly toggleReveal = async (): Promise<void> => {
     if (this.revealedSecret) {
@@ -374,11 +341,11 @@ export class IposKeyPanel extends IposElement {
       const { secretKey } = await backend.revealSecret();
       if (!this.isConnected || !this.allowReveal) return;
       this.revealedSecret = secretKey;
-      this.announce(this.t('keys.revealed', { seconds: this.revealTimeout }));
+      this.feedback.announce(this.t('keys.revealed', { seconds: this.revealTimeout }));
       clearTimeout(this.revealTimer);
       this.revealTimer = setTimeout(this.hideSecret, this.revealTimeout * 1000);
     } catch (error) {
-      this.fail('reveal-secret', error, this.toggleReveal);
+      this.feedback.fail('reveal-secret', error, this.toggleReveal);
     }
   };
 
@@ -416,19 +383,19 @@ export class IposKeyPanel extends IposElement {
     const backend = this.activeBackend;
     if (!backend || this.mutation || !this.pendingResetKey) return;
     this.mutation = 'reset';
-    this.failure = undefined;
+    this.feedback.clearFailure();
     try {
       const credentials = await backend.resetSecret({ idempotencyKey: this.pendingResetKey });
       this.pendingResetKey = undefined;
       this.hideSecret();
       this.credentials = credentials;
-      this.announce(this.t('keys.resetDone'));
+      this.feedback.announce(this.t('keys.resetDone'));
       if (credentials.keys) {
         const { apiKey, secretKeyHint, secretRotatedAt } = credentials.keys;
         dispatchIposEvent(this, 'ipos-secret-reset', { apiKey, secretKeyHint, secretRotatedAt });
       }
     } catch (error) {
-      this.fail('reset-secret', error, this.reset);
+      this.feedback.fail('reset-secret', error, this.reset);
     } finally {
       this.mutation = undefined;
     }

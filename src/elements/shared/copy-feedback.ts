@@ -1,26 +1,57 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { copyText } from '../../clipboard.js';
+import { dispatchIposEvent, type CopyField, type ErrorAction } from '../../events.js';
+import type { PanelFeedback } from './panel-feedback.js';
 
-/** Remembers which copy button just succeeded, for a short while, so its label can say "Copied". */
-export class CopyFeedback<Field extends string> implements ReactiveController {
+export interface CopyRequest<Field extends CopyField> {
+  field: Field;
+  /** The action named in `ipos-error` if the copy fails. */
+  action: ErrorAction;
+  /** The value, or a promise for one still being fetched (started inside the click). */
+  value: string | Promise<string>;
+  /** What the live region says on success; never the value itself. */
+  copiedMessage: string;
+  /** Runs the same copy again from the error's Retry button (a new user gesture). */
+  retry: () => void;
+}
+
+/**
+ * Copies values for a panel: the clipboard write, the announcement, the `ipos-copy` event, and
+ * which button says "Copied" for a short while; failures go to the panel's error region.
+ */
+export class CopyFeedback<Field extends CopyField> implements ReactiveController {
   /** The field whose copy button shows its confirmation right now. */
   copied?: Field;
   private timer?: ReturnType<typeof setTimeout>;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly feedback: PanelFeedback,
     private readonly durationMs: () => number,
   ) {
     host.addController(this);
   }
 
-  show(field: Field): void {
+  async copy({ field, action, value, copiedMessage, retry }: CopyRequest<Field>): Promise<void> {
+    try {
+      await copyText(value);
+      this.feedback.clearFailure(action);
+      this.show(field);
+      this.feedback.announce(copiedMessage);
+      dispatchIposEvent(this.host, 'ipos-copy', { field });
+    } catch (error) {
+      this.feedback.fail(action, error, retry);
+    }
+  }
+
+  private show(field: Field): void {
     clearTimeout(this.timer);
     this.copied = field;
     this.host.requestUpdate();
     this.timer = setTimeout(() => this.clear(), this.durationMs());
   }
 
-  clear(): void {
+  private clear(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.copied === undefined) return;

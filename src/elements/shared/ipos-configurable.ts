@@ -85,7 +85,7 @@ export class IposConfigurable extends LitElement {
   }
 
   /** A UI string in the element's language, with the host's `strings` overrides applied. */
-  protected t(key: CatalogKey, params?: MessageParams): string {
+  t(key: CatalogKey, params?: MessageParams): string {
     return translate(key, params, en, this.strings, this.inherited?.strings);
   }
 

@@ -1,0 +1,72 @@
+import { html, nothing, type ReactiveControllerHost } from 'lit';
+import { dispatchIposEvent, type ErrorAction } from '../../events.js';
+import type { CatalogKey } from '../../i18n/en.js';
+import { describeFailure, type Failure } from './failure.js';
+
+export interface FailureWording {
+  message?: string;
+  retryLabel?: string;
+}
+
+type Host = ReactiveControllerHost & HTMLElement & { t(key: CatalogKey): string };
+
+/**
+ * What a panel tells its user: success and info messages in the `status` live region, and the
+ * last failure in the `error` region with a Retry that runs the failed action again (a click, so
+ * a retried copy is still inside a user gesture). Every failure is also an `ipos-error` event.
+ */
+export class PanelFeedback {
+  status = '';
+  failure?: Failure;
+  private retry?: () => void;
+  private retryLabel?: string;
+
+  constructor(private readonly host: Host) {}
+
+  announce(message: string): void {
+    this.status = message;
+    this.host.requestUpdate();
+  }
+
+  /**
+   * Shows and reports a failure. `wording` replaces the generic message and the Retry label where the
+   * panel knows better (e.g. "generate a new token" once a refresh can no longer succeed).
+   */
+  fail(action: ErrorAction, error: unknown, retry?: () => void, wording: FailureWording = {}): void {
+    const failure = describeFailure(action, error, (key) => this.host.t(key));
+    if (wording.message) failure.message = wording.message;
+    this.failure = failure;
+    this.retry = retry;
+    this.retryLabel = wording.retryLabel;
+    this.status = '';
+    this.host.requestUpdate();
+    dispatchIposEvent(this.host, 'ipos-error', { code: failure.code, message: failure.message, action });
+  }
+
+  /** Clears the failure (only if it was for `action`, when given): the user's next attempt worked. */
+  clearFailure(action?: ErrorAction): void {
+    if (!this.failure || (action && this.failure.action !== action)) return;
+    this.failure = undefined;
+    this.retry = undefined;
+    this.retryLabel = undefined;
+    this.host.requestUpdate();
+  }
+
+  renderStatus() {
+    return html`<p class="status" part="status" role="status">${this.status}</p>`;
+  }
+
+  renderFailure() {
+    if (!this.failure) return nothing;
+    return html`<div class="error" part="error" role="alert">
+      <span>${this.failure.message}</span>
+      ${
+        this.failure.retryable && this.retry
+          ? html`<button type="button" part="retry-button" @click=${this.retry}>
+              ${this.retryLabel ?? this.host.t('action.retry')}
+            </button>`
+          : nothing
+      }
+    </div>`;
+  }
+}

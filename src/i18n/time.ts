@@ -1,0 +1,19 @@
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/**
+ * A duration from now in words, in the element's language ("in 23 hours", "dans 4 minutes"):
+ * the largest unit that still reads precisely enough for a countdown.
+ */
+export function formatRelative(ms: number, locale: string): string {
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'always' });
+  const size = Math.abs(ms);
+  if (size >= 2 * HOUR) return format.format(Math.round(ms / HOUR), 'hour');
+  if (size >= 2 * MINUTE) return format.format(Math.round(ms / MINUTE), 'minute');
+  return format.format(Math.round(ms / 1000), 'second');
+}
+
+/** A moment as date and time in the element's language. */
+export function formatMoment(iso: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}

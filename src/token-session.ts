@@ -1,0 +1,374 @@
+/**
+ * # TokenSession
+ *
+ * A headless holder of one TPN's Auth Token, for host code and `<ipos-token-generator>`. No DOM: it runs
+ * in browsers, workers and Node.
+ *
+ * - `getToken()` resolves a token that is valid now: it generates the first one, returns the held one
+ *   while it is fresh, refreshes it within `refreshBefore` of expiry or during the grace period, and
+ *   generates a new one once grace is over (or when the backend refuses the refresh with a 401).
+ *   Callers that arrive while a request is on its way share it: ten concurrent calls, one request.
+ * - `generate()` always asks for a new token; `refresh()` always refreshes the held one and never falls
+ *   back to generating (a refusal after grace rejects with the backend's `TOKEN_GRACE_EXPIRED` error).
+ * - With `autoRefresh` (default) the token is refreshed once, `refreshBefore` seconds before expiry;
+ *   a retryable failure (network, timeout, 429, 5xx) is retried with backoff (`retryDelayMs`, doubling,
+ *   at most 5 minutes) for as long as the grace period lasts. `expired` is emitted once per token.
+ * - Tabs of one portal coordinate through a `BroadcastChannel` and Web Locks named `channelName`: each
+ *   new token is shared with the other tabs (never through localStorage or sessionStorage), a new tab asks
+ *   them for theirs, and refreshes run under a lock so that a tab finding a fresh token from another tab
+ *   uses it instead of calling the backend. Without those APIs each session works on its own.
+ * - Refreshes send one `Idempotency-Key` per token refreshed, so retries cannot refresh a token twice.
+ *
+ * Abort: a caller's `signal` ends only that caller's wait (rejecting with `BackendError` code `aborted`);
+ * the shared request goes on for the other callers and its token is still kept. Only `dispose()` aborts
+ * requests. After `dispose()` every timer is cleared, the channel is closed, late answers are dropped
+ * without events, and every call rejects with `BackendError` code `aborted`.
+ *
+ * @example
+ * // A portal's Transact calls: iPOSpays expects the Auth Token in a header named `token`.
+ * import { HttpBackend, TokenSession } from 'ipos-credential-elements';
+ *
+ * const tokens = new TokenSession({ backend: new HttpBackend({ baseUrl: '/api/ipos' }), tpn: '139322815010' });
+ * tokens.subscribe((event) => {
+ *   if (event.type === 'refresh-failed') console.warn('Auth Token refresh failed', event.error.code);
+ * });
+ *
+ * async function sale(body: unknown): Promise<Response> {
+ *   const send = async () =>
+ *     fetch('/portal/transact/sale', { method: 'POST', headers: { token: await tokens.getToken() }, body: JSON.stringify(body) });
+ *   const response = await send();
+ *   if (response.status !== 401) return response;
+ *   await tokens.refresh(); // "Token is Expired": refresh and retry once, as iPOSpays integrations do
+ *   return send();
+ * }
+ *
+ * addEventListener('pagehide', () => tokens.dispose());
+ */
+import { BackendError, type BackendErrorCode } from './backend/backend-error.js';
+import type { CredentialsBackend, RequestOptions } from './backend/credentials-backend.js';
+import { authTokenSchema, type AuthToken } from './backend/schemas.js';
+import { Alarm, isOlderToken, tokenPhase, type TokenPhase } from './token-timing.js';
+
+export interface TokenSessionOptions {
+  backend: CredentialsBackend;
+  /** The 12-digit TPN the tokens are for. */
+  tpn: string;
+  /** Lifetime of generated tokens, 1–1440 minutes; the backend's default when omitted. */
+  expiresInMinutes?: number;
+  /** Seconds before `expiresAt` at which a token counts as due for refresh. Default 300. */
+  refreshBefore?: number;
+  /** Refresh automatically `refreshBefore` seconds before expiry (once), retrying within grace after a failure. Default true. */
+  autoRefresh?: boolean;
+  /**
+   * BroadcastChannel / Web Locks name shared by the tabs of one portal; `false` disables coordination.
+   * Default `ipos-credential-elements:token:${tpn}`.
+   */
+  channelName?: string | false;
+  /** Clock in epoch ms (tests). Default `Date.now`. */
+  now?: () => number;
+  /**
+   * First wait, in ms, before an automatic refresh that failed is tried again; it doubles per failure up to
+   * 5 minutes. Also the shortest time between two automatic refreshes. Default 30000.
+   */
+  retryDelayMs?: number;
+}
+
+export type TokenSessionEvent =
+  | { type: 'generated'; token: AuthToken }
+  | { type: 'refreshed'; token: AuthToken; fromOtherTab: boolean }
+  | { type: 'refresh-failed'; error: BackendError }
+  | { type: 'expired'; token: AuthToken };
+
+/** What tabs say to each other: "here is a new token" and "who has one?" (a tab that just opened). */
+type TabMessage = { type: 'token'; token: AuthToken } | { type: 'token-wanted' };
+
+const DEFAULT_REFRESH_BEFORE_SECONDS = 300;
+const DEFAULT_RETRY_DELAY_MS = 30_000;
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
+/** How long a tab that waited for the refresh lock waits for the token of the tab that held it. */
+const TAB_HANDOVER_MS = 1000;
+/** Failures that may pass: worth another automatic refresh. */
+const RETRYABLE_CODES = new Set<BackendErrorCode>(['network', 'timeout', 'rate-limited', 'server']);
+
+export class TokenSession {
+  readonly tpn: string;
+
+  private readonly backend: CredentialsBackend;
+  private readonly expiresInMinutes?: number;
+  private readonly refreshBeforeMs: number;
+  private readonly autoRefresh: boolean;
+  private readonly retryDelayMs: number;
+  private readonly now: () => number;
+  private readonly lockName?: string;
+  private readonly channel?: BroadcastChannel;
+  /** Aborted by `dispose()`: ends every request and lock wait of this session. */
+  private readonly lifetime = new AbortController();
+  private readonly listeners = new Set<(event: TokenSessionEvent) => void>();
+  private readonly refreshAlarm = new Alarm(() => this.now());
+  private readonly expiryAlarm = new Alarm(() => this.now());
+  private current?: AuthToken;
+  private generating?: Promise<AuthToken>;
+  private refreshing?: Promise<AuthToken>;
+  private refreshKey?: { token: string; key: string };
+  private failedAutoRefreshes = 0;
+  private lastAutoRefreshAt = -Infinity;
+  private disposed = false;
+
+  constructor(options: TokenSessionOptions) {
+    this.tpn = options.tpn;
+    this.backend = options.backend;
+    this.expiresInMinutes = options.expiresInMinutes;
+    this.refreshBeforeMs = (options.refreshBefore ?? DEFAULT_REFRESH_BEFORE_SECONDS) * 1000;
+    this.autoRefresh = options.autoRefresh ?? true;
+    this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    this.now = options.now ?? (() => Date.now());
+    const channelName = options.channelName ?? `ipos-credential-elements:token:${this.tpn}`;
+    if (channelName === false) return;
+    this.lockName = channelName;
+    if (typeof BroadcastChannel !== 'function') return;
+    this.channel = new BroadcastChannel(channelName);
+    this.channel.onmessage = (event: MessageEvent<unknown>) => this.receive(event.data);
+    // In Node an open channel must not keep the host process alive on its own.
+    (this.channel as { unref?: () => void }).unref?.();
+    this.post({ type: 'token-wanted' });
+  }
+
+  /** The token held (it may have expired: see `getToken()` for one that is valid now). */
+  get token(): AuthToken | undefined {
+    return this.current;
+  }
+
+  /** A token valid now: the held one, refreshed, or newly generated, as its phase requires. */
+  async getToken(options: RequestOptions = {}): Promise<string> {
+    this.assertUsable(options);
+    if (this.generating) return (await this.wait(this.generating, options.signal)).token;
+    const held = this.current;
+    const phase = held && this.phase(held);
+    if (!held || phase === 'over') return (await this.generate(options)).token;
+    if (phase === 'fresh') return held.token;
+    try {
+      return (await this.refresh(options)).token;
+    } catch (error) {
+      if (this.disposed || options.signal?.aborted || !(error instanceof BackendError)) throw error;
+      // The backend will not refresh this token (grace over by its clock, token revoked): a new one will do.
+      if (error.code === 'unauthenticated') return (await this.generate(options)).token;
+      // An early refresh that failed for now still leaves a token that works until it expires.
+      if (RETRYABLE_CODES.has(error.code) && this.current && this.phase(this.current) === 'due') {
+        return this.current.token;
+      }
+      throw error;
+    }
+  }
+
+  /** Asks the backend for a new token; concurrent calls share one request. Emits `generated`. */
+  async generate(options: RequestOptions = {}): Promise<AuthToken> {
+    this.assertUsable(options);
+    this.generating ??= this.generateNow(options.idempotencyKey).finally(() => {
+      this.generating = undefined;
+    });
+    return this.wait(this.generating, options.signal);
+  }
+
+  /**
+   * Refreshes the held token; concurrent calls share one request. Emits `refreshed`, or `refresh-failed`
+   * and rejects with the backend's error (`TOKEN_GRACE_EXPIRED` after grace: call `generate()` then).
+   * Rejects with code `invalid-request` when there is no token yet.
+   */
+  async refresh(options: RequestOptions = {}): Promise<AuthToken> {
+    this.assertUsable(options);
+    this.refreshing ??= this.refreshNow(options.idempotencyKey).finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.wait(this.refreshing, options.signal);
+  }
+
+  /** Calls `listener` with every event of this session; returns the function that stops it. */
+  subscribe(listener: (event: TokenSessionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Aborts requests, clears timers, closes the channel; later calls reject with code `aborted`. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.lifetime.abort(disposedError());
+    this.refreshAlarm.cancel();
+    this.expiryAlarm.cancel();
+    this.channel?.close();
+    this.listeners.clear();
+  }
+
+  /** Waits for a shared request until it settles, this caller gives up (`signal`) or the session is disposed. */
+  private wait<T>(flight: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    const stops = signal ? [signal, this.lifetime.signal] : [this.lifetime.signal];
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(this.disposed ? disposedError() : abortedWait());
+      for (const stop of stops) stop.addEventListener('abort', onAbort, { once: true });
+      flight.then(resolve, reject).finally(() => {
+        for (const stop of stops) stop.removeEventListener('abort', onAbort);
+      });
+    });
+  }
+
+  private async generateNow(idempotencyKey = randomKey()): Promise<AuthToken> {
+    try {
+      const input = { tpn: this.tpn, expiresInMinutes: this.expiresInMinutes };
+      const token = await this.backend.generateToken(input, { signal: this.lifetime.signal, idempotencyKey });
+      return this.adopt(token, 'generated');
+    } catch (error) {
+      throw this.asBackendError(error);
+    }
+  }
+
+  private async refreshNow(idempotencyKey: string | undefined): Promise<AuthToken> {
+    const stale = this.current;
+    if (!stale) throw new BackendError('invalid-request', 'There is no Auth Token to refresh yet; generate one first.');
+    try {
+      return await this.underLock(async (waited) => {
+        // The tab that held the lock was most likely refreshing: it posts its token just before letting go.
+        if (waited && this.current === stale) await this.tokenOtherThan(stale, TAB_HANDOVER_MS);
+        const held = this.current ?? stale;
+        // Another tab refreshed while this one waited for the lock: its token will do.
+        if (held.token !== stale.token && this.phase(held) === 'fresh') return held;
+        const token = await this.backend.refreshToken(
+          { token: held.token },
+          { signal: this.lifetime.signal, idempotencyKey: idempotencyKey ?? this.refreshKeyFor(held.token) },
+        );
+        return this.adopt(token, 'refreshed');
+      });
+    } catch (error) {
+      const failure = this.asBackendError(error);
+      if (!this.disposed) this.emit({ type: 'refresh-failed', error: failure });
+      throw failure;
+    }
+  }
+
+  /** Makes `token` the held one unless it is older than that; shares it, reschedules, emits. Returns the held token. */
+  private adopt(token: AuthToken, how: 'generated' | 'refreshed', fromOtherTab = false): AuthToken {
+    if (this.disposed) throw disposedError(); // a late answer after dispose is dropped
+    const held = this.current;
+    if (held && (held.token === token.token || isOlderToken(token, held))) return held;
+    this.current = token;
+    this.failedAutoRefreshes = 0;
+    this.schedule(token);
+    if (!fromOtherTab) this.post({ type: 'token', token });
+    this.emit(how === 'generated' ? { type: 'generated', token } : { type: 'refreshed', token, fromOtherTab });
+    return token;
+  }
+
+  private schedule(token: AuthToken): void {
+    const expiresAt = Date.parse(token.expiresAt);
+    this.expiryAlarm.set(expiresAt, () => this.emit({ type: 'expired', token }));
+    if (!this.autoRefresh || this.phase(token) === 'over') return this.refreshAlarm.cancel();
+    // A token that arrives already due (clock skew, refreshBefore ≥ lifetime) must not refresh in a tight loop.
+    const dueAt = Math.max(expiresAt - this.refreshBeforeMs, this.lastAutoRefreshAt + this.retryDelayMs);
+    this.refreshAlarm.set(dueAt, () => this.refreshAutomatically());
+  }
+
+  private refreshAutomatically(): void {
+    this.lastAutoRefreshAt = this.now();
+    const token = this.current;
+    this.refresh().catch((error: BackendError) => {
+      if (this.disposed || !token || this.current !== token || !RETRYABLE_CODES.has(error.code)) return;
+      const backoff = Math.min(this.retryDelayMs * 2 ** this.failedAutoRefreshes++, MAX_RETRY_DELAY_MS);
+      const retryAt = this.now() + Math.max(backoff, (error.retryAfter ?? 0) * 1000);
+      // After grace the backend can only refuse: stop trying.
+      if (retryAt < Date.parse(token.graceEndsAt)) this.refreshAlarm.set(retryAt, () => this.refreshAutomatically());
+    });
+  }
+
+  private receive(message: unknown): void {
+    if (this.disposed || !isTabMessage(message)) return;
+    if (message.type === 'token-wanted') {
+      if (this.current && this.phase(this.current) !== 'over') this.post({ type: 'token', token: this.current });
+    } else if (message.token.tpn === this.tpn) {
+      this.adopt(message.token, 'refreshed', true);
+    }
+  }
+
+  /** Runs `work` holding the tabs' refresh lock when Web Locks exist; `work` learns whether another tab held it first. */
+  private async underLock<T>(work: (waited: boolean) => Promise<T>): Promise<T> {
+    const locks = (globalThis as { navigator?: Navigator }).navigator?.locks;
+    if (!locks || !this.lockName) return work(false);
+    const name = this.lockName;
+    const free = await locks.request(name, { ifAvailable: true }, async (lock) =>
+      lock ? { result: await work(false) } : undefined,
+    );
+    if (free) return free.result;
+    return await locks.request(name, { signal: this.lifetime.signal }, () => work(true));
+  }
+
+  /** Resolves once a token other than `stale` is held, after `ms` at the latest, or on dispose. */
+  private tokenOtherThan(stale: AuthToken, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        globalThis.clearTimeout(timer);
+        unsubscribe();
+        this.lifetime.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = globalThis.setTimeout(done, ms);
+      const unsubscribe = this.subscribe(() => {
+        if (this.current !== stale) done();
+      });
+      this.lifetime.signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** One idempotency key per token refreshed, so a retry after a lost answer cannot refresh it twice. */
+  private refreshKeyFor(token: string): string {
+    if (this.refreshKey?.token !== token) this.refreshKey = { token, key: randomKey() };
+    return this.refreshKey.key;
+  }
+
+  private phase(token: AuthToken): TokenPhase {
+    return tokenPhase(token, this.now(), this.refreshBeforeMs);
+  }
+
+  private post(message: TabMessage): void {
+    this.channel?.postMessage(message);
+  }
+
+  private emit(event: TokenSessionEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error('TokenSession: a listener threw', error); // one faulty listener must not starve the others
+      }
+    }
+  }
+
+  private assertUsable(options: RequestOptions): void {
+    if (this.disposed) throw disposedError();
+    if (options.signal?.aborted) throw abortedWait();
+  }
+
+  private asBackendError(error: unknown): BackendError {
+    if (this.disposed) return disposedError();
+    if (error instanceof BackendError) return error;
+    return new BackendError('network', 'The Auth Token request failed.', { cause: error });
+  }
+}
+
+function isTabMessage(data: unknown): data is TabMessage {
+  if (typeof data !== 'object' || data === null) return false;
+  const { type, token } = data as { type?: unknown; token?: unknown };
+  return type === 'token-wanted' || (type === 'token' && authTokenSchema.safeParse(token).success);
+}
+
+function disposedError(): BackendError {
+  return new BackendError('aborted', 'The token session was disposed.');
+}
+
+function abortedWait(): BackendError {
+  return new BackendError('aborted', 'The wait for the Auth Token was aborted.');
+}
+
+/** `crypto.randomUUID` needs a secure context; fall back to `getRandomValues` on plain-http intranets. */
+function randomKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
