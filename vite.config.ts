@@ -3,14 +3,15 @@ import { defineConfig } from 'vite';
 import { referenceVitePlugin } from './src/reference/node.js';
 
 const root = import.meta.dirname;
-const dependencies = ['lit', '@lit/context', '@lit/task', 'zod', 'jose'];
+const dependencies = ['lit', '@lit/context', '@lit/task', '@lit/react', 'react', 'zod', 'jose'];
 const isDependency = (id: string) =>
   id.startsWith('node:') || dependencies.some((name) => id === name || id.startsWith(`${name}/`));
 
 /**
  * `npm start`: the demo (index.html) with the reference backend mounted under /api/ipos.
  * `vite build`: the library entry points for bundlers (dependencies stay imports).
- * `vite build --mode cdn`: one self-contained ES module for a plain <script type="module">.
+ * `vite build --mode cdn`: one self-contained ES module for a plain <script type="module">,
+ * plus the non-English catalogues beside it, fetched only by pages that use them.
  */
 export default defineConfig(({ mode }) => ({
   plugins: [referenceVitePlugin({ basePath: '/api/ipos' })],
@@ -26,7 +27,8 @@ export default defineConfig(({ mode }) => ({
             formats: ['es'],
             fileName: () => 'ipos-credential-elements.js',
           },
-          rollupOptions: { output: { codeSplitting: false } },
+          // The module is self-contained; only the non-English catalogues are separate, loaded on demand.
+          rollupOptions: { output: { chunkFileNames: 'locales/[name]-[hash].js' } },
         }
       : {
           outDir: 'dist',
@@ -39,6 +41,7 @@ export default defineConfig(({ mode }) => ({
               define: resolve(root, 'src/define.ts'),
               'reference/index': resolve(root, 'src/reference/index.ts'),
               'reference/node': resolve(root, 'src/reference/node.ts'),
+              react: resolve(root, 'src/react.ts'),
             },
             formats: ['es'],
           },

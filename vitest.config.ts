@@ -5,8 +5,18 @@ import { chromiumArgs, chromiumExecutablePath } from './test/support/chromium.mj
 
 const storybookPlugins = await storybookTest({ configDir: '.storybook' });
 const executablePath = await chromiumExecutablePath();
+// A fresh object per project: Vitest annotates it with the project it belongs to.
+const browser = () => ({
+  enabled: true,
+  headless: true,
+  provider: playwright({ launchOptions: { executablePath, args: chromiumArgs } }),
+  instances: [{ browser: 'chromium' as const }],
+});
 
-/** Two projects: Node-side unit tests, and every Storybook story rendered and axe-checked in Chromium. */
+/**
+ * Node-side unit tests; every Storybook story rendered and axe-checked in Chromium; the React
+ * wrappers rendered by React in Chromium (Vite turns React's CommonJS into modules).
+ */
 export default defineConfig({
   test: {
     projects: [
@@ -19,15 +29,10 @@ export default defineConfig({
       },
       {
         plugins: storybookPlugins,
-        test: {
-          name: 'storybook',
-          browser: {
-            enabled: true,
-            headless: true,
-            provider: playwright({ launchOptions: { executablePath, args: chromiumArgs } }),
-            instances: [{ browser: 'chromium' }],
-          },
-        },
+        test: { name: 'storybook', browser: browser() },
+      },
+      {
+        test: { name: 'react', include: ['test/react/**/*.test.tsx'], browser: browser() },
       },
     ],
   },

@@ -15,6 +15,7 @@ const steps = [
   { name: 'unit', command: 'vitest run --project unit', counts: 'vitest' },
   { name: 'elements', command: 'web-test-runner', counts: 'wtr' },
   { name: 'stories', command: 'vitest run --project storybook', counts: 'vitest' },
+  { name: 'react', command: 'vitest run --project react', counts: 'vitest' },
   { name: 'e2e', command: 'playwright test', counts: 'playwright' },
 ];
 

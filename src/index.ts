@@ -29,6 +29,10 @@ export type {
 export { HttpBackend, type HttpBackendOptions } from './backend/http-backend.js';
 export type { AuthToken, Credentials, Keys, RevealedSecret, Terminal } from './backend/schemas.js';
 
+export { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from './token-session.js';
+export { tokenPhase, type TokenPhase } from './token-timing.js';
+export type { ExpiryState } from './elements/token-generator/ipos-token-generator.js';
+
 export { en, type Catalog, type CatalogKey, type CatalogOverrides } from './i18n/en.js';
 
 export {

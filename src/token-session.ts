@@ -15,14 +15,15 @@
  *   at most 5 minutes) for as long as the grace period lasts. `expired` is emitted once per token.
  * - Tabs of one portal coordinate through a `BroadcastChannel` and Web Locks named `channelName`: each
  *   new token is shared with the other tabs (never through localStorage or sessionStorage), a new tab asks
- *   them for theirs, and refreshes run under a lock so that a tab finding a fresh token from another tab
- *   uses it instead of calling the backend. Without those APIs each session works on its own.
+ *   them for theirs, and refreshes run under a lock: a tab that had to wait for it takes the token the
+ *   holder shares (waiting up to 1 s for the message) instead of calling the backend. Without those APIs
+ *   (Node has no Web Locks) each session works on its own.
  * - Refreshes send one `Idempotency-Key` per token refreshed, so retries cannot refresh a token twice.
  *
  * Abort: a caller's `signal` ends only that caller's wait (rejecting with `BackendError` code `aborted`);
  * the shared request goes on for the other callers and its token is still kept. Only `dispose()` aborts
- * requests. After `dispose()` every timer is cleared, the channel is closed, late answers are dropped
- * without events, and every call rejects with `BackendError` code `aborted`.
+ * requests. `dispose()` rejects pending callers at once, clears every timer, closes the channel and drops
+ * late answers without events; every later call rejects with `BackendError` code `aborted`.
  *
  * @example
  * // A portal's Transact calls: iPOSpays expects the Auth Token in a header named `token`.

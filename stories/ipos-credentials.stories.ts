@@ -1,30 +1,17 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import type { ReferenceBackend } from '../src/reference/index.js';
-import { previewArgTypes, previewBackend, type PreviewArgs } from './support/preview-backend.js';
+import { previewArgTypes, previewArgs, previewBackend, type PreviewArgs } from './support/preview-backend.js';
 import { waitForPart } from './support/shadow.js';
 
-interface Args extends PreviewArgs {
-  theme: 'light' | 'dark' | 'auto';
-  locale: string;
-}
+type Args = PreviewArgs;
 
 const meta: Meta<Args> = {
   title: 'Elements/ipos-credentials',
   component: 'ipos-credentials',
-  args: {
-    userRole: 'merchant',
-    theme: 'light',
-    locale: 'en',
-    latencyMs: 0,
-    fault: 'none',
-    faultRoute: '',
-    withKeys: true,
-  },
+  args: previewArgs,
   argTypes: {
     ...previewArgTypes,
-    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
-    locale: { control: 'select', options: ['en', 'es', 'fr', 'ar'] },
   },
   loaders: [async ({ args }) => ({ backend: await previewBackend(args as Args) })],
   render: (args, { loaded }) =>

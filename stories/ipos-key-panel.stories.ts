@@ -2,12 +2,10 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import { expect, waitFor } from 'storybook/test';
 import type { ReferenceBackend } from '../src/reference/index.js';
-import { previewArgTypes, previewBackend, type PreviewArgs } from './support/preview-backend.js';
+import { previewArgTypes, previewArgs, previewBackend, type PreviewArgs } from './support/preview-backend.js';
 import { findPart, waitForPart } from './support/shadow.js';
 
 interface Args extends PreviewArgs {
-  theme: 'light' | 'dark' | 'auto';
-  locale: string;
   allowReveal: boolean;
 }
 
@@ -15,19 +13,12 @@ const meta: Meta<Args> = {
   title: 'Elements/ipos-key-panel',
   component: 'ipos-key-panel',
   args: {
+    ...previewArgs,
     userRole: 'iso',
-    theme: 'light',
-    locale: 'en',
-    latencyMs: 0,
-    fault: 'none',
-    faultRoute: '',
-    withKeys: true,
     allowReveal: false,
   },
   argTypes: {
     ...previewArgTypes,
-    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
-    locale: { control: 'select', options: ['en', 'es', 'fr', 'ar'] },
   },
   loaders: [async ({ args }) => ({ backend: await previewBackend(args as Args) })],
   render: (args, { loaded }) =>

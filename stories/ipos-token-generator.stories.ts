@@ -2,12 +2,10 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import { expect, waitFor } from 'storybook/test';
 import type { ReferenceBackend } from '../src/reference/index.js';
-import { previewArgTypes, previewBackend, type PreviewArgs } from './support/preview-backend.js';
+import { previewArgTypes, previewArgs, previewBackend, type PreviewArgs } from './support/preview-backend.js';
 import { findPart, waitForPart } from './support/shadow.js';
 
 interface Args extends PreviewArgs {
-  theme: 'light' | 'dark' | 'auto';
-  locale: string;
   expiresInMinutes: number;
   autoRefresh: boolean;
   refreshBefore: number;
@@ -19,12 +17,7 @@ const meta: Meta<Args> = {
   title: 'Elements/ipos-token-generator',
   component: 'ipos-token-generator',
   args: {
-    userRole: 'merchant',
-    theme: 'light',
-    locale: 'en',
-    latencyMs: 0,
-    fault: 'none',
-    faultRoute: '',
+    ...previewArgs,
     withKeys: false,
     expiresInMinutes: 1440,
     autoRefresh: false,
@@ -33,8 +26,6 @@ const meta: Meta<Args> = {
   },
   argTypes: {
     ...previewArgTypes,
-    theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
-    locale: { control: 'select', options: ['en', 'es', 'fr', 'ar'] },
     expiresInMinutes: { control: 'number' },
     tokenAgeMinutes: { control: 'number' },
   },

@@ -22,6 +22,8 @@ export type FaultName = keyof typeof FAULTS;
 
 export interface PreviewArgs {
   userRole: string;
+  theme: 'light' | 'dark' | 'auto';
+  locale: string;
   latencyMs: number;
   fault: FaultName;
   /** Which route the fault hits, e.g. `GET /credentials`; empty: every route. */
@@ -29,8 +31,21 @@ export interface PreviewArgs {
   withKeys: boolean;
 }
 
+/** The defaults every element story starts from. */
+export const previewArgs: PreviewArgs = {
+  userRole: 'merchant',
+  theme: 'light',
+  locale: 'en',
+  latencyMs: 0,
+  fault: 'none',
+  faultRoute: '',
+  withKeys: true,
+};
+
 export const previewArgTypes = {
   userRole: { control: 'select', options: ['merchant', 'iso', 'agent', 'owner (unknown)'] },
+  theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
+  locale: { control: 'select', options: ['en', 'es', 'fr', 'ar'] },
   latencyMs: { control: { type: 'range', min: 0, max: 5000, step: 100 } },
   fault: { control: 'select', options: Object.keys(FAULTS) },
   faultRoute: { control: 'text' },

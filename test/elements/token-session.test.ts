@@ -190,8 +190,8 @@ describe('TokenSession', () => {
       const backend = reference.backend();
       const refreshStarts = timeRefreshes(backend);
       const { tokens, events } = openTab(reference, { backend, autoRefresh: true, refreshBefore: 9 });
-      // Due 0.5–1.5 s from now (the server's iat is whole seconds), after the server clock is back.
-      const first = await generateExpiringIn(reference, tokens, 10.5 * SECOND);
+      // Due 0.2–1.2 s from now (the server's iat is whole seconds), after the server clock is back.
+      const first = await generateExpiringIn(reference, tokens, 10.2 * SECOND);
       const dueAt = Date.parse(first.expiresAt) - 9 * SECOND;
 
       await waitUntil(() => ofType(events, 'refreshed').length, 'no automatic refresh', { timeout: 3000 });
@@ -256,7 +256,7 @@ describe('TokenSession', () => {
         return calls;
       });
       const [a, b] = tabs.map(({ tokens }) => tokens);
-      const first = await generateExpiringIn(reference, a, 10.5 * SECOND);
+      const first = await generateExpiringIn(reference, a, 10.2 * SECOND);
       await waitUntil(() => b.token?.token === first.token, 'tab b never received the token');
 
       await waitUntil(
@@ -329,11 +329,11 @@ describe('TokenSession', () => {
     it('stops every timer: no request and no event afterwards, and later calls reject with aborted', async () => {
       const reference = new ReferenceSession('merchant');
       const { tokens, events } = openTab(reference, { autoRefresh: true, refreshBefore: 0.5 });
-      await reference.setClockOffset(1.5 * SECOND - DAY);
+      await reference.setClockOffset(SECOND - DAY);
       await tokens.generate();
 
       tokens.dispose(); // before any timer of the new token can run
-      await aTimeout(1600); // past the refresh moment and the expiry
+      await aTimeout(1100); // past the refresh moment and the expiry
 
       expect(reference.requests).to.deep.equal(['POST /tokens']);
       expect(events.map((event) => event.type)).to.deep.equal(['generated']);

@@ -63,7 +63,7 @@ export class IposCredentials extends IposConfigurable {
     css`
       .screen {
         display: grid;
-        gap: calc(var(--_space) * 3);
+        gap: calc(var(--ipos-space, 8px) * 3);
         background: transparent;
       }
     `,
@@ -86,6 +86,7 @@ export class IposCredentials extends IposConfigurable {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
     if (
       changed.has('userRole') ||
       changed.has('apiBase') ||
@@ -108,7 +109,15 @@ export class IposCredentials extends IposConfigurable {
   override render() {
     const role = this.activeRole;
     if (!role) {
-      return html`<p class="${this.baseClasses} error" part="role-error" role="alert">${this.roleProblem()}</p>`;
+      return html`<p
+        class="${this.baseClasses} error"
+        part="role-error"
+        role="alert"
+        lang=${this.activeLocale}
+        dir=${this.direction}
+      >
+        ${this.roleProblem()}
+      </p>`;
     }
     return html`<slot @slotchange=${this.onSlotChange}></slot> ${
         this.hasElementChildren

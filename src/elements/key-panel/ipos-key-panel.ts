@@ -128,6 +128,7 @@ export class IposKeyPanel extends IposElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
     if (changed.has('allowReveal') && !this.allowReveal) this.hideSecret();
   }
 
@@ -136,6 +137,8 @@ export class IposKeyPanel extends IposElement {
     return html`<section
       class=${this.baseClasses}
       part="base"
+      lang=${this.activeLocale}
+      dir=${this.direction}
       aria-labelledby="heading"
       aria-busy=${this.load.status === TaskStatus.PENDING || this.mutation ? 'true' : 'false'}
     >
@@ -186,7 +189,7 @@ export class IposKeyPanel extends IposElement {
         <div class="key">
           <dt class="key-label" id="api-key-label">${this.t('keys.apiKey')}</dt>
           <dd class="key-value">
-            <code class="key-text" part="api-key" aria-labelledby="api-key-label">${keys.apiKey}</code>
+            <code class="key-text" part="api-key" dir="ltr" aria-labelledby="api-key-label">${keys.apiKey}</code>
             <button type="button" part="copy-api-key" @click=${this.copyApiKey}>
               ${copied === 'apiKey' ? this.t('keys.copied') : this.t('keys.copyApiKey')}
             </button>
@@ -197,10 +200,13 @@ export class IposKeyPanel extends IposElement {
           <dd class="key-value">
             ${
               revealed
-                ? html`<code class="key-text" part="secret-key" aria-labelledby="secret-key-label">${revealed}</code>`
+                ? html`<code class="key-text" part="secret-key" dir="ltr" aria-labelledby="secret-key-label"
+                    >${revealed}</code
+                  >`
                 : html`<code
                     class="key-text masked"
                     part="secret-key"
+                    dir="ltr"
                     role="img"
                     aria-label=${this.t('keys.secretMasked', { hint: keys.secretKeyHint })}
                     >dskey_${MASK}${keys.secretKeyHint}</code

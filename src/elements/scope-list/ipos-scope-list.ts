@@ -45,7 +45,7 @@ export class IposScopeList extends IposElement {
   override render() {
     const problem = this.roleProblem();
     const scopes = this.scopes ?? (this.activeRole ? ROLE_SCOPES[this.activeRole] : []);
-    return html`<div class=${this.baseClasses} part="base">
+    return html`<div class=${this.baseClasses} part="base" lang=${this.activeLocale} dir=${this.direction}>
       ${
         problem
           ? html`<p class="error" part="error" role="alert">${problem}</p>`

@@ -1,9 +1,10 @@
-import { LitElement } from 'lit';
-import { property } from 'lit/decorators.js';
+import { LitElement, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import type { CredentialsBackend } from '../../backend/credentials-backend.js';
 import { HttpBackend } from '../../backend/http-backend.js';
 import type { CredentialsConfig, Theme } from '../../context.js';
-import { en, type CatalogKey, type CatalogOverrides } from '../../i18n/en.js';
+import { isRightToLeft, languageOf, loadCatalog } from '../../i18n/catalogs.js';
+import { en, type Catalog, type CatalogKey, type CatalogOverrides } from '../../i18n/en.js';
 import { resolveLocale, translate, type MessageParams } from '../../i18n/localize.js';
 import { isUserRole, type UserRole } from '../../roles.js';
 
@@ -54,6 +55,22 @@ export class IposConfigurable extends LitElement {
   /** What an enclosing provider shares; consumers fill it through context. */
   protected inherited?: CredentialsConfig;
 
+  /** This element's catalogue: each element speaks its own language, with no global state. */
+  @state() private catalog: Catalog = en;
+  private catalogLanguage = 'en';
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const language = languageOf(this.activeLocale);
+    if (language !== this.catalogLanguage) {
+      this.catalogLanguage = language;
+      void loadCatalog(language).then((catalog) => {
+        // A newer locale may have been asked for while this one loaded.
+        if (this.catalogLanguage === language) this.catalog = catalog;
+      });
+    }
+  }
+
   /** The role as given (own attribute, else the provider's), before validation. */
   protected get requestedRole(): string | undefined {
     return this.userRole ?? this.inherited?.userRole;
@@ -84,9 +101,14 @@ export class IposConfigurable extends LitElement {
     return `base ${this.activeTheme}`;
   }
 
+  /** Writing direction of the element's language, for the `base` part's `dir`. */
+  protected get direction(): 'ltr' | 'rtl' {
+    return isRightToLeft(this.activeLocale) ? 'rtl' : 'ltr';
+  }
+
   /** A UI string in the element's language, with the host's `strings` overrides applied. */
   t(key: CatalogKey, params?: MessageParams): string {
-    return translate(key, params, en, this.strings, this.inherited?.strings);
+    return translate(key, params, this.catalog, this.strings, this.inherited?.strings);
   }
 
   /** Why the role cannot be used, in the element's language; `undefined` when it is valid. */

@@ -10,6 +10,7 @@ import { controlStyles } from '../../styles/controls.js';
 import { panelStyles } from '../../styles/panel.js';
 import { themeStyles } from '../../styles/theme.js';
 import { TokenSession, type TokenSessionEvent } from '../../token-session.js';
+import { tokenPhase, type TokenPhase } from '../../token-timing.js';
 import { CopyFeedback } from '../shared/copy-feedback.js';
 import { isAbort } from '../shared/failure.js';
 import { defineElement } from '../shared/ipos-configurable.js';
@@ -20,8 +21,15 @@ import { tokenGeneratorStyles } from './ipos-token-generator.styles.js';
 
 type Busy = 'generate' | 'refresh';
 type CopiedValue = Extract<CopyField, 'token' | 'tpn'>;
-/** Where a token stands in its life, as the `expiry` part shows it. */
+/** Where a token stands in its life, as the `expiry` part's `data-state` shows it. */
 export type ExpiryState = 'valid' | 'soon' | 'grace' | 'expired';
+
+const EXPIRY_STATE: Readonly<Record<TokenPhase, ExpiryState>> = {
+  fresh: 'valid',
+  due: 'soon',
+  grace: 'grace',
+  over: 'expired',
+};
 
 const MAX_LIFETIME_MINUTES = 1440;
 
@@ -121,6 +129,7 @@ export class IposTokenGenerator extends IposElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
     // A session is made with these settings; a change applies from the next generated token.
     if (changed.has('expiresInMinutes') || changed.has('autoRefresh') || changed.has('refreshBefore')) {
       if (this.session && !this.token) this.endSession();
@@ -140,6 +149,8 @@ export class IposTokenGenerator extends IposElement {
     return html`<section
       class=${this.baseClasses}
       part="base"
+      lang=${this.activeLocale}
+      dir=${this.direction}
       aria-labelledby="heading"
       aria-busy=${this.loadTerminals.status === TaskStatus.PENDING || this.busy ? 'true' : 'false'}
     >
@@ -202,7 +213,9 @@ export class IposTokenGenerator extends IposElement {
     return html`<div class="field">
         <span class="field-label" id="token-label">${this.t('tokens.tokenLabel')}</span>
         <div class="row">
-          <code class="token" part="token" aria-labelledby="token-label">${value.slice(0, 16)}…${value.slice(-8)}</code>
+          <code class="token" part="token" dir="ltr" aria-labelledby="token-label"
+            >${value.slice(0, 16)}…${value.slice(-8)}</code
+          >
           <button type="button" part="copy-token" @click=${this.copyToken}>
             ${this.copyFeedback.copied === 'token' ? this.t('tokens.copied') : this.t('tokens.copyToken')}
           </button>
@@ -224,11 +237,8 @@ export class IposTokenGenerator extends IposElement {
       </p>`;
   }
 
-  private expiryState(token: AuthToken, now = Date.now()): ExpiryState {
-    if (now < Date.parse(token.expiresAt)) {
-      return Date.parse(token.expiresAt) - now <= this.refreshBefore * 1000 ? 'soon' : 'valid';
-    }
-    return now < Date.parse(token.graceEndsAt) ? 'grace' : 'expired';
+  private expiryState(token: AuthToken): ExpiryState {
+    return EXPIRY_STATE[tokenPhase(token, Date.now(), this.refreshBefore * 1000)];
   }
 
   private expiryText(token: AuthToken, state: ExpiryState): string {
