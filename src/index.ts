@@ -34,6 +34,7 @@ export { tokenPhase, type TokenPhase } from './token-timing.js';
 export type { ExpiryState } from './elements/token-generator/ipos-token-generator.js';
 
 export { en, type Catalog, type CatalogKey, type CatalogOverrides } from './i18n/en.js';
+export { registerLocale } from './i18n/catalogs.js';
 
 export {
   IPOS_EVENT_NAMES,

@@ -1,14 +1,16 @@
-import { en, type Catalog } from './en.js';
+import { en, type Catalog, type CatalogKey } from './en.js';
+
+type CatalogSource = Partial<Catalog> | (() => Promise<Partial<Catalog>>);
 
 /** Catalogues other than English load on demand, so an English-only page never downloads them. */
-const loaders: Readonly<Record<string, () => Promise<Catalog>>> = {
-  es: () => import('./es.js').then((module) => module.es),
-  fr: () => import('./fr.js').then((module) => module.fr),
-  ar: () => import('./ar.js').then((module) => module.ar),
-};
+const sources = new Map<string, CatalogSource>([
+  ['es', () => import('./es.js').then((module) => module.es)],
+  ['fr', () => import('./fr.js').then((module) => module.fr)],
+  ['ar', () => import('./ar.js').then((module) => module.ar)],
+]);
 
-/** Languages written right to left, among those shipped. */
-const RIGHT_TO_LEFT = new Set(['ar']);
+/** Languages written right to left. */
+const rightToLeft = new Set(['ar', 'fa', 'he', 'ur']);
 
 const loaded = new Map<string, Promise<Catalog>>([['en', Promise.resolve(en)]]);
 
@@ -18,17 +20,44 @@ export function languageOf(locale: string): string {
 }
 
 export function isRightToLeft(locale: string): boolean {
-  return RIGHT_TO_LEFT.has(languageOf(locale));
+  return rightToLeft.has(languageOf(locale));
 }
 
-/** The catalogue for a locale's language; English for a language not shipped (wording overrides still apply). */
+/**
+ * Adds (or replaces) a language: a catalogue, or a function that loads one on demand. Keys it lacks
+ * fall back to English and are reported once with `console.warn`, so a partner's translation never
+ * shows an empty label.
+ *
+ * @example registerLocale('de', () => import('./de.js').then((module) => module.de));
+ */
+export function registerLocale(language: string, catalog: CatalogSource, options: { rtl?: boolean } = {}): void {
+  const key = languageOf(language);
+  sources.set(key, catalog);
+  loaded.delete(key);
+  if (options.rtl) rightToLeft.add(key);
+}
+
+/** The catalogue for a locale's language; English for a language not registered (wording overrides still apply). */
 export function loadCatalog(locale: string): Promise<Catalog> {
   const language = languageOf(locale);
   let catalog = loaded.get(language);
   if (!catalog) {
-    const loader = loaders[language];
-    catalog = loader ? loader().catch(() => en) : Promise.resolve(en);
+    const source = sources.get(language);
+    catalog = source
+      ? Promise.resolve(typeof source === 'function' ? source() : source).then(
+          (partial) => completed(language, partial),
+          () => en,
+        )
+      : Promise.resolve(en);
     loaded.set(language, catalog);
   }
   return catalog;
+}
+
+function completed(language: string, partial: Partial<Catalog>): Catalog {
+  const missing = (Object.keys(en) as CatalogKey[]).filter((key) => typeof partial[key] !== 'string');
+  if (missing.length) {
+    console.warn(`ipos-credential-elements: the "${language}" catalogue lacks ${missing.join(', ')}; English is used.`);
+  }
+  return { ...en, ...partial };
 }
