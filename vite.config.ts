@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
+import { minifyTemplates } from './scripts/bench/minify-templates.mjs';
 import { referenceVitePlugin } from './src/reference/node.js';
 
 const root = import.meta.dirname;
@@ -14,7 +15,7 @@ const isDependency = (id: string) =>
  * plus the non-English catalogues beside it, fetched only by pages that use them.
  */
 export default defineConfig(({ mode }) => ({
-  plugins: [referenceVitePlugin({ basePath: '/api/ipos' })],
+  plugins: [referenceVitePlugin({ basePath: '/api/ipos' }), ...(mode === 'cdn' ? [minifyTemplates()] : [])],
   server: { port: 5173 },
   esbuild: { target: 'es2022' },
   build:
@@ -28,7 +29,10 @@ export default defineConfig(({ mode }) => ({
             fileName: () => 'ipos-credential-elements.js',
           },
           // The module is self-contained; only the non-English catalogues are separate, loaded on demand.
-          rollupOptions: { output: { chunkFileNames: 'locales/[name]-[hash].js' } },
+          // Fully minified (Vite keeps whitespace in ES libraries for bundlers; this file goes to browsers as is).
+          rollupOptions: {
+            output: { chunkFileNames: 'locales/[name]-[hash].js', minify: true, comments: false },
+          },
         }
       : {
           outDir: 'dist',

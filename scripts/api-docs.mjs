@@ -48,6 +48,13 @@ function describe(element) {
       (member) => member.kind === 'field' && !member.static && !member.privacy && !attributeFields.has(member.name),
     )
     .map((member) => [code(member.name), code(member.type?.text), member.description]);
+  const methods = (element.members ?? [])
+    .filter((member) => member.kind === 'method' && !member.static && !member.privacy && member.description)
+    .map((member) => [
+      code(`${member.name}(${(member.parameters ?? []).map((parameter) => parameter.name).join(', ')})`),
+      code(member.return?.type?.text),
+      member.description,
+    ]);
   const events = (element.events ?? []).map((event) => [code(event.name), code(event.type?.text), event.description]);
   const slots = (element.slots ?? []).map((slot) => [slot.name ? code(slot.name) : '(default)', slot.description]);
   const parts = (element.cssParts ?? []).map((part) => [code(part.name), part.description]);
@@ -60,6 +67,7 @@ function describe(element) {
     `Class \`${element.name}\`; register under another tag or in a scoped registry with \`${element.name}.define(tag, registry)\`.\n`,
     section('Attributes', table(['attribute', 'property', 'type', 'default', 'description'], attributes)),
     section('Properties', table(['property', 'type', 'description'], properties)),
+    section('Methods', table(['method', 'returns', 'description'], methods)),
     section('Events', table(['event', 'type', 'description'], events)),
     section('Slots', table(['slot', 'description'], slots)),
     section('Parts', table(['part', 'description'], parts)),

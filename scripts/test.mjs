@@ -16,6 +16,7 @@ const steps = [
   { name: 'elements', command: 'web-test-runner', counts: 'wtr' },
   { name: 'stories', command: 'vitest run --project storybook', counts: 'vitest' },
   { name: 'react', command: 'vitest run --project react', counts: 'vitest' },
+  { name: 'size', command: 'node scripts/size.mjs', why: 'gzip budget of the CDN module and the define entry' },
   { name: 'e2e', command: 'playwright test', counts: 'playwright' },
 ];
 

@@ -47,7 +47,8 @@
  */
 import { BackendError, type BackendErrorCode } from './backend/backend-error.js';
 import type { CredentialsBackend, RequestOptions } from './backend/credentials-backend.js';
-import { authTokenSchema, type AuthToken } from './backend/schemas.js';
+import { authTokenGuard } from './backend/guards.js';
+import type { AuthToken } from './backend/schemas.js';
 import { Alarm, isOlderToken, tokenPhase, type TokenPhase } from './token-timing.js';
 
 export interface TokenSessionOptions {
@@ -356,7 +357,7 @@ export class TokenSession {
 function isTabMessage(data: unknown): data is TabMessage {
   if (typeof data !== 'object' || data === null) return false;
   const { type, token } = data as { type?: unknown; token?: unknown };
-  return type === 'token-wanted' || (type === 'token' && authTokenSchema.safeParse(token).success);
+  return type === 'token-wanted' || (type === 'token' && authTokenGuard.safeParse(token).success);
 }
 
 function disposedError(): BackendError {

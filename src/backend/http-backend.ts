@@ -1,6 +1,7 @@
 /**
  * `HttpBackend`: the `CredentialsBackend` that speaks the HTTP contract (DESIGN §2) with `fetch`.
- * Small on purpose — it ships to browsers and depends on nothing but `zod/mini`.
+ * Small on purpose — it ships to browsers: answers are checked by the guards of `guards.ts` (mirrors of the
+ * zod schemas), so zod itself stays out of browser bundles.
  */
 import type * as z from 'zod/mini';
 import { BackendError, codeForStatus } from './backend-error.js';
@@ -11,16 +12,14 @@ import type {
   RequestOptions,
 } from './credentials-backend.js';
 import {
-  authTokenSchema,
-  credentialsSchema,
-  errorBodySchema,
-  revealedSecretSchema,
-  terminalListSchema,
-  type AuthToken,
-  type Credentials,
-  type RevealedSecret,
-  type Terminal,
-} from './schemas.js';
+  authTokenGuard,
+  credentialsGuard,
+  errorBodyGuard,
+  revealedSecretGuard,
+  terminalListGuard,
+  type Guard,
+} from './guards.js';
+import type { AuthToken, Credentials, RevealedSecret, Terminal } from './schemas.js';
 
 export interface HttpBackendOptions {
   /** Base of the HTTP contract, relative (`/api/ipos`) or absolute, with or without a trailing slash. */
@@ -52,12 +51,19 @@ const MAX_RETRY_AFTER_MS = 10_000;
 
 type Method = 'GET' | 'POST';
 
-interface Call<S extends z.ZodMiniType> {
+interface Call<T> {
   method: Method;
   path: string;
-  schema: S;
+  schema: Guard<T>;
   body?: unknown;
   options?: RequestOptions;
+}
+
+/** One read in flight and how many callers still wait for it. */
+interface Flight<T> {
+  promise: Promise<T>;
+  controller: AbortController;
+  waiting: number;
 }
 
 /** Why one attempt failed, and whether another attempt may help. */
@@ -86,6 +92,8 @@ export class HttpBackend implements CredentialsBackend {
   private readonly retries: number;
   private readonly retryDelayMs: number;
   private readonly idempotencyKey: (() => string) | false;
+  /** Reads in flight, by path, shared by the callers that ask for the same thing meanwhile. */
+  private readonly reads = new Map<string, Flight<unknown>>();
 
   constructor(options: HttpBackendOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -100,42 +108,76 @@ export class HttpBackend implements CredentialsBackend {
   }
 
   getCredentials(options?: RequestOptions): Promise<Credentials> {
-    return this.call({ method: 'GET', path: '/credentials', schema: credentialsSchema, options });
+    return this.read('/credentials', credentialsGuard, options);
   }
 
   generateKeys(options?: RequestOptions): Promise<Credentials> {
-    return this.call({ method: 'POST', path: '/credentials', schema: credentialsSchema, options });
+    return this.call({ method: 'POST', path: '/credentials', schema: credentialsGuard, options });
   }
 
   revealSecret(options?: RequestOptions): Promise<RevealedSecret> {
-    return this.call({ method: 'POST', path: '/credentials/secret/reveal', schema: revealedSecretSchema, options });
+    return this.call({ method: 'POST', path: '/credentials/secret/reveal', schema: revealedSecretGuard, options });
   }
 
   resetSecret(options?: RequestOptions): Promise<Credentials> {
-    return this.call({ method: 'POST', path: '/credentials/secret/reset', schema: credentialsSchema, options });
+    return this.call({ method: 'POST', path: '/credentials/secret/reset', schema: credentialsGuard, options });
   }
 
   async listTerminals(options?: RequestOptions): Promise<Terminal[]> {
-    const list = await this.call({ method: 'GET', path: '/terminals', schema: terminalListSchema, options });
+    const list = await this.read('/terminals', terminalListGuard, options);
     return list.terminals;
   }
 
   generateToken(input: GenerateTokenInput, options?: RequestOptions): Promise<AuthToken> {
     const body = { tpn: input.tpn, expiresInMinutes: input.expiresInMinutes };
-    return this.call({ method: 'POST', path: '/tokens', schema: authTokenSchema, body, options });
+    return this.call({ method: 'POST', path: '/tokens', schema: authTokenGuard, body, options });
   }
 
   refreshToken(input: RefreshTokenInput, options?: RequestOptions): Promise<AuthToken> {
     return this.call({
       method: 'POST',
       path: '/tokens/refresh',
-      schema: authTokenSchema,
+      schema: authTokenGuard,
       body: { token: input.token },
       options,
     });
   }
 
-  private async call<S extends z.ZodMiniType>(call: Call<S>): Promise<z.infer<S>> {
+  /**
+   * A read; identical reads in flight at the same time share one request (the elements of one screen
+   * all asking for `/credentials` make one call). A caller's `signal` ends only that caller's wait:
+   * the request is aborted only once every caller waiting for it has aborted.
+   */
+  private read<T>(path: string, schema: Guard<T>, options?: RequestOptions): Promise<T> {
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(abortedError({ method: 'GET', path }));
+    let flight = this.reads.get(path) as Flight<T> | undefined;
+    if (!flight) {
+      const controller = new AbortController();
+      const shared: Flight<T> = {
+        controller,
+        waiting: 0,
+        promise: this.call({ method: 'GET', path, schema, options: { signal: controller.signal } }).finally(() => {
+          if (this.reads.get(path) === shared) this.reads.delete(path);
+        }),
+      };
+      this.reads.set(path, (flight = shared));
+    }
+    const joined = flight;
+    joined.waiting++;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        reject(abortedError({ method: 'GET', path }, signal?.reason));
+        if (--joined.waiting > 0) return;
+        if (this.reads.get(path) === joined) this.reads.delete(path);
+        joined.controller.abort(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      joined.promise.then(resolve, reject).finally(() => signal?.removeEventListener('abort', onAbort));
+    });
+  }
+
+  private async call<T>(call: Call<T>): Promise<T> {
     const signal = call.options?.signal;
     // A caller-chosen key makes a user's Retry of the same action harmless too, not just our own retries.
     const makeKey = this.idempotencyKey;
@@ -161,10 +203,7 @@ export class HttpBackend implements CredentialsBackend {
     return ceiling / 2 + Math.random() * (ceiling / 2);
   }
 
-  private async attempt<S extends z.ZodMiniType>(
-    call: Call<S>,
-    key: string | undefined,
-  ): Promise<{ value: z.infer<S> } | AttemptFailure> {
+  private async attempt<T>(call: Call<T>, key: string | undefined): Promise<{ value: T } | AttemptFailure> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -209,7 +248,7 @@ export class HttpBackend implements CredentialsBackend {
     }
   }
 
-  private async requestHeaders(call: Call<z.ZodMiniType>, key: string | undefined): Promise<Headers> {
+  private async requestHeaders(call: Call<unknown>, key: string | undefined): Promise<Headers> {
     let extra: HeadersInit | undefined;
     try {
       extra = typeof this.headers === 'function' ? await this.headers() : this.headers;
@@ -224,16 +263,16 @@ export class HttpBackend implements CredentialsBackend {
   }
 }
 
-function describe(call: Call<z.ZodMiniType>): string {
+function describe(call: Pick<Call<unknown>, 'method' | 'path'>): string {
   return `${call.method} ${call.path}`;
 }
 
-function abortedError(call: Call<z.ZodMiniType>, cause?: unknown): BackendError {
+function abortedError(call: Pick<Call<unknown>, 'method' | 'path'>, cause?: unknown): BackendError {
   return new BackendError('aborted', `${describe(call)} was aborted`, { cause });
 }
 
 /** A 2xx answer: JSON that matches the schema, or `invalid-response`. */
-function parseAnswer<S extends z.ZodMiniType>(call: Call<S>, text: string): { value: z.infer<S> } | AttemptFailure {
+function parseAnswer<T>(call: Call<T>, text: string): { value: T } | AttemptFailure {
   const invalid = (why: string) => ({
     error: new BackendError('invalid-response', `${describe(call)} answered with ${why}`),
     retryable: false,
@@ -251,14 +290,14 @@ function parseAnswer<S extends z.ZodMiniType>(call: Call<S>, text: string): { va
 }
 
 /** A non-2xx answer: the status's code plus the server's `errorCode`/`errorMessage` when it sent them. */
-function failureFor(call: Call<z.ZodMiniType>, response: Response, text: string): AttemptFailure {
+function failureFor(call: Call<unknown>, response: Response, text: string): AttemptFailure {
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     body = undefined;
   }
-  const parsed = errorBodySchema.safeParse(body);
+  const parsed = errorBodyGuard.safeParse(body);
   const serverError = parsed.success ? parsed.data : undefined;
   const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'));
   const detail = serverError ? `${serverError.errorCode}: ${serverError.errorMessage}` : `HTTP ${response.status}`;

@@ -37,16 +37,32 @@ export function toResponse(answer: Answer): Response {
   return new Response(JSON.stringify(answer.body), { status: answer.status, headers });
 }
 
+const unsupportedMediaType = () =>
+  new Problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON with the header Content-Type: application/json.');
+
+function isJsonMediaType(request: Request): boolean {
+  return request.headers.get('Content-Type')?.split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
 /** The raw JSON body text, refused with 415 unless JSON, 413 past `maxBytes`, 400 unless UTF-8. */
 export async function readJsonText(request: Request, maxBytes: number): Promise<string> {
-  const mediaType = request.headers.get('Content-Type')?.split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== 'application/json') {
-    throw new Problem(
-      415,
-      'UNSUPPORTED_MEDIA_TYPE',
-      'Send the body as JSON with the header Content-Type: application/json.',
-    );
-  }
+  if (!isJsonMediaType(request)) throw unsupportedMediaType();
+  return readUtf8(request, maxBytes);
+}
+
+/**
+ * For routes that take no body: none (or an empty one) is fine, and so is a JSON one within
+ * `maxBytes` (ignored); anything else is refused like a bad JSON body (413, 415, 400), never a 500.
+ */
+export async function refuseUnexpectedBody(request: Request, maxBytes: number): Promise<void> {
+  if (request.body === null) return;
+  const text = await readUtf8(request, maxBytes);
+  if (text === '') return;
+  if (!isJsonMediaType(request)) throw unsupportedMediaType();
+  parseJson(text);
+}
+
+async function readUtf8(request: Request, maxBytes: number): Promise<string> {
   const tooLarge = () => new Problem(413, 'BODY_TOO_LARGE', `The body must be at most ${maxBytes} bytes.`);
   if (Number(request.headers.get('Content-Length')) > maxBytes) throw tooLarge();
   const bytes = new Uint8Array(maxBytes);

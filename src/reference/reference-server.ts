@@ -39,7 +39,9 @@
  * ## Rules and errors (every error is `{ errorCode, errorMessage }` JSON; every answer `Cache-Control: no-store`)
  * - Non-merchant on `/terminals`, `/tokens`, `/tokens/refresh` → 403 `ROLE_FORBIDDEN`.
  * - JSON bodies: other content type → 415 `UNSUPPORTED_MEDIA_TYPE`; over 16 KiB → 413 `BODY_TOO_LARGE`;
- *   malformed → 400 `INVALID_JSON`; not the expected object → 400 `INVALID_REQUEST`.
+ *   malformed → 400 `INVALID_JSON`; not the expected object → 400 `INVALID_REQUEST`. Routes that take
+ *   no body accept none, an empty one or a JSON one (ignored), and refuse any other the same way.
+ * - `Idempotency-Key` not 1–255 printable ASCII characters → 400 `INVALID_IDEMPOTENCY_KEY`, on every route.
  * - `POST /tokens`: `tpn` not 12 digits → 400 `INVALID_TPN`; a TPN that is not this merchant's →
  *   400 `UNKNOWN_TPN` (a bad reference inside the body, not a missing resource); `expiresInMinutes`
  *   not an integer 1–1440 (`0`, `1441`, `1.5`, `"10"`) → 400 `INVALID_EXPIRY`. Default lifetime 1440.
@@ -51,7 +53,7 @@
  *   account → 401 `TOKEN_WRONG_ACCOUNT`.
  * - `POST /authenticate-token`: no `apiKey` → 401 `AUTH_ERR_001` "API Key required"; no `secretKey` →
  *   401 `AUTH_ERR_002` "Secret Key required"; a wrong pair (an old secret after a reset included) →
- *   401 `AUTH_ERR_004`; `jwtTokenExpiryMinutes` not 1–1440 → 400 `INVALID_EXPIRY`. Success 200
+ *   401 `AUTH_ERR_004`; `jwtTokenExpiryMinutes` not digits for 1–1440 → 400 `INVALID_EXPIRY`. Success 200
  *   `{ responseCode: '00', responseMessage: 'Success', createdDt, tokenExpiresInMinutes, token }`.
  * - Unknown path → 404 `NOT_FOUND`; known path, other method → 405 `METHOD_NOT_ALLOWED` with `Allow`.
  *   Bad input never causes a 500.
@@ -93,7 +95,15 @@ import {
   type DemoAccount,
   type DemoSession,
 } from './accounts.js';
-import { BASE_HEADERS, Problem, parseJson, readJsonText, toResponse, type Answer } from './answers.js';
+import {
+  BASE_HEADERS,
+  Problem,
+  parseJson,
+  readJsonText,
+  refuseUnexpectedBody,
+  toResponse,
+  type Answer,
+} from './answers.js';
 import { OffsetClock, systemClock, type Clock } from './clock.js';
 import { faultResponse, latencyOf, randomFailureStrikes, takeForcedFault, type FaultSettings } from './faults.js';
 import { IDEMPOTENCY_KEY_PATTERN } from './idempotency.js';
@@ -234,6 +244,12 @@ export function createReferenceServer(options: ReferenceServerOptions = {}): Ref
 
   async function run(spec: RouteSpec, request: Request, path: string, session: DemoSession): Promise<Answer> {
     const now = server.clock.now() + session.clockOffsetMs;
+    const key = request.headers.get('Idempotency-Key');
+    // Checked on every route, not only where replays happen: a malformed header is the client's bug to hear about.
+    if (key !== null && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+      throw new Problem(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1–255 printable ASCII characters.');
+    }
+    if (spec.actor === 'keys' || !spec.jsonBody) await refuseUnexpectedBody(request, maxBodyBytes);
     if (spec.actor === 'keys') return settle(() => spec.handle({ request, session, now, signer }));
 
     const account = demoAccountOf(request, session);
@@ -242,11 +258,7 @@ export function createReferenceServer(options: ReferenceServerOptions = {}): Ref
     const body = spec.jsonBody ? parseJson(text) : undefined;
     const work = () => settle(() => spec.handle({ request, session, now, signer, account, body }));
 
-    const key = request.headers.get('Idempotency-Key');
     if (!spec.replayable || key === null) return work();
-    if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-      throw new Problem(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1–255 printable ASCII characters.');
-    }
     const replay = session.idempotency.run(`${account.id} ${request.method} ${path}`, key, text, work);
     if (replay.outcome === 'mismatch') {
       throw new Problem(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different body.');

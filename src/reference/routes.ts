@@ -185,7 +185,8 @@ async function authenticateToken({ request, session, now, signer }: RouteContext
     throw new Problem(401, 'AUTH_ERR_004', 'Invalid API Key or Secret Key');
   }
   const requested = request.headers.get('jwtTokenExpiryMinutes');
-  const minutes = requested === null ? DEFAULT_TOKEN_MINUTES : Number(requested);
+  // Digits only: `Number()` alone would take '0x10', '1e2' and ' 10 '.
+  const minutes = requested === null ? DEFAULT_TOKEN_MINUTES : /^\d{1,4}$/.test(requested) ? Number(requested) : NaN;
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_TOKEN_MINUTES) {
     throw new Problem(
       400,

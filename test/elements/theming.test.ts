@@ -25,15 +25,21 @@ describe('theming', () => {
   afterEach(() => emulateMedia({ colorScheme: 'light' }));
 
   it('applies the dark token values with theme="dark" and the light ones with theme="light"', async () => {
-    const dark = await panelWithKeys((backend) => html`<ipos-key-panel user-role="iso" theme="dark" .backend=${backend}></ipos-key-panel>`);
+    const dark = await panelWithKeys(
+      (backend) => html`<ipos-key-panel user-role="iso" theme="dark" .backend=${backend}></ipos-key-panel>`,
+    );
     expect(style(panelBase(dark)).backgroundColor).to.equal(DARK_SURFACE);
     expect(style(panelBase(dark)).colorScheme).to.equal('dark');
-    const light = await panelWithKeys((backend) => html`<ipos-key-panel user-role="iso" theme="light" .backend=${backend}></ipos-key-panel>`);
+    const light = await panelWithKeys(
+      (backend) => html`<ipos-key-panel user-role="iso" theme="light" .backend=${backend}></ipos-key-panel>`,
+    );
     expect(style(panelBase(light)).backgroundColor).to.equal(LIGHT_SURFACE);
   });
 
   it('follows prefers-color-scheme with theme="auto" (the default)', async () => {
-    const element = await panelWithKeys((backend) => html`<ipos-key-panel user-role="iso" .backend=${backend}></ipos-key-panel>`);
+    const element = await panelWithKeys(
+      (backend) => html`<ipos-key-panel user-role="iso" .backend=${backend}></ipos-key-panel>`,
+    );
     await emulateMedia({ colorScheme: 'dark' });
     expect(style(panelBase(element)).backgroundColor).to.equal(DARK_SURFACE);
     await emulateMedia({ colorScheme: 'light' });
@@ -42,9 +48,10 @@ describe('theming', () => {
 
   it('takes the host’s --ipos-* tokens from any ancestor, in both schemes', async () => {
     const wrapper = await panelWithKeys(
-      (backend) => html`<div style="--ipos-color-surface: rgb(1, 2, 3); --ipos-radius: 13px; --ipos-font-family: monospace">
-        <ipos-credentials user-role="iso" theme="dark" .backend=${backend}></ipos-credentials>
-      </div>`,
+      (backend) =>
+        html`<div style="--ipos-color-surface: rgb(1, 2, 3); --ipos-radius: 13px; --ipos-font-family: monospace">
+          <ipos-credentials user-role="iso" theme="dark" .backend=${backend}></ipos-credentials>
+        </div>`,
     );
     const base = panelBase(wrapper);
     expect(style(base).backgroundColor).to.equal('rgb(1, 2, 3)');
@@ -70,7 +77,8 @@ describe('theming', () => {
 describe('right to left', () => {
   it('mirrors the layout in Arabic: the copy button sits to the left of the key', async () => {
     const rtl = (await panelWithKeys(
-      (backend) => html`<ipos-key-panel user-role="iso" locale="ar" .backend=${backend} style="width: 700px"></ipos-key-panel>`,
+      (backend) =>
+        html`<ipos-key-panel user-role="iso" locale="ar" .backend=${backend} style="width: 700px"></ipos-key-panel>`,
     )) as IposKeyPanel;
     await waitUntil(() => panelBase(rtl).getAttribute('dir') === 'rtl');
     const key = byPart(rtl, 'api-key').getBoundingClientRect();
@@ -80,7 +88,8 @@ describe('right to left', () => {
     expect(style(byPart(rtl, 'api-key')).direction).to.equal('ltr');
 
     const ltr = await panelWithKeys(
-      (backend) => html`<ipos-key-panel user-role="iso" locale="en" .backend=${backend} style="width: 700px"></ipos-key-panel>`,
+      (backend) =>
+        html`<ipos-key-panel user-role="iso" locale="en" .backend=${backend} style="width: 700px"></ipos-key-panel>`,
     );
     expect(byPart(ltr, 'copy-api-key').getBoundingClientRect().left).to.be.at.least(
       byPart(ltr, 'api-key').getBoundingClientRect().right,

@@ -136,6 +136,22 @@ export class IposCredentials extends IposConfigurable {
       }`;
   }
 
+  /**
+   * Runs the last failed action of each element of the default screen again (what their Retry
+   * buttons do), so that a host can re-authenticate after an `ipos-error` with code
+   * `unauthenticated` and continue. Elements the host placed inside have their own `retry()`.
+   * A retried copy runs outside a user gesture, so the browser may refuse the clipboard write.
+   * @returns whether any element had a retryable failure to run again.
+   */
+  retry(): boolean {
+    const elements = this.renderRoot.querySelectorAll<Element & { retry?: () => boolean }>(
+      'ipos-key-panel, ipos-token-generator',
+    );
+    let retried = false;
+    for (const element of elements) retried = (element.retry?.() ?? false) || retried;
+    return retried;
+  }
+
   private onSlotChange(event: Event): void {
     const slot = event.target as HTMLSlotElement;
     this.hasElementChildren = slot.assignedElements().length > 0;

@@ -90,6 +90,12 @@ export class IposKeyPanel extends IposElement {
   /** The key of the reset the user confirmed, reused by Retry so that a retried reset happens once. */
   private pendingResetKey?: string;
   private pendingGenerateKey?: string;
+  /** The secret copy in flight, if any: further clicks meanwhile do not fetch the secret again. */
+  private copyingSecret?: Promise<void>;
+  /** Aborted on disconnect: requests the panel no longer needs end, leaving no timer or listener behind. */
+  private lifetime = new AbortController();
+  /** The load was cut short by a disconnect: run it again when the panel is connected again. */
+  private loadInterrupted = false;
 
   private readonly load = new Task(this, {
     args: () => [this.activeBackend, this.activeRole] as const,
@@ -114,6 +120,11 @@ export class IposKeyPanel extends IposElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
+    if (this.loadInterrupted) {
+      this.loadInterrupted = false;
+      void this.load.run();
+    }
     window.addEventListener('blur', this.hideSecret);
     document.addEventListener('visibilitychange', this.hideWhenPageHidden);
   }
@@ -123,8 +134,26 @@ export class IposKeyPanel extends IposElement {
     window.removeEventListener('blur', this.hideSecret);
     document.removeEventListener('visibilitychange', this.hideWhenPageHidden);
     this.hideSecret();
+    if (this.load.status === TaskStatus.PENDING) {
+      this.loadInterrupted = true;
+      this.load.abort();
+    }
+    this.lifetime.abort(new DOMException('The panel was disconnected.', 'AbortError'));
     // A modal left open would keep the rest of the page inert after the panel is gone.
     this.dialog?.close();
+  }
+
+  /**
+   * Runs the last failed action again — what the error's Retry button does — so that a host can
+   * re-authenticate after an `ipos-error` with code `unauthenticated` (or wait after `rate-limited`)
+   * and continue without asking the user to click again. A retried reset or generate reuses the
+   * failed attempt's `Idempotency-Key`, so it never happens twice. A retried copy runs outside a
+   * user gesture when called from code, so the browser may refuse the clipboard write (then the
+   * panel shows a clipboard error and the user's own Retry click works).
+   * @returns whether there was a retryable failure to run again.
+   */
+  retry(): boolean {
+    return this.feedback.retry();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -283,7 +312,10 @@ export class IposKeyPanel extends IposElement {
     this.feedback.clearFailure();
     this.pendingGenerateKey ??= crypto.randomUUID();
     try {
-      const credentials = await backend.generateKeys({ idempotencyKey: this.pendingGenerateKey });
+      const credentials = await backend.generateKeys({
+        idempotencyKey: this.pendingGenerateKey,
+        signal: this.lifetime.signal,
+      });
       this.pendingGenerateKey = undefined;
       this.credentials = credentials;
       this.feedback.announce(this.t('keys.generated'));
@@ -302,7 +334,7 @@ export class IposKeyPanel extends IposElement {
         this.pendingGenerateKey = undefined;
         this.feedback.announce(this.t('reason.conflict'));
         void this.load.run();
-      } else {
+      } else if (!(isAbort(error) && !this.isConnected)) {
         this.feedback.fail('generate-keys', error, this.generate);
       }
     } finally {
@@ -324,16 +356,22 @@ export class IposKeyPanel extends IposElement {
 
   private readonly copySecretKey = (): void => {
     const backend = this.activeBackend;
-    if (!backend || !this.credentials?.keys) return;
+    // A double click copies once: the first click's write is still running, and it is the gesture that counts.
+    if (!backend || !this.credentials?.keys || this.copyingSecret) return;
     // Started synchronously inside the click: the clipboard write must begin within the user gesture.
-    const secret = this.revealedSecret ?? backend.revealSecret().then(({ secretKey }) => secretKey);
-    void this.copyFeedback.copy({
-      field: 'secretKey',
-      action: 'copy-secret-key',
-      value: secret,
-      copiedMessage: this.t('keys.secretKeyCopied'),
-      retry: this.copySecretKey,
-    });
+    const secret =
+      this.revealedSecret ?? backend.revealSecret({ signal: this.lifetime.signal }).then(({ secretKey }) => secretKey);
+    const copying = (this.copyingSecret = this.copyFeedback
+      .copy({
+        field: 'secretKey',
+        action: 'copy-secret-key',
+        value: secret,
+        copiedMessage: this.t('keys.secretKeyCopied'),
+        retry: this.copySecretKey,
+      })
+      .finally(() => {
+        if (this.copyingSecret === copying) this.copyingSecret = undefined;
+      }));
   };
 
   private readonly toggleReveal = async (): Promise<void> => {
@@ -344,13 +382,14 @@ export class IposKeyPanel extends IposElement {
     const backend = this.activeBackend;
     if (!backend || !this.allowReveal) return;
     try {
-      const { secretKey } = await backend.revealSecret();
+      const { secretKey } = await backend.revealSecret({ signal: this.lifetime.signal });
       if (!this.isConnected || !this.allowReveal) return;
       this.revealedSecret = secretKey;
       this.feedback.announce(this.t('keys.revealed', { seconds: this.revealTimeout }));
       clearTimeout(this.revealTimer);
       this.revealTimer = setTimeout(this.hideSecret, this.revealTimeout * 1000);
     } catch (error) {
+      if (isAbort(error) && !this.isConnected) return;
       this.feedback.fail('reveal-secret', error, this.toggleReveal);
     }
   };
@@ -385,13 +424,25 @@ export class IposKeyPanel extends IposElement {
     void this.reset();
   };
 
+  /** Reloads the keys without the loading state, keeping the message that explains why. */
+  private async showLatestKeys(): Promise<void> {
+    try {
+      this.credentials = await this.activeBackend!.getCredentials({ signal: this.lifetime.signal });
+    } catch {
+      // The failure that led here is already shown; a failed reload changes nothing on screen.
+    }
+  }
+
   private readonly reset = async (): Promise<void> => {
     const backend = this.activeBackend;
     if (!backend || this.mutation || !this.pendingResetKey) return;
     this.mutation = 'reset';
     this.feedback.clearFailure();
     try {
-      const credentials = await backend.resetSecret({ idempotencyKey: this.pendingResetKey });
+      const credentials = await backend.resetSecret({
+        idempotencyKey: this.pendingResetKey,
+        signal: this.lifetime.signal,
+      });
       this.pendingResetKey = undefined;
       this.hideSecret();
       this.credentials = credentials;
@@ -401,7 +452,11 @@ export class IposKeyPanel extends IposElement {
         dispatchIposEvent(this, 'ipos-secret-reset', { apiKey, secretKeyHint, secretRotatedAt });
       }
     } catch (error) {
+      // Cut short by a disconnect: the confirmed key is kept, so a later Retry cannot reset twice.
+      if (isAbort(error) && !this.isConnected) return;
       this.feedback.fail('reset-secret', error, this.reset);
+      // The secret changed elsewhere meanwhile: show the latest keys, as the message says.
+      if (error instanceof BackendError && error.code === 'conflict') void this.showLatestKeys();
     } finally {
       this.mutation = undefined;
     }

@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { copyText } from '../../clipboard.js';
 import { dispatchIposEvent, type CopyField, type ErrorAction } from '../../events.js';
+import { isAbort } from './failure.js';
 import type { PanelFeedback } from './panel-feedback.js';
 
 export interface CopyRequest<Field extends CopyField> {
@@ -40,7 +41,12 @@ export class CopyFeedback<Field extends CopyField> implements ReactiveController
       this.feedback.announce(copiedMessage);
       dispatchIposEvent(this.host, 'ipos-copy', { field });
     } catch (error) {
-      this.feedback.fail(action, error, retry);
+      // When fetching the value failed (e.g. the backend refused the reveal), that is the failure to
+      // report, whatever the browser's clipboard made of the rejected promise.
+      const failure = (await rejectionOf(value)) ?? error;
+      // A copy the element itself cancelled (disconnect) is not the user's failure.
+      if (isAbort(failure) && !this.host.isConnected) return;
+      this.feedback.fail(action, failure, retry);
     }
   }
 
@@ -61,5 +67,15 @@ export class CopyFeedback<Field extends CopyField> implements ReactiveController
 
   hostDisconnected(): void {
     this.clear();
+  }
+}
+
+/** The reason `value` rejected with, or `undefined` when it is a plain value or fulfilled. */
+async function rejectionOf(value: string | Promise<string>): Promise<unknown> {
+  try {
+    await value;
+    return undefined;
+  } catch (reason) {
+    return reason ?? new Error('The value to copy could not be fetched');
   }
 }

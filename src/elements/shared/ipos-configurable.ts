@@ -106,7 +106,10 @@ export class IposConfigurable extends LitElement {
     return isRightToLeft(this.activeLocale) ? 'rtl' : 'ltr';
   }
 
-  /** A UI string in the element's language, with the host's `strings` overrides applied. */
+  /**
+   * A UI string in the element's language, with the host's `strings` overrides applied.
+   * @internal
+   */
   t(key: CatalogKey, params?: MessageParams): string {
     return translate(key, params, this.catalog, this.strings, this.inherited?.strings);
   }

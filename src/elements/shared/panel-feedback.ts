@@ -18,7 +18,7 @@ type Host = ReactiveControllerHost & HTMLElement & { t(key: CatalogKey): string 
 export class PanelFeedback {
   status = '';
   failure?: Failure;
-  private retry?: () => void;
+  private retryAction?: () => void;
   private retryLabel?: string;
 
   constructor(private readonly host: Host) {}
@@ -36,7 +36,7 @@ export class PanelFeedback {
     const failure = describeFailure(action, error, (key) => this.host.t(key));
     if (wording.message) failure.message = wording.message;
     this.failure = failure;
-    this.retry = retry;
+    this.retryAction = retry;
     this.retryLabel = wording.retryLabel;
     this.status = '';
     this.host.requestUpdate();
@@ -47,9 +47,17 @@ export class PanelFeedback {
   clearFailure(action?: ErrorAction): void {
     if (!this.failure || (action && this.failure.action !== action)) return;
     this.failure = undefined;
-    this.retry = undefined;
+    this.retryAction = undefined;
     this.retryLabel = undefined;
     this.host.requestUpdate();
+  }
+
+  /** Runs the failed action again, as the Retry button does; `false` when there is nothing to retry. */
+  retry(): boolean {
+    const action = this.retryAction;
+    if (!this.failure?.retryable || !action) return false;
+    action();
+    return true;
   }
 
   renderStatus() {
@@ -61,8 +69,8 @@ export class PanelFeedback {
     return html`<div class="error" part="error" role="alert">
       <span>${this.failure.message}</span>
       ${
-        this.failure.retryable && this.retry
-          ? html`<button type="button" part="retry-button" @click=${this.retry}>
+        this.failure.retryable && this.retryAction
+          ? html`<button type="button" part="retry-button" @click=${this.retryAction}>
               ${this.retryLabel ?? this.host.t('action.retry')}
             </button>`
           : nothing

@@ -104,6 +104,8 @@ export class IposTokenGenerator extends IposElement {
   private readonly feedback = new PanelFeedback(this);
   private readonly copyFeedback = new CopyFeedback<CopiedValue>(this, this.feedback, () => this.feedbackDuration);
   private readonly ticker = new Ticker(this);
+  /** The terminal list was cut short by a disconnect: load it again when connected again. */
+  private loadInterrupted = false;
 
   private readonly loadTerminals = new Task(this, {
     args: () => [this.activeBackend, this.activeRole] as const,
@@ -122,10 +124,34 @@ export class IposTokenGenerator extends IposElement {
     },
   });
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.loadInterrupted) {
+      this.loadInterrupted = false;
+      void this.loadTerminals.run();
+    }
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    if (this.loadTerminals.status === TaskStatus.PENDING) {
+      this.loadInterrupted = true;
+      this.loadTerminals.abort();
+    }
     this.endSession();
     this.token = undefined;
+    this.busy = undefined;
+  }
+
+  /**
+   * Runs the last failed action again — what the error's Retry button does — so that a host can
+   * re-authenticate after an `ipos-error` with code `unauthenticated` (or wait after `rate-limited`)
+   * and continue. A retried copy runs outside a user gesture when called from code, so the browser
+   * may refuse the clipboard write (then a clipboard error is shown and the user's own Retry click works).
+   * @returns whether there was a retryable failure to run again.
+   */
+  retry(): boolean {
+    return this.feedback.retry();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

@@ -1,0 +1,122 @@
+/**
+ * Checks of the answers `HttpBackend` receives, ~1 KB instead of zod's ~8 KB gzip in every browser bundle.
+ *
+ * The zod schemas in `schemas.ts` stay the single source of the contract: of the types (every guard is
+ * typed with the zod-inferred type it checks), of the OpenAPI document and of the reference server's
+ * validation. These guards mirror the five response bodies a browser reads; `test/node/guards.test.ts`
+ * proves they accept and refuse the same bodies as the zod schemas, with issues `describeIssues` reads
+ * the same way (code, path, expectation — never the value).
+ */
+import type * as z from 'zod/mini';
+import type { AuthToken, Credentials, ErrorBody, RevealedSecret, TerminalList } from './schemas.js';
+
+type Path = PropertyKey[];
+/** Checks `value` at `path`, pushes what is wrong to `issues`, returns the value to keep (objects: known keys only). */
+type Check = (value: unknown, path: Path, issues: z.core.$ZodIssue[]) => unknown;
+
+export interface Guard<T> {
+  safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: z.core.$ZodIssue[] } };
+}
+
+const issue = (issues: z.core.$ZodIssue[], path: Path, details: object) =>
+  issues.push({ ...details, path, message: 'Invalid input' } as z.core.$ZodIssue);
+
+const typed =
+  (expected: string, test: (value: unknown) => boolean, inner?: Check): Check =>
+  (value, path, issues) => {
+    if (!test(value)) return issue(issues, path, { code: 'invalid_type', expected });
+    return inner ? inner(value, path, issues) : value;
+  };
+
+const string = (pattern?: RegExp, format = 'regex'): Check =>
+  typed(
+    'string',
+    (value) => typeof value === 'string',
+    (value, path, issues) => {
+      if (pattern && !pattern.test(value as string))
+        issue(
+          issues,
+          path,
+          format === 'regex'
+            ? { code: 'invalid_format', format, pattern: String(pattern) }
+            : { code: 'invalid_format', format },
+        );
+      return value;
+    },
+  );
+
+const oneOf =
+  (...values: string[]): Check =>
+  (value, path, issues) => {
+    if (!values.includes(value as string)) issue(issues, path, { code: 'invalid_value', values });
+    return value;
+  };
+
+const array = (item: Check): Check =>
+  typed('array', Array.isArray, (value, path, issues) =>
+    (value as unknown[]).map((entry, index) => item(entry, [...path, index], issues)),
+  );
+
+const nullable =
+  (inner: Check): Check =>
+  (value, path, issues) =>
+    value === null ? null : inner(value, path, issues);
+
+const object = (shape: Record<string, Check>): Check =>
+  typed(
+    'object',
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    (value, path, issues) => {
+      const out: Record<string, unknown> = {};
+      for (const key in shape) out[key] = shape[key]!((value as Record<string, unknown>)[key], [...path, key], issues);
+      return out;
+    },
+  );
+
+function guard<T>(check: Check): Guard<T> {
+  return {
+    safeParse(input) {
+      const issues: z.core.$ZodIssue[] = [];
+      const data = check(input, [], issues) as T;
+      return issues.length ? { success: false, error: { issues } } : { success: true, data };
+    },
+  };
+}
+
+/** zod's `z.iso.datetime({ offset: true })`: date, hours, minutes and seconds, optional fraction, `Z` or `±hh:mm`. */
+const isoTime = string(
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/,
+  'datetime',
+);
+const tpn = string(/^\d{12}$/);
+
+export const credentialsGuard = guard<Credentials>(
+  object({
+    role: oneOf('merchant', 'iso', 'agent'),
+    scopes: array(oneOf('PaymentTokenization', 'Recurring', 'BatchReport', 'ExternalApi')),
+    keys: nullable(
+      object({
+        apiKey: string(/^dakey_[A-Za-z0-9_-]+$/),
+        secretKeyHint: string(/^[A-Za-z0-9_-]{4}$/),
+        createdAt: isoTime,
+        secretRotatedAt: isoTime,
+      }),
+    ),
+  }),
+);
+
+export const revealedSecretGuard = guard<RevealedSecret>(object({ secretKey: string(/^dskey_[A-Za-z0-9_-]+$/) }));
+
+export const terminalListGuard = guard<TerminalList>(object({ terminals: array(object({ tpn, label: string() })) }));
+
+export const authTokenGuard = guard<AuthToken>(
+  object({
+    token: string(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/),
+    tpn,
+    issuedAt: isoTime,
+    expiresAt: isoTime,
+    graceEndsAt: isoTime,
+  }),
+);
+
+export const errorBodyGuard = guard<ErrorBody>(object({ errorCode: string(), errorMessage: string() }));

@@ -1,0 +1,70 @@
+/**
+ * What the fault, fuzz, leak and race tests share: a backend for a reference session that can be
+ * cut off (offline) or given a short timeout on demand, and a recorder of uncaught errors and
+ * unhandled rejections.
+ */
+import { HttpBackend } from '../../src/backend/http-backend.js';
+import { API_BASE, type ReferenceSession } from './reference-session.js';
+
+/** The network between a test's backend and the reference server. */
+export interface Network {
+  /** While true, `fetch` rejects with a `TypeError`, as a browser does when offline. */
+  offline: boolean;
+}
+
+/**
+ * An `HttpBackend` for the session's account (no retries), counting requests in `session.requests`
+ * like `session.backend()`, behind a `Network` the test can switch off.
+ */
+export function switchableBackend(
+  session: ReferenceSession,
+  options: { timeoutMs?: number; retries?: number } = {},
+): { backend: HttpBackend; network: Network } {
+  const network: Network = { offline: false };
+  const backend = new HttpBackend({
+    baseUrl: API_BASE,
+    headers: session.headers,
+    retries: options.retries ?? 0,
+    timeoutMs: options.timeoutMs,
+    fetch: (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+      session.requests.push(`${init?.method ?? 'GET'} ${url.pathname.slice(API_BASE.length)}`);
+      if (network.offline) return Promise.reject(new TypeError('Failed to fetch'));
+      return fetch(input, init);
+    },
+  });
+  return { backend, network };
+}
+
+/** Shortens the timeout of a backend made above from now on (its setup ran with the normal one). */
+export function setTimeoutMs(backend: HttpBackend, timeoutMs: number): void {
+  Object.assign(backend, { timeoutMs });
+}
+
+/** Records `error` and `unhandledrejection` events on `window` while installed. */
+export class UncaughtLog {
+  readonly errors: string[] = [];
+  private readonly onError = (event: ErrorEvent) => this.errors.push(`error: ${event.message}`);
+  private readonly onRejection = (event: PromiseRejectionEvent) =>
+    this.errors.push(`unhandledrejection: ${String((event.reason as Error)?.stack ?? event.reason)}`);
+
+  constructor() {
+    window.addEventListener('error', this.onError);
+    window.addEventListener('unhandledrejection', this.onRejection);
+  }
+
+  dispose(): void {
+    window.removeEventListener('error', this.onError);
+    window.removeEventListener('unhandledrejection', this.onRejection);
+  }
+}
+
+/** Mutating requests among `session.requests` (`POST /…`, the reveal excluded), counted by route. */
+export function mutations(requests: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const request of requests) {
+    if (!request.startsWith('POST ') || request.endsWith('/secret/reveal')) continue;
+    counts[request] = (counts[request] ?? 0) + 1;
+  }
+  return counts;
+}
