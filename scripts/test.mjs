@@ -3,6 +3,7 @@
 // All steps run even after a failure so one run shows every problem; the exit code is non-zero
 // if any step failed. The last line counts the tests all runners executed.
 import { spawn } from 'node:child_process';
+import { delimiter, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stripVTControlCharacters } from 'node:util';
 
@@ -21,7 +22,8 @@ const steps = [
 ];
 
 const only = process.argv.slice(2);
-const selected = only.length ? steps.filter((step) => only.includes(step.name)) : steps;
+// The manifest is generated first in any case: typecheck, docs and stories read it.
+const selected = only.length ? steps.filter((step) => step.name === 'manifest' || only.includes(step.name)) : steps;
 
 // Each runner prints its own totals; read them so the summary counts tests, not steps.
 const countReaders = {
@@ -44,10 +46,12 @@ function run(step) {
   return new Promise((resolve) => {
     const started = performance.now();
     let output = '';
+    // The project's own tools first, as under `npm test`, so `node scripts/test.mjs` works the same.
+    const PATH = [resolvePath('node_modules/.bin'), process.env.PATH].join(delimiter);
     const child = spawn(step.command, {
       shell: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, PATH, FORCE_COLOR: '0' },
     });
     for (const stream of [child.stdout, child.stderr]) {
       stream.on('data', (chunk) => {

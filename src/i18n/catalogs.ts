@@ -57,7 +57,10 @@ export function loadCatalog(locale: string): Promise<Catalog> {
 function completed(language: string, partial: Partial<Catalog>): Catalog {
   const missing = (Object.keys(en) as CatalogKey[]).filter((key) => typeof partial[key] !== 'string');
   if (missing.length) {
-    console.warn(`ipos-credential-elements: the "${language}" catalogue lacks ${missing.join(', ')}; English is used.`);
+    const examples = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ', …' : '');
+    console.warn(
+      `ipos-credential-elements: the "${language}" catalogue lacks ${missing.length} keys (${examples}); English is used for them.`,
+    );
   }
   return { ...en, ...partial };
 }
