@@ -12,14 +12,16 @@ export class ClipboardError extends Error {
 }
 
 /**
- * Puts text on the clipboard. Call it synchronously inside the click handler, passing a promise
- * for a value still being fetched: Safari only allows a clipboard write that starts within the
- * user gesture, which `ClipboardItem` with a promise satisfies; `writeText` is the fallback.
- * The value lives only in the promise and the Blob; nothing else keeps it.
+ * Puts text on the clipboard. Call it synchronously inside the click handler; for a value still to be
+ * fetched, pass a function returning its promise: it is called only when copying is possible, and the
+ * write starts within the user gesture, as Safari requires (`ClipboardItem` with a promise; `writeText`
+ * is the fallback). The value lives only in the promise and the Blob; nothing else keeps it.
  */
-export async function copyText(text: string | Promise<string>, nav: Navigator = navigator): Promise<void> {
+export async function copyText(value: string | (() => Promise<string>), nav: Navigator = navigator): Promise<void> {
   const clipboard = nav.clipboard as Clipboard | undefined;
   if (!clipboard || !globalThis.isSecureContext) throw new ClipboardError('unavailable');
+  // Fetched only now that copying is possible, and synchronously: still inside the user gesture.
+  const text = typeof value === 'function' ? value() : value;
   try {
     if (typeof ClipboardItem === 'function' && typeof clipboard.write === 'function') {
       const blob = Promise.resolve(text).then((value) => new Blob([value], { type: 'text/plain' }));
@@ -28,18 +30,21 @@ export async function copyText(text: string | Promise<string>, nav: Navigator = 
       await clipboard.writeText(await text);
     }
   } catch (cause) {
-    // A failure of the value's own promise (e.g. the backend) is the caller's to report, not a clipboard failure.
-    if (await isRejected(text)) throw cause;
+    // The value's own failure (e.g. the backend refused to reveal the secret) is the one to report,
+    // whatever the browser's clipboard made of the rejected promise.
+    const valueFailure = await rejectionOf(text);
+    if (valueFailure !== undefined) throw valueFailure;
     const denied = cause instanceof DOMException && cause.name === 'NotAllowedError';
     throw new ClipboardError(denied ? 'denied' : 'failed', { cause });
   }
 }
 
-async function isRejected(value: string | Promise<string>): Promise<boolean> {
+/** Why the value's promise rejected, or `undefined` when it resolved. */
+async function rejectionOf(value: string | Promise<string>): Promise<unknown> {
   try {
     await value;
-    return false;
-  } catch {
-    return true;
+    return undefined;
+  } catch (reason) {
+    return reason ?? new Error('The value to copy could not be fetched');
   }
 }

@@ -14,7 +14,7 @@
  *   a retryable failure (network, timeout, 429, 5xx) is retried with backoff (`retryDelayMs`, doubling,
  *   at most 5 minutes) for as long as the grace period lasts. `expired` is emitted once per token.
  * - Tabs of one portal coordinate through a `BroadcastChannel` and Web Locks named `channelName`: each
- *   new token is shared with the other tabs (never through localStorage or sessionStorage), a new tab asks
+ *   new token is shared with the other tabs in memory only (never through web storage), a new tab asks
  *   them for theirs, and refreshes run under a lock: a tab that had to wait for it takes the token the
  *   holder shares (waiting up to 1 s for the message) instead of calling the backend. Without those APIs
  *   (Node has no Web Locks) each session works on its own.

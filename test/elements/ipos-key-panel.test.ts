@@ -278,16 +278,22 @@ describe('ipos-key-panel', () => {
       await expect(element).to.be.accessible();
     });
 
-    it('explains that copying needs a secure page when there is no clipboard API', async () => {
+    it('explains that copying needs a secure page when there is no clipboard API, and fetches no secret', async () => {
       const { session, element } = await panelWithKeys('iso');
       const missing = ClipboardStub.missing();
       try {
         await click(element, 'copy-api-key');
         await waitUntil(() => allByPart(element, 'error').length === 1);
+        expect(text(element, 'error'))
+          .to.contain('Couldn’t copy the API key.')
+          .and.contain('needs a secure https page');
+        await click(element, 'copy-secret-key');
+        await waitUntil(() => text(element, 'error').includes('Couldn’t copy the secret key.'));
       } finally {
         missing.restore();
       }
       expect(text(element, 'error')).to.contain('needs a secure https page');
+      // Nothing to copy into, so the secret is not even fetched.
       expect(session.requests).not.to.include('POST /credentials/secret/reveal');
     });
 

@@ -358,9 +358,10 @@ export class IposKeyPanel extends IposElement {
     const backend = this.activeBackend;
     // A double click copies once: the first click's write is still running, and it is the gesture that counts.
     if (!backend || !this.credentials?.keys || this.copyingSecret) return;
-    // Started synchronously inside the click: the clipboard write must begin within the user gesture.
+    // Fetched by copyText inside the click, only if the browser can copy: the write must begin within the gesture.
     const secret =
-      this.revealedSecret ?? backend.revealSecret({ signal: this.lifetime.signal }).then(({ secretKey }) => secretKey);
+      this.revealedSecret ??
+      (() => backend.revealSecret({ signal: this.lifetime.signal }).then(({ secretKey }) => secretKey));
     const copying = (this.copyingSecret = this.copyFeedback
       .copy({
         field: 'secretKey',

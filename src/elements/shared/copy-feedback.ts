@@ -8,8 +8,8 @@ export interface CopyRequest<Field extends CopyField> {
   field: Field;
   /** The action named in `ipos-error` if the copy fails. */
   action: ErrorAction;
-  /** The value, or a promise for one still being fetched (started inside the click). */
-  value: string | Promise<string>;
+  /** The value, or a function fetching it, called only once copying is possible (still inside the click). */
+  value: string | (() => Promise<string>);
   /** What the live region says on success; never the value itself. */
   copiedMessage: string;
   /** Runs the same copy again from the error's Retry button (a new user gesture). */
@@ -41,12 +41,9 @@ export class CopyFeedback<Field extends CopyField> implements ReactiveController
       this.feedback.announce(copiedMessage);
       dispatchIposEvent(this.host, 'ipos-copy', { field });
     } catch (error) {
-      // When fetching the value failed (e.g. the backend refused the reveal), that is the failure to
-      // report, whatever the browser's clipboard made of the rejected promise.
-      const failure = (await rejectionOf(value)) ?? error;
       // A copy the element itself cancelled (disconnect) is not the user's failure.
-      if (isAbort(failure) && !this.host.isConnected) return;
-      this.feedback.fail(action, failure, retry);
+      if (isAbort(error) && !this.host.isConnected) return;
+      this.feedback.fail(action, error, retry);
     }
   }
 
@@ -67,15 +64,5 @@ export class CopyFeedback<Field extends CopyField> implements ReactiveController
 
   hostDisconnected(): void {
     this.clear();
-  }
-}
-
-/** The reason `value` rejected with, or `undefined` when it is a plain value or fulfilled. */
-async function rejectionOf(value: string | Promise<string>): Promise<unknown> {
-  try {
-    await value;
-    return undefined;
-  } catch (reason) {
-    return reason ?? new Error('The value to copy could not be fetched');
   }
 }
