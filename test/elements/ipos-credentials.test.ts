@@ -159,6 +159,23 @@ describe('ipos-credentials', () => {
     }
   });
 
+  it('re-exports every part its nested panels render, so none is out of the host’s reach', async () => {
+    const session = new ReferenceSession('merchant');
+    await session.call('POST', '/credentials');
+    const element = await mount(
+      html`<ipos-credentials user-role="merchant" .backend=${session.backend()}></ipos-credentials>`,
+    );
+    await waitUntil(() => allByPart(element, 'api-key').length === 1 && allByPart(element, 'tpn-select').length === 1);
+    for (const panel of [screenParts(element).keyPanel!, screenParts(element).tokenGenerator!]) {
+      const exported = panel
+        .getAttribute('exportparts')!
+        .split(',')
+        .map((name) => name.trim());
+      const rendered = new Set([...panel.shadowRoot!.querySelectorAll('[part]')].flatMap((node) => [...node.part]));
+      for (const part of rendered) expect(exported, `${panel.localName} part "${part}"`).to.include(part);
+    }
+  });
+
   it('applies the theme to the nested elements', async () => {
     const backend = new ReferenceSession('iso').backend();
     const element = await mount(

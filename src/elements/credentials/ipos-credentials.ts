@@ -23,6 +23,7 @@ const KEY_PANEL_PARTS = [
   'dialog',
   'confirm-button',
   'cancel-button',
+  'skeleton',
 ].join(', ');
 const TOKEN_GENERATOR_PARTS = [
   'base',
@@ -36,6 +37,8 @@ const TOKEN_GENERATOR_PARTS = [
   'status',
   'error',
   'retry-button',
+  'skeleton',
+  'empty',
 ].join(', ');
 
 /**

@@ -41,6 +41,7 @@ const MASK = '••••••••••••••••••••••
  * @csspart copy-api-key - Copies the API key.
  * @csspart copy-secret-key - Copies the secret key (fetched for the copy, never kept).
  * @csspart reveal-button - Shows or hides the secret (only with `allow-reveal`).
+ * @csspart skeleton - The placeholder, the size of the keys, shown while they load.
  * @csspart generate-button - Generates the keys when there are none.
  * @csspart reset-button - Opens the reset confirmation.
  * @csspart status - Live region for success and info messages.

@@ -47,6 +47,8 @@ const MAX_LIFETIME_MINUTES = 1440;
  * @fires {CustomEvent<ErrorDetail>} ipos-error - Loading terminals, generating, refreshing or copying failed.
  *
  * @csspart base - The card; carries the theme.
+ * @csspart skeleton - The placeholder shown while the terminals load.
+ * @csspart empty - Says the account has no terminals.
  * @csspart tpn-select - The terminal (TPN) dropdown.
  * @csspart generate-button - Generates a token for the selected TPN.
  * @csspart token - The token, shortened to its start and end.
