@@ -150,6 +150,16 @@ describe('ipos-token-generator', () => {
       expect(claims.exp! - claims.iat!).to.equal(30 * 60);
     });
 
+    it('applies a changed expires-in-minutes from the next generated token', async () => {
+      const element = await mountGenerator(new ReferenceSession('merchant'));
+      const first = decodeJwt((await generate(element)).token);
+      expect(first.exp! - first.iat!).to.equal(24 * 3600);
+      element.expiresInMinutes = 30;
+      await element.updateComplete;
+      const second = decodeJwt((await generate(element)).token);
+      expect(second.exp! - second.iat!).to.equal(30 * 60);
+    });
+
     for (const value of ['0', '1441', '1.5', 'soon']) {
       it(`refuses expires-in-minutes="${value}" with a clear message instead of clamping it`, async () => {
         const session = new ReferenceSession('merchant');

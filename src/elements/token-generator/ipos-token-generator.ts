@@ -9,7 +9,7 @@ import { canGenerateTokens } from '../../roles.js';
 import { controlStyles } from '../../styles/controls.js';
 import { panelStyles } from '../../styles/panel.js';
 import { themeStyles } from '../../styles/theme.js';
-import { TokenSession, type TokenSessionEvent } from '../../token-session.js';
+import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../token-session.js';
 import { tokenPhase, type TokenPhase } from '../../token-timing.js';
 import { CopyFeedback } from '../shared/copy-feedback.js';
 import { isAbort } from '../shared/failure.js';
@@ -102,6 +102,8 @@ export class IposTokenGenerator extends IposElement {
   @state() private busy?: Busy;
 
   private session?: TokenSession;
+  /** What `session` was made with: a new token after a change of any of these needs a new session. */
+  private sessionOptions?: TokenSessionOptions;
   private unsubscribe?: () => void;
   private readonly feedback = new PanelFeedback(this);
   private readonly copyFeedback = new CopyFeedback<CopiedValue>(this, this.feedback, () => this.feedbackDuration);
@@ -158,10 +160,6 @@ export class IposTokenGenerator extends IposElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    // A session is made with these settings; a change applies from the next generated token.
-    if (changed.has('expiresInMinutes') || changed.has('autoRefresh') || changed.has('refreshBefore')) {
-      if (this.session && !this.token) this.endSession();
-    }
     if (changed.has('tpn') && this.tpn && this.terminals?.some((terminal) => terminal.tpn === this.tpn)) {
       this.selectTpn(this.tpn);
     }
@@ -305,20 +303,31 @@ export class IposTokenGenerator extends IposElement {
     this.selectTpn((event.target as HTMLSelectElement).value);
   };
 
+  /**
+   * The session a new token is generated in: the current one while TPN, backend and settings are
+   * unchanged; otherwise a new one, so a changed lifetime or refresh setting applies from this token on.
+   */
   private sessionForSelectedTpn(): TokenSession | undefined {
     const backend = this.activeBackend;
     const tpn = this.selectedTpn;
     if (!backend || !tpn) return undefined;
-    if (this.session?.tpn !== tpn) {
+    const options: TokenSessionOptions = {
+      backend,
+      tpn,
+      expiresInMinutes: this.expiresInMinutes,
+      refreshBefore: this.refreshBefore,
+      autoRefresh: this.autoRefresh,
+      channelName: this.channelName,
+    };
+    const current = this.sessionOptions;
+    const reusable =
+      this.session &&
+      current &&
+      (Object.keys(options) as (keyof TokenSessionOptions)[]).every((key) => options[key] === current[key]);
+    if (!reusable) {
       this.endSession();
-      this.session = new TokenSession({
-        backend,
-        tpn,
-        expiresInMinutes: this.expiresInMinutes,
-        refreshBefore: this.refreshBefore,
-        autoRefresh: this.autoRefresh,
-        channelName: this.channelName,
-      });
+      this.session = new TokenSession(options);
+      this.sessionOptions = options;
       this.unsubscribe = this.session.subscribe(this.onSessionEvent);
     }
     return this.session;
@@ -329,6 +338,7 @@ export class IposTokenGenerator extends IposElement {
     this.session?.dispose();
     this.unsubscribe = undefined;
     this.session = undefined;
+    this.sessionOptions = undefined;
   }
 
   private readonly onSessionEvent = (event: TokenSessionEvent): void => {
