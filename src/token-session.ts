@@ -47,6 +47,7 @@
  */
 import { BackendError, type BackendErrorCode } from './backend/backend-error.js';
 import type { CredentialsBackend, RequestOptions } from './backend/credentials-backend.js';
+import { newIdempotencyKey } from './backend/idempotency-key.js';
 import { authTokenGuard } from './backend/guards.js';
 import type { AuthToken } from './backend/schemas.js';
 import { Alarm, isOlderToken, tokenPhase, type TokenPhase } from './token-timing.js';
@@ -213,7 +214,7 @@ export class TokenSession {
     });
   }
 
-  private async generateNow(idempotencyKey = randomKey()): Promise<AuthToken> {
+  private async generateNow(idempotencyKey = newIdempotencyKey()): Promise<AuthToken> {
     try {
       const input = { tpn: this.tpn, expiresInMinutes: this.expiresInMinutes };
       const token = await this.backend.generateToken(input, { signal: this.lifetime.signal, idempotencyKey });
@@ -320,7 +321,7 @@ export class TokenSession {
 
   /** One idempotency key per token refreshed, so a retry after a lost answer cannot refresh it twice. */
   private refreshKeyFor(token: string): string {
-    if (this.refreshKey?.token !== token) this.refreshKey = { token, key: randomKey() };
+    if (this.refreshKey?.token !== token) this.refreshKey = { token, key: newIdempotencyKey() };
     return this.refreshKey.key;
   }
 
@@ -366,11 +367,4 @@ function disposedError(): BackendError {
 
 function abortedWait(): BackendError {
   return new BackendError('aborted', 'The wait for the Auth Token was aborted.');
-}
-
-/** `crypto.randomUUID` needs a secure context; fall back to `getRandomValues` on plain-http intranets. */
-function randomKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -4,6 +4,7 @@
  * zod schemas), so zod itself stays out of browser bundles.
  */
 import type * as z from 'zod/mini';
+import { newIdempotencyKey } from './idempotency-key.js';
 import { BackendError, codeForStatus } from './backend-error.js';
 import type {
   CredentialsBackend,
@@ -38,7 +39,7 @@ export interface HttpBackendOptions {
   retryDelayMs?: number;
   /**
    * Makes the `Idempotency-Key` of each mutating call (one key for all retries of that call).
-   * Default `crypto.randomUUID()`. `false` sends none unless the call passes `idempotencyKey` — and
+   * Default a random UUID (also on plain-http pages, see `newIdempotencyKey`). `false` sends none unless the call passes `idempotencyKey` — and
    * writes without a key are never retried. A key in the call's options always wins.
    */
   idempotencyKey?: (() => string) | false;
@@ -104,7 +105,7 @@ export class HttpBackend implements CredentialsBackend {
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.retries = Math.max(0, options.retries ?? 2);
     this.retryDelayMs = options.retryDelayMs ?? 300;
-    this.idempotencyKey = options.idempotencyKey ?? randomIdempotencyKey;
+    this.idempotencyKey = options.idempotencyKey ?? newIdempotencyKey;
   }
 
   getCredentials(options?: RequestOptions): Promise<Credentials> {
@@ -351,13 +352,6 @@ function expectation(issue: z.core.$ZodIssue): string {
     default:
       return `is invalid (${issue.code})`;
   }
-}
-
-/** `crypto.randomUUID` needs a secure context; fall back to `getRandomValues` on plain-http intranets. */
-function randomIdempotencyKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /** Resolves after `ms`, or rejects at once (clearing the timer) when `signal` aborts. */

@@ -2,6 +2,7 @@ import { Task, TaskStatus, initialState } from '@lit/task';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { BackendError } from '../../backend/backend-error.js';
+import { newIdempotencyKey } from '../../backend/idempotency-key.js';
 import type { Credentials, Keys } from '../../backend/schemas.js';
 import { dispatchIposEvent } from '../../events.js';
 import { formatMoment } from '../../i18n/time.js';
@@ -311,7 +312,7 @@ export class IposKeyPanel extends IposElement {
     if (!backend || this.mutation) return;
     this.mutation = 'generate';
     this.feedback.clearFailure();
-    this.pendingGenerateKey ??= crypto.randomUUID();
+    this.pendingGenerateKey ??= newIdempotencyKey();
     try {
       const credentials = await backend.generateKeys({
         idempotencyKey: this.pendingGenerateKey,
@@ -421,7 +422,7 @@ export class IposKeyPanel extends IposElement {
 
   private readonly confirmReset = (): void => {
     if (this.mutation) return;
-    this.pendingResetKey = crypto.randomUUID();
+    this.pendingResetKey = newIdempotencyKey();
     this.closeResetDialog();
     void this.reset();
   };
