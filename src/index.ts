@@ -12,6 +12,7 @@ export {
   ROLE_SCOPES,
   ROLE_TITLES,
   SCOPE_DEFINITIONS,
+  SCOPES,
   USER_ROLES,
   canGenerateTokens,
   isUserRole,

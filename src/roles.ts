@@ -9,8 +9,11 @@ export type UserRole = 'merchant' | 'iso' | 'agent';
 /** Every accepted `user-role` value, in the order error messages name them. */
 export const USER_ROLES = ['merchant', 'iso', 'agent'] as const satisfies readonly UserRole[];
 
+/** Every access scope the backend attaches to keys automatically. */
+export const SCOPES = ['PaymentTokenization', 'Recurring', 'BatchReport', 'ExternalApi'] as const;
+
 /** An access scope the backend attaches to keys automatically. */
-export type Scope = 'PaymentTokenization' | 'Recurring' | 'BatchReport' | 'ExternalApi';
+export type Scope = (typeof SCOPES)[number];
 
 /** The portal's name for each role. */
 export const ROLE_TITLES: Readonly<Record<UserRole, string>> = {

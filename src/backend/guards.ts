@@ -8,6 +8,8 @@
  * the same way (code, path, expectation — never the value).
  */
 import type * as z from 'zod/mini';
+import { SCOPES, USER_ROLES } from '../roles.js';
+import { API_KEY_PATTERN, JWT_PATTERN, SECRET_KEY_HINT_PATTERN, SECRET_KEY_PATTERN, TPN_PATTERN } from './patterns.js';
 import type { AuthToken, Credentials, ErrorBody, RevealedSecret, TerminalList } from './schemas.js';
 
 type Path = PropertyKey[];
@@ -88,16 +90,16 @@ const isoTime = string(
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/,
   'datetime',
 );
-const tpn = string(/^\d{12}$/);
+const tpn = string(TPN_PATTERN);
 
 export const credentialsGuard = guard<Credentials>(
   object({
-    role: oneOf('merchant', 'iso', 'agent'),
-    scopes: array(oneOf('PaymentTokenization', 'Recurring', 'BatchReport', 'ExternalApi')),
+    role: oneOf(...USER_ROLES),
+    scopes: array(oneOf(...SCOPES)),
     keys: nullable(
       object({
-        apiKey: string(/^dakey_[A-Za-z0-9_-]+$/),
-        secretKeyHint: string(/^[A-Za-z0-9_-]{4}$/),
+        apiKey: string(API_KEY_PATTERN),
+        secretKeyHint: string(SECRET_KEY_HINT_PATTERN),
         createdAt: isoTime,
         secretRotatedAt: isoTime,
       }),
@@ -105,13 +107,13 @@ export const credentialsGuard = guard<Credentials>(
   }),
 );
 
-export const revealedSecretGuard = guard<RevealedSecret>(object({ secretKey: string(/^dskey_[A-Za-z0-9_-]+$/) }));
+export const revealedSecretGuard = guard<RevealedSecret>(object({ secretKey: string(SECRET_KEY_PATTERN) }));
 
 export const terminalListGuard = guard<TerminalList>(object({ terminals: array(object({ tpn, label: string() })) }));
 
 export const authTokenGuard = guard<AuthToken>(
   object({
-    token: string(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/),
+    token: string(JWT_PATTERN),
     tpn,
     issuedAt: isoTime,
     expiresAt: isoTime,

@@ -3,22 +3,18 @@
  * of the validation at the boundary, and of the OpenAPI document the build emits.
  */
 import * as z from 'zod/mini';
-
-/** `dakey_`/`dskey_` + a non-empty URL-safe tail; iPOSpays publishes no length, so validate leniently. */
-const apiKeyPattern = /^dakey_[A-Za-z0-9_-]+$/;
-const secretKeyPattern = /^dskey_[A-Za-z0-9_-]+$/;
-/** Terminal Profile Number: 12 digits. */
-export const tpnPattern = /^\d{12}$/;
+import { SCOPES, USER_ROLES } from '../roles.js';
+import { API_KEY_PATTERN, JWT_PATTERN, SECRET_KEY_HINT_PATTERN, SECRET_KEY_PATTERN, TPN_PATTERN } from './patterns.js';
 
 const isoTime = z.iso.datetime({ offset: true });
 
-export const userRoleSchema = z.enum(['merchant', 'iso', 'agent']);
-export const scopeSchema = z.enum(['PaymentTokenization', 'Recurring', 'BatchReport', 'ExternalApi']);
+export const userRoleSchema = z.enum(USER_ROLES);
+export const scopeSchema = z.enum(SCOPES);
 
 export const keysSchema = z.object({
-  apiKey: z.string().check(z.regex(apiKeyPattern)),
+  apiKey: z.string().check(z.regex(API_KEY_PATTERN)),
   /** The last 4 characters of the secret: all the masked view is built from. */
-  secretKeyHint: z.string().check(z.regex(/^[A-Za-z0-9_-]{4}$/)),
+  secretKeyHint: z.string().check(z.regex(SECRET_KEY_HINT_PATTERN)),
   createdAt: isoTime,
   secretRotatedAt: isoTime,
 });
@@ -31,11 +27,11 @@ export const credentialsSchema = z.object({
 });
 
 export const revealedSecretSchema = z.object({
-  secretKey: z.string().check(z.regex(secretKeyPattern)),
+  secretKey: z.string().check(z.regex(SECRET_KEY_PATTERN)),
 });
 
 export const terminalSchema = z.object({
-  tpn: z.string().check(z.regex(tpnPattern)),
+  tpn: z.string().check(z.regex(TPN_PATTERN)),
   label: z.string(),
 });
 
@@ -45,8 +41,8 @@ export const terminalListSchema = z.object({
 
 export const authTokenSchema = z.object({
   /** A signed JWT (header.payload.signature). */
-  token: z.string().check(z.regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/)),
-  tpn: z.string().check(z.regex(tpnPattern)),
+  token: z.string().check(z.regex(JWT_PATTERN)),
+  tpn: z.string().check(z.regex(TPN_PATTERN)),
   issuedAt: isoTime,
   expiresAt: isoTime,
   /** Refresh is accepted until this moment (iPOSpays: 15 minutes after expiry). */
@@ -54,7 +50,7 @@ export const authTokenSchema = z.object({
 });
 
 export const generateTokenRequestSchema = z.object({
-  tpn: z.string().check(z.regex(tpnPattern)),
+  tpn: z.string().check(z.regex(TPN_PATTERN)),
   expiresInMinutes: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1440))),
 });
 
