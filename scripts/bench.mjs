@@ -12,9 +12,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright';
-import { build } from 'vite';
 import { chromiumArgs, chromiumExecutablePath } from '../test/support/chromium.mjs';
-import { cdnSizes, entrySizes } from './bench/sizes.mjs';
+import { bundleEntry, cdnSizes, entrySizes } from './bench/sizes.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
@@ -32,21 +31,8 @@ const round = (value, digits = 2) => Number(value.toFixed(digits));
 
 /** scripts/bench/page.ts with production Lit, one file, minified like a real deployment. */
 async function pageBundle() {
-  const result = await build({
-    root,
-    configFile: false,
-    logLevel: 'warn',
-    mode: 'production',
-    build: {
-      write: false,
-      target: 'es2022',
-      minify: true,
-      lib: { entry: resolve(root, 'scripts/bench/page.ts'), formats: ['es'], fileName: 'page' },
-      rollupOptions: { output: { codeSplitting: false } },
-    },
-  });
-  const output = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
-  return output.find((o) => o.type === 'chunk' && o.isEntry).code;
+  const chunks = await bundleEntry('scripts/bench/page.ts', { output: { codeSplitting: false } });
+  return chunks.find((chunk) => chunk.isEntry).code;
 }
 
 /** Wraps the timer functions before any script runs, so the page can say how many timers are live. */

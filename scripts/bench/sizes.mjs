@@ -40,8 +40,8 @@ export const ENTRIES = {
   './react': 'src/react.ts',
 };
 
-/** One entry bundled the way an application bundler would: what loads up front (lazy chunks apart). */
-export async function entrySize(entry) {
+/** Bundles one entry in memory, minified with production Lit, as an application's bundler would; its chunks. */
+export async function bundleEntry(entry, rollupOptions = {}) {
   const result = await build({
     root,
     configFile: false,
@@ -52,14 +52,17 @@ export async function entrySize(entry) {
       target: 'es2022',
       minify: true,
       lib: { entry: resolve(root, entry), formats: ['es'], fileName: 'entry' },
-      rollupOptions: {
-        external: (id) =>
-          id === 'react' || id.startsWith('react/') || id === 'react-dom' || id.startsWith('react-dom/'),
-        output: { minify: true, comments: false },
-      },
+      rollupOptions,
     },
   });
-  const chunks = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output).filter((o) => o.type === 'chunk');
+  return (Array.isArray(result) ? result : [result]).flatMap((r) => r.output).filter((o) => o.type === 'chunk');
+}
+
+const isReact = (id) => id === 'react' || id.startsWith('react/') || id === 'react-dom' || id.startsWith('react-dom/');
+
+/** One entry as a bundler includes it: what loads up front (lazy chunks apart), React left out. */
+export async function entrySize(entry) {
+  const chunks = await bundleEntry(entry, { external: isReact, output: { minify: true, comments: false } });
   const initial = chunks.filter((chunk) => chunk.isEntry);
   const lazy = chunks.filter((chunk) => !chunk.isEntry);
   const sum = (list) => compressed(Buffer.concat(list.map((chunk) => Buffer.from(chunk.code))));
