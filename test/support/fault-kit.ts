@@ -3,8 +3,8 @@
  * cut off (offline) or given a short timeout on demand, and a recorder of uncaught errors and
  * unhandled rejections.
  */
-import { HttpBackend } from '../../src/backend/http-backend.js';
-import { API_BASE, type ReferenceSession } from './reference-session.js';
+import type { HttpBackend } from '../../src/backend/http-backend.js';
+import type { ReferenceSession } from './reference-session.js';
 
 /** The network between a test's backend and the reference server. */
 export interface Network {
@@ -21,19 +21,7 @@ export function switchableBackend(
   options: { timeoutMs?: number; retries?: number } = {},
 ): { backend: HttpBackend; network: Network } {
   const network: Network = { offline: false };
-  const backend = new HttpBackend({
-    baseUrl: API_BASE,
-    headers: session.headers,
-    retries: options.retries ?? 0,
-    timeoutMs: options.timeoutMs,
-    fetch: (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : String(input), location.href);
-      session.requests.push(`${init?.method ?? 'GET'} ${url.pathname.slice(API_BASE.length)}`);
-      if (network.offline) return Promise.reject(new TypeError('Failed to fetch'));
-      return fetch(input, init);
-    },
-  });
-  return { backend, network };
+  return { backend: session.backend({ ...options, offline: () => network.offline }), network };
 }
 
 /** Shortens the timeout of a backend made above from now on (its setup ran with the normal one). */

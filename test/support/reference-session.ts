@@ -27,8 +27,11 @@ export class ReferenceSession {
     return { 'X-Ipos-Demo-Account': this.role, 'X-Ipos-Demo-Session': this.id };
   }
 
-  /** An `HttpBackend` acting for this session's account, counting what it sends. */
-  backend(options: { retries?: number; timeoutMs?: number } = {}): HttpBackend {
+  /**
+   * An `HttpBackend` acting for this session's account, counting what it sends. While `offline()` says
+   * so, its `fetch` rejects with a `TypeError`, as a browser does without a network.
+   */
+  backend(options: { retries?: number; timeoutMs?: number; offline?: () => boolean } = {}): HttpBackend {
     return new HttpBackend({
       baseUrl: API_BASE,
       headers: this.headers,
@@ -37,6 +40,7 @@ export class ReferenceSession {
       fetch: (input, init) => {
         const url = new URL(input instanceof Request ? input.url : String(input), location.href);
         this.requests.push(`${init?.method ?? 'GET'} ${url.pathname.slice(API_BASE.length)}`);
+        if (options.offline?.()) return Promise.reject(new TypeError('Failed to fetch'));
         return fetch(input, init);
       },
     });
