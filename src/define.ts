@@ -7,6 +7,13 @@ import { IposKeyPanel } from './elements/key-panel/ipos-key-panel.js';
 import { IposScopeList } from './elements/scope-list/ipos-scope-list.js';
 import { IposTokenGenerator } from './elements/token-generator/ipos-token-generator.js';
 
+// Type-only re-exports keep the element and event modules in dist/define.d.ts, and with them their
+// `HTMLElementTagNameMap` and `GlobalEventHandlersEventMap` entries: importing this entry alone types
+// `document.querySelector('ipos-credentials')` and `event.detail`.
+export type { IposCredentials, IposKeyPanel, IposScopeList, IposTokenGenerator };
+export type { IposEventDetails, IposEventName } from './events.js';
+export type { UserRole } from './roles.js';
+
 IposScopeList.define();
 IposKeyPanel.define();
 IposTokenGenerator.define();

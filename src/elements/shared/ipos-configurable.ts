@@ -35,7 +35,7 @@ function httpBackendFor(apiBase: string): HttpBackend {
  */
 export class IposConfigurable extends LitElement {
   /** The signed-in admin's role: `merchant`, `iso` or `agent`. Picks the scopes and the screen. */
-  @property({ attribute: 'user-role' }) userRole?: string;
+  @property({ attribute: 'user-role' }) userRole?: UserRole;
 
   /** Base URL or path of the HTTP contract; an `HttpBackend` is created for it. */
   @property({ attribute: 'api-base' }) apiBase?: string;
