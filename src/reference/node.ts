@@ -5,7 +5,7 @@
  *
  * @example vite.config.ts
  * import { referenceVitePlugin } from './src/reference/node.js';
- * export default defineConfig({ plugins: [referenceVitePlugin()] });
+ * export default defineConfig({ plugins: [referenceVitePlugin({ account: 'merchant' })] });
  *
  * @example web-test-runner.config.mjs
  * import { createReferenceServer } from './src/reference/index.js';
@@ -13,8 +13,23 @@
  * export default { middleware: [referenceKoaMiddleware(createReferenceServer())] };
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { Plugin } from 'vite';
-import { createReferenceServer, type ReferenceServer, type ReferenceServerOptions } from './reference-server.js';
+import type { UserRole } from '../roles.js';
+import {
+  createReferenceServer,
+  DEMO_ACCOUNT_HEADER,
+  type ReferenceServer,
+  type ReferenceServerOptions,
+} from './reference-server.js';
+
+/** What every adapter accepts besides the server. */
+export interface ReferenceAdapterOptions {
+  /**
+   * Development sign-in: the demo account a request acts for when it sends no `X-Ipos-Demo-Account`
+   * header, so a page with only `<ipos-credentials api-base=…>` shows keys. Without it such a request
+   * gets 401 `DEMO_ACCOUNT_REQUIRED`.
+   */
+  account?: UserRole;
+}
 
 /** Connect's `next`. */
 export type NextFunction = (error?: unknown) => void;
@@ -32,12 +47,13 @@ export interface KoaContextLike {
 /** Connect-style middleware (Vite, Express, Connect) answering under `server.basePath`. */
 export function referenceMiddleware(
   server: ReferenceServer,
+  options: ReferenceAdapterOptions = {},
 ): (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void {
   return (req, res, next) => {
     // `originalUrl`: Connect strips a mount path from `req.url`, the server routes on the full path.
     const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
     if (!isUnderBasePath(url, server.basePath)) return next();
-    answerNodeRequest(server, req, url)
+    answerNodeRequest(server, req, url, options)
       .then(async (response) => {
         res.statusCode = response.status;
         response.headers.forEach((value, name) => res.setHeader(name, value));
@@ -50,26 +66,43 @@ export function referenceMiddleware(
 /** Koa middleware (@web/test-runner and @web/dev-server `middleware`) answering under `server.basePath`. */
 export function referenceKoaMiddleware(
   server: ReferenceServer,
+  options: ReferenceAdapterOptions = {},
 ): (ctx: KoaContextLike, next: () => Promise<unknown>) => Promise<unknown> {
   return async (ctx, next) => {
     const url = ctx.originalUrl ?? ctx.url;
     if (!isUnderBasePath(url, server.basePath)) return next();
-    const response = await answerNodeRequest(server, ctx.req, url);
+    const response = await answerNodeRequest(server, ctx.req, url, options);
     ctx.status = response.status;
     response.headers.forEach((value, name) => ctx.set(name, value));
     ctx.body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
   };
 }
 
-export interface ReferenceVitePluginOptions extends ReferenceServerOptions {
+export interface ReferenceVitePluginOptions extends ReferenceServerOptions, ReferenceAdapterOptions {
   /** Serve this server instead of a new one (to reach its clock and faults from the config). */
   server?: ReferenceServer;
 }
 
+/** The part of a Connect server Vite hands to plugins. */
+interface ConnectServerLike {
+  middlewares: { use(middleware: ReturnType<typeof referenceMiddleware>): unknown };
+}
+
+/**
+ * The Vite plugin, typed structurally so that a server without Vite installed type-checks this module;
+ * it is assignable to Vite's `Plugin`.
+ */
+export interface ReferenceVitePlugin {
+  name: string;
+  api: { server: ReferenceServer };
+  configureServer(server: ConnectServerLike): void;
+  configurePreviewServer(server: ConnectServerLike): void;
+}
+
 /** A Vite plugin mounting the reference backend in the dev and preview servers; `plugin.api.server` is the server. */
-export function referenceVitePlugin(options: ReferenceVitePluginOptions = {}): Plugin {
+export function referenceVitePlugin(options: ReferenceVitePluginOptions = {}): ReferenceVitePlugin {
   const server = options.server ?? createReferenceServer(options);
-  const middleware = referenceMiddleware(server);
+  const middleware = referenceMiddleware(server, options);
   return {
     name: 'ipos-reference-backend',
     api: { server },
@@ -99,13 +132,20 @@ const HOP_BY_HOP = new Set([
   'content-length',
 ]);
 
-async function answerNodeRequest(server: ReferenceServer, req: IncomingMessage, url: string): Promise<Response> {
+async function answerNodeRequest(
+  server: ReferenceServer,
+  req: IncomingMessage,
+  url: string,
+  options: ReferenceAdapterOptions,
+): Promise<Response> {
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
+  const headers = requestHeaders(req.headers);
+  if (options.account && !headers.has(DEMO_ACCOUNT_HEADER)) headers.set(DEMO_ACCOUNT_HEADER, options.account);
   // Only the path matters to the server; a fixed origin avoids trusting the Host header.
   const request = new Request(new URL(url, 'http://localhost'), {
     method,
-    headers: requestHeaders(req.headers),
+    headers,
     body: hasBody ? await readBody(req, server.maxBodyBytes + 1) : undefined,
   });
   return server.handle(request);

@@ -273,7 +273,9 @@ const FAULTS: FaultSpec[] = [
 
 function expectedMessage(action: ErrorAction, code: Code): string {
   if (action === 'load-credentials' && code === 'forbidden') return en['keys.forbidden'];
-  return `${en[`failed.${action}` as CatalogKey]} ${en[`reason.${code}` as CatalogKey]}`;
+  const shown = `${en[`failed.${action}` as CatalogKey]} ${en[`reason.${code}` as CatalogKey]}`;
+  // A 401 also shows the server's own words (here the reference backend's injected-fault message).
+  return code === 'unauthenticated' ? `${shown} Fault injected by the reference backend (HTTP 401).` : shown;
 }
 
 let cases = 0;

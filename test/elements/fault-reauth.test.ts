@@ -133,3 +133,25 @@ describe('401 re-authentication through retry()', () => {
     expect(session.requests).to.deep.equal(['GET /credentials']);
   });
 });
+
+describe('a 401 says why', () => {
+  it("shows the server's errorMessage, as text, after the localised reason", async () => {
+    const session = new ReferenceSession('iso');
+    const because = 'Send the header X-Ipos-Demo-Account <b>now</b>.';
+    await session.force({
+      'GET /credentials': { status: 401, times: 1, body: { errorCode: 'NO_SIGN_IN', errorMessage: because } },
+    });
+    const element = await fixture<IposKeyPanel>(
+      html`<ipos-key-panel
+        user-role="iso"
+        .backend=${new HttpBackend({ baseUrl: API_BASE, retries: 0, headers: session.headers })}
+      ></ipos-key-panel>`,
+    );
+    await waitUntil(() => allByPart(element, 'error').length > 0, 'no error shown');
+    const shown = byPart(element, 'error').textContent ?? '';
+    expect(shown).to.contain('Sign in again');
+    expect(shown).to.contain(because);
+    expect(byPart(element, 'error').querySelector('b')).to.equal(null);
+    expect(events.of<ErrorDetail>('ipos-error')[0]!.message).to.contain(because);
+  });
+});

@@ -114,3 +114,29 @@ describe('referenceVitePlugin', () => {
     expect((await fetch(`${origin}/backend/credentials`, { headers: merchant })).status).toBe(200);
   });
 });
+
+describe('development sign-in: the `account` option', () => {
+  it('acts for the configured account when a request names none, and a named account still wins', async () => {
+    const middleware = referenceMiddleware(createReferenceServer(), { account: 'iso' });
+    const origin = await listen((req, res) => middleware(req, res, () => res.end()));
+    expect((await (await fetch(`${origin}/api/ipos/credentials`)).json()).role).toBe('iso');
+    expect((await (await fetch(`${origin}/api/ipos/credentials`, { headers: merchant })).json()).role).toBe('merchant');
+  });
+
+  it('without it, a request that names no account gets 401 DEMO_ACCOUNT_REQUIRED naming the header', async () => {
+    const origin = await listen(koaLike(referenceKoaMiddleware(createReferenceServer())));
+    const answer = await fetch(`${origin}/api/ipos/credentials`);
+    expect(answer.status).toBe(401);
+    const body = await answer.json();
+    expect(body.errorCode).toBe('DEMO_ACCOUNT_REQUIRED');
+    expect(body.errorMessage).toContain('X-Ipos-Demo-Account');
+  });
+
+  it('the Vite plugin passes it to its middleware', async () => {
+    const plugin = referenceVitePlugin({ account: 'agent' });
+    const mounted: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void)[] = [];
+    plugin.configureServer({ middlewares: { use: (fn) => mounted.push(fn) } });
+    const origin = await listen((req, res) => mounted[0]!(req, res, () => res.end()));
+    expect((await (await fetch(`${origin}/api/ipos/credentials`)).json()).role).toBe('agent');
+  });
+});

@@ -17,7 +17,9 @@ export function describeFailure(action: ErrorAction, error: unknown, t: (key: Ca
     error instanceof ClipboardError ? 'clipboard' : error instanceof BackendError ? error.code : 'server';
   const reasonKey: CatalogKey =
     error instanceof ClipboardError ? `reason.clipboard-${error.reason}` : `reason.${code as BackendError['code']}`;
-  const message = `${t(`failed.${action}`)} ${t(reasonKey)}`;
+  // A 401's cause is the server's to say (a missing sign-in, an expired session): show its words too, as text.
+  const serverSays = code === 'unauthenticated' && error instanceof BackendError ? error.errorMessage : undefined;
+  const message = [t(`failed.${action}`), t(reasonKey), serverSays].filter(Boolean).join(' ');
   return { action, code, message, retryable: !NOT_RETRYABLE.has(code) };
 }
 
