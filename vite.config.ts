@@ -4,7 +4,7 @@ import { minifyTemplates } from './scripts/bench/minify-templates.mjs';
 import { referenceVitePlugin } from './src/reference/node.js';
 
 const root = import.meta.dirname;
-const dependencies = ['lit', '@lit/context', '@lit/task', '@lit/react', 'react', 'zod', 'jose'];
+const dependencies = ['lit', '@lit/context', '@lit/task', '@lit/react', 'react', 'vue', 'zod', 'jose'];
 const isDependency = (id: string) =>
   id.startsWith('node:') || dependencies.some((name) => id === name || id.startsWith(`${name}/`));
 
@@ -24,7 +24,7 @@ export default defineConfig(({ mode }) => ({
           outDir: 'dist/cdn',
           target: 'es2022',
           lib: {
-            entry: resolve(root, 'src/define.ts'),
+            entry: resolve(root, 'src/cdn.ts'),
             formats: ['es'],
             fileName: () => 'ipos-credential-elements.js',
           },
@@ -38,7 +38,6 @@ export default defineConfig(({ mode }) => ({
           outDir: 'dist',
           target: 'es2022',
           minify: false,
-          sourcemap: true,
           lib: {
             entry: {
               index: resolve(root, 'src/index.ts'),
@@ -46,6 +45,7 @@ export default defineConfig(({ mode }) => ({
               'reference/index': resolve(root, 'src/reference/index.ts'),
               'reference/node': resolve(root, 'src/reference/node.ts'),
               react: resolve(root, 'src/react.ts'),
+              vue: resolve(root, 'src/vue.ts'),
             },
             formats: ['es'],
           },

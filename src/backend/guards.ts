@@ -10,7 +10,7 @@
 import type * as z from 'zod/mini';
 import { SCOPES, USER_ROLES } from '../roles.js';
 import { API_KEY_PATTERN, JWT_PATTERN, SECRET_KEY_HINT_PATTERN, SECRET_KEY_PATTERN, TPN_PATTERN } from './patterns.js';
-import type { AuthToken, Credentials, ErrorBody, RevealedSecret, TerminalList } from './schemas.js';
+import type { AuthToken, Credentials, ErrorBody, RevealedSecret, TerminalList } from './contract.js';
 
 type Path = PropertyKey[];
 /** Checks `value` at `path`, pushes what is wrong to `issues`, returns the value to keep (objects: known keys only). */

@@ -1,9 +1,13 @@
+/** What `new Headers(…)` accepts (the DOM's `HeadersInit`), named so that Node typings without the DOM lib read it. */
+export type HeaderValues = NonNullable<ConstructorParameters<typeof Headers>[0]>;
+/** `fetch`'s `credentials` mode (the DOM's `RequestCredentials`). */
+export type FetchCredentials = 'omit' | 'same-origin' | 'include';
+
 /**
  * `HttpBackend`: the `CredentialsBackend` that speaks the HTTP contract (DESIGN §2) with `fetch`.
  * Small on purpose — it ships to browsers: answers are checked by the guards of `guards.ts` (mirrors of the
  * zod schemas), so zod itself stays out of browser bundles.
  */
-import type * as z from 'zod/mini';
 import { newIdempotencyKey } from './idempotency-key.js';
 import { BackendError, codeForStatus } from './backend-error.js';
 import type {
@@ -20,7 +24,7 @@ import {
   terminalListGuard,
   type Guard,
 } from './guards.js';
-import type { AuthToken, Credentials, RevealedSecret, Terminal } from './schemas.js';
+import type { AuthToken, Credentials, RevealedSecret, Terminal } from './contract.js';
 
 export interface HttpBackendOptions {
   /** Base of the HTTP contract, relative (`/api/ipos`) or absolute, with or without a trailing slash. */
@@ -28,9 +32,9 @@ export interface HttpBackendOptions {
   /** The `fetch` to use (tests, proxies, the in-browser reference backend); default the global one. */
   fetch?: typeof fetch;
   /** Extra headers on every request, or a function returning them per attempt (CSRF tokens, bearer sessions). */
-  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
+  headers?: HeaderValues | (() => HeaderValues | Promise<HeaderValues>);
   /** `fetch`'s `credentials` mode, e.g. `include` for a cookie session on another origin. */
-  credentials?: RequestCredentials;
+  credentials?: FetchCredentials;
   /** Time allowed for one attempt (answer and body), in ms. Default 15000. */
   timeoutMs?: number;
   /** Extra attempts after a retryable failure (network, timeout, 429, 502, 503, 504). Default 2. */
@@ -88,7 +92,7 @@ export class HttpBackend implements CredentialsBackend {
   readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
   private readonly headers: HttpBackendOptions['headers'];
-  private readonly credentials: RequestCredentials | undefined;
+  private readonly credentials: FetchCredentials | undefined;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly retryDelayMs: number;
@@ -250,7 +254,7 @@ export class HttpBackend implements CredentialsBackend {
   }
 
   private async requestHeaders(call: Call<unknown>, key: string | undefined): Promise<Headers> {
-    let extra: HeadersInit | undefined;
+    let extra: HeaderValues | undefined;
     try {
       extra = typeof this.headers === 'function' ? await this.headers() : this.headers;
     } catch (cause) {
@@ -328,23 +332,38 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
  * Built from the issue's code, path and the schema's expectations only, never from `input`,
  * so no value of the body (a secret, a token) can end up in an error message or a log.
  */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+export function describeIssues(issues: readonly ContractIssue[]): string {
   return issues
     .slice(0, 5)
     .map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'} ${expectation(issue)}`)
     .join('; ');
 }
 
-function expectation(issue: z.core.$ZodIssue): string {
+/**
+ * The parts of a zod issue (`z.core.$ZodIssue`, which is assignable to it) that `describeIssues` reads;
+ * declared here so that this module's public types need no zod at the consumer.
+ */
+export interface ContractIssue {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly expected?: string;
+  readonly format?: string;
+  readonly pattern?: string;
+  readonly values?: readonly unknown[];
+  readonly minimum?: unknown;
+  readonly maximum?: unknown;
+}
+
+function expectation(issue: ContractIssue): string {
   switch (issue.code) {
     case 'invalid_type':
       return `expected ${issue.expected}`;
     case 'invalid_format':
-      return issue.format === 'regex' && 'pattern' in issue
+      return issue.format === 'regex' && issue.pattern !== undefined
         ? `expected to match ${issue.pattern}`
         : `expected ${issue.format} format`;
     case 'invalid_value':
-      return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+      return `expected one of ${(issue.values ?? []).map((value) => JSON.stringify(value)).join(', ')}`;
     case 'too_small':
       return `expected at least ${String(issue.minimum)}`;
     case 'too_big':

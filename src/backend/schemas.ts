@@ -3,6 +3,7 @@
  * of the validation at the boundary, and of the OpenAPI document the build emits.
  */
 import * as z from 'zod/mini';
+import type * as contract from './contract.js';
 import { SCOPES, USER_ROLES } from '../roles.js';
 import { API_KEY_PATTERN, JWT_PATTERN, SECRET_KEY_HINT_PATTERN, SECRET_KEY_PATTERN, TPN_PATTERN } from './patterns.js';
 
@@ -72,13 +73,20 @@ export const errorBodySchema = z.object({
   errorMessage: z.string(),
 });
 
-export type Keys = z.infer<typeof keysSchema>;
-export type Credentials = z.infer<typeof credentialsSchema>;
-export type RevealedSecret = z.infer<typeof revealedSecretSchema>;
-export type Terminal = z.infer<typeof terminalSchema>;
-export type TerminalList = z.infer<typeof terminalListSchema>;
-export type AuthToken = z.infer<typeof authTokenSchema>;
+export type { AuthToken, Credentials, ErrorBody, Keys, RevealedSecret, Terminal, TerminalList } from './contract.js';
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<Check extends true> = Check;
+/** zod stays the authority: each plain interface of `contract.ts` is exactly what its schema infers, or this fails to compile. */
+export type ContractMatchesSchemas = Holds<
+  Same<z.infer<typeof keysSchema>, contract.Keys> &
+    Same<z.infer<typeof credentialsSchema>, contract.Credentials> &
+    Same<z.infer<typeof revealedSecretSchema>, contract.RevealedSecret> &
+    Same<z.infer<typeof terminalSchema>, contract.Terminal> &
+    Same<z.infer<typeof terminalListSchema>, contract.TerminalList> &
+    Same<z.infer<typeof authTokenSchema>, contract.AuthToken> &
+    Same<z.infer<typeof errorBodySchema>, contract.ErrorBody>
+>;
 export type GenerateTokenRequest = z.infer<typeof generateTokenRequestSchema>;
 export type RefreshTokenRequest = z.infer<typeof refreshTokenRequestSchema>;
 export type AuthenticateTokenResponse = z.infer<typeof authenticateTokenResponseSchema>;
-export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -85,6 +85,7 @@
  *   new Request('http://localhost/api/ipos/credentials', { headers: { 'X-Ipos-Demo-Account': 'merchant' } }),
  * );
  */
+import type { CryptoKey } from 'jose';
 import * as z from 'zod/mini';
 import { describeIssues } from '../backend/http-backend.js';
 import { isUserRole, canGenerateTokens, USER_ROLES } from '../roles.js';

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// `npm test` step `package`: packs the library as npm would publish it (`prepack` builds dist/), then lints
+// the tarball with publint and @arethetypeswrong/cli (ESM-only profile: the package has no CommonJS build).
+// The tarball stays in node_modules/.cache/ipos-pack/ for the consumer apps (scripts/consumers.mjs).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const PACK_DIR = resolve('node_modules/.cache/ipos-pack');
+
+/** Packs into PACK_DIR and returns the tarball's path and npm's own figures. */
+export function pack() {
+  rmSync(PACK_DIR, { recursive: true, force: true });
+  mkdirSync(PACK_DIR, { recursive: true });
+  const output = execFileSync('npm', ['pack', '--json', '--pack-destination', PACK_DIR], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  // prepack's build logs precede npm's JSON on stdout.
+  const [info] = JSON.parse(output.slice(output.lastIndexOf('\n[') + 1));
+  const tarball = join(
+    PACK_DIR,
+    readdirSync(PACK_DIR).find((name) => name.endsWith('.tgz')),
+  );
+  return {
+    tarball,
+    files: info.entryCount,
+    size: statSync(tarball).size,
+    unpacked: info.unpackedSize,
+    paths: info.files.map((f) => f.path),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { tarball, files, size, unpacked, paths } = pack();
+  const kb = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
+  console.log(`packed ${tarball}: ${files} files, ${kb(size)} (unpacked ${kb(unpacked)})`);
+  const required = [
+    'LICENSE',
+    'README.md',
+    'package.json',
+    'dist/index.js',
+    'dist/define.d.ts',
+    'dist/cdn/ipos-credential-elements.js',
+  ];
+  const missing = required.filter((path) => !paths.includes(path));
+  const unwanted = paths.filter((path) => path.endsWith('.map') || path.startsWith('src/'));
+  if (missing.length || unwanted.length) {
+    console.error(`tarball: missing ${JSON.stringify(missing)}, unwanted ${JSON.stringify(unwanted)}`);
+    process.exit(1);
+  }
+  const bin = (name) => resolve('node_modules/.bin', name);
+  execFileSync(bin('publint'), ['run', tarball, '--strict'], { stdio: 'inherit' });
+  try {
+    execFileSync(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'table-flipped'], { encoding: 'utf8' });
+    console.log('attw (esm-only profile): no problems');
+  } catch (error) {
+    console.error(error.stdout, error.stderr);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The HTTP contract's bodies as plain interfaces, so that the library's public types need no zod at
+ * the consumer. The zod schemas in `schemas.ts` remain the authority: they check at compile time that
+ * each interface here is exactly what the schema infers.
+ */
+import type { Scope, UserRole } from '../roles.js';
+
+export interface Keys {
+  apiKey: string;
+  /** The last 4 characters of the secret: all the masked view is built from. */
+  secretKeyHint: string;
+  createdAt: string;
+  secretRotatedAt: string;
+}
+
+export interface Credentials {
+  role: UserRole;
+  scopes: Scope[];
+  /** `null` until the admin generates keys. */
+  keys: Keys | null;
+}
+
+export interface RevealedSecret {
+  secretKey: string;
+}
+
+export interface Terminal {
+  tpn: string;
+  label: string;
+}
+
+export interface TerminalList {
+  terminals: Terminal[];
+}
+
+export interface AuthToken {
+  /** A signed JWT (header.payload.signature). */
+  token: string;
+  tpn: string;
+  issuedAt: string;
+  expiresAt: string;
+  /** Refresh is accepted until this moment (iPOSpays: 15 minutes after expiry). */
+  graceEndsAt: string;
+}
+
+export interface ErrorBody {
+  errorCode: string;
+  errorMessage: string;
+}
