@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Writes the README's API reference from custom-elements.json (generated from the JSDoc headers),
-// between the api-reference markers. `--check` fails instead of writing when the README is stale.
+// Writes the API reference (docs/api.md) from custom-elements.json (generated from the JSDoc headers),
+// between the api-reference markers. `--check` fails instead of writing when the page is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import prettier from 'prettier';
 
@@ -78,15 +78,16 @@ function describe(element) {
 }
 
 const generated = [START, '', ...elements.map(describe), END].join('\n');
-const readme = readFileSync('README.md', 'utf8');
+const PAGE = 'docs/api.md';
+const readme = readFileSync(PAGE, 'utf8');
 const start = readme.indexOf(START);
 const end = readme.indexOf(END);
 if (start < 0 || end < 0) {
-  console.error('README.md has no api-reference markers; add them where the API reference belongs.');
+  console.error(`${PAGE} has no api-reference markers; add them where the API reference belongs.`);
   process.exit(1);
 }
 // Formatted as `prettier --check` expects, so the lint step and this check agree.
-const options = (await prettier.resolveConfig('README.md')) ?? {};
+const options = (await prettier.resolveConfig(PAGE)) ?? {};
 const updated = await prettier.format(readme.slice(0, start) + generated + readme.slice(end + END.length), {
   ...options,
   parser: 'markdown',
@@ -94,11 +95,11 @@ const updated = await prettier.format(readme.slice(0, start) + generated + readm
 
 if (process.argv.includes('--check')) {
   if (updated !== readme) {
-    console.error('README.md API reference is out of date with the code: run `npm run docs`.');
+    console.error(`${PAGE} is out of date with the code: run \`npm run docs\`.`);
     process.exit(1);
   }
-  console.log(`README API reference is current (${elements.length} elements).`);
+  console.log(`${PAGE} is current (${elements.length} elements).`);
 } else {
-  writeFileSync('README.md', updated);
-  console.log(`README API reference written (${elements.length} elements).`);
+  writeFileSync(PAGE, updated);
+  console.log(`${PAGE} written (${elements.length} elements).`);
 }

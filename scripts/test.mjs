@@ -9,7 +9,7 @@ import { stripVTControlCharacters } from 'node:util';
 
 const steps = [
   { name: 'manifest', command: 'cem analyze', why: 'custom-elements.json from the JSDoc headers' },
-  { name: 'api docs', command: 'node scripts/api-docs.mjs --check', why: 'README API reference matches the code' },
+  { name: 'api docs', command: 'node scripts/api-docs.mjs --check', why: 'docs/api.md matches the code' },
   { name: 'openapi', command: 'node scripts/openapi.mjs --check', why: 'openapi.json matches the schemas' },
   { name: 'typecheck', command: 'tsc --noEmit -p tsconfig.json' },
   { name: 'lint', command: 'eslint . && prettier --check .' },
@@ -19,6 +19,17 @@ const steps = [
   { name: 'react', command: 'vitest run --project react', counts: 'vitest' },
   { name: 'size', command: 'node scripts/size.mjs', why: 'gzip budget of the CDN module and the define entry' },
   { name: 'e2e', command: 'playwright test', counts: 'playwright' },
+  {
+    name: 'package',
+    command: 'node scripts/pack.mjs',
+    why: 'npm pack (prepack builds dist/), then publint and @arethetypeswrong/cli on the tarball',
+  },
+  {
+    name: 'consumers',
+    command: 'node scripts/consumers.mjs --reuse-pack',
+    why: "the README's snippets in fresh Vite, React, Vue, Angular and CDN apps, driven in Chromium",
+    counts: 'vitest',
+  },
 ];
 
 const only = process.argv.slice(2);

@@ -1,0 +1,314 @@
+#!/usr/bin/env node
+// `npm test` step `consumers`: the README's snippets are tests. Installs the packed library (scripts/pack.mjs)
+// into fresh consumer apps — Vite + TypeScript, React 19, Vue 3 (vue-tsc), Angular (standalone, ngc) and a
+// plain HTML page with the CDN file —, pastes each README code block marked `<!-- snippet: name -->` into
+// them unchanged, type-checks strictly, builds, serves each against the reference backend and drives it in
+// Chromium: keys generated and shown, the secret copied to the clipboard, an event received by the snippet.
+//
+// The apps' toolchain is installed once into node_modules/.cache/ipos-consumers/<hash of CONSUMER_DEPENDENCIES>;
+// each run installs only the fresh tarball there. `npm run test:consumers -- vue react` runs some apps only.
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, extname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
+import { chromium } from 'playwright';
+import { chromiumArgs, chromiumExecutablePath } from '../test/support/chromium.mjs';
+import { PACK_DIR, pack } from './pack.mjs';
+
+/** What a consumer app installs besides the library (its optional peers zod and jose run the reference backend). */
+export const CONSUMER_DEPENDENCIES = {
+  '@angular/common': '~21.2.26',
+  '@angular/compiler': '~21.2.26',
+  '@angular/compiler-cli': '~21.2.26',
+  '@angular/core': '~21.2.26',
+  '@angular/platform-browser': '~21.2.26',
+  '@types/node': '^20.19.0',
+  '@types/react': '^19.2.0',
+  '@types/react-dom': '^19.2.0',
+  '@vitejs/plugin-vue': '^6.0.11',
+  jose: '~6.2.18',
+  react: '^19.2.0',
+  'react-dom': '^19.2.0',
+  rxjs: '~7.8.2',
+  tslib: '^2.8.0',
+  typescript: '~5.9.3',
+  vite: '~8.3.8',
+  vue: '~3.5.45',
+  'vue-tsc': '^3.3.14',
+  zod: '~4.6.7',
+};
+
+const started = performance.now();
+const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
+// ── The README's snippets, verbatim ──────────────────────────────────────────────────────────────────────────
+const readme = readFileSync('README.md', 'utf8');
+const snippets = new Map(
+  [...readme.matchAll(/<!-- snippet: ([\w-]+) -->\s*\n```\w*\n([\s\S]*?)\n```/g)].map(([, name, code]) => [
+    name,
+    `${code}\n`,
+  ]),
+);
+const snippet = (name) => {
+  const code = snippets.get(name);
+  if (!code) throw new Error(`README.md has no code block marked <!-- snippet: ${name} -->`);
+  return code;
+};
+
+// ── The toolchain, installed once per dependency set ─────────────────────────────────────────────────────────
+const key = createHash('sha256')
+  .update(JSON.stringify(CONSUMER_DEPENDENCIES) + process.version)
+  .digest('hex')
+  .slice(0, 12);
+const root = resolve('node_modules/.cache/ipos-consumers', key);
+const npm = (args, cwd) =>
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, stdio: 'inherit' });
+if (!existsSync(join(root, 'node_modules/.installed'))) {
+  const since = performance.now();
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  writeFileSync(
+    join(root, 'package.json'),
+    JSON.stringify({ name: 'ipos-consumers', private: true, type: 'module', devDependencies: CONSUMER_DEPENDENCIES }),
+  );
+  npm(['install'], root);
+  writeFileSync(join(root, 'node_modules/.installed'), '');
+  console.log(`consumer toolchain installed into ${root} in ${seconds(since)}`);
+}
+// `--reuse-pack`: `npm test` packed the library one step earlier (scripts/pack.mjs); alone, pack afresh.
+const tarball = process.argv.includes('--reuse-pack') ? tarballIn(PACK_DIR) : pack().tarball;
+npm(['install', '--no-save', tarball], root);
+const library = join(root, 'node_modules/ipos-credential-elements');
+const bin = (name) => join(root, 'node_modules/.bin', name);
+
+function tarballIn(dir) {
+  const name = existsSync(dir) ? readdirSync(dir).find((file) => file.endsWith('.tgz')) : undefined;
+  return name ? join(dir, name) : pack().tarball;
+}
+
+// ── The apps ─────────────────────────────────────────────────────────────────────────────────────────────────
+const strictTs = {
+  target: 'ES2022',
+  module: 'ESNext',
+  moduleResolution: 'Bundler',
+  lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+  types: ['node'],
+  strict: true,
+  noEmit: true,
+  skipLibCheck: false,
+  isolatedModules: true,
+};
+const page = (body, head = '') =>
+  `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>consumer</title>${head}</head>\n<body>\n${body}</body>\n</html>\n`;
+const viteConfigFor = (account) =>
+  `import { defineConfig } from 'vite';\nimport { referenceVitePlugin } from 'ipos-credential-elements/reference/node';\n` +
+  `export default defineConfig({ plugins: [referenceVitePlugin({ basePath: '/api/ipos', account: '${account}' })] });\n`;
+
+/** Each app: its files (README snippets marked `snippet(...)`), its checks, how it is served, what proves it works. */
+const apps = {
+  'vite-ts': {
+    files: {
+      'vite.config.ts': snippet('vite-config'),
+      'index.html': page(`${snippet('embed-html')}<script type="module" src="/src/main.ts"></script>\n`),
+      'src/main.ts': snippet('typed-events'),
+      'tsconfig.json': { compilerOptions: strictTs, include: ['src', 'vite.config.ts'] },
+    },
+    check: [[bin('tsc'), ['-p', '.']]],
+    build: [[bin('vite'), ['build', '--logLevel', 'warn']]],
+    serve: 'vite',
+    event: { console: 'copied secretKey' },
+  },
+  react: {
+    files: {
+      'vite.config.ts': snippet('vite-config'),
+      'index.html': page('<div id="root"></div>\n<script type="module" src="/src/main.tsx"></script>\n'),
+      'src/ApiAccess.tsx': snippet('react'),
+      'src/main.tsx':
+        "import { createRoot } from 'react-dom/client';\nimport { ApiAccess } from './ApiAccess';\n" +
+        'createRoot(document.getElementById(\'root\')!).render(<ApiAccess role="merchant" />);\n',
+      'tsconfig.json': { compilerOptions: { ...strictTs, jsx: 'react-jsx' }, include: ['src', 'vite.config.ts'] },
+    },
+    check: [[bin('tsc'), ['-p', '.']]],
+    build: [[bin('vite'), ['build', '--logLevel', 'warn']]],
+    serve: 'vite',
+    event: { text: 'Copied: secretKey' },
+  },
+  vue: {
+    files: {
+      'vite.config.ts': snippet('vue-config'),
+      'index.html': page('<div id="app"></div>\n<script type="module" src="/src/main.ts"></script>\n'),
+      'src/App.vue': snippet('vue-sfc'),
+      'src/main.ts': "import { createApp } from 'vue';\nimport App from './App.vue';\ncreateApp(App).mount('#app');\n",
+      'tsconfig.json': {
+        compilerOptions: { ...strictTs, jsx: 'preserve' },
+        vueCompilerOptions: { strictTemplates: true },
+        include: ['src/**/*.ts', 'src/**/*.vue', 'vite.config.ts'],
+      },
+    },
+    check: [[bin('vue-tsc'), ['-p', '.']]],
+    build: [[bin('vite'), ['build', '--logLevel', 'warn']]],
+    serve: 'vite',
+    event: { text: 'Copied: secretKey' },
+  },
+  angular: {
+    // ngc compiles ahead of time with strict templates; Vite bundles its output (Angular's own packages are
+    // linked at runtime by @angular/compiler, which keeps this app free of the Angular CLI's builder).
+    files: {
+      'src/app/api-access.component.ts': snippet('angular'),
+      'src/main.ts':
+        "import '@angular/compiler';\nimport { provideZonelessChangeDetection } from '@angular/core';\n" +
+        "import { bootstrapApplication } from '@angular/platform-browser';\nimport { ApiAccessComponent } from './app/api-access.component.js';\n" +
+        'void bootstrapApplication(ApiAccessComponent, { providers: [provideZonelessChangeDetection()] });\n',
+      'index.html': page('<app-api-access></app-api-access>\n<script type="module" src="/out-tsc/main.js"></script>\n'),
+      'vite.config.ts': viteConfigFor('agent'),
+      'tsconfig.json': {
+        compilerOptions: {
+          ...strictTs,
+          noEmit: false,
+          outDir: 'out-tsc',
+          rootDir: 'src',
+          types: [],
+          experimentalDecorators: true,
+          useDefineForClassFields: false,
+        },
+        angularCompilerOptions: { strictTemplates: true, strictInjectionParameters: true },
+        include: ['src/**/*.ts'],
+      },
+    },
+    check: [[bin('ngc'), ['-p', 'tsconfig.json']]],
+    build: [[bin('vite'), ['build', '--logLevel', 'warn']]],
+    serve: 'vite',
+    event: { text: 'Copied: secretKey' },
+  },
+  cdn: {
+    files: {
+      'index.html': page(snippet('cdn-html'), '<meta name="csrf-token" content="csrf-from-the-page">'),
+    },
+    check: [],
+    build: [],
+    serve: 'node',
+    event: { console: 'copied secretKey' },
+  },
+};
+
+// ── Running ──────────────────────────────────────────────────────────────────────────────────────────────────
+const run = (command, args, cwd) => execFileSync(command, args, { cwd, stdio: 'inherit' });
+
+/** `vite preview` (the reference plugin mounts the backend there too); resolves with its URL and a stop(). */
+async function serveWithVite(dir) {
+  const child = spawn(bin('vite'), ['preview', '--port', '0', '--host', '127.0.0.1'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolveUrl, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const found = /(http:\/\/127\.0\.0\.1:\d+)/.exec(stripVTControlCharacters(output));
+      if (found) resolveUrl(found[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`vite preview exited with ${code}: ${output}`)));
+  });
+  return { url, requests: undefined, stop: () => child.kill() };
+}
+
+/** A plain static server: the page, the CDN folder under /assets/, the reference backend under /api/ipos. */
+async function serveWithNode(dir) {
+  const { createReferenceServer } = await import(pathToFileURL(join(library, 'dist/reference/index.js')).href);
+  const { referenceMiddleware } = await import(pathToFileURL(join(library, 'dist/reference/node.js')).href);
+  const api = referenceMiddleware(createReferenceServer(), { account: 'iso' });
+  const requests = [];
+  const types = { '.html': 'text/html', '.js': 'text/javascript' };
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path.startsWith('/api/ipos')) {
+      requests.push({ path, csrf: req.headers['x-csrf-token'] });
+      return api(req, res, () => res.writeHead(404).end());
+    }
+    const file = path === '/' ? join(dir, 'index.html') : join(library, 'dist/cdn', path.replace(/^\/assets\//, ''));
+    if (!path.match(/^\/($|assets\/[\w./-]+$)/) || path.includes('..') || !existsSync(file))
+      return res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  return { url: `http://127.0.0.1:${server.address().port}`, requests, stop: () => server.close() };
+}
+
+/** Keys shown, the secret copied, the snippet's event handler heard: in real Chromium. */
+async function drive(browser, url, expected) {
+  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const tab = await context.newPage();
+  const consoleLines = [];
+  const problems = [];
+  tab.on('console', (message) => consoleLines.push(message.text()));
+  tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  try {
+    await tab.goto(url);
+    const panel = tab.locator('ipos-key-panel');
+    await panel.locator('[part~="generate-button"]').click({ timeout: 20_000 });
+    const apiKey = panel.locator('[part~="api-key"]');
+    await apiKey.filter({ hasText: /^dakey_/ }).waitFor({ timeout: 20_000 });
+    await panel.locator('[part~="copy-secret-key"]').click();
+    await tab.waitForFunction(async () => /^dskey_/.test(await globalThis.navigator.clipboard.readText()), undefined, {
+      timeout: 20_000,
+    });
+    if (expected.text) await tab.getByText(expected.text).waitFor({ timeout: 20_000 });
+    if (expected.console) {
+      const deadline = Date.now() + 20_000;
+      while (!consoleLines.includes(expected.console) && Date.now() < deadline) await tab.waitForTimeout(50);
+      if (!consoleLines.includes(expected.console)) problems.push(`no console line "${expected.console}"`);
+    }
+  } catch (error) {
+    problems.push(error.message.split('\n')[0]);
+  } finally {
+    await context.close();
+  }
+  if (problems.length) throw new Error(`${problems.join('; ')}\nconsole: ${consoleLines.join(' | ')}`);
+}
+
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const selected = Object.entries(apps).filter(([name]) => !only.length || only.includes(name));
+const browser = await chromium.launch({ executablePath: await chromiumExecutablePath(), args: chromiumArgs });
+const results = [];
+for (const [name, app] of selected) {
+  const since = performance.now();
+  const dir = join(root, 'apps', name);
+  rmSync(dir, { recursive: true, force: true });
+  for (const [file, content] of Object.entries(app.files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  }
+  console.log(`\n── ${name}`);
+  let server;
+  try {
+    for (const [command, args] of [...app.check, ...app.build]) run(command, args, dir);
+    server = app.serve === 'vite' ? await serveWithVite(dir) : await serveWithNode(dir);
+    await drive(browser, server.url, app.event);
+    if (server.requests) {
+      const withoutCsrf = server.requests.filter((request) => request.csrf !== 'csrf-from-the-page');
+      if (!server.requests.length || withoutCsrf.length)
+        throw new Error(`CSRF header missing on ${withoutCsrf.length} of ${server.requests.length} API requests`);
+    }
+    results.push({ name, ok: true, time: seconds(since) });
+    console.log(`ok  ${name}: type-checked, built, keys shown, secret copied, event received (${seconds(since)})`);
+  } catch (error) {
+    results.push({ name, ok: false, time: seconds(since) });
+    console.error(`FAIL ${name}: ${error.message}`);
+  } finally {
+    server?.stop();
+  }
+}
+await browser.close();
+
+const failed = results.filter((result) => !result.ok);
+console.log(
+  `\nconsumers: ${results.length - failed.length} passed, ${failed.length} failed (${results.map((r) => `${r.name} ${r.time}`).join(', ')}; total ${seconds(started)})`,
+);
+// Read by scripts/test.mjs like the other runners' totals.
+console.log(`Tests  ${results.length - failed.length} passed | ${failed.length} failed`);
+process.exit(failed.length ? 1 : 0);
