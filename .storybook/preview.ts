@@ -1,17 +1,42 @@
 import { setCustomElementsManifest } from '@storybook/web-components';
 import type { Preview } from '@storybook/web-components-vite';
+import { withActions } from 'storybook/actions/decorator';
 import manifest from '../custom-elements.json';
 import '../src/define.js';
+import { IPOS_EVENT_NAMES } from '../src/events.js';
+import { designerManifest } from '../stories/support/manifest.js';
+import { TOKEN_CATEGORY, tokenArgTypes, withTokens } from '../stories/support/tokens.js';
 
-// Autodocs read attributes, properties, events, parts and CSS properties from the generated manifest.
-setCustomElementsManifest(manifest);
+// Autodocs read attributes, properties, events, parts and CSS properties from the generated manifest,
+// filtered to the public API (stories/support/manifest.ts).
+setCustomElementsManifest(designerManifest(manifest));
 
 const preview: Preview = {
   tags: ['autodocs'],
+  decorators: [withTokens, withActions],
+  argTypes: tokenArgTypes,
+  // Parts are documentation, not values to edit; the theme tokens get their own controls (tokens.ts).
+  argTypesEnhancers: [
+    ({ argTypes }) =>
+      Object.fromEntries(
+        Object.entries(argTypes).map(([name, argType]) => {
+          const category = argType.table?.category;
+          if (category === 'css shadow parts') return [name, { ...argType, control: false }];
+          if (category === 'css custom properties' && name in tokenArgTypes)
+            return [
+              name,
+              { ...argType, ...tokenArgTypes[name], table: { ...argType.table, category: TOKEN_CATEGORY } },
+            ];
+          return [name, argType];
+        }),
+      ),
+  ],
   parameters: {
     // Story tests fail on any accessibility violation, not just report it.
     a11y: { test: 'error' },
     controls: { expanded: true },
+    // Every ipos-* event shows in the Actions panel.
+    actions: { handles: [...IPOS_EVENT_NAMES] },
   },
 };
 
