@@ -1,26 +1,20 @@
 /**
- * `HttpBackend`: the `CredentialsBackend` that speaks the HTTP contract (DESIGN §2) with `fetch`.
+ * `HttpBackend`: the `CredentialsBackend` that speaks the HTTP contract (`src/contract/`) with `fetch`.
  * Small on purpose — it ships to browsers: answers are checked by the guards of `guards.ts` (mirrors of the
  * zod schemas), so zod itself stays out of browser bundles.
  */
-import type * as z from 'zod/mini';
-import { newIdempotencyKey } from './idempotency-key.js';
+import { describeIssues } from '../contract/describe-issues.js';
+import { ANSWER_GUARDS, errorBodyGuard, type Guard } from '../contract/guards.js';
+import { ROUTES, type OperationId } from '../contract/routes.js';
+import type { AuthToken, ContractBody, Credentials, RevealedSecret, Terminal } from '../contract/schemas.js';
 import { BackendError, codeForStatus } from './backend-error.js';
+import { newIdempotencyKey } from './idempotency-key.js';
 import type {
   CredentialsBackend,
   GenerateTokenInput,
   RefreshTokenInput,
   RequestOptions,
 } from './credentials-backend.js';
-import {
-  authTokenGuard,
-  credentialsGuard,
-  errorBodyGuard,
-  revealedSecretGuard,
-  terminalListGuard,
-  type Guard,
-} from './guards.js';
-import type { AuthToken, Credentials, RevealedSecret, Terminal } from './schemas.js';
 
 export interface HttpBackendOptions {
   /** Base of the HTTP contract, relative (`/api/ipos`) or absolute, with or without a trailing slash. */
@@ -109,39 +103,43 @@ export class HttpBackend implements CredentialsBackend {
   }
 
   getCredentials(options?: RequestOptions): Promise<Credentials> {
-    return this.read('/credentials', credentialsGuard, options);
+    return this.operation('getCredentials', undefined, options);
   }
 
   generateKeys(options?: RequestOptions): Promise<Credentials> {
-    return this.call({ method: 'POST', path: '/credentials', schema: credentialsGuard, options });
+    return this.operation('generateKeys', undefined, options);
   }
 
   revealSecret(options?: RequestOptions): Promise<RevealedSecret> {
-    return this.call({ method: 'POST', path: '/credentials/secret/reveal', schema: revealedSecretGuard, options });
+    return this.operation('revealSecret', undefined, options);
   }
 
   resetSecret(options?: RequestOptions): Promise<Credentials> {
-    return this.call({ method: 'POST', path: '/credentials/secret/reset', schema: credentialsGuard, options });
+    return this.operation('resetSecret', undefined, options);
   }
 
   async listTerminals(options?: RequestOptions): Promise<Terminal[]> {
-    const list = await this.read('/terminals', terminalListGuard, options);
+    const list = await this.operation('listTerminals', undefined, options);
     return list.terminals;
   }
 
   generateToken(input: GenerateTokenInput, options?: RequestOptions): Promise<AuthToken> {
-    const body = { tpn: input.tpn, expiresInMinutes: input.expiresInMinutes };
-    return this.call({ method: 'POST', path: '/tokens', schema: authTokenGuard, body, options });
+    return this.operation('generateToken', { tpn: input.tpn, expiresInMinutes: input.expiresInMinutes }, options);
   }
 
   refreshToken(input: RefreshTokenInput, options?: RequestOptions): Promise<AuthToken> {
-    return this.call({
-      method: 'POST',
-      path: '/tokens/refresh',
-      schema: authTokenGuard,
-      body: { token: input.token },
-      options,
-    });
+    return this.operation('refreshToken', { token: input.token }, options);
+  }
+
+  /** Calls one operation of the route table: its method, path and answer guard. */
+  private operation<Id extends OperationId>(
+    id: Id,
+    body: unknown,
+    options: RequestOptions | undefined,
+  ): Promise<ContractBody<(typeof ROUTES)[Id]['response']>> {
+    const { method, path, response } = ROUTES[id];
+    const schema = ANSWER_GUARDS[response] as Guard<ContractBody<(typeof ROUTES)[Id]['response']>>;
+    return method === 'GET' ? this.read(path, schema, options) : this.call({ method, path, schema, body, options });
   }
 
   /**
@@ -321,37 +319,6 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/**
- * Names what is wrong with a body — where and what was expected — from the zod issues.
- * Built from the issue's code, path and the schema's expectations only, never from `input`,
- * so no value of the body (a secret, a token) can end up in an error message or a log.
- */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'} ${expectation(issue)}`)
-    .join('; ');
-}
-
-function expectation(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return `expected ${issue.expected}`;
-    case 'invalid_format':
-      return issue.format === 'regex' && 'pattern' in issue
-        ? `expected to match ${issue.pattern}`
-        : `expected ${issue.format} format`;
-    case 'invalid_value':
-      return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
-    case 'too_small':
-      return `expected at least ${String(issue.minimum)}`;
-    case 'too_big':
-      return `expected at most ${String(issue.maximum)}`;
-    default:
-      return `is invalid (${issue.code})`;
-  }
 }
 
 /** Resolves after `ms`, or rejects at once (clearing the timer) when `signal` aborts. */

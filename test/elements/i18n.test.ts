@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import '../../src/define.js';
-import type { Credentials, Terminal } from '../../src/backend/schemas.js';
+import type { Credentials, Terminal } from '../../src/contract/schemas.js';
 import type { IposCredentials } from '../../src/elements/credentials/ipos-credentials.js';
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
 import type { IposScopeList } from '../../src/elements/scope-list/ipos-scope-list.js';

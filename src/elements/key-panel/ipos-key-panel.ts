@@ -3,7 +3,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { BackendError } from '../../backend/backend-error.js';
 import { newIdempotencyKey } from '../../backend/idempotency-key.js';
-import type { Credentials, Keys } from '../../backend/schemas.js';
+import type { Credentials, Keys } from '../../contract/schemas.js';
 import { dispatchIposEvent } from '../../events.js';
 import { formatMoment } from '../../i18n/time.js';
 import { controlStyles } from '../../styles/controls.js';

@@ -2,7 +2,7 @@ import { Task, TaskStatus, initialState } from '@lit/task';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { BackendError } from '../../backend/backend-error.js';
-import type { AuthToken, Terminal } from '../../backend/schemas.js';
+import type { AuthToken, Terminal } from '../../contract/schemas.js';
 import { dispatchIposEvent, type CopyField } from '../../events.js';
 import { formatMoment, formatRelative } from '../../i18n/time.js';
 import { canGenerateTokens } from '../../roles.js';

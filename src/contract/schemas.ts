@@ -3,8 +3,9 @@
  * of the validation at the boundary, and of the OpenAPI document the build emits.
  */
 import * as z from 'zod/mini';
-import { SCOPES, USER_ROLES } from '../roles.js';
 import { API_KEY_PATTERN, JWT_PATTERN, SECRET_KEY_HINT_PATTERN, SECRET_KEY_PATTERN, TPN_PATTERN } from './patterns.js';
+import type { SchemaName } from './routes.js';
+import { SCOPES, USER_ROLES } from './vocabulary.js';
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -58,15 +59,6 @@ export const refreshTokenRequestSchema = z.object({
   token: z.string().check(z.minLength(1)),
 });
 
-/** iPOSpays' `POST /v1/authenticate-token` success body, modelled by the reference backend. */
-export const authenticateTokenResponseSchema = z.object({
-  responseCode: z.literal('00'),
-  responseMessage: z.string(),
-  createdDt: isoTime,
-  tokenExpiresInMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(1440)),
-  token: z.string(),
-});
-
 export const errorBodySchema = z.object({
   errorCode: z.string(),
   errorMessage: z.string(),
@@ -80,5 +72,17 @@ export type TerminalList = z.infer<typeof terminalListSchema>;
 export type AuthToken = z.infer<typeof authTokenSchema>;
 export type GenerateTokenRequest = z.infer<typeof generateTokenRequestSchema>;
 export type RefreshTokenRequest = z.infer<typeof refreshTokenRequestSchema>;
-export type AuthenticateTokenResponse = z.infer<typeof authenticateTokenResponseSchema>;
 export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** The schema of each body the route table names. */
+export const CONTRACT_SCHEMAS = {
+  Credentials: credentialsSchema,
+  RevealedSecret: revealedSecretSchema,
+  TerminalList: terminalListSchema,
+  AuthToken: authTokenSchema,
+  GenerateTokenRequest: generateTokenRequestSchema,
+  RefreshTokenRequest: refreshTokenRequestSchema,
+} as const satisfies Record<SchemaName, z.ZodMiniType>;
+
+/** The TypeScript type of each body the route table names. */
+export type ContractBody<Name extends SchemaName> = z.infer<(typeof CONTRACT_SCHEMAS)[Name]>;
