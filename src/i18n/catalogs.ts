@@ -13,6 +13,8 @@ const sources = new Map<string, CatalogSource>([
 const rightToLeft = new Set(['ar', 'fa', 'he', 'ur']);
 
 const loaded = new Map<string, Promise<Catalog>>([['en', Promise.resolve(en)]]);
+/** The catalogues already loaded, for a first paint in the right language with no wait. */
+const settled = new Map<string, Catalog>([['en', en]]);
 
 /** The language subtag of a BCP 47 tag: `es-MX` → `es`. */
 export function languageOf(locale: string): string {
@@ -34,6 +36,7 @@ export function registerLocale(language: string, catalog: CatalogSource, options
   const key = languageOf(language);
   sources.set(key, catalog);
   loaded.delete(key);
+  settled.delete(key);
   if (options.rtl) rightToLeft.add(key);
 }
 
@@ -50,8 +53,16 @@ export function loadCatalog(locale: string): Promise<Catalog> {
         )
       : Promise.resolve(en);
     loaded.set(language, catalog);
+    void catalog.then((ready) => {
+      if (loaded.get(language) === catalog) settled.set(language, ready);
+    });
   }
   return catalog;
+}
+
+/** The catalogue of a language if it has loaded already (English always has). */
+export function catalogIfLoaded(locale: string): Catalog | undefined {
+  return settled.get(languageOf(locale));
 }
 
 function completed(language: string, partial: Partial<Catalog>): Catalog {

@@ -62,7 +62,7 @@ describe('theming', () => {
 
   it('lets the host style nested parts through the provider with ::part', async () => {
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync('ipos-credentials::part(reset-button) { border-top-color: rgb(7, 8, 9); }');
+    sheet.replaceSync('ipos-credentials::part(key-panel__reset-button) { border-top-color: rgb(7, 8, 9); }');
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
     try {
       const element = await panelWithKeys(
