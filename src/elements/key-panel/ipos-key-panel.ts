@@ -388,7 +388,7 @@ export class IposKeyPanel extends IposElement {
       const { secretKey } = await backend.revealSecret({ signal: this.lifetime.signal });
       if (!this.isConnected || !this.allowReveal) return;
       this.revealedSecret = secretKey;
-      this.feedback.announce(this.t('keys.revealed', { seconds: this.revealTimeout }));
+      this.feedback.announce(this.t('keys.revealed', { count: this.revealTimeout }));
       clearTimeout(this.revealTimer);
       this.revealTimer = setTimeout(this.hideSecret, this.revealTimeout * 1000);
     } catch (error) {

@@ -111,7 +111,7 @@ export class IposConfigurable extends LitElement {
    * @internal
    */
   t(key: CatalogKey, params?: MessageParams): string {
-    return translate(key, params, this.catalog, this.strings, this.inherited?.strings);
+    return translate(key, params, this.catalog, this.strings, this.inherited?.strings, this.activeLocale);
   }
 
   /** Why the role cannot be used, in the element's language; `undefined` when it is valid. */
