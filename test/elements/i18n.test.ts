@@ -9,7 +9,7 @@ import type { IposTokenGenerator } from '../../src/elements/token-generator/ipos
 import type { TokenDetail } from '../../src/events.js';
 import { ar } from '../../src/i18n/ar.js';
 import { loadCatalog } from '../../src/i18n/catalogs.js';
-import { en, type Catalog, type CatalogKey } from '../../src/i18n/en.js';
+import { en, type Catalog, type CatalogKey, type CatalogOverrides } from '../../src/i18n/en.js';
 import { es } from '../../src/i18n/es.js';
 import { fr } from '../../src/i18n/fr.js';
 import type { Message } from '../../src/i18n/localize.js';
@@ -414,6 +414,57 @@ describe('i18n', () => {
         `Secret se terminant par ${keys!.secretKeyHint}`,
       );
       expect(heading(byPart(element, 'scopes'))).to.equal(fr['scopes.heading']);
+    });
+  });
+
+  describe('plurals', () => {
+    /** A key panel with keys that may reveal its secret for `seconds`; reveals it and returns the announcement. */
+    async function revealAnnouncement(locale: string, seconds: number, strings?: CatalogOverrides): Promise<string> {
+      const session = new ReferenceSession('iso');
+      await session.call('POST', '/credentials');
+      const element = await mount<IposKeyPanel>(
+        html`<ipos-key-panel
+          locale=${locale}
+          user-role="iso"
+          allow-reveal
+          reveal-timeout=${seconds}
+          .strings=${strings}
+          .backend=${session.backend()}
+        ></ipos-key-panel>`,
+        [locale],
+      );
+      await loaded(element);
+      byPart(element, 'reveal-button').click();
+      await waitUntil(() => text(element, 'status') !== '', 'reveal not announced');
+      return text(element, 'status');
+    }
+    const normalized = (wording: string, count: number) =>
+      wording.replace('{count}', String(count)).replace(/\s+/g, ' ');
+
+    for (const [locale, seconds, wording] of [
+      ['en', 1, en['keys.revealed'].one],
+      ['en', 2, en['keys.revealed'].other],
+      ['fr', 1, fr['keys.revealed'].one!],
+      ['es', 2, es['keys.revealed'].other],
+      ['ar', 2, ar['keys.revealed'].two!],
+      ['ar', 3, ar['keys.revealed'].few!],
+      ['ar-EG', 11, ar['keys.revealed'].many!],
+    ] as const) {
+      it(`${locale}: the reveal announcement for ${seconds} seconds takes the plural form of the count`, async () => {
+        expect(await revealAnnouncement(locale, seconds)).to.equal(normalized(wording, seconds));
+      });
+    }
+
+    it('a host’s plural override follows the element’s language; a category it lacks falls back to other', async () => {
+      const strings: CatalogOverrides = {
+        'keys.revealed': { one: 'Visible {count} seconde', few: 'مرئي {count} ثوانٍ', other: 'Visible {count}' },
+      };
+      expect(await revealAnnouncement('fr', 1, strings)).to.equal('Visible 1 seconde');
+      expect(await revealAnnouncement('ar', 3, strings)).to.equal('مرئي 3 ثوانٍ');
+      expect(await revealAnnouncement('ar', 2, strings)).to.equal('Visible 2');
+      expect(await revealAnnouncement('es', 2, { 'keys.revealed': 'Visible durante {count} s.' })).to.equal(
+        'Visible durante 2 s.',
+      );
     });
   });
 
