@@ -28,7 +28,7 @@ export function isRightToLeft(locale: string): boolean {
 /**
  * Adds (or replaces) a language: a catalogue, or a function that loads one on demand. Keys it lacks
  * fall back to English and are reported once with `console.warn`, so a partner's translation never
- * shows an empty label.
+ * shows an empty label. Plural keys take a `PluralMessage` with the categories of that language.
  *
  * @example registerLocale('de', () => import('./de.js').then((module) => module.de));
  */
@@ -65,13 +65,20 @@ export function catalogIfLoaded(locale: string): Catalog | undefined {
   return settled.get(languageOf(locale));
 }
 
+/** A partner's catalogue over English: a key counts as present when it is a string or a plural message with `other`. */
 function completed(language: string, partial: Partial<Catalog>): Catalog {
-  const missing = (Object.keys(en) as CatalogKey[]).filter((key) => typeof partial[key] !== 'string');
+  const catalog: Record<string, unknown> = { ...en };
+  const missing = (Object.keys(en) as CatalogKey[]).filter((key) => {
+    const message: unknown = partial[key];
+    const present = typeof message === 'string' || typeof (message as { other?: unknown })?.other === 'string';
+    if (present) catalog[key] = message;
+    return !present;
+  });
   if (missing.length) {
     const examples = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ', …' : '');
     console.warn(
       `ipos-credential-elements: the "${language}" catalogue lacks ${missing.length} keys (${examples}); English is used for them.`,
     );
   }
-  return { ...en, ...partial };
+  return catalog as Catalog;
 }

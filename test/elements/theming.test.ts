@@ -75,6 +75,42 @@ describe('theming', () => {
   });
 });
 
+describe('forced colors', () => {
+  afterEach(() => emulateMedia({ forcedColors: 'none' }));
+
+  /** The copy button of a key panel with keys, focused as from the keyboard. */
+  async function focusedButton(): Promise<HTMLElement> {
+    const element = await panelWithKeys(
+      (backend) => html`<ipos-key-panel user-role="iso" .backend=${backend}></ipos-key-panel>`,
+    );
+    const button = byPart(element, 'copy-api-key');
+    button.focus({ focusVisible: true } as FocusOptions);
+    expect(button.matches(':focus-visible'), 'button not focus-visible').to.equal(true);
+    return button;
+  }
+
+  const alpha = (color: string) =>
+    Number(/rgba?\([^)]*?,\s*([\d.]+)\)$/.exec(color)?.[1] ?? (color === 'transparent' ? 0 : 1));
+
+  it('draws the focus ring with box-shadow over a transparent outline in normal colours', async () => {
+    const button = await focusedButton();
+    expect(style(button).boxShadow).to.not.equal('none');
+    expect(style(button).outlineStyle).to.equal('solid');
+    expect(alpha(style(button).outlineColor)).to.equal(0);
+  });
+
+  it('keeps a visible focus outline with forced-colors: active, where box-shadow is dropped', async () => {
+    await emulateMedia({ forcedColors: 'active' });
+    expect(matchMedia('(forced-colors: active)').matches, 'forced colors not emulated').to.equal(true);
+    const button = await focusedButton();
+    const focused = style(button);
+    expect(focused.boxShadow).to.equal('none');
+    expect(focused.outlineStyle).to.not.equal('none');
+    expect(parseFloat(focused.outlineWidth)).to.be.greaterThan(0);
+    expect(alpha(focused.outlineColor), `outline colour ${focused.outlineColor}`).to.be.greaterThan(0);
+  });
+});
+
 describe('right to left', () => {
   it('mirrors the layout in Arabic: the copy button sits to the left of the key', async () => {
     const rtl = (await panelWithKeys(

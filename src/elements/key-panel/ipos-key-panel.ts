@@ -387,7 +387,7 @@ export class IposKeyPanel extends IposContextElement {
       if (revealing.signal.aborted) return;
       const seconds = this.numberSetting(this.revealTimeout, REVEAL_TIMEOUT);
       this.revealedSecret = secret;
-      this.feedback.announce(this.t('keys.revealed', { seconds }));
+      this.feedback.announce(this.t('keys.revealed', { count: seconds }));
       this.revealTimer = setTimeout(this.hideSecret, seconds * 1000);
     } catch (error) {
       if (!isAbort(error)) this.feedback.fail('reveal-secret', error, this.toggleReveal);

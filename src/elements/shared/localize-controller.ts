@@ -29,8 +29,8 @@ export class LocalizeController implements ReactiveController {
 
   /** A UI string in the element's language, with the host's overrides applied. */
   t(key: CatalogKey, params?: MessageParams): string {
-    const { overrides } = this.source();
-    return translate(key, params, this.catalog, overrides[0], overrides[1]);
+    const { locale, overrides } = this.source();
+    return translate(key, params, this.catalog, overrides[0], overrides[1], locale);
   }
 
   /** `undefined` when the catalogue of the element's language is in place, else the promise of it. */
