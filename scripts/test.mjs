@@ -10,7 +10,11 @@ import { stripVTControlCharacters } from 'node:util';
 const steps = [
   { name: 'manifest', command: 'cem analyze', why: 'custom-elements.json from the JSDoc headers' },
   { name: 'api docs', command: 'node scripts/api-docs.mjs --check', why: 'docs/api.md matches the code' },
-  { name: 'openapi', command: 'node scripts/openapi.mjs --check', why: 'openapi.json matches the schemas' },
+  {
+    name: 'openapi',
+    command: 'node scripts/openapi.mjs --check',
+    why: 'openapi.json and reference.openapi.json match the route table and schemas',
+  },
   { name: 'typecheck', command: 'tsc --noEmit -p tsconfig.json' },
   { name: 'lint', command: 'eslint . && prettier --check .' },
   { name: 'unit', command: 'vitest run --project unit', counts: 'vitest' },

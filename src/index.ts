@@ -28,13 +28,14 @@ export type {
   RequestOptions,
 } from './backend/credentials-backend.js';
 export { HttpBackend, type HttpBackendOptions } from './backend/http-backend.js';
-export type { AuthToken, Credentials, Keys, RevealedSecret, Terminal } from './backend/contract.js';
+export type { AuthToken, Credentials, Keys, RevealedSecret, Terminal } from './contract/schemas.js';
 
 export { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from './token-session.js';
 export { tokenPhase, type TokenPhase } from './token-timing.js';
 export type { ExpiryState } from './elements/token-generator/ipos-token-generator.js';
 
-export { en, type Catalog, type CatalogKey, type CatalogOverrides } from './i18n/en.js';
+export { en, type Catalog, type CatalogKey, type CatalogOverrides, type PluralKey } from './i18n/en.js';
+export type { Message, PluralMessage } from './i18n/localize.js';
 export { registerLocale } from './i18n/catalogs.js';
 
 export {

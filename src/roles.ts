@@ -3,17 +3,10 @@
  * as published in the "Self-Service API Credentials & Access" release note.
  */
 
-/** The value of the `user-role` attribute: the kind of admin who is signed in. */
-export type UserRole = 'merchant' | 'iso' | 'agent';
+import type { Scope, UserRole } from './contract/vocabulary.js';
+import { USER_ROLES } from './contract/vocabulary.js';
 
-/** Every accepted `user-role` value, in the order error messages name them. */
-export const USER_ROLES = ['merchant', 'iso', 'agent'] as const satisfies readonly UserRole[];
-
-/** Every access scope the backend attaches to keys automatically. */
-export const SCOPES = ['PaymentTokenization', 'Recurring', 'BatchReport', 'ExternalApi'] as const;
-
-/** An access scope the backend attaches to keys automatically. */
-export type Scope = (typeof SCOPES)[number];
+export { SCOPES, USER_ROLES, type Scope, type UserRole } from './contract/vocabulary.js';
 
 /** The portal's name for each role. */
 export const ROLE_TITLES: Readonly<Record<UserRole, string>> = {

@@ -48,8 +48,8 @@
 import { BackendError, type BackendErrorCode } from './backend/backend-error.js';
 import type { CredentialsBackend, RequestOptions } from './backend/credentials-backend.js';
 import { newIdempotencyKey } from './backend/idempotency-key.js';
-import { authTokenGuard } from './backend/guards.js';
-import type { AuthToken } from './backend/contract.js';
+import { authTokenGuard } from './contract/guards.js';
+import type { AuthToken } from './contract/schemas.js';
 import { Alarm, isOlderToken, tokenPhase, type TokenPhase } from './token-timing.js';
 
 export interface TokenSessionOptions {

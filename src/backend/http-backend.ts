@@ -1,30 +1,20 @@
-/** What `new Headers(…)` accepts (the DOM's `HeadersInit`), named so that Node typings without the DOM lib read it. */
-export type HeaderValues = NonNullable<ConstructorParameters<typeof Headers>[0]>;
-/** `fetch`'s `credentials` mode (the DOM's `RequestCredentials`). */
-export type FetchCredentials = 'omit' | 'same-origin' | 'include';
-
 /**
- * `HttpBackend`: the `CredentialsBackend` that speaks the HTTP contract (DESIGN §2) with `fetch`.
+ * `HttpBackend`: the `CredentialsBackend` that speaks the HTTP contract (`src/contract/`) with `fetch`.
  * Small on purpose — it ships to browsers: answers are checked by the guards of `guards.ts` (mirrors of the
  * zod schemas), so zod itself stays out of browser bundles.
  */
-import { newIdempotencyKey } from './idempotency-key.js';
+import { describeIssues } from '../contract/describe-issues.js';
+import { ANSWER_GUARDS, errorBodyGuard, type Guard } from '../contract/guards.js';
+import { ROUTES, type OperationId } from '../contract/routes.js';
+import type { AuthToken, ContractBody, Credentials, RevealedSecret, Terminal } from '../contract/schemas.js';
 import { BackendError, codeForStatus } from './backend-error.js';
+import { newIdempotencyKey } from './idempotency-key.js';
 import type {
   CredentialsBackend,
   GenerateTokenInput,
   RefreshTokenInput,
   RequestOptions,
 } from './credentials-backend.js';
-import {
-  authTokenGuard,
-  credentialsGuard,
-  errorBodyGuard,
-  revealedSecretGuard,
-  terminalListGuard,
-  type Guard,
-} from './guards.js';
-import type { AuthToken, Credentials, RevealedSecret, Terminal } from './contract.js';
 
 export interface HttpBackendOptions {
   /** Base of the HTTP contract, relative (`/api/ipos`) or absolute, with or without a trailing slash. */
@@ -32,9 +22,9 @@ export interface HttpBackendOptions {
   /** The `fetch` to use (tests, proxies, the in-browser reference backend); default the global one. */
   fetch?: typeof fetch;
   /** Extra headers on every request, or a function returning them per attempt (CSRF tokens, bearer sessions). */
-  headers?: HeaderValues | (() => HeaderValues | Promise<HeaderValues>);
+  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
   /** `fetch`'s `credentials` mode, e.g. `include` for a cookie session on another origin. */
-  credentials?: FetchCredentials;
+  credentials?: RequestCredentials;
   /** Time allowed for one attempt (answer and body), in ms. Default 15000. */
   timeoutMs?: number;
   /** Extra attempts after a retryable failure (network, timeout, 429, 502, 503, 504). Default 2. */
@@ -55,6 +45,9 @@ const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 const MAX_RETRY_AFTER_MS = 10_000;
 
 type Method = 'GET' | 'POST';
+
+/** The clients `HttpBackend.forBase` made, by base. */
+const sharedByBase = new Map<string, HttpBackend>();
 
 interface Call<T> {
   method: Method;
@@ -92,13 +85,23 @@ export class HttpBackend implements CredentialsBackend {
   readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
   private readonly headers: HttpBackendOptions['headers'];
-  private readonly credentials: FetchCredentials | undefined;
+  private readonly credentials: RequestCredentials | undefined;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly retryDelayMs: number;
   private readonly idempotencyKey: (() => string) | false;
   /** Reads in flight, by path, shared by the callers that ask for the same thing meanwhile. */
   private readonly reads = new Map<string, Flight<unknown>>();
+
+  /**
+   * The shared client of an `api-base`: every element pointing at the same base uses one client, so they
+   * share its reads in flight (and one account's state).
+   */
+  static forBase(baseUrl: string): HttpBackend {
+    let backend = sharedByBase.get(baseUrl);
+    if (!backend) sharedByBase.set(baseUrl, (backend = new HttpBackend({ baseUrl })));
+    return backend;
+  }
 
   constructor(options: HttpBackendOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -113,39 +116,43 @@ export class HttpBackend implements CredentialsBackend {
   }
 
   getCredentials(options?: RequestOptions): Promise<Credentials> {
-    return this.read('/credentials', credentialsGuard, options);
+    return this.operation('getCredentials', undefined, options);
   }
 
   generateKeys(options?: RequestOptions): Promise<Credentials> {
-    return this.call({ method: 'POST', path: '/credentials', schema: credentialsGuard, options });
+    return this.operation('generateKeys', undefined, options);
   }
 
   revealSecret(options?: RequestOptions): Promise<RevealedSecret> {
-    return this.call({ method: 'POST', path: '/credentials/secret/reveal', schema: revealedSecretGuard, options });
+    return this.operation('revealSecret', undefined, options);
   }
 
   resetSecret(options?: RequestOptions): Promise<Credentials> {
-    return this.call({ method: 'POST', path: '/credentials/secret/reset', schema: credentialsGuard, options });
+    return this.operation('resetSecret', undefined, options);
   }
 
   async listTerminals(options?: RequestOptions): Promise<Terminal[]> {
-    const list = await this.read('/terminals', terminalListGuard, options);
+    const list = await this.operation('listTerminals', undefined, options);
     return list.terminals;
   }
 
   generateToken(input: GenerateTokenInput, options?: RequestOptions): Promise<AuthToken> {
-    const body = { tpn: input.tpn, expiresInMinutes: input.expiresInMinutes };
-    return this.call({ method: 'POST', path: '/tokens', schema: authTokenGuard, body, options });
+    return this.operation('generateToken', { tpn: input.tpn, expiresInMinutes: input.expiresInMinutes }, options);
   }
 
   refreshToken(input: RefreshTokenInput, options?: RequestOptions): Promise<AuthToken> {
-    return this.call({
-      method: 'POST',
-      path: '/tokens/refresh',
-      schema: authTokenGuard,
-      body: { token: input.token },
-      options,
-    });
+    return this.operation('refreshToken', { token: input.token }, options);
+  }
+
+  /** Calls one operation of the route table: its method, path and answer guard. */
+  private operation<Id extends OperationId>(
+    id: Id,
+    body: unknown,
+    options: RequestOptions | undefined,
+  ): Promise<ContractBody<(typeof ROUTES)[Id]['response']>> {
+    const { method, path, response } = ROUTES[id];
+    const schema = ANSWER_GUARDS[response] as Guard<ContractBody<(typeof ROUTES)[Id]['response']>>;
+    return method === 'GET' ? this.read(path, schema, options) : this.call({ method, path, schema, body, options });
   }
 
   /**
@@ -254,7 +261,7 @@ export class HttpBackend implements CredentialsBackend {
   }
 
   private async requestHeaders(call: Call<unknown>, key: string | undefined): Promise<Headers> {
-    let extra: HeaderValues | undefined;
+    let extra: HeadersInit | undefined;
     try {
       extra = typeof this.headers === 'function' ? await this.headers() : this.headers;
     } catch (cause) {
@@ -325,52 +332,6 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/**
- * Names what is wrong with a body — where and what was expected — from the zod issues.
- * Built from the issue's code, path and the schema's expectations only, never from `input`,
- * so no value of the body (a secret, a token) can end up in an error message or a log.
- */
-export function describeIssues(issues: readonly ContractIssue[]): string {
-  return issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'} ${expectation(issue)}`)
-    .join('; ');
-}
-
-/**
- * The parts of a zod issue (`z.core.$ZodIssue`, which is assignable to it) that `describeIssues` reads;
- * declared here so that this module's public types need no zod at the consumer.
- */
-export interface ContractIssue {
-  readonly code: string;
-  readonly path: readonly PropertyKey[];
-  readonly expected?: string;
-  readonly format?: string;
-  readonly pattern?: string;
-  readonly values?: readonly unknown[];
-  readonly minimum?: unknown;
-  readonly maximum?: unknown;
-}
-
-function expectation(issue: ContractIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return `expected ${issue.expected}`;
-    case 'invalid_format':
-      return issue.format === 'regex' && issue.pattern !== undefined
-        ? `expected to match ${issue.pattern}`
-        : `expected ${issue.format} format`;
-    case 'invalid_value':
-      return `expected one of ${(issue.values ?? []).map((value) => JSON.stringify(value)).join(', ')}`;
-    case 'too_small':
-      return `expected at least ${String(issue.minimum)}`;
-    case 'too_big':
-      return `expected at most ${String(issue.maximum)}`;
-    default:
-      return `is invalid (${issue.code})`;
-  }
 }
 
 /** Resolves after `ms`, or rejects at once (clearing the timer) when `signal` aborts. */

@@ -1,6 +1,6 @@
 /** The demo accounts of the reference backend and the in-memory state of each demo session. */
 import type { UserRole } from '../roles.js';
-import type { Terminal } from '../backend/schemas.js';
+import type { Terminal } from '../contract/schemas.js';
 import type { FaultSettings } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
 

@@ -1,36 +1,44 @@
 /** Fault injection for the reference backend: latency, random failures and forced answers per route. */
+import * as z from 'zod/mini';
+
+const statusSchema = z.number().check(z.int(), z.minimum(200), z.maximum(599));
 
 /** An answer forced on a route instead of (or after) the real one. */
-export interface ForcedFault {
+export const forcedFaultSchema = z.object({
   /** HTTP status to answer with (any, 200 included: pair it with a bad `body` to test validation). */
-  status: number;
+  status: statusSchema,
   /** Seconds for a `Retry-After` header. */
-  retryAfter?: number;
+  retryAfter: z.optional(z.number().check(z.int(), z.minimum(0))),
   /**
    * The body: a string is sent verbatim (so `'{"oops'` is malformed JSON), anything else as JSON.
    * Default: `{ errorCode: 'INJECTED_FAULT', errorMessage }`.
    */
-  body?: unknown;
+  body: z.optional(z.unknown()),
   /** Answer this many times, then stop forcing (default: every time). */
-  times?: number;
+  times: z.optional(z.number().check(z.int(), z.minimum(1))),
   /** Do the work (and remember it for idempotent replays) but answer with the fault: a lost answer. */
-  afterWork?: boolean;
-}
+  afterWork: z.optional(z.boolean()),
+});
 
 /**
- * Fault settings. Routes are keyed `'METHOD /path'` (`'POST /tokens'`) or `'/path'` (any method),
- * paths relative to the base path.
+ * Fault settings as the control route takes them. Routes are keyed `'METHOD /path'` (`'POST /tokens'`)
+ * or `'/path'` (any method), paths relative to the base path; a bare number is a status.
  */
-export interface FaultSettings {
+export const faultSettingsSchema = z.object({
   /** Delay before every answer, in ms. */
-  latencyMs?: number;
+  latencyMs: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(60_000))),
   /** Probability (0–1) that a request fails with 503 `INJECTED_FAILURE` before any work. */
-  failureRate?: number;
+  failureRate: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+  /** Forced answers by route. */
+  forcedStatus: z.optional(z.record(z.string(), z.union([statusSchema, forcedFaultSchema]))),
+});
+
+export type ForcedFault = z.infer<typeof forcedFaultSchema>;
+
+export type FaultSettings = z.infer<typeof faultSettingsSchema> & {
   /** Source of randomness for `failureRate` (default `Math.random`); inject one to make tests deterministic. */
   random?: () => number;
-  /** Forced answers by route; a bare number is a status. */
-  forcedStatus?: Record<string, number | ForcedFault>;
-}
+};
 
 /**
  * The forced fault for a request, looking at each settings object in turn (most specific first),

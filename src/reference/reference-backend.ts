@@ -6,7 +6,7 @@ import type {
   RequestOptions,
 } from '../backend/credentials-backend.js';
 import { HttpBackend, type HttpBackendOptions } from '../backend/http-backend.js';
-import type { AuthToken, Credentials, RevealedSecret, Terminal } from '../backend/schemas.js';
+import type { AuthToken, Credentials, RevealedSecret, Terminal } from '../contract/schemas.js';
 import type { UserRole } from '../roles.js';
 import {
   DEMO_ACCOUNT_HEADER,

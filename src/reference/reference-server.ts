@@ -1,7 +1,7 @@
 /**
  * # The reference backend
  *
- * One in-memory implementation of the HTTP contract (DESIGN §2) that models iPOSpays, written
+ * One in-memory implementation of the HTTP contract (`src/contract/`) that models iPOSpays, written
  * against the Fetch API: `handle(request: Request): Promise<Response>`. It runs unchanged in Node
  * (mounted in Vite or @web/test-runner through `ipos-credential-elements/reference/node`) and in the
  * browser (`ReferenceBackend` calls `handle()` in-process). Real CSPRNG keys, real RS256 JWTs (jose).
@@ -87,7 +87,7 @@
  */
 import type { CryptoKey } from 'jose';
 import * as z from 'zod/mini';
-import { describeIssues } from '../backend/http-backend.js';
+import { describeIssues } from '../contract/describe-issues.js';
 import { isUserRole, canGenerateTokens, USER_ROLES } from '../roles.js';
 import {
   DEFAULT_SESSION_ID,
@@ -106,9 +106,16 @@ import {
   type Answer,
 } from './answers.js';
 import { OffsetClock, systemClock, type Clock } from './clock.js';
-import { faultResponse, latencyOf, randomFailureStrikes, takeForcedFault, type FaultSettings } from './faults.js';
+import {
+  faultResponse,
+  faultSettingsSchema,
+  latencyOf,
+  randomFailureStrikes,
+  takeForcedFault,
+  type FaultSettings,
+} from './faults.js';
 import { IDEMPOTENCY_KEY_PATTERN } from './idempotency.js';
-import { CONTRACT_ROUTES, merchantOnlyProblem, type RouteSpec } from './routes.js';
+import { REFERENCE_ROUTES, merchantOnlyProblem, type RouteSpec } from './routes.js';
 import { TokenSigner } from './tokens.js';
 
 export const DEFAULT_BASE_PATH = '/api/ipos';
@@ -152,41 +159,17 @@ export interface ReferenceServer {
   resetSession(id?: string): void;
 }
 
-const statusSchema = z.number().check(z.int(), z.minimum(200), z.maximum(599));
-
 /** The body of `PUT {base}/__reference/session`. */
 export const sessionSettingsSchema = z.object({
   clockOffsetMs: z.optional(z.number().check(z.int())),
-  faults: z.optional(
-    z.nullable(
-      z.object({
-        latencyMs: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(60_000))),
-        failureRate: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
-        forcedStatus: z.optional(
-          z.record(
-            z.string(),
-            z.union([
-              statusSchema,
-              z.object({
-                status: statusSchema,
-                retryAfter: z.optional(z.number().check(z.int(), z.minimum(0))),
-                body: z.optional(z.unknown()),
-                times: z.optional(z.number().check(z.int(), z.minimum(1))),
-                afterWork: z.optional(z.boolean()),
-              }),
-            ]),
-          ),
-        ),
-      }),
-    ),
-  ),
+  faults: z.optional(z.nullable(faultSettingsSchema)),
 });
 
 /** Creates a reference server with fresh in-memory state (see the module header for its behaviour). */
 export function createReferenceServer(options: ReferenceServerOptions = {}): ReferenceServer {
   const basePath = (options.basePath ?? DEFAULT_BASE_PATH).replace(/\/+$/, '');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const routes: Record<string, Readonly<Record<string, RouteSpec | 'control'>>> = { ...CONTRACT_ROUTES };
+  const routes: Record<string, Readonly<Record<string, RouteSpec | 'control'>>> = { ...REFERENCE_ROUTES };
   if (options.controlRoute !== false) routes[CONTROL_PATH] = { GET: 'control', PUT: 'control', DELETE: 'control' };
   const sessions = new SessionStore(options.maxSessions);
   const signer = new TokenSigner();
@@ -214,9 +197,10 @@ export function createReferenceServer(options: ReferenceServerOptions = {}): Ref
 
   async function answer(request: Request): Promise<Response> {
     const path = routePath(new URL(request.url).pathname);
-    const methods = routes[path];
+    // Own properties only: `/constructor` or a `toString` method must be a 404 or a 405, not a prototype's function.
+    const methods = Object.hasOwn(routes, path) ? routes[path] : undefined;
     if (!methods) throw new Problem(404, 'NOT_FOUND', `No route ${request.method} ${basePath}${path}.`);
-    const spec = methods[request.method];
+    const spec = Object.hasOwn(methods, request.method) ? methods[request.method] : undefined;
     if (!spec) {
       const allow = Object.keys(methods).join(', ');
       throw new Problem(405, 'METHOD_NOT_ALLOWED', `${basePath}${path} accepts ${allow}.`, { Allow: allow });
@@ -281,7 +265,7 @@ export function createReferenceServer(options: ReferenceServerOptions = {}): Ref
         throw new Problem(400, 'INVALID_REQUEST', `Invalid session settings: ${describeIssues(parsed.error.issues)}.`);
       const { clockOffsetMs, faults } = parsed.data;
       if (clockOffsetMs !== undefined) session.clockOffsetMs = clockOffsetMs;
-      if (faults !== undefined) session.faults = (faults ?? {}) as FaultSettings;
+      if (faults !== undefined) session.faults = faults ?? {};
     }
     const { latencyMs, failureRate, forcedStatus } = session.faults;
     return {

@@ -1,12 +1,13 @@
 /** The contract's routes and iPOSpays' `/authenticate-token`, as handlers over one session's state. */
 import { ROLE_SCOPES, ROLE_TITLES } from '../roles.js';
+import * as z from 'zod/mini';
+import { OPERATION_IDS, ROUTES, type OperationId, type RouteDefinition } from '../contract/routes.js';
 import {
   generateTokenRequestSchema,
   refreshTokenRequestSchema,
-  type AuthenticateTokenResponse,
   type AuthToken,
   type Credentials,
-} from '../backend/schemas.js';
+} from '../contract/schemas.js';
 import type { DemoAccount, DemoSession } from './accounts.js';
 import { Problem, type Answer } from './answers.js';
 import { generateApiKey, generateSecretKey, secretsEqual } from './keys.js';
@@ -60,30 +61,47 @@ const KEYS_NOT_FOUND = new Problem(
   'This account has no API key yet: generate the keys first (POST /credentials).',
 );
 
-/** Routes by path (relative to the base path), then method. */
-export const CONTRACT_ROUTES: Readonly<Record<string, Readonly<Record<string, RouteSpec>>>> = {
-  '/credentials': {
-    GET: { actor: 'demo-account', handle: ({ account }) => ({ status: 200, body: credentialsOf(account) }) },
-    POST: { actor: 'demo-account', replayable: true, handle: generateKeys },
-  },
-  // Not replayable: revealing twice is harmless, and a replay cache must not hold secrets.
-  '/credentials/secret/reveal': { POST: { actor: 'demo-account', handle: revealSecret } },
-  '/credentials/secret/reset': { POST: { actor: 'demo-account', replayable: true, handle: resetSecret } },
-  '/terminals': {
-    GET: {
-      actor: 'demo-account',
-      merchantOnly: true,
-      handle: ({ account }) => ({ status: 200, body: { terminals: account.terminals } }),
-    },
-  },
-  '/tokens': {
-    POST: { actor: 'demo-account', merchantOnly: true, jsonBody: true, replayable: true, handle: generateToken },
-  },
-  '/tokens/refresh': {
-    POST: { actor: 'demo-account', merchantOnly: true, jsonBody: true, replayable: true, handle: refreshToken },
-  },
-  '/authenticate-token': { POST: { actor: 'keys', handle: authenticateToken } },
+/** What the reference backend does for each operation of the contract. */
+const CONTRACT_HANDLERS: Record<OperationId, (context: AccountContext) => Answer | Promise<Answer>> = {
+  getCredentials: ({ account }) => ({ status: 200, body: credentialsOf(account) }),
+  generateKeys,
+  revealSecret,
+  resetSecret,
+  listTerminals: ({ account }) => ({ status: 200, body: { terminals: account.terminals } }),
+  generateToken,
+  refreshToken,
 };
+
+/** iPOSpays' own token API, modelled here so anyone can prove which secret works. */
+export const AUTHENTICATE_TOKEN_PATH = '/authenticate-token';
+
+/** Routes by path (relative to the base path), then method: the contract's table, plus iPOSpays' token API. */
+export const REFERENCE_ROUTES: Readonly<Record<string, Readonly<Record<string, RouteSpec>>>> = (() => {
+  const routes: Record<string, Record<string, RouteSpec>> = {};
+  for (const id of OPERATION_IDS) {
+    const route: RouteDefinition = ROUTES[id];
+    (routes[route.path] ??= {})[route.method] = {
+      actor: 'demo-account',
+      merchantOnly: route.merchantOnly,
+      jsonBody: route.request !== undefined,
+      replayable: route.idempotent,
+      handle: CONTRACT_HANDLERS[id],
+    };
+  }
+  routes[AUTHENTICATE_TOKEN_PATH] = { POST: { actor: 'keys', handle: authenticateToken } };
+  return routes;
+})();
+
+/** iPOSpays' `POST /v1/authenticate-token` success body. */
+export const authenticateTokenResponseSchema = z.object({
+  responseCode: z.literal('00'),
+  responseMessage: z.string(),
+  createdDt: z.iso.datetime({ offset: true }),
+  tokenExpiresInMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(MAX_TOKEN_MINUTES)),
+  token: z.string(),
+});
+
+export type AuthenticateTokenResponse = z.infer<typeof authenticateTokenResponseSchema>;
 
 /** The 403 for an account that has no terminals. */
 export function merchantOnlyProblem(account: DemoAccount): Problem {

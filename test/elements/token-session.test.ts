@@ -1,7 +1,7 @@
 import { aTimeout, expect, waitUntil } from '@open-wc/testing';
 import { BackendError } from '../../src/backend/backend-error.js';
 import type { HttpBackend } from '../../src/backend/http-backend.js';
-import type { AuthToken } from '../../src/backend/schemas.js';
+import type { AuthToken } from '../../src/contract/schemas.js';
 import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../src/token-session.js';
 import { ReferenceSession } from '../support/reference-session.js';
 

@@ -8,15 +8,15 @@ import {
   revealedSecretGuard,
   terminalListGuard,
   type Guard,
-} from '../../src/backend/guards.js';
-import { describeIssues } from '../../src/backend/http-backend.js';
+} from '../../src/contract/guards.js';
+import { describeIssues } from '../../src/contract/describe-issues.js';
 import {
   authTokenSchema,
   credentialsSchema,
   errorBodySchema,
   revealedSecretSchema,
   terminalListSchema,
-} from '../../src/backend/schemas.js';
+} from '../../src/contract/schemas.js';
 
 const time = '2026-03-01T12:00:00.000Z';
 const valid: [string, Guard<unknown>, z.ZodMiniType, Record<string, unknown>][] = [

@@ -13,7 +13,7 @@ import {
   credentialsSchema,
   revealedSecretSchema,
   terminalListSchema,
-} from '../../src/backend/schemas.js';
+} from '../../src/contract/schemas.js';
 import { badBody, valuesIn, type BodyKind } from '../support/bad-bodies.js';
 
 const SEED = 20_261_124;

@@ -1,11 +1,7 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  authTokenSchema,
-  authenticateTokenResponseSchema,
-  credentialsSchema,
-  terminalListSchema,
-} from '../../src/backend/schemas.js';
+import { authTokenSchema, credentialsSchema, terminalListSchema } from '../../src/contract/schemas.js';
+import { authenticateTokenResponseSchema } from '../../src/reference/routes.js';
 import { createReferenceServer, type ReferenceServer } from '../../src/reference/index.js';
 import { SessionStore } from '../../src/reference/accounts.js';
 import { IdempotencyStore } from '../../src/reference/idempotency.js';

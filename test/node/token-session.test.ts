@@ -6,7 +6,7 @@ import type {
   RefreshTokenInput,
   RequestOptions,
 } from '../../src/backend/credentials-backend.js';
-import type { AuthToken } from '../../src/backend/schemas.js';
+import type { AuthToken } from '../../src/contract/schemas.js';
 import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../src/token-session.js';
 import { MAX_TIMER_DELAY_MS, isOlderToken, tokenPhase } from '../../src/token-timing.js';
 

@@ -4,17 +4,12 @@
  * iPOSpays `authenticate-token` check that proves which secret works.
  */
 import { HttpBackend } from '../../src/backend/http-backend.js';
+import type { ForcedFault } from '../../src/reference/faults.js';
 import type { UserRole } from '../../src/roles.js';
 
 export const API_BASE = '/api/ipos';
 
-export interface ForcedFault {
-  status: number;
-  body?: unknown;
-  retryAfter?: number;
-  times?: number;
-  afterWork?: boolean;
-}
+export type { ForcedFault };
 
 export class ReferenceSession {
   readonly id = `t-${crypto.randomUUID()}`;

@@ -4,42 +4,17 @@ import { state } from 'lit/decorators.js';
 import { credentialsContext, type CredentialsConfig } from '../../context.js';
 import { canGenerateTokens } from '../../roles.js';
 import { themeStyles } from '../../styles/theme.js';
-import { IposConfigurable, defineElement } from '../shared/ipos-configurable.js';
+import { KEY_PANEL_PARTS } from '../key-panel/ipos-key-panel.js';
+import { IposElement } from '../shared/ipos-element.js';
+import { TOKEN_GENERATOR_PARTS } from '../token-generator/ipos-token-generator.js';
 
-/** Parts of the nested elements, re-exported so `ipos-credentials::part(copy-token)` reaches them. */
-const KEY_PANEL_PARTS = [
-  'base',
-  'scopes',
-  'api-key',
-  'secret-key',
-  'copy-api-key',
-  'copy-secret-key',
-  'reveal-button',
-  'generate-button',
-  'reset-button',
-  'status',
-  'error',
-  'retry-button',
-  'dialog',
-  'confirm-button',
-  'cancel-button',
-  'skeleton',
-].join(', ');
-const TOKEN_GENERATOR_PARTS = [
-  'base',
-  'tpn-select',
-  'generate-button',
-  'token',
-  'copy-token',
-  'copy-tpn',
-  'expiry',
-  'refresh-button',
-  'status',
-  'error',
-  'retry-button',
-  'skeleton',
-  'empty',
-].join(', ');
+/** `exportparts` for a nested element: each of its parts under its own prefix, so no outer name reaches two elements. */
+function prefixedParts(prefix: string, parts: readonly string[]): string {
+  return parts.map((part) => `${part}:${prefix}__${part}`).join(', ');
+}
+
+const KEY_PANEL_EXPORTS = prefixedParts('key-panel', KEY_PANEL_PARTS);
+const TOKEN_GENERATOR_EXPORTS = prefixedParts('token-generator', TOKEN_GENERATOR_PARTS);
 
 /**
  * The provider: shares role, backend, language, wording and theme with the ipos elements inside it.
@@ -55,12 +30,13 @@ const TOKEN_GENERATOR_PARTS = [
  * @csspart role-error - Shown instead of everything when `user-role` is missing or unknown.
  * @csspart key-panel - The default screen's `<ipos-key-panel>`.
  * @csspart token-generator - The default screen's `<ipos-token-generator>` (merchants only).
- * @csspart base - Re-exported from the nested elements, like every part listed on them.
+ * @csspart key-panel__* - Every part of the default screen's key panel, prefixed `key-panel__` (`key-panel__generate-button`, `key-panel__copy-secret-key`, …).
+ * @csspart token-generator__* - Every part of the default screen's token generator, prefixed `token-generator__` (`token-generator__copy-token`, …).
  *
  * @cssproperty --ipos-space - Gap between the default screen's sections.
  * @cssproperty --ipos-color-danger - The role error.
  */
-export class IposCredentials extends IposConfigurable {
+export class IposCredentials extends IposElement {
   static override styles = [
     themeStyles,
     css`
@@ -72,9 +48,7 @@ export class IposCredentials extends IposConfigurable {
     `,
   ];
 
-  static define(tag = 'ipos-credentials', registry?: CustomElementRegistry): void {
-    defineElement(tag, this, registry);
-  }
+  static override defaultTag = 'ipos-credentials';
 
   @provide({ context: credentialsContext })
   @state()
@@ -126,12 +100,12 @@ export class IposCredentials extends IposConfigurable {
         this.hasElementChildren
           ? null
           : html`<div class="screen" part="screen">
-              <ipos-key-panel part="key-panel" exportparts=${KEY_PANEL_PARTS}></ipos-key-panel>
+              <ipos-key-panel part="key-panel" exportparts=${KEY_PANEL_EXPORTS}></ipos-key-panel>
               ${
                 canGenerateTokens(role)
                   ? html`<ipos-token-generator
                       part="token-generator"
-                      exportparts=${TOKEN_GENERATOR_PARTS}
+                      exportparts=${TOKEN_GENERATOR_EXPORTS}
                     ></ipos-token-generator>`
                   : null
               }

@@ -2,8 +2,7 @@ import { html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ROLE_SCOPES, type Scope } from '../../roles.js';
 import { themeStyles } from '../../styles/theme.js';
-import { defineElement } from '../shared/ipos-configurable.js';
-import { IposElement } from '../shared/ipos-element.js';
+import { IposContextElement } from '../shared/ipos-context-element.js';
 import { scopeListStyles } from './ipos-scope-list.styles.js';
 
 /**
@@ -26,12 +25,10 @@ import { scopeListStyles } from './ipos-scope-list.styles.js';
  * @cssproperty --ipos-color-danger - The role error.
  * @cssproperty --ipos-font-family-mono - Scope names.
  */
-export class IposScopeList extends IposElement {
+export class IposScopeList extends IposContextElement {
   static override styles = [themeStyles, scopeListStyles];
 
-  static define(tag = 'ipos-scope-list', registry?: CustomElementRegistry): void {
-    defineElement(tag, this, registry);
-  }
+  static override defaultTag = 'ipos-scope-list';
 
   /**
    * The scopes to show; defaults to the role's scopes. The key panel passes the scopes the

@@ -3,9 +3,9 @@
  * of the validation at the boundary, and of the OpenAPI document the build emits.
  */
 import * as z from 'zod/mini';
-import type * as contract from './contract.js';
-import { SCOPES, USER_ROLES } from '../roles.js';
 import { API_KEY_PATTERN, JWT_PATTERN, SECRET_KEY_HINT_PATTERN, SECRET_KEY_PATTERN, TPN_PATTERN } from './patterns.js';
+import type { SchemaName } from './routes.js';
+import { SCOPES, USER_ROLES } from './vocabulary.js';
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -59,34 +59,30 @@ export const refreshTokenRequestSchema = z.object({
   token: z.string().check(z.minLength(1)),
 });
 
-/** iPOSpays' `POST /v1/authenticate-token` success body, modelled by the reference backend. */
-export const authenticateTokenResponseSchema = z.object({
-  responseCode: z.literal('00'),
-  responseMessage: z.string(),
-  createdDt: isoTime,
-  tokenExpiresInMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(1440)),
-  token: z.string(),
-});
-
 export const errorBodySchema = z.object({
   errorCode: z.string(),
   errorMessage: z.string(),
 });
 
-export type { AuthToken, Credentials, ErrorBody, Keys, RevealedSecret, Terminal, TerminalList } from './contract.js';
-
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Holds<Check extends true> = Check;
-/** zod stays the authority: each plain interface of `contract.ts` is exactly what its schema infers, or this fails to compile. */
-export type ContractMatchesSchemas = Holds<
-  Same<z.infer<typeof keysSchema>, contract.Keys> &
-    Same<z.infer<typeof credentialsSchema>, contract.Credentials> &
-    Same<z.infer<typeof revealedSecretSchema>, contract.RevealedSecret> &
-    Same<z.infer<typeof terminalSchema>, contract.Terminal> &
-    Same<z.infer<typeof terminalListSchema>, contract.TerminalList> &
-    Same<z.infer<typeof authTokenSchema>, contract.AuthToken> &
-    Same<z.infer<typeof errorBodySchema>, contract.ErrorBody>
->;
+export type Keys = z.infer<typeof keysSchema>;
+export type Credentials = z.infer<typeof credentialsSchema>;
+export type RevealedSecret = z.infer<typeof revealedSecretSchema>;
+export type Terminal = z.infer<typeof terminalSchema>;
+export type TerminalList = z.infer<typeof terminalListSchema>;
+export type AuthToken = z.infer<typeof authTokenSchema>;
 export type GenerateTokenRequest = z.infer<typeof generateTokenRequestSchema>;
 export type RefreshTokenRequest = z.infer<typeof refreshTokenRequestSchema>;
-export type AuthenticateTokenResponse = z.infer<typeof authenticateTokenResponseSchema>;
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** The schema of each body the route table names. */
+export const CONTRACT_SCHEMAS = {
+  Credentials: credentialsSchema,
+  RevealedSecret: revealedSecretSchema,
+  TerminalList: terminalListSchema,
+  AuthToken: authTokenSchema,
+  GenerateTokenRequest: generateTokenRequestSchema,
+  RefreshTokenRequest: refreshTokenRequestSchema,
+} as const satisfies Record<SchemaName, z.ZodMiniType>;
+
+/** The TypeScript type of each body the route table names. */
+export type ContractBody<Name extends SchemaName> = z.infer<(typeof CONTRACT_SCHEMAS)[Name]>;

@@ -8,9 +8,10 @@
  * the same way (code, path, expectation — never the value).
  */
 import type * as z from 'zod/mini';
-import { SCOPES, USER_ROLES } from '../roles.js';
 import { API_KEY_PATTERN, JWT_PATTERN, SECRET_KEY_HINT_PATTERN, SECRET_KEY_PATTERN, TPN_PATTERN } from './patterns.js';
-import type { AuthToken, Credentials, ErrorBody, RevealedSecret, TerminalList } from './contract.js';
+import type { SchemaName } from './routes.js';
+import type { AuthToken, ContractBody, Credentials, ErrorBody, RevealedSecret, TerminalList } from './schemas.js';
+import { SCOPES, USER_ROLES } from './vocabulary.js';
 
 type Path = PropertyKey[];
 /** Checks `value` at `path`, pushes what is wrong to `issues`, returns the value to keep (objects: known keys only). */
@@ -122,3 +123,11 @@ export const authTokenGuard = guard<AuthToken>(
 );
 
 export const errorBodyGuard = guard<ErrorBody>(object({ errorCode: string(), errorMessage: string() }));
+
+/** The guard of each answer body the route table names (request bodies are the servers' to check). */
+export const ANSWER_GUARDS: { [Name in Exclude<SchemaName, `${string}Request`>]: Guard<ContractBody<Name>> } = {
+  Credentials: credentialsGuard,
+  RevealedSecret: revealedSecretGuard,
+  TerminalList: terminalListGuard,
+  AuthToken: authTokenGuard,
+};

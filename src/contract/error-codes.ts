@@ -1,0 +1,25 @@
+/** Why a backend call failed; the one vocabulary every element and host handler switches on. */
+export type BackendErrorCode =
+  | 'network'
+  | 'timeout'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'rate-limited'
+  | 'server'
+  | 'invalid-response'
+  | 'invalid-request'
+  | 'aborted';
+
+/** The contract's status → code mapping, shared by the HTTP client and the in-browser reference backend. */
+export function codeForStatus(status: number): BackendErrorCode {
+  if (status === 400 || status === 405 || status === 413 || status === 415 || status === 422) return 'invalid-request';
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not-found';
+  if (status === 408) return 'timeout';
+  if (status === 409) return 'conflict';
+  if (status === 429) return 'rate-limited';
+  return 'server';
+}

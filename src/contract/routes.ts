@@ -1,0 +1,63 @@
+/**
+ * The HTTP contract's operations: one table that the client (`HttpBackend`), the servers and the
+ * OpenAPI document are all built from. Plain data, so it costs a browser bundle almost nothing;
+ * schemas are named here and looked up in `schemas.ts` (zod) or `guards.ts` (the browser's checks).
+ */
+
+/** The contract's bodies, by the name they have in `openapi.json`'s components. */
+export type SchemaName =
+  'Credentials' | 'RevealedSecret' | 'TerminalList' | 'AuthToken' | 'GenerateTokenRequest' | 'RefreshTokenRequest';
+
+export interface RouteDefinition {
+  method: 'GET' | 'POST';
+  /** Relative to the contract's base (`api-base`). */
+  path: string;
+  /** The JSON body the operation takes, if any. */
+  request?: SchemaName;
+  /** The body of the success answer. */
+  response: SchemaName;
+  /** The success status. */
+  status: 200 | 201;
+  /** A write made safe to repeat by an `Idempotency-Key`: a repeat replays the first answer. */
+  idempotent?: true;
+  /** Answered for merchants only; other roles get 403. */
+  merchantOnly?: true;
+}
+
+/** Every operation of the contract, by operation id. */
+export const ROUTES = {
+  getCredentials: { method: 'GET', path: '/credentials', response: 'Credentials', status: 200 },
+  generateKeys: { method: 'POST', path: '/credentials', response: 'Credentials', status: 201, idempotent: true },
+  // Not idempotent: revealing twice is harmless, and a replay store must never hold a secret.
+  revealSecret: { method: 'POST', path: '/credentials/secret/reveal', response: 'RevealedSecret', status: 200 },
+  resetSecret: {
+    method: 'POST',
+    path: '/credentials/secret/reset',
+    response: 'Credentials',
+    status: 200,
+    idempotent: true,
+  },
+  listTerminals: { method: 'GET', path: '/terminals', response: 'TerminalList', status: 200, merchantOnly: true },
+  generateToken: {
+    method: 'POST',
+    path: '/tokens',
+    request: 'GenerateTokenRequest',
+    response: 'AuthToken',
+    status: 201,
+    idempotent: true,
+    merchantOnly: true,
+  },
+  refreshToken: {
+    method: 'POST',
+    path: '/tokens/refresh',
+    request: 'RefreshTokenRequest',
+    response: 'AuthToken',
+    status: 200,
+    idempotent: true,
+    merchantOnly: true,
+  },
+} as const satisfies Record<string, RouteDefinition>;
+
+export type OperationId = keyof typeof ROUTES;
+
+export const OPERATION_IDS = Object.keys(ROUTES) as OperationId[];

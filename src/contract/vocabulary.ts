@@ -1,0 +1,13 @@
+/** The contract's fixed vocabularies: who can sign in and what keys can access. */
+
+/** The value of the `user-role` attribute: the kind of admin who is signed in. */
+export type UserRole = 'merchant' | 'iso' | 'agent';
+
+/** Every accepted `user-role` value, in the order error messages name them. */
+export const USER_ROLES = ['merchant', 'iso', 'agent'] as const satisfies readonly UserRole[];
+
+/** Every access scope the backend attaches to keys automatically. */
+export const SCOPES = ['PaymentTokenization', 'Recurring', 'BatchReport', 'ExternalApi'] as const;
+
+/** An access scope the backend attaches to keys automatically. */
+export type Scope = (typeof SCOPES)[number];
