@@ -113,14 +113,20 @@ const apps = {
   'vite-ts': {
     files: {
       'vite.config.ts': snippet('vite-config'),
-      'index.html': page(`${snippet('embed-html')}<script type="module" src="/src/main.ts"></script>\n`),
+      'index.html': page(
+        `${snippet('embed-html')}<script type="module" src="/src/main.ts"></script>\n`,
+        '<link rel="stylesheet" href="/src/theme.css">',
+      ),
       'src/main.ts': snippet('typed-events'),
+      'src/theme.css': snippet('theme-css'),
       'tsconfig.json': { compilerOptions: strictTs, include: ['src', 'vite.config.ts'] },
     },
     check: [[bin('tsc'), ['-p', '.']]],
     build: [[bin('vite'), ['build', '--logLevel', 'warn']]],
     serve: 'vite',
     event: { console: 'copied secretKey' },
+    // The README's theme: a token and a prefixed part of the provider reach the key panel's Generate button.
+    style: { backgroundColor: 'rgb(10, 125, 85)', textTransform: 'uppercase' },
   },
   react: {
     files: {
@@ -250,7 +256,13 @@ async function drive(browser, url, expected) {
   try {
     await tab.goto(url);
     const panel = tab.locator('ipos-key-panel');
-    await panel.locator('[part~="generate-button"]').click({ timeout: 20_000 });
+    const generate = panel.locator('[part~="generate-button"]');
+    await generate.waitFor({ timeout: 20_000 });
+    for (const [property, value] of Object.entries(expected.style ?? {})) {
+      const seen = await generate.evaluate((button, name) => globalThis.getComputedStyle(button)[name], property);
+      if (seen !== value) problems.push(`Generate button ${property} is ${seen}, the README's theme says ${value}`);
+    }
+    await generate.click();
     const apiKey = panel.locator('[part~="api-key"]');
     await apiKey.filter({ hasText: /^dakey_/ }).waitFor({ timeout: 20_000 });
     await panel.locator('[part~="copy-secret-key"]').click();
@@ -288,7 +300,7 @@ for (const [name, app] of selected) {
   try {
     for (const [command, args] of [...app.check, ...app.build]) run(command, args, dir);
     server = app.serve === 'vite' ? await serveWithVite(dir) : await serveWithNode(dir);
-    await drive(browser, server.url, app.event);
+    await drive(browser, server.url, { ...app.event, style: app.style });
     if (server.requests) {
       const withoutCsrf = server.requests.filter((request) => request.csrf !== 'csrf-from-the-page');
       if (!server.requests.length || withoutCsrf.length)

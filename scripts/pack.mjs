@@ -3,8 +3,8 @@
 // the tarball with publint and @arethetypeswrong/cli (ESM-only profile: the package has no CommonJS build).
 // The tarball stays in node_modules/.cache/ipos-pack/ for the consumer apps (scripts/consumers.mjs).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 export const PACK_DIR = resolve('node_modules/.cache/ipos-pack');
 
@@ -31,6 +31,20 @@ export function pack() {
   };
 }
 
+/** The bare specifiers a declaration file needs, following its relative imports. */
+function packagesTypesNeed(file, seen = new Set(), packages = new Set()) {
+  // A relative path with no file behind it is an example in a doc comment.
+  if (seen.has(file) || !existsSync(file)) return packages;
+  seen.add(file);
+  const text = readFileSync(file, 'utf8');
+  for (const [, specifier] of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)) {
+    if (specifier.startsWith('.'))
+      packagesTypesNeed(join(dirname(file), specifier.replace(/\.js$/, '.d.ts')), seen, packages);
+    else packages.add(specifier);
+  }
+  return packages;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { tarball, files, size, unpacked, paths } = pack();
   const kb = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
@@ -49,6 +63,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`tarball: missing ${JSON.stringify(missing)}, unwanted ${JSON.stringify(unwanted)}`);
     process.exit(1);
   }
+  // What each entry's declarations import, followed through dist/: the browser entries' types must not need the
+  // reference backend's optional peers, and no entry's types may need Vite.
+  const forbidden = { '.': ['zod', 'jose', 'vite'], define: ['zod', 'jose', 'vite'], cdn: ['zod', 'jose', 'vite'] };
+  Object.assign(forbidden, { react: forbidden.define, vue: forbidden.define, 'reference/node': ['vite'] });
+  for (const [entry, packages] of Object.entries(forbidden)) {
+    const needed = packagesTypesNeed(`dist/${entry === '.' ? 'index' : entry}.d.ts`);
+    const wrong = [...needed].filter((name) => packages.some((bad) => name === bad || name.startsWith(`${bad}/`)));
+    if (wrong.length) {
+      console.error(`types of ./${entry === '.' ? '' : entry} need ${wrong.join(', ')}`);
+      process.exit(1);
+    }
+  }
+  console.log('entry types: no zod, jose or Vite needed by the browser entries, no Vite by ./reference/node');
   const bin = (name) => resolve('node_modules/.bin', name);
   execFileSync(bin('publint'), ['run', tarball, '--strict'], { stdio: 'inherit' });
   try {

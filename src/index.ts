@@ -28,7 +28,7 @@ export type {
   RequestOptions,
 } from './backend/credentials-backend.js';
 export { HttpBackend, type HttpBackendOptions } from './backend/http-backend.js';
-export type { AuthToken, Credentials, Keys, RevealedSecret, Terminal } from './contract/schemas.js';
+export type { AuthToken, Credentials, Keys, RevealedSecret, Terminal } from './contract/bodies.js';
 
 export { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from './token-session.js';
 export { tokenPhase, type TokenPhase } from './token-timing.js';

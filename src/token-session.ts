@@ -49,7 +49,7 @@ import { BackendError, type BackendErrorCode } from './backend/backend-error.js'
 import type { CredentialsBackend, RequestOptions } from './backend/credentials-backend.js';
 import { newIdempotencyKey } from './backend/idempotency-key.js';
 import { authTokenGuard } from './contract/guards.js';
-import type { AuthToken } from './contract/schemas.js';
+import type { AuthToken } from './contract/bodies.js';
 import { Alarm, isOlderToken, tokenPhase, type TokenPhase } from './token-timing.js';
 
 export interface TokenSessionOptions {

@@ -1,4 +1,4 @@
-import type { AuthToken, Credentials, RevealedSecret, Terminal } from '../contract/schemas.js';
+import type { AuthToken, Credentials, RevealedSecret, Terminal } from '../contract/bodies.js';
 
 /** Per-call options every backend method accepts. */
 export interface RequestOptions {

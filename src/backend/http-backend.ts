@@ -6,7 +6,7 @@
 import { describeIssues } from '../contract/describe-issues.js';
 import { ANSWER_GUARDS, errorBodyGuard, type Guard } from '../contract/guards.js';
 import { ROUTES, type OperationId } from '../contract/routes.js';
-import type { AuthToken, ContractBody, Credentials, RevealedSecret, Terminal } from '../contract/schemas.js';
+import type { AuthToken, ContractBody, Credentials, RevealedSecret, Terminal } from '../contract/bodies.js';
 import { BackendError, codeForStatus } from './backend-error.js';
 import { newIdempotencyKey } from './idempotency-key.js';
 import type {
@@ -16,15 +16,20 @@ import type {
   RequestOptions,
 } from './credentials-backend.js';
 
+/** What `new Headers(…)` accepts (the DOM's `HeadersInit`), named so that Node typings without the DOM lib read it. */
+export type HeaderValues = NonNullable<ConstructorParameters<typeof Headers>[0]>;
+/** `fetch`'s `credentials` mode (the DOM's `RequestCredentials`). */
+export type FetchCredentials = 'omit' | 'same-origin' | 'include';
+
 export interface HttpBackendOptions {
   /** Base of the HTTP contract, relative (`/api/ipos`) or absolute, with or without a trailing slash. */
   baseUrl: string;
   /** The `fetch` to use (tests, proxies, the in-browser reference backend); default the global one. */
   fetch?: typeof fetch;
   /** Extra headers on every request, or a function returning them per attempt (CSRF tokens, bearer sessions). */
-  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
+  headers?: HeaderValues | (() => HeaderValues | Promise<HeaderValues>);
   /** `fetch`'s `credentials` mode, e.g. `include` for a cookie session on another origin. */
-  credentials?: RequestCredentials;
+  credentials?: FetchCredentials;
   /** Time allowed for one attempt (answer and body), in ms. Default 15000. */
   timeoutMs?: number;
   /** Extra attempts after a retryable failure (network, timeout, 429, 502, 503, 504). Default 2. */
@@ -85,7 +90,7 @@ export class HttpBackend implements CredentialsBackend {
   readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
   private readonly headers: HttpBackendOptions['headers'];
-  private readonly credentials: RequestCredentials | undefined;
+  private readonly credentials: FetchCredentials | undefined;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly retryDelayMs: number;
@@ -261,7 +266,7 @@ export class HttpBackend implements CredentialsBackend {
   }
 
   private async requestHeaders(call: Call<unknown>, key: string | undefined): Promise<Headers> {
-    let extra: HeadersInit | undefined;
+    let extra: HeaderValues | undefined;
     try {
       extra = typeof this.headers === 'function' ? await this.headers() : this.headers;
     } catch (cause) {

@@ -10,7 +10,7 @@
 import type * as z from 'zod/mini';
 import { API_KEY_PATTERN, JWT_PATTERN, SECRET_KEY_HINT_PATTERN, SECRET_KEY_PATTERN, TPN_PATTERN } from './patterns.js';
 import type { SchemaName } from './routes.js';
-import type { AuthToken, ContractBody, Credentials, ErrorBody, RevealedSecret, TerminalList } from './schemas.js';
+import type { AuthToken, ContractBody, Credentials, ErrorBody, RevealedSecret, TerminalList } from './bodies.js';
 import { SCOPES, USER_ROLES } from './vocabulary.js';
 
 type Path = PropertyKey[];

@@ -1,8 +1,10 @@
 /**
- * The HTTP contract's bodies as zod (mini) schemas: the single source of the TypeScript types,
+ * The HTTP contract's bodies as zod (mini) schemas: the authority of the TypeScript types (`bodies.ts`
+ * declares them as plain interfaces, checked here, so that public types need no zod),
  * of the validation at the boundary, and of the OpenAPI document the build emits.
  */
 import * as z from 'zod/mini';
+import type * as bodies from './bodies.js';
 import { API_KEY_PATTERN, JWT_PATTERN, SECRET_KEY_HINT_PATTERN, SECRET_KEY_PATTERN, TPN_PATTERN } from './patterns.js';
 import type { SchemaName } from './routes.js';
 import { SCOPES, USER_ROLES } from './vocabulary.js';
@@ -64,15 +66,34 @@ export const errorBodySchema = z.object({
   errorMessage: z.string(),
 });
 
-export type Keys = z.infer<typeof keysSchema>;
-export type Credentials = z.infer<typeof credentialsSchema>;
-export type RevealedSecret = z.infer<typeof revealedSecretSchema>;
-export type Terminal = z.infer<typeof terminalSchema>;
-export type TerminalList = z.infer<typeof terminalListSchema>;
-export type AuthToken = z.infer<typeof authTokenSchema>;
-export type GenerateTokenRequest = z.infer<typeof generateTokenRequestSchema>;
-export type RefreshTokenRequest = z.infer<typeof refreshTokenRequestSchema>;
-export type ErrorBody = z.infer<typeof errorBodySchema>;
+export type {
+  AuthToken,
+  ContractBody,
+  Credentials,
+  ErrorBody,
+  GenerateTokenRequest,
+  Keys,
+  RefreshTokenRequest,
+  RevealedSecret,
+  Terminal,
+  TerminalList,
+} from './bodies.js';
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<Check extends true> = Check;
+/** zod stays the authority: each plain interface of `bodies.ts` is exactly what its schema infers, or this fails to compile. */
+export type BodiesMatchSchemas = Holds<
+  Same<z.infer<typeof keysSchema>, bodies.Keys> &
+    Same<z.infer<typeof credentialsSchema>, bodies.Credentials> &
+    Same<z.infer<typeof revealedSecretSchema>, bodies.RevealedSecret> &
+    Same<z.infer<typeof terminalSchema>, bodies.Terminal> &
+    Same<z.infer<typeof terminalListSchema>, bodies.TerminalList> &
+    Same<z.infer<typeof authTokenSchema>, bodies.AuthToken> &
+    Same<z.infer<typeof errorBodySchema>, bodies.ErrorBody> &
+    Same<z.infer<typeof generateTokenRequestSchema>, bodies.GenerateTokenRequest> &
+    Same<z.infer<typeof refreshTokenRequestSchema>, bodies.RefreshTokenRequest> &
+    Same<{ [Name in SchemaName]: z.infer<(typeof CONTRACT_SCHEMAS)[Name]> }, bodies.ContractBodies>
+>;
 
 /** The schema of each body the route table names. */
 export const CONTRACT_SCHEMAS = {
@@ -83,6 +104,3 @@ export const CONTRACT_SCHEMAS = {
   GenerateTokenRequest: generateTokenRequestSchema,
   RefreshTokenRequest: refreshTokenRequestSchema,
 } as const satisfies Record<SchemaName, z.ZodMiniType>;
-
-/** The TypeScript type of each body the route table names. */
-export type ContractBody<Name extends SchemaName> = z.infer<(typeof CONTRACT_SCHEMAS)[Name]>;

@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { BackendError } from '../../backend/backend-error.js';
-import type { Credentials, Keys } from '../../contract/schemas.js';
+import type { Credentials, Keys } from '../../contract/bodies.js';
 import { dispatchIposEvent } from '../../events.js';
 import { formatMoment } from '../../i18n/time.js';
 import { KeysSession } from '../../keys-session.js';

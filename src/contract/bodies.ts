@@ -3,7 +3,7 @@
  * the consumer. The zod schemas in `schemas.ts` remain the authority: they check at compile time that
  * each interface here is exactly what the schema infers.
  */
-import type { Scope, UserRole } from '../roles.js';
+import type { Scope, UserRole } from './vocabulary.js';
 
 export interface Keys {
   apiKey: string;
@@ -47,3 +47,25 @@ export interface ErrorBody {
   errorCode: string;
   errorMessage: string;
 }
+
+export interface GenerateTokenRequest {
+  tpn: string;
+  expiresInMinutes?: number | undefined;
+}
+
+export interface RefreshTokenRequest {
+  token: string;
+}
+
+/** Each body by the name the route table gives it. */
+export interface ContractBodies {
+  Credentials: Credentials;
+  RevealedSecret: RevealedSecret;
+  TerminalList: TerminalList;
+  AuthToken: AuthToken;
+  GenerateTokenRequest: GenerateTokenRequest;
+  RefreshTokenRequest: RefreshTokenRequest;
+}
+
+/** The TypeScript type of each body the route table names. */
+export type ContractBody<Name extends keyof ContractBodies> = ContractBodies[Name];
