@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import type { ReferenceBackend } from '../src/reference/index.js';
-import { previewArgTypes, previewArgs, previewBackend, type PreviewArgs } from './support/preview-backend.js';
+import { credentialsScreen, previewArgTypes, previewArgs, type PreviewArgs } from './support/preview-backend.js';
 import { waitForPart } from './support/shadow.js';
 
 type Args = PreviewArgs;
@@ -13,14 +13,7 @@ const meta: Meta<Args> = {
   argTypes: {
     ...previewArgTypes,
   },
-  loaders: [async ({ args }) => ({ backend: await previewBackend(args as Args) })],
-  render: (args, { loaded }) =>
-    html`<ipos-credentials
-      user-role=${args.userRole}
-      theme=${args.theme}
-      locale=${args.locale}
-      .backend=${loaded.backend as ReferenceBackend}
-    ></ipos-credentials>`,
+  ...credentialsScreen,
 };
 export default meta;
 

@@ -1,8 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { html } from 'lit';
 import { IPOS_EVENT_NAMES } from '../src/events.js';
-import type { ReferenceBackend } from '../src/reference/index.js';
-import { previewArgTypes, previewArgs, previewBackend, type PreviewArgs } from './support/preview-backend.js';
+import { credentialsScreen, previewArgTypes, previewArgs, type PreviewArgs } from './support/preview-backend.js';
 import { waitForPart } from './support/shadow.js';
 import { TOKENS } from './support/tokens.js';
 
@@ -18,14 +16,7 @@ const meta: Meta<Args> = {
   component: 'ipos-credentials',
   args: { ...previewArgs, withKeys: false },
   argTypes: previewArgTypes,
-  loaders: [async ({ args }) => ({ backend: await previewBackend(args as Args) })],
-  render: (args, { loaded }) =>
-    html`<ipos-credentials
-      user-role=${args.userRole}
-      theme=${args.theme}
-      locale=${args.locale}
-      .backend=${loaded.backend as ReferenceBackend}
-    ></ipos-credentials>`,
+  ...credentialsScreen,
 };
 export default meta;
 

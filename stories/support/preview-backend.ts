@@ -2,6 +2,8 @@
  * Story backends: each story gets its own in-browser reference server (real keys, real JWTs),
  * shaped by the Storybook controls for latency and injected faults.
  */
+import type { Meta } from '@storybook/web-components-vite';
+import { html } from 'lit';
 import type { ForcedFault } from '../../src/reference/index.js';
 import { ReferenceBackend, createReferenceServer } from '../../src/reference/index.js';
 import type { UserRole } from '../../src/roles.js';
@@ -64,3 +66,15 @@ export async function previewBackend(args: PreviewArgs): Promise<ReferenceBacken
   };
   return backend;
 }
+
+/** The provider on the story's backend: what the provider's stories and the theming playground render. */
+export const credentialsScreen: Pick<Meta<PreviewArgs>, 'loaders' | 'render'> = {
+  loaders: [async ({ args }) => ({ backend: await previewBackend(args as PreviewArgs) })],
+  render: (args, { loaded }) =>
+    html`<ipos-credentials
+      user-role=${args.userRole}
+      theme=${args.theme}
+      locale=${args.locale}
+      .backend=${loaded.backend as ReferenceBackend}
+    ></ipos-credentials>`,
+};
