@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test` step `consumers`: the README's snippets are tests. Installs the packed library (scripts/pack.mjs)
-// into fresh consumer apps — Vite + TypeScript, React 19, Vue 3 (vue-tsc), Angular (standalone, ngc) and a
-// plain HTML page with the CDN file —, pastes each README code block marked `<!-- snippet: name -->` into
+// into fresh consumer apps — Vite + TypeScript, React 19, Vue 3 (vue-tsc), Angular (standalone, ngc), a
+// plain HTML page with the CDN file, and a Node server (reference entries, no DOM lib, no Vite) —, pastes each README code block marked `<!-- snippet: name -->` into
 // them unchanged, type-checks strictly, builds, serves each against the reference backend and drives it in
 // Chromium: keys generated and shown, the secret copied to the clipboard, an event received by the snippet.
 //
@@ -190,6 +190,32 @@ const apps = {
     serve: 'vite',
     event: { text: 'Copied: secretKey' },
   },
+  // A Node server with no DOM lib, no Vite and skipLibCheck off: the reference entries' types must hold there.
+  node: {
+    files: {
+      'server.ts':
+        "import { createServer } from 'node:http';\nimport { createReferenceServer } from 'ipos-credential-elements/reference';\n" +
+        "import { referenceMiddleware } from 'ipos-credential-elements/reference/node';\n" +
+        "const middleware = referenceMiddleware(createReferenceServer(), { account: 'agent' });\n" +
+        'const server = createServer((req, res) => middleware(req, res, () => res.writeHead(404).end()));\n' +
+        "server.listen(0, '127.0.0.1', () => console.log(JSON.stringify(server.address())));\n",
+      'package.json': { type: 'module' },
+      'tsconfig.json': {
+        compilerOptions: {
+          ...strictTs,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          lib: ['ES2023'],
+          noEmit: false,
+          outDir: 'out',
+        },
+        files: ['server.ts'],
+      },
+    },
+    check: [[bin('tsc'), ['-p', '.']]],
+    build: [],
+    serve: 'script',
+  },
   cdn: {
     files: {
       'index.html': page(snippet('cdn-html'), '<meta name="csrf-token" content="csrf-from-the-page">'),
@@ -243,6 +269,23 @@ async function serveWithNode(dir) {
   });
   await new Promise((done) => server.listen(0, '127.0.0.1', done));
   return { url: `http://127.0.0.1:${server.address().port}`, requests, stop: () => server.close() };
+}
+
+/** Runs the compiled Node app and asks it for the development account's credentials. */
+async function probeNodeServer(dir) {
+  const child = spawn(process.execPath, ['out/server.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const { port } = await new Promise((resolveAddress, reject) => {
+      child.stdout.once('data', (chunk) => resolveAddress(JSON.parse(String(chunk))));
+      child.on('exit', (code) => reject(new Error(`the Node app exited with ${code}`)));
+    });
+    const answer = await globalThis.fetch(`http://127.0.0.1:${port}/api/ipos/credentials`);
+    const body = await answer.json();
+    if (answer.status !== 200 || body.role !== 'agent')
+      throw new Error(`GET /credentials: ${answer.status} ${JSON.stringify(body)}`);
+  } finally {
+    child.kill();
+  }
 }
 
 /** Keys shown, the secret copied, the snippet's event handler heard: in real Chromium. */
@@ -299,15 +342,21 @@ for (const [name, app] of selected) {
   let server;
   try {
     for (const [command, args] of [...app.check, ...app.build]) run(command, args, dir);
-    server = app.serve === 'vite' ? await serveWithVite(dir) : await serveWithNode(dir);
-    await drive(browser, server.url, { ...app.event, style: app.style });
-    if (server.requests) {
+    if (app.serve === 'script') {
+      await probeNodeServer(dir);
+    } else {
+      server = app.serve === 'vite' ? await serveWithVite(dir) : await serveWithNode(dir);
+      await drive(browser, server.url, { ...app.event, style: app.style });
+    }
+    if (server?.requests) {
       const withoutCsrf = server.requests.filter((request) => request.csrf !== 'csrf-from-the-page');
       if (!server.requests.length || withoutCsrf.length)
         throw new Error(`CSRF header missing on ${withoutCsrf.length} of ${server.requests.length} API requests`);
     }
     results.push({ name, ok: true, time: seconds(since) });
-    console.log(`ok  ${name}: type-checked, built, keys shown, secret copied, event received (${seconds(since)})`);
+    const proved =
+      app.serve === 'script' ? 'served the development account' : 'keys shown, secret copied, event received';
+    console.log(`ok  ${name}: type-checked, built, ${proved} (${seconds(since)})`);
   } catch (error) {
     results.push({ name, ok: false, time: seconds(since) });
     console.error(`FAIL ${name}: ${error.message}`);
