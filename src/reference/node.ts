@@ -29,6 +29,11 @@ export interface ReferenceAdapterOptions {
    * gets 401 `DEMO_ACCOUNT_REQUIRED`.
    */
   account?: UserRole;
+  /**
+   * Told every error answer as one line (`401 DEMO_ACCOUNT_REQUIRED GET /api/ipos/credentials: …`), so the
+   * cause of what the page shows is in the terminal too. The Vite plugin logs to the console by default.
+   */
+  log?: (line: string) => void;
 }
 
 /** Connect's `next`. */
@@ -102,7 +107,8 @@ export interface ReferenceVitePlugin {
 /** A Vite plugin mounting the reference backend in the dev and preview servers; `plugin.api.server` is the server. */
 export function referenceVitePlugin(options: ReferenceVitePluginOptions = {}): ReferenceVitePlugin {
   const server = options.server ?? createReferenceServer(options);
-  const middleware = referenceMiddleware(server, options);
+  const log = options.log ?? ((line: string) => console.warn(`[ipos reference backend] ${line}`));
+  const middleware = referenceMiddleware(server, { ...options, log });
   return {
     name: 'ipos-reference-backend',
     api: { server },
@@ -148,7 +154,15 @@ async function answerNodeRequest(
     headers,
     body: hasBody ? await readBody(req, server.maxBodyBytes + 1) : undefined,
   });
-  return server.handle(request);
+  const response = await server.handle(request);
+  if (options.log && response.status >= 400) void logProblem(options.log, method, url, response.clone());
+  return response;
+}
+
+async function logProblem(log: (line: string) => void, method: string, url: string, response: Response) {
+  const body = (await response.json().catch(() => ({}))) as { errorCode?: unknown; errorMessage?: unknown };
+  const path = url.split('?')[0];
+  log(`${response.status} ${String(body.errorCode ?? '')} ${method} ${path}: ${String(body.errorMessage ?? '')}`);
 }
 
 function requestHeaders(incoming: IncomingHttpHeaders): Headers {

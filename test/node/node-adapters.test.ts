@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createReferenceServer } from '../../src/reference/index.js';
 import {
   referenceKoaMiddleware,
@@ -138,5 +138,19 @@ describe('development sign-in: the `account` option', () => {
     plugin.configureServer({ middlewares: { use: (fn) => mounted.push(fn) } });
     const origin = await listen((req, res) => mounted[0]!(req, res, () => res.end()));
     expect((await (await fetch(`${origin}/api/ipos/credentials`)).json()).role).toBe('agent');
+  });
+});
+
+describe('the `log` option', () => {
+  it('tells each error answer as one line with its code, route and message, and nothing for successes', async () => {
+    const lines: string[] = [];
+    const middleware = referenceMiddleware(createReferenceServer(), { log: (line) => lines.push(line) });
+    const origin = await listen((req, res) => middleware(req, res, () => res.end()));
+    await fetch(`${origin}/api/ipos/credentials?x=1`);
+    await fetch(`${origin}/api/ipos/credentials`, { headers: merchant });
+    await vi.waitFor(() => expect(lines).toHaveLength(1));
+    expect(lines[0]).toMatch(
+      /^401 DEMO_ACCOUNT_REQUIRED GET \/api\/ipos\/credentials: Send the header X-Ipos-Demo-Account/,
+    );
   });
 });
