@@ -423,7 +423,8 @@ export class IposKeyPanel extends IposContextElement {
   };
 
   private readonly confirmReset = (): void => {
-    if (this.session?.state.mutation) return;
+    // Only a confirmation the user saw counts: not a click on the closed dialog's button from a script.
+    if (!this.dialog?.open || this.session?.state.mutation) return;
     this.closeResetDialog();
     void this.reset(false);
   };
