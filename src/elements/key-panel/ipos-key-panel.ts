@@ -70,16 +70,6 @@ const MASK = '••••••••••••••••••••••
  * @csspart dialog - The reset confirmation (a native modal `<dialog>`).
  * @csspart confirm-button - Confirms the reset.
  * @csspart cancel-button - Cancels the reset.
- *
- * @cssproperty --ipos-color-primary - Primary buttons.
- * @cssproperty --ipos-color-danger - Reset and errors.
- * @cssproperty --ipos-color-success - Success messages.
- * @cssproperty --ipos-color-border - Card, fields and buttons.
- * @cssproperty --ipos-color-surface - Card and dialog background.
- * @cssproperty --ipos-font-family-mono - The keys.
- * @cssproperty --ipos-radius - Corners.
- * @cssproperty --ipos-space - Spacing unit.
- * @cssproperty --ipos-focus-ring - Focus indicator.
  */
 export class IposKeyPanel extends IposPanel {
   static override styles = [themeStyles, panelStyles, controlStyles, keyPanelStyles];

@@ -77,14 +77,6 @@ export const TOKEN_GENERATOR_PARTS = [
  * @csspart status - Live region for success and info messages.
  * @csspart error - What failed and why, with a Retry button when retrying can help.
  * @csspart retry-button - Runs the failed action again.
- *
- * @cssproperty --ipos-color-primary - Primary buttons.
- * @cssproperty --ipos-color-danger - Expiring, expired and errors.
- * @cssproperty --ipos-color-success - Success messages.
- * @cssproperty --ipos-color-border - Card, fields and buttons.
- * @cssproperty --ipos-font-family-mono - The token.
- * @cssproperty --ipos-radius - Corners.
- * @cssproperty --ipos-space - Spacing unit.
  */
 export class IposTokenGenerator extends IposPanel {
   static override styles = [themeStyles, panelStyles, controlStyles, tokenGeneratorStyles];
