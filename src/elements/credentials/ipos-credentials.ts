@@ -32,9 +32,6 @@ const TOKEN_GENERATOR_EXPORTS = prefixedParts('token-generator', TOKEN_GENERATOR
  * @csspart token-generator - The default screen's `<ipos-token-generator>` (merchants only).
  * @csspart key-panel__* - Every part of the default screen's key panel, prefixed `key-panel__` (`key-panel__generate-button`, `key-panel__copy-secret-key`, …).
  * @csspart token-generator__* - Every part of the default screen's token generator, prefixed `token-generator__` (`token-generator__copy-token`, …).
- *
- * @cssproperty --ipos-space - Gap between the default screen's sections.
- * @cssproperty --ipos-color-danger - The role error.
  */
 export class IposCredentials extends IposElement {
   static override styles = [

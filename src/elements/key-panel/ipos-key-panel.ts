@@ -11,8 +11,7 @@ import { themeStyles } from '../../styles/theme.js';
 import { AccountLoader, type Account } from '../shared/account-loader.js';
 import { CopyFeedback, FEEDBACK_DURATION } from '../shared/copy-feedback.js';
 import { isAbort } from '../shared/failure.js';
-import { IposContextElement } from '../shared/ipos-context-element.js';
-import { PanelFeedback } from '../shared/panel-feedback.js';
+import { IposPanel } from '../shared/ipos-panel.js';
 import { keyPanelStyles } from './ipos-key-panel.styles.js';
 
 type CopiedKey = 'apiKey' | 'secretKey';
@@ -71,18 +70,8 @@ const MASK = '••••••••••••••••••••••
  * @csspart dialog - The reset confirmation (a native modal `<dialog>`).
  * @csspart confirm-button - Confirms the reset.
  * @csspart cancel-button - Cancels the reset.
- *
- * @cssproperty --ipos-color-primary - Primary buttons.
- * @cssproperty --ipos-color-danger - Reset and errors.
- * @cssproperty --ipos-color-success - Success messages.
- * @cssproperty --ipos-color-border - Card, fields and buttons.
- * @cssproperty --ipos-color-surface - Card and dialog background.
- * @cssproperty --ipos-font-family-mono - The keys.
- * @cssproperty --ipos-radius - Corners.
- * @cssproperty --ipos-space - Spacing unit.
- * @cssproperty --ipos-focus-ring - Focus indicator.
  */
-export class IposKeyPanel extends IposContextElement {
+export class IposKeyPanel extends IposPanel {
   static override styles = [themeStyles, panelStyles, controlStyles, keyPanelStyles];
   static override defaultTag = 'ipos-key-panel';
   static readonly parts = KEY_PANEL_PARTS;
@@ -105,7 +94,6 @@ export class IposKeyPanel extends IposContextElement {
   /** The account's keys, shared with every panel on the same backend; a new one per account. */
   private session?: KeysSession;
   private unsubscribe?: () => void;
-  private readonly feedback = new PanelFeedback(this, (key) => this.t(key));
   private readonly copyFeedback = new CopyFeedback<CopiedKey>(this, this.feedback, () =>
     this.numberSetting(this.feedbackDuration, FEEDBACK_DURATION),
   );
@@ -137,19 +125,6 @@ export class IposKeyPanel extends IposContextElement {
     this.loader.reloadWhenConnected();
   }
 
-  /**
-   * Runs the last failed action again — what the error's Retry button does — so that a host can
-   * re-authenticate after an `ipos-error` with code `unauthenticated` (or wait after `rate-limited`)
-   * and continue without asking the user to click again. A retried reset or generate reuses the
-   * failed attempt's `Idempotency-Key`, so it never happens twice. A retried copy runs outside a
-   * user gesture when called from code, so the browser may refuse the clipboard write (then the
-   * panel shows a clipboard error and the user's own Retry click works).
-   * @returns whether there was a retryable failure to run again.
-   */
-  retry(): boolean {
-    return this.feedback.retry();
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (changed.has('allowReveal') && !this.allowReveal) this.hideSecret();
@@ -179,19 +154,15 @@ export class IposKeyPanel extends IposContextElement {
   }
 
   override render() {
-    const problem = this.roleProblem() ?? (this.activeBackend ? undefined : this.t('backend.missing'));
-    return html`<section
-      class=${this.baseClasses}
-      part="base"
-      lang=${this.activeLocale}
-      dir=${this.direction}
-      aria-labelledby="heading"
-      aria-busy=${this.loader.pending || this.session?.state.mutation ? 'true' : 'false'}
-    >
-      <h2 class="heading" id="heading">${this.t('keys.heading')}</h2>
-      ${problem ? html`<p class="error" part="error" role="alert">${problem}</p>` : this.renderBody()}
-      ${this.feedback.renderStatus()} ${this.renderDialog()}
-    </section>`;
+    return this.renderCard(
+      {
+        heading: this.t('keys.heading'),
+        busy: this.loader.pending || this.session?.state.mutation !== undefined,
+        problem: this.settingsProblem(),
+      },
+      () => this.renderBody(),
+      this.renderDialog(),
+    );
   }
 
   private renderBody() {
@@ -341,17 +312,12 @@ export class IposKeyPanel extends IposContextElement {
     }
   };
 
-  private readonly copyApiKey = (): void => {
-    const apiKey = this.credentials?.keys?.apiKey;
-    if (!apiKey) return;
-    void this.copyFeedback.copy({
-      field: 'apiKey',
-      action: 'copy-api-key',
-      value: apiKey,
-      copiedMessage: this.t('keys.apiKeyCopied'),
-      retry: this.copyApiKey,
-    });
-  };
+  private readonly copyApiKey = this.copyFeedback.copyButton(
+    'apiKey',
+    'copy-api-key',
+    () => this.credentials?.keys?.apiKey,
+    () => this.t('keys.apiKeyCopied'),
+  );
 
   private readonly copySecretKey = (): void => {
     const session = this.session;
@@ -423,7 +389,8 @@ export class IposKeyPanel extends IposContextElement {
   };
 
   private readonly confirmReset = (): void => {
-    if (this.session?.state.mutation) return;
+    // Only a confirmation the user saw counts: not a click on the closed dialog's button from a script.
+    if (!this.dialog?.open || this.session?.state.mutation) return;
     this.closeResetDialog();
     void this.reset(false);
   };

@@ -18,12 +18,6 @@ import { scopeListStyles } from './ipos-scope-list.styles.js';
  * @csspart scope-name - A scope's name, e.g. `PaymentTokenization`.
  * @csspart scope-description - What a scope gives access to.
  * @csspart error - Shown instead of the list when the role is missing or unknown.
- *
- * @cssproperty --ipos-color-primary - Accent of each scope's marker.
- * @cssproperty --ipos-color-text - Scope names.
- * @cssproperty --ipos-color-muted - Scope descriptions.
- * @cssproperty --ipos-color-danger - The role error.
- * @cssproperty --ipos-font-family-mono - Scope names.
  */
 export class IposScopeList extends IposContextElement {
   static override styles = [themeStyles, scopeListStyles];

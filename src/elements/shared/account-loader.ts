@@ -37,14 +37,15 @@ export class AccountLoader<T> implements ReactiveController {
   private interrupted = false;
 
   constructor(
-    host: ReactiveControllerHost,
+    host: ReactiveControllerHost & HTMLElement,
     private readonly feedback: PanelFeedback,
     private readonly options: AccountLoaderOptions<T>,
   ) {
     host.addController(this);
     this.task = new Task(host, {
       args: () => {
-        const account = options.account();
+        // Nothing is loaded for a detached panel: reconnecting loads what it then shows.
+        const account = host.isConnected ? options.account() : undefined;
         return [account?.backend, account?.role] as const;
       },
       task: ([backend, role], { signal }) => {

@@ -55,6 +55,24 @@ export class CopyFeedback<Field extends CopyField> implements ReactiveController
     }
   }
 
+  /**
+   * The click handler of a button copying a value the panel already has (it is also its own Retry);
+   * nothing happens while `value()` has nothing to copy.
+   */
+  copyButton(
+    field: Field,
+    action: ErrorAction,
+    value: () => string | undefined,
+    copiedMessage: (value: string) => string,
+  ): () => void {
+    const click = () => {
+      const current = value();
+      if (current)
+        void this.copy({ field, action, value: current, copiedMessage: copiedMessage(current), retry: click });
+    };
+    return click;
+  }
+
   private show(field: Field): void {
     clearTimeout(this.timer);
     this.copied = field;

@@ -13,7 +13,21 @@ import { LocalizeController } from './localize-controller.js';
 /**
  * The base of every ipos element: registration under a tag, the attributes they all accept, and how
  * each resolves — a value set on the element wins over what an enclosing `<ipos-credentials>` shares
- * (`inherited`), which wins over the defaults.
+ * (`inherited`), which wins over the defaults. Every element reads the same twelve theme tokens; set
+ * them on any ancestor (light and dark defaults are built in).
+ *
+ * @cssproperty --ipos-color-primary - Primary buttons, links and accents.
+ * @cssproperty --ipos-color-danger - Reset, expiry warnings and errors.
+ * @cssproperty --ipos-color-success - Success messages.
+ * @cssproperty --ipos-color-text - Text.
+ * @cssproperty --ipos-color-muted - Secondary text: descriptions, dates, hints.
+ * @cssproperty --ipos-color-surface - Card and dialog background; text on primary buttons.
+ * @cssproperty --ipos-color-border - Card, fields and buttons.
+ * @cssproperty --ipos-font-family - Text.
+ * @cssproperty --ipos-font-family-mono - Keys, tokens and scope names.
+ * @cssproperty --ipos-radius - Corners.
+ * @cssproperty --ipos-space - Spacing unit (gaps and padding are multiples of it).
+ * @cssproperty --ipos-focus-ring - Focus indicator (a box-shadow; forced colors show an outline instead).
  */
 export class IposElement extends LitElement {
   /** The tag `define()` registers the class under when given none. */

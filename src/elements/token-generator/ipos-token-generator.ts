@@ -13,8 +13,7 @@ import { tokenPhase, type TokenPhase } from '../../token-timing.js';
 import { AccountLoader, type Account } from '../shared/account-loader.js';
 import { CopyFeedback, FEEDBACK_DURATION } from '../shared/copy-feedback.js';
 import { isAbort } from '../shared/failure.js';
-import { IposContextElement } from '../shared/ipos-context-element.js';
-import { PanelFeedback } from '../shared/panel-feedback.js';
+import { IposPanel } from '../shared/ipos-panel.js';
 import { Ticker } from '../shared/ticker.js';
 import { tokenGeneratorStyles } from './ipos-token-generator.styles.js';
 
@@ -78,16 +77,8 @@ export const TOKEN_GENERATOR_PARTS = [
  * @csspart status - Live region for success and info messages.
  * @csspart error - What failed and why, with a Retry button when retrying can help.
  * @csspart retry-button - Runs the failed action again.
- *
- * @cssproperty --ipos-color-primary - Primary buttons.
- * @cssproperty --ipos-color-danger - Expiring, expired and errors.
- * @cssproperty --ipos-color-success - Success messages.
- * @cssproperty --ipos-color-border - Card, fields and buttons.
- * @cssproperty --ipos-font-family-mono - The token.
- * @cssproperty --ipos-radius - Corners.
- * @cssproperty --ipos-space - Spacing unit.
  */
-export class IposTokenGenerator extends IposContextElement {
+export class IposTokenGenerator extends IposPanel {
   static override styles = [themeStyles, panelStyles, controlStyles, tokenGeneratorStyles];
   static override defaultTag = 'ipos-token-generator';
   static readonly parts = TOKEN_GENERATOR_PARTS;
@@ -121,7 +112,6 @@ export class IposTokenGenerator extends IposContextElement {
   /** What `session` was made with: a new token after a change of any of these needs a new session. */
   private sessionOptions?: TokenSessionOptions;
   private unsubscribe?: () => void;
-  private readonly feedback = new PanelFeedback(this, (key) => this.t(key));
   private readonly copyFeedback = new CopyFeedback<CopiedValue>(this, this.feedback, () =>
     this.numberSetting(this.feedbackDuration, FEEDBACK_DURATION),
   );
@@ -150,17 +140,6 @@ export class IposTokenGenerator extends IposContextElement {
     this.busy = undefined;
   }
 
-  /**
-   * Runs the last failed action again — what the error's Retry button does — so that a host can
-   * re-authenticate after an `ipos-error` with code `unauthenticated` (or wait after `rate-limited`)
-   * and continue. A retried copy runs outside a user gesture when called from code, so the browser
-   * may refuse the clipboard write (then a clipboard error is shown and the user's own Retry click works).
-   * @returns whether there was a retryable failure to run again.
-   */
-  retry(): boolean {
-    return this.feedback.retry();
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (changed.has('tpn') && this.tpn && this.terminalList.value?.some((terminal) => terminal.tpn === this.tpn)) {
@@ -171,22 +150,14 @@ export class IposTokenGenerator extends IposContextElement {
 
   override render() {
     const role = this.activeRole;
-    const problem =
-      role && !canGenerateTokens(role)
-        ? this.t('tokens.merchantOnly')
-        : (this.roleProblem() ?? (this.activeBackend ? undefined : this.t('backend.missing')));
-    return html`<section
-      class=${this.baseClasses}
-      part="base"
-      lang=${this.activeLocale}
-      dir=${this.direction}
-      aria-labelledby="heading"
-      aria-busy=${this.terminalList.pending || this.busy ? 'true' : 'false'}
-    >
-      <h2 class="heading" id="heading">${this.t('tokens.heading')}</h2>
-      ${problem ? html`<p class="error" part="error" role="alert">${problem}</p>` : this.renderBody()}
-      ${this.feedback.renderStatus()}
-    </section>`;
+    return this.renderCard(
+      {
+        heading: this.t('tokens.heading'),
+        busy: this.terminalList.pending || this.busy !== undefined,
+        problem: role && !canGenerateTokens(role) ? this.t('tokens.merchantOnly') : this.settingsProblem(),
+      },
+      () => this.renderBody(),
+    );
   }
 
   private renderBody() {
@@ -417,29 +388,19 @@ export class IposTokenGenerator extends IposContextElement {
     }
   };
 
-  private readonly copyToken = (): void => {
-    const token = this.token?.token;
-    if (!token) return;
-    void this.copyFeedback.copy({
-      field: 'token',
-      action: 'copy-token',
-      value: token,
-      copiedMessage: this.t('tokens.tokenCopied'),
-      retry: this.copyToken,
-    });
-  };
+  private readonly copyToken = this.copyFeedback.copyButton(
+    'token',
+    'copy-token',
+    () => this.token?.token,
+    () => this.t('tokens.tokenCopied'),
+  );
 
-  private readonly copyTpn = (): void => {
-    const tpn = this.selectedTpn;
-    if (!tpn) return;
-    void this.copyFeedback.copy({
-      field: 'tpn',
-      action: 'copy-tpn',
-      value: tpn,
-      copiedMessage: this.t('tokens.tpnCopied', { tpn }),
-      retry: this.copyTpn,
-    });
-  };
+  private readonly copyTpn = this.copyFeedback.copyButton(
+    'tpn',
+    'copy-tpn',
+    () => this.selectedTpn,
+    (tpn) => this.t('tokens.tpnCopied', { tpn }),
+  );
 }
 
 declare global {
