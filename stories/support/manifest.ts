@@ -1,9 +1,7 @@
 /**
  * The custom-elements manifest as designers read it in Storybook: public API only (no private, protected or
- * static members), every element lists all twelve theme tokens, and the provider lists the events of the
- * elements it renders (they bubble through it).
+ * static members), and the provider lists the events of the elements it renders (they bubble through it).
  */
-import { TOKENS } from './tokens.js';
 
 interface Entry {
   name: string;
@@ -16,7 +14,6 @@ interface Declaration {
   customElement?: boolean;
   members?: Entry[];
   events?: Entry[];
-  cssProperties?: Entry[];
 }
 interface Manifest {
   modules: { declarations?: Declaration[] }[];
@@ -31,11 +28,6 @@ export function designerManifest(source: Manifest): Manifest {
   for (const element of elements) {
     element.members = (element.members ?? []).filter((member) => !member.privacy && !member.static);
     if (element.tagName === 'ipos-credentials') element.events = [...bubbling.values()];
-    const documented = new Set((element.cssProperties ?? []).map((property) => property.name));
-    element.cssProperties = [
-      ...(element.cssProperties ?? []),
-      ...TOKENS.filter(({ name }) => !documented.has(name)).map(({ name, description }) => ({ name, description })),
-    ];
   }
   return manifest;
 }

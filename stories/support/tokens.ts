@@ -1,35 +1,36 @@
 /**
  * The twelve global theme tokens as Storybook controls: documented in every element's docs table and
  * live-editable; `withTokens` sets the non-empty ones as CSS custom properties around the story.
+ * Names and descriptions come from the manifest (the `@cssproperty` tags of the elements' base class).
  */
 import type { Decorator } from '@storybook/web-components-vite';
 import { html } from 'lit';
+import manifest from '../../custom-elements.json';
 
-type Control = 'color' | 'text';
+interface CssProperty {
+  name: string;
+  description?: string;
+}
 
-/** Every token the elements read, with what it styles (the same list as docs/theming.md). */
-export const TOKENS: readonly { name: `--ipos-${string}`; control: Control; description: string }[] = [
-  {
-    name: '--ipos-color-primary',
-    control: 'color',
-    description: "Primary buttons, accents, the focus ring's default colour.",
-  },
-  { name: '--ipos-color-danger', control: 'color', description: 'Reset, errors.' },
-  { name: '--ipos-color-success', control: 'color', description: '"Copied" and success messages.' },
-  { name: '--ipos-color-text', control: 'color', description: 'Text.' },
-  { name: '--ipos-color-muted', control: 'color', description: 'Secondary text, hints, the countdown.' },
-  { name: '--ipos-color-surface', control: 'color', description: 'Panel background.' },
-  { name: '--ipos-color-border', control: 'color', description: 'Panel and field borders.' },
-  { name: '--ipos-font-family', control: 'text', description: 'All text but keys and tokens.' },
-  { name: '--ipos-font-family-mono', control: 'text', description: 'API key, masked secret, token, TPN.' },
-  { name: '--ipos-radius', control: 'text', description: 'Corner radius of panels, fields and buttons (e.g. `12px`).' },
-  {
-    name: '--ipos-space',
-    control: 'text',
-    description: 'Spacing unit every gap and padding is a multiple of (e.g. `8px`).',
-  },
-  { name: '--ipos-focus-ring', control: 'text', description: 'Keyboard focus indicator, a `box-shadow` value.' },
-];
+const documented = new Map<string, CssProperty>(
+  manifest.modules
+    .flatMap((module) => (module.declarations ?? []) as { cssProperties?: CssProperty[] }[])
+    .flatMap((declaration) => declaration.cssProperties ?? [])
+    .filter(
+      (property) =>
+        /^--ipos-[a-z-]+$/.test(property.name) && !/^--ipos-(key|token|scope|credentials)/.test(property.name),
+    )
+    .map((property) => [property.name, property]),
+);
+
+/** Every global token the elements read, with what it styles. */
+export const TOKENS: readonly { name: string; control: 'color' | 'text'; description: string }[] = [
+  ...documented.values(),
+].map(({ name, description = '' }) => ({
+  name,
+  control: name.startsWith('--ipos-color-') ? 'color' : 'text',
+  description,
+}));
 
 export const TOKEN_CATEGORY = 'theme tokens (CSS custom properties)';
 
