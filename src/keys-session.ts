@@ -31,13 +31,6 @@ export interface KeysState {
 
 export type KeysListener = (state: KeysState) => void;
 
-/** One load in flight and how many callers still wait for it. */
-interface LoadFlight {
-  promise: Promise<Credentials>;
-  controller: AbortController;
-  waiting: number;
-}
-
 /** Sessions by backend: every element on one backend (one account) shares one state. */
 const sessions = new WeakMap<CredentialsBackend, { session: KeysSession; users: number }>();
 
@@ -46,7 +39,7 @@ export class KeysSession {
   private readonly listeners = new Set<KeysListener>();
   /** Aborted by `dispose()`: every request of this session ends with it. */
   private readonly lifetime = new AbortController();
-  private loadFlight?: LoadFlight;
+  private loading?: Promise<Credentials>;
   /** The generate or reset in flight: a second call meanwhile joins it instead of repeating it. */
   private mutating?: Promise<Credentials>;
   /** The key of the generate the user asked for, reused until it succeeds. */
@@ -85,6 +78,14 @@ export class KeysSession {
     return this.lifetime.signal.aborted;
   }
 
+  /**
+   * Shows credentials the host preloaded (rendered into the page), so no first GET is needed; ignored once
+   * the session has credentials of its own, which are newer.
+   */
+  adopt(credentials: Credentials): void {
+    if (!this.current.credentials) this.update({ credentials });
+  }
+
   /** Calls `listener` with every new state (not the current one); returns the unsubscribe function. */
   subscribe(listener: KeysListener): () => void {
     this.listeners.add(listener);
@@ -92,45 +93,35 @@ export class KeysSession {
   }
 
   /**
-   * Loads the credentials. Callers at the same time share one request; a caller's `signal` ends only its
-   * own wait, and the request is aborted once every caller has stopped waiting.
+   * Loads the credentials. Callers at the same time share one request; a caller's `signal` ends only its own
+   * wait (the request goes on for the others, and ends with the session).
    */
   load(signal?: AbortSignal): Promise<Credentials> {
-    const flight = this.loadFlight ?? this.startLoad();
-    flight.waiting++;
+    const loading = (this.loading ??= this.startLoad());
+    if (!signal) return loading;
     return new Promise<Credentials>((resolve, reject) => {
-      const leave = () => {
-        reject(abortError('The load was no longer needed.'));
-        if (--flight.waiting === 0) flight.controller.abort();
-      };
-      if (signal?.aborted) return leave();
-      signal?.addEventListener('abort', leave, { once: true });
-      flight.promise.then(resolve, reject).finally(() => signal?.removeEventListener('abort', leave));
+      const leave = () => reject(abortError('The load was no longer needed.'));
+      if (signal.aborted) return leave();
+      signal.addEventListener('abort', leave, { once: true });
+      loading.then(resolve, reject).finally(() => signal.removeEventListener('abort', leave));
     });
   }
 
-  private startLoad(): LoadFlight {
-    const controller = new AbortController();
-    const flight: LoadFlight = {
-      controller,
-      waiting: 0,
-      promise: this.backend
-        .getCredentials({ signal: AbortSignal.any([controller.signal, this.lifetime.signal]) })
-        .then((credentials) => {
-          this.throwIfEnded();
-          this.update({ credentials });
-          return credentials;
-        })
-        .finally(() => {
-          if (this.loadFlight !== flight) return;
-          this.loadFlight = undefined;
-          this.update({ loading: false });
-        }),
-    };
-    flight.promise.catch(() => undefined);
-    this.loadFlight = flight;
+  private startLoad(): Promise<Credentials> {
     this.update({ loading: true });
-    return flight;
+    const loading = this.backend
+      .getCredentials({ signal: this.lifetime.signal })
+      .then((credentials) => {
+        this.throwIfEnded();
+        this.update({ credentials });
+        return credentials;
+      })
+      .finally(() => {
+        this.loading = undefined;
+        this.update({ loading: false });
+      });
+    loading.catch(() => undefined);
+    return loading;
   }
 
   /** Generates the keys. A retry after a failure reuses the same `Idempotency-Key`, so keys are made once. */

@@ -148,7 +148,7 @@ describe('KeysSession', () => {
     expect(calls.filter((call) => call.method === 'getCredentials')).toHaveLength(1);
   });
 
-  it('aborts the load once every caller has left', async () => {
+  it('a caller that leaves stops waiting at once; the request itself ends only with the session', async () => {
     const { backend, server } = recordedBackend();
     server.faults = { latencyMs: 50 };
     const session = sessionFor(backend);
@@ -156,7 +156,8 @@ describe('KeysSession', () => {
     const load = session.load(controller.signal);
     controller.abort();
     expect((await rejection(load)).code).toBe('aborted');
-    expect(session.state.loading).toBe(false);
+    expect(session.state.loading).toBe(true);
+    session.dispose();
     expect(session.state.credentials).toBeUndefined();
   });
 

@@ -1,7 +1,9 @@
 import { provide } from '@lit/context';
 import { css, html, type PropertyValues } from 'lit';
-import { state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { credentialsContext, type CredentialsConfig } from '../../context.js';
+import type { Credentials, Terminal } from '../../contract/schemas.js';
+import { preloadFromScript, type Preload } from '../../preload.js';
 import { canGenerateTokens } from '../../roles.js';
 import { themeStyles } from '../../styles/theme.js';
 import { KEY_PANEL_PARTS } from '../key-panel/ipos-key-panel.js';
@@ -51,12 +53,26 @@ export class IposCredentials extends IposElement {
   @state()
   protected config: CredentialsConfig = {};
 
-  /** Whether the host placed its own elements inside; text and comments do not count. */
+  /**
+   * Credentials the page was rendered with, for every key panel inside: the first render shows them with no
+   * GET. A child `<script type="application/json" data-ipos-initial>{ "credentials": …, "terminals": … }</script>`
+   * does the same for hosts that render HTML without JavaScript. Never include the secret.
+   */
+  @property({ attribute: false }) initialCredentials?: Credentials;
+
+  /** Terminals the page was rendered with, for every token generator inside. */
+  @property({ attribute: false }) initialTerminals?: Terminal[];
+
+  /** Whether the host placed its own elements inside; text, comments and the preload script do not count. */
   @state() private hasElementChildren = false;
+
+  /** The preload script's data, read once on connection. */
+  private scriptPreload: Preload = {};
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.hasElementChildren = this.childElementCount > 0;
+    this.scriptPreload = preloadFromScript(this);
+    this.hasElementChildren = placedElements([...this.children]);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -67,7 +83,9 @@ export class IposCredentials extends IposElement {
       changed.has('backend') ||
       changed.has('locale') ||
       changed.has('strings') ||
-      changed.has('theme')
+      changed.has('theme') ||
+      changed.has('initialCredentials') ||
+      changed.has('initialTerminals')
     ) {
       // A new object so that subscribed consumers are notified of the change.
       this.config = {
@@ -76,6 +94,8 @@ export class IposCredentials extends IposElement {
         locale: this.locale,
         strings: this.strings,
         theme: this.theme,
+        initialCredentials: this.initialCredentials ?? this.scriptPreload.credentials,
+        initialTerminals: this.initialTerminals ?? this.scriptPreload.terminals,
       };
     }
   }
@@ -128,8 +148,13 @@ export class IposCredentials extends IposElement {
 
   private onSlotChange(event: Event): void {
     const slot = event.target as HTMLSlotElement;
-    this.hasElementChildren = slot.assignedElements().length > 0;
+    this.hasElementChildren = placedElements(slot.assignedElements());
   }
+}
+
+/** Whether the host placed elements of its own (the preload script is data, not an element to show). */
+function placedElements(children: Element[]): boolean {
+  return children.some((child) => child.localName !== 'script');
 }
 
 declare global {

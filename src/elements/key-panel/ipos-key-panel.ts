@@ -85,6 +85,12 @@ export class IposKeyPanel extends IposPanel {
   /** Milliseconds a copy button says "Copied" before returning to rest (0–60000; default 2000). */
   @property({ type: Number, attribute: 'feedback-duration' }) feedbackDuration = FEEDBACK_DURATION.fallback;
 
+  /**
+   * The credentials the page was rendered with (e.g. by the server): the first render shows them with no
+   * GET. They never contain the secret (only `secretKeyHint`). Used once, for a matching role.
+   */
+  @property({ attribute: false }) initialCredentials?: Credentials;
+
   /** Only while revealed; cleared on Hide, timeout, page blur, disconnect, reset and account change. */
   @state() private revealedSecret?: string;
 
@@ -101,6 +107,12 @@ export class IposKeyPanel extends IposPanel {
     account: () => this.account,
     switchAccount: (account) => this.useSession(account),
     load: (_account, signal) => this.session!.load(signal),
+    preloaded: ({ role }) => {
+      const initial = this.initialCredentials ?? this.inherited?.initialCredentials;
+      if (initial?.role !== role) return undefined;
+      this.session!.adopt(initial);
+      return initial;
+    },
     action: 'load-credentials',
     forbiddenMessage: () => this.t('keys.forbidden'),
   });

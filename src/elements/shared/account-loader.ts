@@ -20,6 +20,8 @@ export interface AccountLoaderOptions<T> {
   switchAccount: (account: Account | undefined) => void;
   /** Loads what the panel shows for the account. */
   load: (account: Account, signal: AbortSignal) => Promise<T>;
+  /** What the host preloaded for the account, if anything: used instead of the first load, once. */
+  preloaded?: (account: Account) => T | undefined;
   /** The action a failed load is reported as. */
   action: Extract<ErrorAction, 'load-credentials' | 'load-terminals'>;
   /** The message for a 403, when the panel can say it better than the generic one. */
@@ -35,6 +37,9 @@ export class AccountLoader<T> implements ReactiveController {
   private readonly task: Task<readonly [CredentialsBackend | undefined, UserRole | undefined], T>;
   /** The load was cut short by a disconnect: run it again when connected again. */
   private interrupted = false;
+  /** The preload, once taken: it stands for the first load, from the very first render. */
+  private preloadedValue?: T;
+  private preloadTaken = false;
 
   constructor(
     host: ReactiveControllerHost & HTMLElement,
@@ -52,7 +57,11 @@ export class AccountLoader<T> implements ReactiveController {
         const account = backend && role ? { backend, role } : undefined;
         options.switchAccount(account);
         this.feedback.clearFailure();
-        return account ? options.load(account, signal) : initialState;
+        // Runs within the update, before render: the first paint shows the preloaded data.
+        this.preloadedValue = account && !this.preloadTaken ? options.preloaded?.(account) : undefined;
+        if (!account) return initialState;
+        this.preloadTaken = true;
+        return this.preloadedValue ?? options.load(account, signal);
       },
       onError: (error) => this.fail(error),
     });
@@ -64,7 +73,8 @@ export class AccountLoader<T> implements ReactiveController {
 
   /** The last load's result (for the current account: a switch runs a new load first). */
   get value(): T | undefined {
-    return this.task.status === TaskStatus.COMPLETE ? this.task.value : undefined;
+    if (this.task.status === TaskStatus.COMPLETE) return this.task.value;
+    return this.pending ? this.preloadedValue : undefined;
   }
 
   /** Whether the last load failed (its failure is in the panel's feedback). */
@@ -73,6 +83,7 @@ export class AccountLoader<T> implements ReactiveController {
   }
 
   reload(): void {
+    this.preloadedValue = undefined;
     void this.task.run();
   }
 

@@ -95,6 +95,9 @@ export class IposTokenGenerator extends IposPanel {
   /** The TPN to select first, when the account has it; otherwise the first terminal. */
   @property() tpn?: string;
 
+  /** The terminals the page was rendered with: the first render shows them with no GET. Used once. */
+  @property({ attribute: false }) initialTerminals?: Terminal[];
+
   /** Milliseconds a copy button says "Copied" before returning to rest. */
   @property({ type: Number, attribute: 'feedback-duration' }) feedbackDuration = 2000;
 
@@ -125,10 +128,10 @@ export class IposTokenGenerator extends IposPanel {
     },
     // Another account's terminals and token must never stay on screen.
     switchAccount: () => this.selectTpn(undefined),
-    load: async ({ backend }: Account, signal) => {
-      const terminals = await backend.listTerminals({ signal });
-      this.selectTpn(terminals.find((terminal) => terminal.tpn === this.tpn)?.tpn ?? terminals[0]?.tpn);
-      return terminals;
+    load: async ({ backend }: Account, signal) => this.selectFirstTpn(await backend.listTerminals({ signal })),
+    preloaded: () => {
+      const initial = this.initialTerminals ?? this.inherited?.initialTerminals;
+      return initial && this.selectFirstTpn(initial);
     },
     action: 'load-terminals',
   });
@@ -262,6 +265,12 @@ export class IposTokenGenerator extends IposPanel {
     const minutes = this.expiresInMinutes;
     if (Number.isInteger(minutes) && minutes >= 1 && minutes <= MAX_LIFETIME_MINUTES) return undefined;
     return this.t('tokens.lifetimeInvalid', { value: String(this.getAttribute('expires-in-minutes') ?? minutes) });
+  }
+
+  /** Selects the `tpn` attribute's terminal when the account has it, else the first one. */
+  private selectFirstTpn(terminals: Terminal[]): Terminal[] {
+    this.selectTpn(terminals.find((terminal) => terminal.tpn === this.tpn)?.tpn ?? terminals[0]?.tpn);
+    return terminals;
   }
 
   /** Selecting another TPN drops the old token and aborts whatever was in flight for it. */
