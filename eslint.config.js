@@ -37,6 +37,26 @@ export default tseslint.config(
     },
   },
   {
+    // Browser modules type the contract's bodies with the plain interfaces: the published types must not need zod.
+    files: ['src/**/*.ts'],
+    ignores: ['src/reference/**', 'src/contract/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['lit/directives/unsafe-*'], message: 'Backend strings render as text; never as markup.' },
+            {
+              group: ['**/contract/schemas.js', 'zod', 'zod/*', 'jose'],
+              message:
+                'Import the body types from contract/bodies.js: browser entries and their types must not need zod or jose.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Chai's property assertions (`expect(x).to.exist`) are expressions.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },

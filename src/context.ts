@@ -1,6 +1,6 @@
 import { createContext } from '@lit/context';
 import type { CredentialsBackend } from './backend/credentials-backend.js';
-import type { Credentials, Terminal } from './contract/schemas.js';
+import type { Credentials, Terminal } from './contract/bodies.js';
 import type { CatalogOverrides } from './i18n/en.js';
 
 /** Colour scheme of the elements; `auto` follows `prefers-color-scheme`. */

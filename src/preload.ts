@@ -3,7 +3,7 @@
  * the same guards as an answer (unknown fields, such as a secret pasted in by mistake, are dropped).
  */
 import { credentialsGuard, terminalListGuard } from './contract/guards.js';
-import type { Credentials, Terminal } from './contract/schemas.js';
+import type { Credentials, Terminal } from './contract/bodies.js';
 
 export interface Preload {
   credentials?: Credentials;

@@ -2,7 +2,7 @@ import { provide } from '@lit/context';
 import { css, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { credentialsContext, type CredentialsConfig } from '../../context.js';
-import type { Credentials, Terminal } from '../../contract/schemas.js';
+import type { Credentials, Terminal } from '../../contract/bodies.js';
 import { preloadFromScript, type Preload } from '../../preload.js';
 import { canGenerateTokens } from '../../roles.js';
 import { themeStyles } from '../../styles/theme.js';
