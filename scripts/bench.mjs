@@ -8,7 +8,7 @@
 //   requests   backend requests to open the merchant screen (goal: 2 GETs, also with 5 elements sharing
 //              a provider) and refreshes per token with auto-refresh (goal 1, also two sessions/tabs)
 //   leaks      live timers and heap growth after 1,000 mount/unmount cycles (goal: 0 timers, < 1 MB)
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright';
@@ -215,6 +215,47 @@ async function main() {
   results.seconds = round((performance.now() - started) / 1000, 1);
   writeFileSync(resolve(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   print(results);
+  await writeReport(results);
+}
+
+/** Rewrites the measured tables of docs/performance.md (between the bench markers) from these results. */
+async function writeReport(results) {
+  const page = resolve(root, 'docs/performance.md');
+  const [START, END] = ['<!-- bench:start (written by `npm run bench`; do not edit) -->', '<!-- bench:end -->'];
+  const text = readFileSync(page, 'utf8');
+  if (!text.includes(START) || !text.includes(END)) return console.log(`${page} has no bench markers; not updated`);
+  const b = (bytes) => bytes.toLocaleString('en-US');
+  const sizes = [
+    ['CDN module (`dist/cdn/ipos-credential-elements.js`, an `en` page)', results.sizes.cdn.module],
+    ...Object.entries(results.sizes.cdn.locales).map(([name, size]) => [
+      `… \`locales/${name}\`, fetched only when used`,
+      size,
+    ]),
+    ...Object.entries(results.sizes.entries).map(([name, size]) => [`entry \`${name}\`, bundled and minified`, size]),
+  ];
+  const r = results.render;
+  const table = [
+    `Measured ${new Date().toISOString().slice(0, 10)} (${results.seconds} s run).`,
+    '',
+    '| what a page loads | raw (B) | gzip -9 (B) | brotli (B) |',
+    '| --- | --: | --: | --: |',
+    ...sizes.map(([name, size]) => `| ${name} | ${b(size.raw)} | ${b(size.gzip)} | ${b(size.brotli)} |`),
+    '',
+    `First render with data, median of ${r.runs}: ${r.elementsMedianMs} ms with \`ReferenceBackend\` (the key panel's first`,
+    `render before data ${r.shellMedianMs} ms; ${r.instantBackendMedianMs} ms with an in-memory backend); bare Lit ${r.bareLitMedianMs} ms.`,
+    '',
+    '| goal | measured | goal | met |',
+    '| --- | --- | --- | --- |',
+    ...Object.entries(results.goals).map(
+      ([name, { value, goal, met }]) => `| ${name} | ${value} | ${goal.replace('<', '&lt;')} | ${met ? 'yes' : 'no'} |`,
+    ),
+  ].join('\n');
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(page)) ?? {};
+  const updated =
+    text.slice(0, text.indexOf(START) + START.length) + `\n\n${table}\n\n` + text.slice(text.indexOf(END));
+  writeFileSync(page, await prettier.format(updated, { ...options, parser: 'markdown' }));
+  console.log('docs/performance.md tables rewritten');
 }
 
 function print(results) {
