@@ -3,6 +3,7 @@
 // All steps run even after a failure so one run shows every problem; the exit code is non-zero
 // if any step failed. The last line counts the tests all runners executed.
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stripVTControlCharacters } from 'node:util';
@@ -36,7 +37,9 @@ const steps = [
   },
 ];
 
-const only = process.argv.slice(2);
+// `--report`: after a run where every step passed, write the suites' `[reliability]` lines into docs/reliability.md.
+const report = process.argv.includes('--report');
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 // The manifest is generated first in any case: typecheck, docs and stories read it.
 const selected = only.length ? steps.filter((step) => step.name === 'manifest' || only.includes(step.name)) : steps;
 
@@ -76,7 +79,13 @@ function run(step) {
     }
     child.on('close', (code) => {
       const counts = step.counts ? countReaders[step.counts](stripVTControlCharacters(output)) : undefined;
-      resolve({ ...step, ok: code === 0, seconds: (performance.now() - started) / 1000, counts });
+      resolve({
+        ...step,
+        ok: code === 0,
+        seconds: (performance.now() - started) / 1000,
+        counts,
+        output: stripVTControlCharacters(output),
+      });
     });
   });
 }
@@ -101,4 +110,28 @@ const failedSteps = results.filter((r) => !r.ok);
 const failedChecks = failedSteps.filter((r) => !r.counts?.failed).length;
 if (failedSteps.length) console.log(`\nFailed steps: ${failedSteps.map((r) => r.name).join(', ')}`);
 console.log(`\ntests: ${passed} passed, ${failedTests + failedChecks} failed`);
+if (report && !failedSteps.length) writeReliabilityReport(results);
 process.exit(failedSteps.length ? 1 : 0);
+
+function writeReliabilityReport(finished) {
+  const lines = [
+    ...new Set(finished.flatMap((r) => [...r.output.matchAll(/\[reliability\] ([^\n]+)/g)].map((m) => m[1].trim()))),
+  ].sort();
+  const page = 'docs/reliability.md';
+  const [START, END] = [
+    '<!-- reliability:start (written by `npm run reliability`; do not edit) -->',
+    '<!-- reliability:end -->',
+  ];
+  const text = readFileSync(page, 'utf8');
+  const day = new Date().toISOString().slice(0, 10);
+  const block = [
+    `Last measured ${day} (steps: ${finished.map((r) => r.name).join(', ')}):`,
+    '',
+    ...lines.map((l) => `- ${l}`),
+  ];
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start < 0 || end < 0) return console.log(`${page} has no reliability markers; not updated`);
+  writeFileSync(page, `${text.slice(0, start + START.length)}\n\n${block.join('\n')}\n\n${text.slice(end)}`);
+  console.log(`${page}: ${lines.length} reliability figures written`);
+}
