@@ -180,7 +180,7 @@ export class IposKeyPanel extends IposPanel {
     this.dialog?.close();
     this.unsubscribe?.();
     this.session?.release();
-    this.session = account && KeysSession.for(account.backend);
+    this.session = account && KeysSession.for(account.backend, account.role);
     this.unsubscribe = this.session?.subscribe(() => this.requestUpdate());
   }
 
