@@ -103,7 +103,7 @@ export class IposKeyPanel extends IposPanel {
 
   /**
    * Asked after the user confirms a reset and before anything is sent: a host's step-up authentication.
-   * `false`, or a rejection, cancels the reset with no request.
+   * Anything but `true` (`false`, a rejection, a throw) cancels the reset with no request.
    */
   @property({ attribute: false }) beforeReset?: () => boolean | Promise<boolean>;
 
@@ -116,7 +116,7 @@ export class IposKeyPanel extends IposPanel {
   @query('dialog') private dialog?: HTMLDialogElement;
   @query('[part~="reset-button"]') private resetButton?: HTMLButtonElement;
 
-  /** The account's keys, shared with every panel on the same backend; a new one per account. */
+  /** The account's keys, shared with every panel of the same account (backend and role); a new one per account. */
   private session?: KeysSession;
   private unsubscribe?: () => void;
   private readonly copyFeedback = new CopyFeedback<CopiedKey>(this, this.feedback, () =>
