@@ -11,6 +11,12 @@ export interface Keys {
   secretKeyHint: string;
   createdAt: string;
   secretRotatedAt: string;
+  /** When these keys last authenticated; `null`: never. Absent: the backend does not say (the line is left out). */
+  lastUsedAt?: string | null | undefined;
+  /** The IP address or client label of that last use. */
+  lastUsedFrom?: string | null | undefined;
+  /** After a reset with a grace window: the previous secret keeps working until then. */
+  previousSecretValidUntil?: string | null | undefined;
 }
 
 export interface Credentials {
