@@ -1,10 +1,11 @@
 /**
  * The self-contained CDN module (`dist/cdn/ipos-credential-elements.js`, export `./cdn`): registers every
- * element like `./define`, and exports what a plain HTML page needs to configure them: `HttpBackend`
- * (headers for CSRF and bearer sessions, `credentials` mode), `TokenSession`, `registerLocale`, the classes.
+ * element like `./define`, and exports `HttpBackend`, so that a plain HTML page can configure the backend
+ * (`new HttpBackend({ baseUrl, headers: () => ({ 'X-CSRF-Token': … }) })`). Each further export costs bytes
+ * every page downloads (TokenSession, registerLocale and BackendError together ≈ 70 B gzip): pages that need
+ * more use a bundler and the package's entries.
  */
 import './define.js';
 
-export { IposCredentials, IposKeyPanel, IposScopeList, IposTokenGenerator } from './index.js';
-export { BackendError, HttpBackend, isBackendError, registerLocale, TokenSession } from './index.js';
+export { HttpBackend } from './backend/http-backend.js';
 export type * from './index.js';
