@@ -50,15 +50,20 @@ import type { CredentialsBackend, RequestOptions } from './backend/credentials-b
 import { newIdempotencyKey } from './backend/idempotency-key.js';
 import { authTokenGuard } from './contract/guards.js';
 import type { AuthToken } from './contract/schemas.js';
-import { Alarm, isOlderToken, tokenPhase, type TokenPhase } from './token-timing.js';
+import { numberOption } from './options/number-option.js';
+import { Alarm, isOlderToken, refreshDueAt, tokenPhase, type TokenPhase } from './token-timing.js';
 
 export interface TokenSessionOptions {
   backend: CredentialsBackend;
   /** The 12-digit TPN the tokens are for. */
   tpn: string;
-  /** Lifetime of generated tokens, 1–1440 minutes; the backend's default when omitted. */
+  /** Lifetime of generated tokens, a whole number of minutes from 1 to 1440; the backend's default when omitted. */
   expiresInMinutes?: number;
-  /** Seconds before `expiresAt` at which a token counts as due for refresh. Default 300. */
+  /**
+   * Seconds (0–86400) before `expiresAt` at which a token counts as due for refresh, but never before half its
+   * lifetime has passed: a value as long as the lifetime or longer refreshes each token once, at half its life.
+   * Default 300.
+   */
   refreshBefore?: number;
   /** Refresh automatically `refreshBefore` seconds before expiry (once), retrying within grace after a failure. Default true. */
   autoRefresh?: boolean;
@@ -70,8 +75,8 @@ export interface TokenSessionOptions {
   /** Clock in epoch ms (tests). Default `Date.now`. */
   now?: () => number;
   /**
-   * First wait, in ms, before an automatic refresh that failed is tried again; it doubles per failure up to
-   * 5 minutes. Also the shortest time between two automatic refreshes. Default 30000.
+   * First wait, in ms (100–300000), before an automatic refresh that failed is tried again; it doubles per
+   * failure up to 5 minutes. Also the shortest time between two automatic refreshes. Default 30000.
    */
   retryDelayMs?: number;
 }
@@ -86,6 +91,8 @@ export type TokenSessionEvent =
 type TabMessage = { type: 'token'; token: AuthToken } | { type: 'token-wanted' };
 
 const DEFAULT_REFRESH_BEFORE_SECONDS = 300;
+/** The contract's longest (and default) token lifetime. */
+const MAX_LIFETIME_MINUTES = 1440;
 const DEFAULT_RETRY_DELAY_MS = 30_000;
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
 /** How long a tab that waited for the refresh lock waits for the token of the tab that held it. */
@@ -120,10 +127,31 @@ export class TokenSession {
   constructor(options: TokenSessionOptions) {
     this.tpn = options.tpn;
     this.backend = options.backend;
-    this.expiresInMinutes = options.expiresInMinutes;
-    this.refreshBeforeMs = (options.refreshBefore ?? DEFAULT_REFRESH_BEFORE_SECONDS) * 1000;
+    // Numbers are checked here, not trusted: `refreshBefore: NaN` once scheduled hundreds of refreshes a second.
+    this.expiresInMinutes =
+      options.expiresInMinutes === undefined
+        ? undefined
+        : numberOption(options.expiresInMinutes, {
+            name: 'TokenSession expiresInMinutes',
+            min: 1,
+            max: MAX_LIFETIME_MINUTES,
+            integer: true,
+            fallback: MAX_LIFETIME_MINUTES,
+          });
+    this.refreshBeforeMs =
+      numberOption(options.refreshBefore, {
+        name: 'TokenSession refreshBefore',
+        min: 0,
+        max: 86_400,
+        fallback: DEFAULT_REFRESH_BEFORE_SECONDS,
+      }) * 1000;
     this.autoRefresh = options.autoRefresh ?? true;
-    this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    this.retryDelayMs = numberOption(options.retryDelayMs, {
+      name: 'TokenSession retryDelayMs',
+      min: 100,
+      max: MAX_RETRY_DELAY_MS,
+      fallback: DEFAULT_RETRY_DELAY_MS,
+    });
     this.now = options.now ?? (() => Date.now());
     const channelName = options.channelName ?? `ipos-credential-elements:token:${this.tpn}`;
     if (channelName === false) return;
@@ -264,8 +292,9 @@ export class TokenSession {
     const expiresAt = Date.parse(token.expiresAt);
     this.expiryAlarm.set(expiresAt, () => this.emit({ type: 'expired', token }));
     if (!this.autoRefresh || this.phase(token) === 'over') return this.refreshAlarm.cancel();
-    // A token that arrives already due (clock skew, refreshBefore ≥ lifetime) must not refresh in a tight loop.
-    const dueAt = Math.max(expiresAt - this.refreshBeforeMs, this.lastAutoRefreshAt + this.retryDelayMs);
+    // Due at most once per token (never before half its life); a token that arrives already due (clock skew)
+    // waits at least retryDelayMs after the last automatic refresh, so nothing refreshes in a tight loop.
+    const dueAt = Math.max(refreshDueAt(token, this.refreshBeforeMs), this.lastAutoRefreshAt + this.retryDelayMs);
     this.refreshAlarm.set(dueAt, () => this.refreshAutomatically());
   }
 

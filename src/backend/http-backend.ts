@@ -7,6 +7,7 @@ import { describeIssues } from '../contract/describe-issues.js';
 import { ANSWER_GUARDS, errorBodyGuard, type Guard } from '../contract/guards.js';
 import { ROUTES, type OperationId } from '../contract/routes.js';
 import type { AuthToken, ContractBody, Credentials, RevealedSecret, Terminal } from '../contract/schemas.js';
+import { numberOption } from '../options/number-option.js';
 import { BackendError, codeForStatus } from './backend-error.js';
 import { newIdempotencyKey } from './idempotency-key.js';
 import type {
@@ -25,11 +26,11 @@ export interface HttpBackendOptions {
   headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
   /** `fetch`'s `credentials` mode, e.g. `include` for a cookie session on another origin. */
   credentials?: RequestCredentials;
-  /** Time allowed for one attempt (answer and body), in ms. Default 15000. */
+  /** Time allowed for one attempt (answer and body), in whole ms from 1 to 600000. Default 15000. */
   timeoutMs?: number;
-  /** Extra attempts after a retryable failure (network, timeout, 429, 502, 503, 504). Default 2. */
+  /** Extra attempts after a retryable failure (network, timeout, 429, 502, 503, 504), 0–10. Default 2. */
   retries?: number;
-  /** Base of the exponential backoff, in ms. Default 300. */
+  /** Base of the exponential backoff, in whole ms from 0 to 60000. Default 300. */
   retryDelayMs?: number;
   /**
    * Makes the `Idempotency-Key` of each mutating call (one key for all retries of that call).
@@ -109,9 +110,22 @@ export class HttpBackend implements CredentialsBackend {
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.headers = options.headers;
     this.credentials = options.credentials;
-    this.timeoutMs = options.timeoutMs ?? 15_000;
-    this.retries = Math.max(0, options.retries ?? 2);
-    this.retryDelayMs = options.retryDelayMs ?? 300;
+    // Checked, not trusted: `retries: NaN` once retried without end, `timeoutMs: NaN` timed out at once.
+    this.timeoutMs = numberOption(options.timeoutMs, {
+      name: 'HttpBackend timeoutMs',
+      min: 1,
+      max: 600_000,
+      integer: true,
+      fallback: 15_000,
+    });
+    this.retries = numberOption(options.retries, { name: 'HttpBackend retries', min: 0, max: 10, integer: true, fallback: 2 });
+    this.retryDelayMs = numberOption(options.retryDelayMs, {
+      name: 'HttpBackend retryDelayMs',
+      min: 0,
+      max: 60_000,
+      integer: true,
+      fallback: 300,
+    });
     this.idempotencyKey = options.idempotencyKey ?? newIdempotencyKey;
   }
 

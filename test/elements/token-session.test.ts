@@ -88,9 +88,9 @@ describe('TokenSession', () => {
 
     it('serves 10 concurrent callers of a due token with one refresh', async () => {
       const reference = new ReferenceSession('merchant');
-      // refreshBefore longer than the lifetime: every token is due at once.
-      const { tokens } = openTab(reference, { refreshBefore: DAY / SECOND + 60 });
-      const old = await tokens.getToken();
+      const { tokens } = openTab(reference, { refreshBefore: 300 });
+      // One minute left, refreshBefore 300 s: due.
+      const old = (await generateExpiringIn(reference, tokens, MINUTE)).token;
 
       const results = await Promise.all(Array.from({ length: 10 }, () => tokens.getToken()));
 

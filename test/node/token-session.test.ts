@@ -21,6 +21,8 @@ const unused = () => Promise.reject(new Error('TokenSession does not call this')
 /** Issues tokens from the (fake) clock; refreshes fail while `refreshFailure` is set. */
 class FakeTokenBackend implements CredentialsBackend {
   lifetimeMs = 10 * MINUTE;
+  /** How far the backend's clock is from the page's. */
+  clockOffsetMs = 0;
   refreshFailure?: BackendError;
   readonly generated: number[] = [];
   readonly refreshes: { at: number; token: string; idempotencyKey?: string }[] = [];
@@ -44,7 +46,7 @@ class FakeTokenBackend implements CredentialsBackend {
   }
 
   private issue(tpn: string): AuthToken {
-    const now = Date.now();
+    const now = Date.now() + this.clockOffsetMs;
     const iso = (ms: number) => new Date(ms).toISOString();
     return {
       token: `header.payload${++this.serial}.signature`,
@@ -225,8 +227,8 @@ describe('TokenSession timers', () => {
     expect(backend.generated).toHaveLength(1); // refusing is not a reason to generate behind the host's back
   });
 
-  it('refreshes a token that arrives already due at most once per retryDelayMs, not in a loop', async () => {
-    backend.lifetimeMs = MINUTE; // shorter than refreshBefore: every token is due when it arrives
+  it('refreshes a token that arrives already due (backend clock behind) at most once per retryDelayMs, not in a loop', async () => {
+    backend.clockOffsetMs = -9.5 * MINUTE; // every 10-minute token has 30 s left when it arrives: due at once
     const tokens = open({ refreshBefore: 300, retryDelayMs: 30 * SECOND });
     await tokens.generate();
 
