@@ -8,6 +8,7 @@ import { ANSWER_GUARDS, errorBodyGuard, type Guard } from '../contract/guards.js
 import { ROUTES, type OperationId } from '../contract/routes.js';
 import type { AuthToken, ContractBody, Credentials, RevealedSecret, Terminal } from '../contract/schemas.js';
 import { numberOption } from '../options/number-option.js';
+import { httpAccountKey } from './account-key.js';
 import { BackendError, codeForStatus } from './backend-error.js';
 import { newIdempotencyKey } from './idempotency-key.js';
 import type {
@@ -38,6 +39,13 @@ export interface HttpBackendOptions {
    * writes without a key are never retried. A key in the call's options always wins.
    */
   idempotencyKey?: (() => string) | false;
+  /**
+   * Which account this backend acts for (see `CredentialsBackend.accountKey`): tabs share Auth Tokens only
+   * within one account. Default: the base URL and the fixed `headers` (hashed), which tells apart accounts
+   * chosen by a header; with a `headers` function there is no default (its values may change per request),
+   * so pass the signed-in user's or tenant's id here for tabs to share tokens.
+   */
+  accountKey?: string;
 }
 
 /** Statuses worth another attempt: the server said "later" or a gateway failed before the work. */
@@ -84,6 +92,7 @@ interface AttemptFailure {
  */
 export class HttpBackend implements CredentialsBackend {
   readonly baseUrl: string;
+  readonly accountKey?: string;
   private readonly fetchImpl: typeof fetch;
   private readonly headers: HttpBackendOptions['headers'];
   private readonly credentials: RequestCredentials | undefined;
@@ -118,7 +127,13 @@ export class HttpBackend implements CredentialsBackend {
       integer: true,
       fallback: 15_000,
     });
-    this.retries = numberOption(options.retries, { name: 'HttpBackend retries', min: 0, max: 10, integer: true, fallback: 2 });
+    this.retries = numberOption(options.retries, {
+      name: 'HttpBackend retries',
+      min: 0,
+      max: 10,
+      integer: true,
+      fallback: 2,
+    });
     this.retryDelayMs = numberOption(options.retryDelayMs, {
       name: 'HttpBackend retryDelayMs',
       min: 0,
@@ -127,6 +142,7 @@ export class HttpBackend implements CredentialsBackend {
       fallback: 300,
     });
     this.idempotencyKey = options.idempotencyKey ?? newIdempotencyKey;
+    this.accountKey = options.accountKey ?? httpAccountKey(this.baseUrl, options.headers);
   }
 
   getCredentials(options?: RequestOptions): Promise<Credentials> {

@@ -2,7 +2,7 @@
 // a refused value warns once, naming the option and its range, and the documented default is used: never NaN
 // in a timer, never a retry loop without end.
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type {
   CredentialsBackend,
   GenerateTokenInput,
@@ -54,7 +54,7 @@ class TokenBackend implements CredentialsBackend {
 
 let backend: TokenBackend;
 let opened: TokenSession[];
-let warn: ReturnType<typeof vi.spyOn>;
+let warn: MockInstance<typeof console.warn>;
 beforeEach(() => {
   vi.useFakeTimers({ now: Date.parse('2025-01-01T00:00:00Z') });
   backend = new TokenBackend();
@@ -107,9 +107,9 @@ describe('TokenSession numeric options', () => {
     await open({}).generate();
 
     expect(backend.generated.map((input) => input.expiresInMinutes)).toEqual([1440, 30, undefined]);
-    expect(
-      warnings().some((w) => /TokenSession expiresInMinutes must be a whole number from 1 to 1440/.test(w)),
-    ).toBe(true);
+    expect(warnings().some((w) => /TokenSession expiresInMinutes must be a whole number from 1 to 1440/.test(w))).toBe(
+      true,
+    );
   });
 
   it('never schedules a timer on NaN nor refreshes more than twice a minute, whatever the options', async () => {
@@ -192,9 +192,7 @@ describe('HttpBackend numeric options', () => {
     answer(Response.json({ role: 'merchant', scopes: [], keys: null }));
 
     expect(await pending).toEqual({ role: 'merchant', scopes: [], keys: null });
-    expect(warnings().some((w) => /HttpBackend timeoutMs must be a whole number from 1 to 600000/.test(w))).toBe(
-      true,
-    );
+    expect(warnings().some((w) => /HttpBackend timeoutMs must be a whole number from 1 to 600000/.test(w))).toBe(true);
   });
 
   it('retryDelayMs "fast": warns and backs off from the default 300 ms', async () => {
