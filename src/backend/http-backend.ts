@@ -48,6 +48,16 @@ export interface HttpBackendOptions {
   accountKey?: string;
 }
 
+/**
+ * The largest answer body read, in bytes (1 MiB; the contract's answers are a few hundred bytes). A larger
+ * one is refused with `invalid-response` once the limit is reached (or at once from its `Content-Length`),
+ * never buffered whole; an error answer that large counts as one without `errorCode`/`errorMessage`.
+ */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+/** `errorMessage` and `errorCode` are cut to these lengths (with `…`) before they reach `BackendError`. */
+export const MAX_ERROR_MESSAGE_LENGTH = 500;
+export const MAX_ERROR_CODE_LENGTH = 64;
+
 /** Statuses worth another attempt: the server said "later" or a gateway failed before the work. */
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 /** A `Retry-After` longer than this is not waited for: the error is surfaced with `retryAfter` instead. */
@@ -276,8 +286,12 @@ export class HttpBackend implements CredentialsBackend {
         }),
         interrupted,
       ]);
-      const text = await Promise.race([response.text(), interrupted]);
-      return response.ok ? parseAnswer(call, text) : failureFor(call, response, text);
+      const text = await Promise.race([readCapped(response, MAX_ANSWER_BYTES), interrupted]);
+      if (response.ok) {
+        if (text === undefined) return tooLarge(call);
+        return parseAnswer(call, text);
+      }
+      return failureFor(call, response, text ?? '');
     } catch (cause) {
       if (cause instanceof BackendError) return { error: cause, retryable: false };
       if (call.options?.signal?.aborted) return { error: abortedError(call, cause), retryable: false };
@@ -321,6 +335,43 @@ function abortedError(call: Pick<Call<unknown>, 'method' | 'path'>, cause?: unkn
   return new BackendError('aborted', `${describe(call)} was aborted`, { cause });
 }
 
+/** The body as text, or `undefined` (and the rest left unread) once it is longer than `limit` bytes. */
+async function readCapped(response: Response, limit: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('Content-Length'));
+  if (declared > limit) {
+    void response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!response.body) return response.text();
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    bytes += value.byteLength;
+    if (bytes > limit) {
+      void reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+function tooLarge(call: Call<unknown>): AttemptFailure {
+  const error = new BackendError(
+    'invalid-response',
+    `${describe(call)} answered with a body larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`,
+  );
+  return { error, retryable: false };
+}
+
+/** `text` cut to `max` characters, the last one an ellipsis when it was longer. */
+function capped(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 /** A 2xx answer: JSON that matches the schema, or `invalid-response`. */
 function parseAnswer<T>(call: Call<T>, text: string): { value: T } | AttemptFailure {
   const invalid = (why: string) => ({
@@ -348,7 +399,13 @@ function failureFor(call: Call<unknown>, response: Response, text: string): Atte
     body = undefined;
   }
   const parsed = errorBodyGuard.safeParse(body);
-  const serverError = parsed.success ? parsed.data : undefined;
+  // A server (or a proxy) may send megabytes here: only a readable length reaches the error and the screen.
+  const serverError = parsed.success
+    ? {
+        errorCode: capped(parsed.data.errorCode, MAX_ERROR_CODE_LENGTH),
+        errorMessage: capped(parsed.data.errorMessage, MAX_ERROR_MESSAGE_LENGTH),
+      }
+    : undefined;
   const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'));
   const detail = serverError ? `${serverError.errorCode}: ${serverError.errorMessage}` : `HTTP ${response.status}`;
   const error = new BackendError(
