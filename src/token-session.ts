@@ -29,6 +29,8 @@
  *   such a script can already call the backend with the user's session. The checks limit what a forged
  *   message can do to showing a plausible token until this tab's next answer replaces it.
  * - Refreshes send one `Idempotency-Key` per token refreshed, so retries cannot refresh a token twice.
+ * - A secret reset does not touch the token: whether iPOSpays revokes Auth Tokens at a reset is undocumented, so
+ *   the backend decides — a refresh it refuses (401) makes `getToken()` generate a new token.
  *
  * Abort: a caller's `signal` ends only that caller's wait (rejecting with `BackendError` code `aborted`);
  * the shared request goes on for the other callers and its token is still kept. Only `dispose()` aborts
