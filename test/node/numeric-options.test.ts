@@ -3,61 +3,18 @@
 // in a timer, never a retry loop without end.
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import type {
-  CredentialsBackend,
-  GenerateTokenInput,
-  RefreshTokenInput,
-} from '../../src/backend/credentials-backend.js';
 import { HttpBackend } from '../../src/backend/http-backend.js';
-import type { AuthToken } from '../../src/contract/schemas.js';
+import { FakeTokenBackend, MINUTE, TPN } from './fake-token-backend.js';
 import { TokenSession, type TokenSessionOptions } from '../../src/token-session.js';
 
 const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const TPN = '139322815010';
-const unused = () => Promise.reject(new Error('not called'));
 
-/** Issues `lifetimeMs` tokens from the fake clock and records what it was asked. */
-class TokenBackend implements CredentialsBackend {
-  lifetimeMs = 10 * MINUTE;
-  readonly generated: GenerateTokenInput[] = [];
-  readonly refreshedAt: number[] = [];
-  private serial = 0;
-  getCredentials = unused;
-  generateKeys = unused;
-  revealSecret = unused;
-  resetSecret = unused;
-  listTerminals = unused;
-
-  async generateToken(input: GenerateTokenInput): Promise<AuthToken> {
-    this.generated.push(input);
-    return this.issue();
-  }
-
-  async refreshToken(_input: RefreshTokenInput): Promise<AuthToken> {
-    this.refreshedAt.push(Date.now());
-    return this.issue();
-  }
-
-  private issue(): AuthToken {
-    const now = Date.now();
-    const iso = (ms: number) => new Date(ms).toISOString();
-    return {
-      token: `h.p${++this.serial}.s`,
-      tpn: TPN,
-      issuedAt: iso(now),
-      expiresAt: iso(now + this.lifetimeMs),
-      graceEndsAt: iso(now + this.lifetimeMs + 15 * MINUTE),
-    };
-  }
-}
-
-let backend: TokenBackend;
+let backend: FakeTokenBackend;
 let opened: TokenSession[];
 let warn: MockInstance<typeof console.warn>;
 beforeEach(() => {
   vi.useFakeTimers({ now: Date.parse('2025-01-01T00:00:00Z') });
-  backend = new TokenBackend();
+  backend = new FakeTokenBackend();
   opened = [];
   warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
 });
@@ -85,7 +42,7 @@ describe('TokenSession numeric options', () => {
       await vi.advanceTimersByTimeAsync(6 * MINUTE);
 
       // 10-minute token, default 300 s: one refresh at 5 minutes, none before.
-      expect(backend.refreshedAt.map((at) => (at - start) / MINUTE)).toEqual([5]);
+      expect(backend.refreshes.map(({ at }) => (at - start) / MINUTE)).toEqual([5]);
       expect(warnings().some((w) => /TokenSession refreshBefore must be a number from 0 to 86400/.test(w))).toBe(true);
     });
   }
@@ -97,7 +54,7 @@ describe('TokenSession numeric options', () => {
 
     await vi.advanceTimersByTimeAsync(50 * SECOND);
 
-    expect(backend.refreshedAt.length).toBeLessThanOrEqual(2);
+    expect(backend.refreshes.length).toBeLessThanOrEqual(2);
     expect(warnings().some((w) => /TokenSession retryDelayMs must be a number from 100 to 300000/.test(w))).toBe(true);
   });
 
@@ -106,7 +63,7 @@ describe('TokenSession numeric options', () => {
     await open({ expiresInMinutes: 30 }).generate();
     await open({}).generate();
 
-    expect(backend.generated.map((input) => input.expiresInMinutes)).toEqual([1440, 30, undefined]);
+    expect(backend.generateInputs.map((input) => input.expiresInMinutes)).toEqual([1440, 30, undefined]);
     expect(warnings().some((w) => /TokenSession expiresInMinutes must be a whole number from 1 to 1440/.test(w))).toBe(
       true,
     );
@@ -116,7 +73,7 @@ describe('TokenSession numeric options', () => {
     const anything = fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant(undefined));
     await fc.assert(
       fc.asyncProperty(anything, anything, anything, async (refreshBefore, retryDelayMs, expiresInMinutes) => {
-        backend = new TokenBackend();
+        backend = new FakeTokenBackend();
         backend.lifetimeMs = MINUTE;
         const session = open({
           refreshBefore: refreshBefore as number,
@@ -127,7 +84,7 @@ describe('TokenSession numeric options', () => {
         await vi.advanceTimersByTimeAsync(2 * MINUTE);
         session.dispose();
         // A one-minute token: due at 30 s at the soonest, so at most 4 refreshes in 2 minutes.
-        expect(backend.refreshedAt.length).toBeLessThanOrEqual(4);
+        expect(backend.refreshes.length).toBeLessThanOrEqual(4);
       }),
       { numRuns: 100 },
     );
@@ -142,7 +99,7 @@ describe('TokenSession refreshBefore ≥ the token lifetime', () => {
 
     await vi.advanceTimersByTimeAsync(12 * MINUTE);
 
-    expect(backend.refreshedAt.map((at) => (at - start) / MINUTE)).toEqual([5, 10]);
+    expect(backend.refreshes.map(({ at }) => (at - start) / MINUTE)).toEqual([5, 10]);
   });
 
   it('getToken() hands out the held token until half its lifetime, then refreshes it once', async () => {
@@ -154,7 +111,7 @@ describe('TokenSession refreshBefore ≥ the token lifetime', () => {
     const second = await session.getToken();
     expect(second).not.toBe(first);
     expect(await session.getToken()).toBe(second);
-    expect(backend.refreshedAt).toHaveLength(1);
+    expect(backend.refreshes).toHaveLength(1);
   });
 });
 

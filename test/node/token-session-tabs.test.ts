@@ -2,49 +2,13 @@
 // they are well-formed, plausible, newer, and for this account and TPN; channels are scoped to the account.
 // Node's BroadcastChannel is the browser's: messages between channels of one name, in posting order.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type {
-  CredentialsBackend,
-  GenerateTokenInput,
-  RefreshTokenInput,
-} from '../../src/backend/credentials-backend.js';
 import { accountTag } from '../../src/backend/account-key.js';
 import { HttpBackend } from '../../src/backend/http-backend.js';
-import type { AuthToken } from '../../src/contract/schemas.js';
+import { FakeTokenBackend, issueToken, MINUTE, TPN } from './fake-token-backend.js';
+import type { CredentialsBackend } from '../../src/backend/credentials-backend.js';
 import { TokenSession, tokenChannelName, type TokenSessionEvent } from '../../src/token-session.js';
 
-const MINUTE = 60_000;
-const TPN = '139322815010';
 const OTHER_TPN = '139322815011';
-const unused = () => Promise.reject(new Error('not called'));
-const iso = (ms: number) => new Date(ms).toISOString();
-let serial = 0;
-
-/** Issues tokens from its own clock (`clockOffsetMs` from the page's). */
-class TokenBackend implements CredentialsBackend {
-  clockOffsetMs = 0;
-  constructor(readonly accountKey?: string) {}
-  getCredentials = unused;
-  generateKeys = unused;
-  revealSecret = unused;
-  resetSecret = unused;
-  listTerminals = unused;
-  async generateToken({ tpn }: GenerateTokenInput): Promise<AuthToken> {
-    return issue(tpn, Date.now() + this.clockOffsetMs);
-  }
-  async refreshToken(_input: RefreshTokenInput): Promise<AuthToken> {
-    return issue(TPN, Date.now() + this.clockOffsetMs);
-  }
-}
-
-function issue(tpn: string, at: number, lifetimeMs = 10 * MINUTE): AuthToken {
-  return {
-    token: `h.p${++serial}.s`,
-    tpn,
-    issuedAt: iso(at),
-    expiresAt: iso(at + lifetimeMs),
-    graceEndsAt: iso(at + lifetimeMs + 15 * MINUTE),
-  };
-}
 
 let opened: (TokenSession | BroadcastChannel)[];
 beforeEach(() => {
@@ -82,7 +46,7 @@ function otherTab(name: string) {
 
 describe('TokenSession: own answers always win (finding 4)', () => {
   it('Generate answered by a backend whose clock stepped back 5 minutes replaces the token and emits generated', async () => {
-    const backend = new TokenBackend();
+    const backend = new FakeTokenBackend();
     const { session, events } = open(backend, { channelName: false as never });
     await session.generate();
     backend.clockOffsetMs = -5 * MINUTE;
@@ -94,7 +58,7 @@ describe('TokenSession: own answers always win (finding 4)', () => {
   });
 
   it('Refresh answered by a backend whose clock stepped back replaces the token and emits refreshed', async () => {
-    const backend = new TokenBackend();
+    const backend = new FakeTokenBackend();
     const { session, events } = open(backend, { channelName: false as never });
     await session.generate();
     backend.clockOffsetMs = -5 * MINUTE;
@@ -110,7 +74,7 @@ describe('TokenSession: what it takes from other tabs (findings 4, 5)', () => {
   const account = 'account-a';
 
   async function tabWithToken() {
-    const backend = new TokenBackend();
+    const backend = new FakeTokenBackend();
     const { session, events } = open(backend, { account });
     const tab = otherTab(tokenChannelName(account, TPN));
     const held = await session.generate();
@@ -128,7 +92,7 @@ describe('TokenSession: what it takes from other tabs (findings 4, 5)', () => {
 
   it('takes a well-formed newer token of its account and TPN (the control for the refusals below)', async () => {
     const { session, events, tab } = await tabWithToken();
-    const newer = issue(TPN, Date.now() + 1000);
+    const newer = issueToken(TPN, Date.now() + 1000);
 
     await deliver(tab, { type: 'token', account: accountTag(account), tpn: TPN, token: newer });
 
@@ -137,13 +101,13 @@ describe('TokenSession: what it takes from other tabs (findings 4, 5)', () => {
   });
 
   it("takes another tab's newer token after the backend's clock, once behind, was put right", async () => {
-    const backend = new TokenBackend();
+    const backend = new FakeTokenBackend();
     backend.clockOffsetMs = -1440 * MINUTE + MINUTE; // this tab's own token: issued a day ago by the page's clock
     const { session } = open(backend, { account });
     const tab = otherTab(tokenChannelName(account, TPN));
     await session.generate();
     await tab.next();
-    const current = issue(TPN, Date.now());
+    const current = issueToken(TPN, Date.now());
 
     await deliver(tab, { type: 'token', account: accountTag(account), tpn: TPN, token: current });
 
@@ -154,22 +118,25 @@ describe('TokenSession: what it takes from other tabs (findings 4, 5)', () => {
   const refused: [string, (tag: string) => unknown][] = [
     [
       'a far-future forged token (issued in 2099)',
-      (tag) => ({ type: 'token', account: tag, tpn: TPN, token: issue(TPN, Date.parse('2099-01-01T00:00:00Z')) }),
+      (tag) => ({ type: 'token', account: tag, tpn: TPN, token: issueToken(TPN, Date.parse('2099-01-01T00:00:00Z')) }),
     ],
     [
       'a lifetime longer than 1440 minutes',
-      (tag) => ({ type: 'token', account: tag, tpn: TPN, token: issue(TPN, now + 1000, 1441 * MINUTE) }),
+      (tag) => ({ type: 'token', account: tag, tpn: TPN, token: issueToken(TPN, now + 1000, 1441 * MINUTE) }),
     ],
-    ['an older token', (tag) => ({ type: 'token', account: tag, tpn: TPN, token: issue(TPN, now - 60 * MINUTE) })],
+    ['an older token', (tag) => ({ type: 'token', account: tag, tpn: TPN, token: issueToken(TPN, now - 60 * MINUTE) })],
     [
       'another account',
-      () => ({ type: 'token', account: accountTag('account-b'), tpn: TPN, token: issue(TPN, now + 1000) }),
+      () => ({ type: 'token', account: accountTag('account-b'), tpn: TPN, token: issueToken(TPN, now + 1000) }),
     ],
-    ['no account', () => ({ type: 'token', tpn: TPN, token: issue(TPN, now + 1000) })],
-    ['another TPN', (tag) => ({ type: 'token', account: tag, tpn: OTHER_TPN, token: issue(OTHER_TPN, now + 1000) })],
+    ['no account', () => ({ type: 'token', tpn: TPN, token: issueToken(TPN, now + 1000) })],
+    [
+      'another TPN',
+      (tag) => ({ type: 'token', account: tag, tpn: OTHER_TPN, token: issueToken(OTHER_TPN, now + 1000) }),
+    ],
     [
       'a TPN that disagrees with the token',
-      (tag) => ({ type: 'token', account: tag, tpn: TPN, token: issue(OTHER_TPN, now + 1000) }),
+      (tag) => ({ type: 'token', account: tag, tpn: TPN, token: issueToken(OTHER_TPN, now + 1000) }),
     ],
     [
       'a malformed token',
@@ -177,17 +144,22 @@ describe('TokenSession: what it takes from other tabs (findings 4, 5)', () => {
         type: 'token',
         account: tag,
         tpn: TPN,
-        token: { ...issue(TPN, now + 1000), issuedAt: '2026-02-30T00:00:00Z' },
+        token: { ...issueToken(TPN, now + 1000), issuedAt: '2026-02-30T00:00:00Z' },
       }),
     ],
     [
       'a token that is not a JWT',
-      (tag) => ({ type: 'token', account: tag, tpn: TPN, token: { ...issue(TPN, now + 1000), token: '<img src=x>' } }),
+      (tag) => ({
+        type: 'token',
+        account: tag,
+        tpn: TPN,
+        token: { ...issueToken(TPN, now + 1000), token: '<img src=x>' },
+      }),
     ],
     [
       'a grace end before the expiry',
       (tag) => {
-        const token = issue(TPN, now + 1000);
+        const token = issueToken(TPN, now + 1000);
         return { type: 'token', account: tag, tpn: TPN, token: { ...token, graceEndsAt: token.issuedAt } };
       },
     ],
@@ -207,7 +179,7 @@ describe('TokenSession: what it takes from other tabs (findings 4, 5)', () => {
 
   it('a forged token that got through is replaced by the next Generate of this tab', async () => {
     const { session, tab } = await tabWithToken();
-    const forged = issue(TPN, Date.now() + 60_000); // plausible: one minute ahead
+    const forged = issueToken(TPN, Date.now() + 60_000); // plausible: one minute ahead
     await deliver(tab, { type: 'token', account: accountTag(account), tpn: TPN, token: forged });
     expect(session.token).toEqual(forged);
 
@@ -232,9 +204,9 @@ describe('TokenSession: what it takes from other tabs (findings 4, 5)', () => {
 
 describe('TokenSession: channels scoped to the account (finding 5)', () => {
   it('two accounts sharing a TPN, default channel: neither adopts the other’s token; the same account does', async () => {
-    const a = open(new TokenBackend('account-a'));
-    const sameAccount = open(new TokenBackend('account-a'));
-    const b = open(new TokenBackend('account-b'));
+    const a = open(new FakeTokenBackend('account-a'));
+    const sameAccount = open(new FakeTokenBackend('account-a'));
+    const b = open(new FakeTokenBackend('account-b'));
     const tokenOfB = await b.session.generate();
     const tabOfB = otherTab(tokenChannelName('account-b', TPN));
 
@@ -251,8 +223,8 @@ describe('TokenSession: channels scoped to the account (finding 5)', () => {
   });
 
   it('a backend with no account identity shares nothing between tabs (each session works alone)', async () => {
-    const first = open(new TokenBackend());
-    const second = open(new TokenBackend());
+    const first = open(new FakeTokenBackend());
+    const second = open(new FakeTokenBackend());
     await first.session.generate();
     const own = await second.session.generate();
 
