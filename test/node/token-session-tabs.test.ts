@@ -45,29 +45,22 @@ function otherTab(name: string) {
 }
 
 describe('TokenSession: own answers always win (finding 4)', () => {
-  it('Generate answered by a backend whose clock stepped back 5 minutes replaces the token and emits generated', async () => {
-    const backend = new FakeTokenBackend();
-    const { session, events } = open(backend, { channelName: false as never });
-    await session.generate();
-    backend.clockOffsetMs = -5 * MINUTE;
+  for (const [action, event] of [
+    ['generate', 'generated'],
+    ['refresh', 'refreshed'],
+  ] as const) {
+    it(`${action}() answered by a backend whose clock stepped back 5 minutes replaces the token and emits ${event}`, async () => {
+      const backend = new FakeTokenBackend();
+      const { session, events } = open(backend, { channelName: false as never });
+      await session.generate();
+      backend.clockOffsetMs = -5 * MINUTE;
 
-    const second = await session.generate();
+      const answer = await session[action]();
 
-    expect(session.token).toEqual(second);
-    expect(events.map((event) => event.type)).toEqual(['generated', 'generated']);
-  });
-
-  it('Refresh answered by a backend whose clock stepped back replaces the token and emits refreshed', async () => {
-    const backend = new FakeTokenBackend();
-    const { session, events } = open(backend, { channelName: false as never });
-    await session.generate();
-    backend.clockOffsetMs = -5 * MINUTE;
-
-    const refreshed = await session.refresh();
-
-    expect(session.token).toEqual(refreshed);
-    expect(events.map((event) => event.type)).toEqual(['generated', 'refreshed']);
-  });
+      expect(session.token).toEqual(answer);
+      expect(events.map((event) => event.type)).toEqual(['generated', event]);
+    });
+  }
 });
 
 describe('TokenSession: what it takes from other tabs (findings 4, 5)', () => {
