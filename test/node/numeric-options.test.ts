@@ -126,6 +126,31 @@ describe('HttpBackend numeric options', () => {
     return { calls, fetchImpl };
   };
 
+  it('makes 1 to 11 attempts, then reports the failure, whatever timeoutMs, retries and retryDelayMs are', async () => {
+    const anything = fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant(undefined));
+    await fc.assert(
+      fc.asyncProperty(anything, anything, anything, async (timeoutMs, retries, retryDelayMs) => {
+        const { calls, fetchImpl } = failing();
+        const pending = new HttpBackend({
+          baseUrl: '/api',
+          fetch: fetchImpl,
+          timeoutMs: timeoutMs as number,
+          retries: retries as number,
+          retryDelayMs: retryDelayMs as number,
+        })
+          .getCredentials()
+          .catch((e: unknown) => e);
+        await vi.advanceTimersByTimeAsync(60 * MINUTE);
+        const error = await pending;
+
+        expect(calls.length).toBeGreaterThanOrEqual(1);
+        expect(calls.length).toBeLessThanOrEqual(11);
+        expect(error).toMatchObject({ code: 'server' });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('retries NaN: warns and makes the default 2 retries, not an endless loop', async () => {
     vi.useRealTimers();
     const { calls, fetchImpl } = failing();
