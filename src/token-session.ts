@@ -5,12 +5,13 @@
  * in browsers, workers and Node.
  *
  * - `getToken()` resolves a token that is valid now: it generates the first one, returns the held one
- *   while it is fresh, refreshes it within `refreshBefore` of expiry or during the grace period, and
+ *   while it is fresh, refreshes it once due (`refreshBefore` before expiry, never before half its lifetime)
+ *   or during the grace period, and
  *   generates a new one once grace is over (or when the backend refuses the refresh with a 401).
  *   Callers that arrive while a request is on its way share it: ten concurrent calls, one request.
  * - `generate()` always asks for a new token; `refresh()` always refreshes the held one and never falls
  *   back to generating (a refusal after grace rejects with the backend's `TOKEN_GRACE_EXPIRED` error).
- * - With `autoRefresh` (default) the token is refreshed once, `refreshBefore` seconds before expiry;
+ * - With `autoRefresh` (default) the token is refreshed once, when due (as above: at most once per token);
  *   a retryable failure (network, timeout, 429, 5xx) is retried with backoff (`retryDelayMs`, doubling,
  *   at most 5 minutes) for as long as the grace period lasts. `expired` is emitted once per token.
  * - Tabs of one portal coordinate through a `BroadcastChannel` and Web Locks scoped to the account and the
@@ -23,8 +24,7 @@
  *   the backend's clock stepped back. A token from another tab is taken only when it is well-formed (the
  *   contract's guard), for this account and TPN, plausible (a lifetime of at most 1440 minutes, a grace end
  *   after the expiry, not issued more than 5 minutes ahead of this tab's clock, or of the backend's clock
- *   when that is ahead as this tab last saw it)
- *   and newer than the held one. The channel is not a trust boundary: any script of the same origin can post
+ *   when that is ahead as this tab last saw it) and newer than the held one. The channel is not a trust boundary: any script of the same origin can post
  *   on it (a per-tab nonce would not stop it: such a script can read the channel and the page as well), and
  *   such a script can already call the backend with the user's session. The checks limit what a forged
  *   message can do to showing a plausible token until this tab's next answer replaces it.
