@@ -3,7 +3,7 @@
  * request runs never shows the old account's or terminal's data; removing an element mid-request leaves
  * no timer and no window/document listener of the library behind.
  */
-import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/define.js';
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
 import type { IposTokenGenerator } from '../../src/elements/token-generator/ipos-token-generator.js';
@@ -114,16 +114,21 @@ describe('bursts of clicks: one mutation each', () => {
     const session = new ReferenceSession('merchant');
     const element = await generator(session);
     await session.force({}, LATENCY_MS);
+    // Waits for the event, not for a deadline: a loaded machine may take longer than a second to answer.
+    const generated = oneEvent(element, 'ipos-token-generated');
     clickTimes(element, 'generate-button');
-    await waitUntil(() => events.of('ipos-token-generated').length === 1);
+    await generated;
     await settle(element);
     await aTimeout(50);
     expectOneMutation(session, 'POST /tokens');
+    expect(events.of('ipos-token-generated')).to.have.length(1);
     session.requests.length = 0;
+    const refreshed = oneEvent(element, 'ipos-token-refreshed');
     clickTimes(element, 'refresh-button');
-    await waitUntil(() => events.of('ipos-token-refreshed').length === 1);
+    await refreshed;
     await aTimeout(50);
     expectOneMutation(session, 'POST /tokens/refresh');
+    expect(events.of('ipos-token-refreshed')).to.have.length(1);
   });
 });
 
