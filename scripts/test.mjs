@@ -32,7 +32,7 @@ const steps = [
   {
     name: 'consumers',
     command: 'node scripts/consumers.mjs --reuse-pack',
-    why: "the README's snippets in fresh Vite, React, Vue, Angular and CDN apps, driven in Chromium",
+    why: "the README's snippets in fresh Vite, React, Vue, Angular, CDN and Node apps",
     counts: 'vitest',
   },
 ];
