@@ -12,12 +12,12 @@
  * import { referenceKoaMiddleware } from './src/reference/node.js';
  * export default { middleware: [referenceKoaMiddleware(createReferenceServer())] };
  */
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'vite';
+import { answerNodeRequest, isUnderBasePath, writeResponse, type NextFunction } from '../server/node.js';
 import { createReferenceServer, type ReferenceServer, type ReferenceServerOptions } from './reference-server.js';
 
-/** Connect's `next`. */
-export type NextFunction = (error?: unknown) => void;
+export type { NextFunction };
 
 /** The part of a Koa context the adapter uses (no dependency on Koa's types). */
 export interface KoaContextLike {
@@ -38,11 +38,7 @@ export function referenceMiddleware(
     const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
     if (!isUnderBasePath(url, server.basePath)) return next();
     answerNodeRequest(server, req, url)
-      .then(async (response) => {
-        res.statusCode = response.status;
-        response.headers.forEach((value, name) => res.setHeader(name, value));
-        res.end(new Uint8Array(await response.arrayBuffer()));
-      })
+      .then((response) => writeResponse(response, res))
       .catch(next);
   };
 }
@@ -66,7 +62,11 @@ export interface ReferenceVitePluginOptions extends ReferenceServerOptions {
   server?: ReferenceServer;
 }
 
-/** A Vite plugin mounting the reference backend in the dev and preview servers; `plugin.api.server` is the server. */
+/**
+ * A Vite plugin mounting the reference backend in the dev and preview servers; `plugin.api.server` is
+ * the server. It answers before Vite's own middleware (CORS included), and refuses state-changing
+ * requests from any origin but the page's own (`allowedOrigins` adds more).
+ */
 export function referenceVitePlugin(options: ReferenceVitePluginOptions = {}): Plugin {
   const server = options.server ?? createReferenceServer(options);
   const middleware = referenceMiddleware(server);
@@ -81,60 +81,4 @@ export function referenceVitePlugin(options: ReferenceVitePluginOptions = {}): P
       preview.middlewares.use(middleware);
     },
   };
-}
-
-function isUnderBasePath(url: string, basePath: string): boolean {
-  const path = url.split('?')[0] ?? '';
-  return basePath === '' || path === basePath || path.startsWith(`${basePath}/`);
-}
-
-/** Headers Node has already acted on, which a `Request` must not carry over. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'upgrade',
-  'expect',
-  'host',
-  'content-length',
-]);
-
-async function answerNodeRequest(server: ReferenceServer, req: IncomingMessage, url: string): Promise<Response> {
-  const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
-  // Only the path matters to the server; a fixed origin avoids trusting the Host header.
-  const request = new Request(new URL(url, 'http://localhost'), {
-    method,
-    headers: requestHeaders(req.headers),
-    body: hasBody ? await readBody(req, server.maxBodyBytes + 1) : undefined,
-  });
-  return server.handle(request);
-}
-
-function requestHeaders(incoming: IncomingHttpHeaders): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(incoming)) {
-    if (value === undefined || name.startsWith(':') || HOP_BY_HOP.has(name)) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
-  return headers;
-}
-
-/** The body, keeping at most `limit` bytes: enough for the server to see it is too large, never more. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  const chunks: Uint8Array[] = [];
-  let kept = 0;
-  for await (const chunk of req as AsyncIterable<Uint8Array>) {
-    if (kept >= limit) continue; // drain the rest so the connection stays usable
-    const piece = chunk.subarray(0, limit - kept);
-    chunks.push(piece);
-    kept += piece.byteLength;
-  }
-  const body = new Uint8Array(kept);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }

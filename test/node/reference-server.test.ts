@@ -1,11 +1,11 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authTokenSchema, credentialsSchema, terminalListSchema } from '../../src/contract/schemas.js';
-import { authenticateTokenResponseSchema } from '../../src/reference/routes.js';
+import { authenticateTokenResponseSchema } from '../../src/server/operations.js';
 import { createReferenceServer, type ReferenceServer } from '../../src/reference/index.js';
 import { SessionStore } from '../../src/reference/accounts.js';
-import { IdempotencyStore } from '../../src/reference/idempotency.js';
-import { randomUrlSafe } from '../../src/reference/keys.js';
+import { memoryStore } from '../../src/server/stores/memory.js';
+import { randomUrlSafe } from '../../src/server/keys.js';
 import { call, newSession } from './reference-helpers.js';
 
 /** A whole second, so that `iat`/`exp` arithmetic is exact. */
@@ -437,14 +437,59 @@ describe('idempotency keys', () => {
   });
 
   it('keeps a bounded number of keys, forgetting the oldest', async () => {
-    const store = new IdempotencyStore(2);
-    let runs = 0;
-    const work = async () => ({ status: 200, body: { run: ++runs } });
-    for (const key of ['a', 'b', 'c']) store.run('scope', key, '', work);
-    const again = store.run('scope', 'a', '', work);
-    expect(again.outcome).toBe('done');
-    expect(runs).toBe(4);
-    expect(store.run('scope', 'c', '', work).outcome).toBe('replayed');
+    const own = createReferenceServer({ store: memoryStore({ maxReplays: 2 }) });
+    const session = newSession();
+    const tokens: string[] = [];
+    for (const key of ['a', 'b', 'c']) {
+      tokens.push(
+        (await call(own, 'POST', '/tokens', { session, json: { tpn: TPN }, headers: { 'Idempotency-Key': key } })).body
+          .token,
+      );
+    }
+    const again = await call(own, 'POST', '/tokens', {
+      session,
+      json: { tpn: TPN },
+      headers: { 'Idempotency-Key': 'a' },
+    });
+    expect(again.headers.get('Idempotent-Replayed')).toBeNull();
+    const replayed = await call(own, 'POST', '/tokens', {
+      session,
+      json: { tpn: TPN },
+      headers: { 'Idempotency-Key': 'c' },
+    });
+    expect([replayed.headers.get('Idempotent-Replayed'), replayed.body.token]).toEqual(['true', tokens[2]]);
+  });
+
+  // Finding: each remembered answer kept the raw request body (30,000 × 16 KiB bodies used 507 MB).
+  it('remembers a hash of the request body, not the body: 2,000 replays of 15 KiB bodies keep under 2 KiB each', async () => {
+    const store = memoryStore();
+    const own = createReferenceServer({ store });
+    const session = newSession();
+    const padding = 'x'.repeat(15 * 1024);
+    for (let index = 0; index < 2000; index++) {
+      const answer = await call(own, 'POST', '/tokens', {
+        session,
+        json: { tpn: TPN, padding },
+        headers: { 'Idempotency-Key': `k-${index}` },
+      });
+      expect(answer.status).toBe(201);
+    }
+    const size = store.size();
+    expect(size.replays).toBe(2000);
+    // The bodies alone would be 30 MB; each replay keeps a 43-character hash and its sealed answer (a token).
+    expect(size.replayBytes / size.replays).toBeLessThan(2048);
+    const replay = await call(own, 'POST', '/tokens', {
+      session,
+      json: { tpn: TPN, padding },
+      headers: { 'Idempotency-Key': 'k-0' },
+    });
+    expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+    const reused = await call(own, 'POST', '/tokens', {
+      session,
+      json: { tpn: TPN, padding: `${padding}y` },
+      headers: { 'Idempotency-Key': 'k-0' },
+    });
+    expect(reused.body.errorCode).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 });
 
