@@ -32,6 +32,8 @@ export interface MemoryStoreSize {
 
 export interface MemoryStore extends CredentialStore {
   size(): MemoryStoreSize;
+  /** Everything the store holds, as JSON text: what a database dump would show. */
+  dump(): string;
 }
 
 interface Replay {
@@ -177,6 +179,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       }
     },
     async close() {},
+    dump() {
+      return JSON.stringify({
+        keys: [...keys.values()],
+        replays: [...replays.entries()],
+        rateWindows: [...rateWindows.entries()],
+        audit,
+      });
+    },
     size() {
       let replayBytes = 0;
       for (const [id, replay] of replays) {
