@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { defineConfig } from 'vite';
+import { defineConfig, type UserConfig } from 'vite';
 import { minifyTemplates } from './scripts/bench/minify-templates.mjs';
+import { demoPersistence } from './scripts/demo-persistence.js';
 import { referenceVitePlugin } from './src/reference/node.js';
 
 const root = import.meta.dirname;
@@ -9,14 +10,20 @@ const isDependency = (id: string) =>
   id.startsWith('node:') || dependencies.some((name) => id === name || id.startsWith(`${name}/`));
 
 /**
- * `npm start`: the demo (index.html) with the reference backend mounted under /api/ipos.
+ * `npm start`: the demo (index.html) with the reference backend mounted under /api/ipos, its keys in
+ * PGlite under .ipos-demo-data/ (`npm start -- --memory`: in memory). The reference mount answers before
+ * Vite's CORS middleware and refuses state-changing requests from other origins.
  * `vite build`: the library entry points for bundlers (dependencies stay imports).
  * `vite build --mode cdn`: one self-contained ES module for a plain <script type="module">,
  * plus the non-English catalogues beside it, fetched only by pages that use them.
  */
-export default defineConfig(({ mode }) => ({
-  plugins: [referenceVitePlugin({ basePath: '/api/ipos' }), ...(mode === 'cdn' ? [minifyTemplates()] : [])],
-  server: { port: 5173 },
+export default defineConfig(async ({ mode, command }): Promise<UserConfig> => ({
+  plugins: [
+    referenceVitePlugin({ basePath: '/api/ipos', ...(command === 'serve' ? await demoPersistence(root) : {}) }),
+    ...(mode === 'cdn' ? [minifyTemplates()] : []),
+  ],
+  // No CORS for other origins: a page on another port must not read the demo's secret.
+  server: { port: 5173, cors: false },
   esbuild: { target: 'es2022' },
   build:
     mode === 'cdn'

@@ -103,6 +103,7 @@ import {
   JWKS_PATH,
   createCredentialsServer,
   crossSiteProblem,
+  type CredentialsServerOptions,
   type RateLimit,
   type RateLimitedAction,
   type RequestContext,
@@ -148,6 +149,10 @@ export interface ReferenceServerOptions {
   store?: CredentialStore;
   /** Foreign origins allowed to call state-changing routes; default none. */
   allowedOrigins?: readonly string[];
+  /** The keys that seal secrets at rest; default an ephemeral key (fine with the memory store). */
+  dataKeys?: CredentialsServerOptions['dataKeys'];
+  /** The RS256 key that signs tokens; default a key pair made on first use. */
+  signingKey?: CredentialsServerOptions['signingKey'];
   /** Per-account rate limits of the server; default off (tests and demos click fast). */
   rateLimits?: Partial<Record<RateLimitedAction, RateLimit>> | false;
 }
@@ -209,6 +214,8 @@ export function createReferenceServer(options: ReferenceServerOptions = {}): Ref
     clock,
     allowedOrigins: options.allowedOrigins,
     rateLimits: options.rateLimits ?? false,
+    dataKeys: options.dataKeys,
+    signingKey: options.signingKey,
     now: (request) => clock.now() + sessionOf(request).clockOffsetMs,
     resolveAccount: (request) => demoAccountOf(request, sessionOf(request), options.defaultAccount),
     listTerminals: (account) => DEMO_ACCOUNTS[account.role].terminals,
