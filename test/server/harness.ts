@@ -4,30 +4,16 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inject } from 'vitest';
-import {
-  createCredentialsServer,
-  type CredentialsServer,
-  type CredentialsServerOptions,
-} from '../../src/server/credentials-server.js';
-import type { DataKeyring } from '../../src/server/crypto.js';
+import type { CredentialsServer } from '../../src/server/credentials-server.js';
 import type { CredentialStore } from '../../src/server/store.js';
 import { memoryStore, type MemoryStore } from '../../src/server/stores/memory.js';
 import { pgliteStore } from '../../src/server/stores/pglite.js';
 import { postgresStore } from '../../src/server/stores/postgres.js';
 
+export { KEYRING, TERMINALS, testServer } from './fixtures.js';
+
 export type StoreKind = 'memory' | 'pglite' | 'postgres';
 export const STORE_KINDS: StoreKind[] = ['memory', 'pglite', 'postgres'];
-
-export const TERMINALS = [
-  { tpn: '139322815010', label: 'Front desk' },
-  { tpn: '139322815011', label: 'Drive-through' },
-];
-
-/** A fixed keyring, so that several servers (and processes) read each other's rows. */
-export const KEYRING: DataKeyring = {
-  currentKeyId: 'k1',
-  keys: { k1: Buffer.alloc(32, 7).toString('base64') },
-};
 
 export interface OpenedStore {
   store: CredentialStore;
@@ -113,23 +99,6 @@ function filesText(folder: string): string {
     text += statSync(path).isDirectory() ? filesText(path) : readFileSync(path).toString('latin1');
   }
   return text;
-}
-
-/** A server whose caller is named by test headers: `X-Test-Account` (id) and `X-Test-Role`. */
-export function testServer(store: CredentialStore, options: Partial<CredentialsServerOptions> = {}): CredentialsServer {
-  return createCredentialsServer({
-    store,
-    dataKeys: KEYRING,
-    rateLimits: false,
-    logError: () => {},
-    resolveAccount(request) {
-      const accountId = request.headers.get('X-Test-Account');
-      const role = request.headers.get('X-Test-Role') ?? 'merchant';
-      return accountId ? { accountId, role: role as 'merchant', name: `Admin of ${accountId}` } : null;
-    },
-    listTerminals: (account) => (account.role === 'merchant' ? TERMINALS : []),
-    ...options,
-  });
 }
 
 export interface Called {
