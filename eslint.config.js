@@ -42,7 +42,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },
   },
   {
-    files: ['scripts/**', 'test/support/**/*.mjs', '*.config.*', '.storybook/**'],
+    files: ['scripts/**', 'bin/**', 'test/support/**/*.mjs', 'test/server/**/*.mjs', '*.config.*', '.storybook/**'],
     languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
   },
 );
