@@ -5,7 +5,17 @@ import { demoPersistence } from './scripts/demo-persistence.js';
 import { referenceVitePlugin } from './src/reference/node.js';
 
 const root = import.meta.dirname;
-const dependencies = ['lit', '@lit/context', '@lit/task', '@lit/react', 'react', 'zod', 'jose'];
+const dependencies = [
+  'lit',
+  '@lit/context',
+  '@lit/task',
+  '@lit/react',
+  'react',
+  'zod',
+  'jose',
+  'pg',
+  '@electric-sql/pglite',
+];
 const isDependency = (id: string) =>
   id.startsWith('node:') || dependencies.some((name) => id === name || id.startsWith(`${name}/`));
 
@@ -52,6 +62,8 @@ export default defineConfig(async ({ mode, command }): Promise<UserConfig> => ({
               define: resolve(root, 'src/define.ts'),
               'reference/index': resolve(root, 'src/reference/index.ts'),
               'reference/node': resolve(root, 'src/reference/node.ts'),
+              'server/index': resolve(root, 'src/server/index.ts'),
+              'server/verify': resolve(root, 'src/server/verify.ts'),
               react: resolve(root, 'src/react.ts'),
             },
             formats: ['es'],

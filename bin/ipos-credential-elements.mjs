@@ -10,10 +10,13 @@ if (command !== 'verify') {
   process.exit(2);
 }
 
-/** The built runner (the published package), or in this repository the TypeScript source through Vite. */
+/**
+ * The built runner (the published package), or the TypeScript source through Vite in this repository
+ * (always with IPOS_VERIFY_FROM_SOURCE=1, as the tests run it, so that a stale dist/ is never tested).
+ */
 async function loadRunner() {
   const built = new URL('../dist/server/verify.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return import(built.href);
+  if (!process.env.IPOS_VERIFY_FROM_SOURCE && existsSync(fileURLToPath(built))) return import(built.href);
   const { runnerImport } = await import('vite');
   const source = fileURLToPath(new URL('../src/server/verify.ts', import.meta.url));
   return (await runnerImport(source, { configFile: false, logLevel: 'error' })).module;

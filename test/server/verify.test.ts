@@ -172,7 +172,9 @@ describe('against deliberately broken backends', () => {
 describe('npx ipos-credential-elements verify', () => {
   const bin = fileURLToPath(new URL('../../bin/ipos-credential-elements.mjs', import.meta.url));
   const run = (args: string[]) =>
-    promisify(execFile)(process.execPath, [bin, ...args]).then(
+    promisify(execFile)(process.execPath, [bin, ...args], {
+      env: { ...process.env, IPOS_VERIFY_FROM_SOURCE: '1' },
+    }).then(
       ({ stdout }) => ({ code: 0, stdout }),
       (error: { code: number; stdout: string; stderr: string }) => ({
         code: error.code,
