@@ -25,7 +25,9 @@ describe('finding 8: bad input never causes a 500', () => {
   it('answers at the largest allowed offsets, ahead and behind', async () => {
     for (const clockOffsetMs of [MAX_CLOCK_OFFSET_MS, -MAX_CLOCK_OFFSET_MS]) {
       const session = newSession();
-      expect((await call(server, 'PUT', '/__reference/session', { session, json: { clockOffsetMs } })).status).toBe(200);
+      expect((await call(server, 'PUT', '/__reference/session', { session, json: { clockOffsetMs } })).status).toBe(
+        200,
+      );
       expect((await call(server, 'POST', '/credentials', { session })).status).toBe(201);
       expect((await call(server, 'POST', '/tokens', { session, json: { tpn: '139322815010' } })).status).toBe(201);
       expect((await call(server, 'GET', '/credentials', { session })).status).toBe(200);

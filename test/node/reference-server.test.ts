@@ -141,7 +141,12 @@ describe('POST /authenticate-token', () => {
     const cases: [Record<string, string>, string, string][] = [
       [{ secretKey }, 'AUTH_ERR_001', 'API Key required'],
       [{ apiKey }, 'AUTH_ERR_002', 'Secret Key required'],
-      [{ apiKey, secretKey: `${secretKey.slice(0, -1)}x` }, 'AUTH_ERR_004', 'Invalid API Key or Secret Key'],
+      // Another last character (a fixed 'x' matched the real secret 1 time in 64).
+      [
+        { apiKey, secretKey: `${secretKey.slice(0, -1)}${secretKey.endsWith('x') ? 'y' : 'x'}` },
+        'AUTH_ERR_004',
+        'Invalid API Key or Secret Key',
+      ],
       [{ apiKey: 'dakey_unknown', secretKey }, 'AUTH_ERR_004', 'Invalid API Key or Secret Key'],
     ];
     for (const [headers, errorCode, errorMessage] of cases) {

@@ -1,18 +1,32 @@
 /**
- * A credentials server in its own process, over a PostgreSQL database (test/server/instance.mjs starts
- * it): `serve <url>` listens on a free loopback port and prints `listening <port>`; `reset-loop <url>
- * <account>` resets the account's secret over and over, printing `committed <rotation> <secret>` after each.
+ * A credentials server in its own process (test/server/instance.mjs starts it; the multi-instance tests
+ * and `npm run bench:server` use it):
+ * - `serve <postgres-url | memory | pglite>` listens on a free loopback port and prints `listening <port>`;
+ * - `reset-loop <postgres-url> <account>` resets the account's secret over and over, printing
+ *   `committed <rotation> <secret>` after each.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { nodeListener } from '../../src/server/node.js';
+import type { CredentialStore } from '../../src/server/store.js';
+import { memoryStore } from '../../src/server/stores/memory.js';
+import { pgliteStore } from '../../src/server/stores/pglite.js';
 import { postgresStore } from '../../src/server/stores/postgres.js';
 import { testServer } from './fixtures.js';
 
-export async function main([mode, url, account]: string[]): Promise<void> {
-  // A pool made here: the module runner that loaded this file is closed, so no dynamic import() after it.
-  const store = await postgresStore({ pool: new pg.Pool({ connectionString: url }) });
+// Stores are made from statically imported drivers: the module runner that loaded this file is closed,
+// so no dynamic import() may run after it.
+async function storeFor(target: string): Promise<CredentialStore> {
+  if (target === 'memory') return memoryStore();
+  if (target.startsWith('pglite:'))
+    return pgliteStore({ database: await PGlite.create(target.slice('pglite:'.length)) });
+  return postgresStore({ pool: new pg.Pool({ connectionString: target, max: 10 }) });
+}
+
+export async function main([mode, target, account]: string[]): Promise<void> {
+  const store = await storeFor(target as string);
   const server = testServer(store);
   if (mode === 'serve') {
     const http = createServer(nodeListener(server));
