@@ -93,15 +93,22 @@ async function measureStore(kind, target, limit) {
     const headers = { 'X-Test-Account': `bench-${kind}` };
     const generated = await (await fetch(`${base}/credentials`, { method: 'POST', headers })).json();
     const { secretKey } = await (await fetch(`${base}/credentials/secret/reveal`, { method: 'POST', headers })).json();
+    const authHeaders = { apiKey: generated.keys.apiKey, secretKey };
+    // Warm up: the first token makes the signing key, the first requests compile the hot path.
+    for (let index = 0; index < 20; index++) {
+      await (await fetch(`${base}/authenticate-token`, { method: 'POST', headers: authHeaders })).arrayBuffer();
+    }
+    const started = performance.now();
     const auth = await cannon({
       url: `${base}/authenticate-token`,
       method: 'POST',
-      headers: { apiKey: generated.keys.apiKey, secretKey },
+      headers: authHeaders,
       amount: AUTH_REQUESTS,
       duration: 60,
     });
+    const seconds = (performance.now() - started) / 1000;
     if (auth.non2xx || auth.errors) throw new Error(`${kind}: ${auth.non2xx} non-2xx, ${auth.errors} errors`);
-    const throughput = auth.requests.total / (auth.duration || 1);
+    const throughput = auth.requests.total / seconds;
     const reset = await latencies('reset', (index) =>
       fetch(`${base}/credentials/secret/reset`, {
         method: 'POST',
@@ -118,7 +125,7 @@ async function measureStore(kind, target, limit) {
     const figures = {
       authenticateToken: {
         requests: auth.requests.total,
-        seconds: round(auth.duration),
+        seconds: round(seconds),
         perSecond: round(throughput, 0),
         p50Ms: auth.latency.p50,
         p99Ms: auth.latency.p99,

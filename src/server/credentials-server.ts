@@ -262,7 +262,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
       await refuseUnexpectedBody(request, maxBodyBytes);
       if (source !== null) await rateLimit('authenticate', `source:${source}`, now);
       const accepts = (accountId: string) => options.acceptsAccount?.(request, accountId) ?? true;
-      return toResponse(await store.transaction((tx) => settle(() => authenticateToken({ ...base, tx }, accepts))));
+      return toResponse(await settle(() => authenticateToken(base, store, accepts)));
     }
 
     const { id, route } = entry;

@@ -13,7 +13,7 @@ import { ROLE_SCOPES, ROLE_TITLES } from '../roles.js';
 import { Problem, type Answer } from './answers.js';
 import { secretsMatch, type SecretBox } from './crypto.js';
 import { generateApiKey, generateSecretKey } from './keys.js';
-import type { AuditEventType, KeyRow, StoreTransaction } from './store.js';
+import type { AuditEventType, CredentialStore, KeyRow, StoreTransaction } from './store.js';
 import {
   DEFAULT_TOKEN_MINUTES,
   GRACE_PERIOD_MINUTES,
@@ -226,33 +226,38 @@ async function refreshToken(context: AccountOperationContext): Promise<Answer> {
  * `accepts` lets a host limit which accounts this endpoint serves (the demo: one session's).
  */
 export async function authenticateToken(
-  context: OperationContext,
+  context: Omit<OperationContext, 'tx'>,
+  store: Pick<CredentialStore, 'autocommit'>,
   accepts: (accountId: string) => boolean,
 ): Promise<Answer> {
-  const { request, tx, now, source, signer, box } = context;
+  const { request, now, source, signer, box } = context;
   const apiKey = request.headers.get('apiKey');
   const secretKey = request.headers.get('secretKey');
   if (!apiKey) throw new Problem(401, 'AUTH_ERR_001', 'API Key required');
   if (!secretKey) throw new Problem(401, 'AUTH_ERR_002', 'Secret Key required');
-  const found = await tx.keysByApiKeyIndex(await box.indexes(apiKey));
+  const requested = request.headers.get('jwtTokenExpiryMinutes');
+  // Digits only: `Number()` alone would take '0x10', '1e2' and ' 10 '.
+  const minutes = requested === null ? DEFAULT_TOKEN_MINUTES : /^\d{1,4}$/.test(requested) ? Number(requested) : NaN;
+  const indexes = await box.indexes(apiKey);
+  // One read, then the signature outside any transaction: the hot path holds no lock while it signs.
+  const found = await store.autocommit((tx) => tx.keysByApiKeyIndex(indexes));
   const row = found && accepts(found.accountId) ? found : null;
   // Opened and compared even for an unknown key, so the answer takes as long either way.
   const stored = row ? await box.open(row.secret, row.accountId) : 'dskey_';
   const matches = (await secretsMatch(stored, secretKey)) && row !== null && row.apiKey === apiKey;
   const event = { at: now, source, tpn: null };
   if (!matches || !row) {
-    await tx.appendAudit({
-      ...event,
-      accountId: row?.accountId ?? null,
-      type: 'authentication-failed',
-      actorId: null,
-      actorName: null,
-    });
+    await store.autocommit((tx) =>
+      tx.appendAudit({
+        ...event,
+        accountId: row?.accountId ?? null,
+        type: 'authentication-failed',
+        actorId: null,
+        actorName: null,
+      }),
+    );
     throw new Problem(401, 'AUTH_ERR_004', 'Invalid API Key or Secret Key');
   }
-  const requested = request.headers.get('jwtTokenExpiryMinutes');
-  // Digits only: `Number()` alone would take '0x10', '1e2' and ' 10 '.
-  const minutes = requested === null ? DEFAULT_TOKEN_MINUTES : /^\d{1,4}$/.test(requested) ? Number(requested) : NaN;
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_TOKEN_MINUTES) {
     throw new Problem(
       400,
@@ -265,13 +270,9 @@ export async function authenticateToken(
     minutes,
     now,
   );
-  await tx.markUsed(row.accountId, now, source);
-  await tx.appendAudit({
-    ...event,
-    accountId: row.accountId,
-    type: 'authenticated',
-    actorId: row.accountId,
-    actorName: null,
+  await store.autocommit(async (tx) => {
+    await tx.markUsed(row.accountId, now, source);
+    await tx.appendAudit({ ...event, accountId: row.accountId, type: 'authenticated', actorId: row.accountId, actorName: null });
   });
   const body: AuthenticateTokenResponse = {
     responseCode: '00',

@@ -120,6 +120,11 @@ export interface CredentialStore {
   migrate(): Promise<void>;
   /** Runs `work` in one transaction: it commits when `work` resolves and rolls back when it throws. */
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` with each statement committed on its own (no BEGIN/COMMIT round trips): for single reads
+   * and for writes that need no atomicity with each other (the hot `authenticate-token` path).
+   */
+  autocommit<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /** Deletes expired replays and old rate-limit windows. */
   sweep(now: number): Promise<void>;
   close(): Promise<void>;

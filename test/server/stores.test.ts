@@ -112,6 +112,36 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     expect(await opened.dump()).not.toContain(first.body.token);
   });
 
+  it('forgets a replay after its expiry (sweep and claim alike) and keeps no answer over the size cap', async () => {
+    const id = account();
+    let now = Date.UTC(2030, 0, 1);
+    const clock = { now: () => now };
+    const short = testServer(opened.store, { clock, idempotency: { ttlSeconds: 60 } });
+    const headers = { 'Idempotency-Key': 'expiring' };
+    const first = await call(short, 'POST', '/tokens', { account: id, json: { tpn: TPN }, headers });
+    now += 59_000;
+    expect((await call(short, 'POST', '/tokens', { account: id, json: { tpn: TPN }, headers })).body.token).toBe(
+      first.body.token,
+    );
+    now += 2_000;
+    await opened.store.sweep(now);
+    const later = await call(short, 'POST', '/tokens', { account: id, json: { tpn: TPN }, headers });
+    expect(later.headers.get('Idempotent-Replayed')).toBeNull();
+    expect(later.body.token).not.toBe(first.body.token);
+    const tiny = testServer(opened.store, { idempotency: { maxAnswerBytes: 100 } });
+    const big = await call(tiny, 'POST', '/tokens', {
+      account: id,
+      json: { tpn: TPN },
+      headers: { 'Idempotency-Key': 'big' },
+    });
+    const again = await call(tiny, 'POST', '/tokens', {
+      account: id,
+      json: { tpn: TPN },
+      headers: { 'Idempotency-Key': 'big' },
+    });
+    expect(again.body.token).not.toBe(big.body.token);
+  });
+
   it('keeps exactly 100 rotations for 100 concurrent resets, the last committed secret the one that works', async () => {
     const id = account();
     const generated = await call(server, 'POST', '/credentials', { account: id });

@@ -158,6 +158,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   return {
     kind: 'memory',
     async migrate() {},
+    // The same queue as transactions: a statement never sees another transaction's uncommitted change.
+    autocommit<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+      return this.transaction(work);
+    },
     transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
       const run = queue.then(async () => {
         const undo: (() => void)[] = [];

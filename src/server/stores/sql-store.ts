@@ -315,6 +315,7 @@ export function sqlStore(kind: CredentialStore['kind'], client: SqlClient): Cred
       await migrate(client);
     },
     transaction: (work) => client.transaction((query) => work(transactionOver(query))),
+    autocommit: (work) => work(transactionOver(client.query)),
     async sweep(now) {
       await client.query('DELETE FROM ipos_idempotency WHERE expires_at <= $1', [now]);
       await client.query('DELETE FROM ipos_rate_windows WHERE window_start < $1', [now - 24 * 60 * 60_000]);
