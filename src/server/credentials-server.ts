@@ -90,7 +90,11 @@ export interface CredentialsServerOptions {
   maxBodyBytes?: number;
   /** The time source; default the wall clock. */
   clock?: Clock;
-  /** This request's time (epoch ms); default `clock.now()`. The demo shifts it per session. */
+  /**
+   * This request's time (epoch ms) for tokens and records; default `clock.now()`. The demo shifts it per
+   * session. Replay expiry, rate windows and sweeps always follow `clock`, so no request's time can expire
+   * another's replays.
+   */
   now?(request: Request): number;
   /** Per-action limits (merged over `DEFAULT_RATE_LIMITS`); `false` turns them off. */
   rateLimits?: Partial<Record<RateLimitedAction, RateLimit>> | false;
@@ -254,13 +258,14 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     }
     const now = nowOf(request);
     const source = options.sourceOf ? options.sourceOf(request, context) : (context.sourceAddress ?? null);
-    void sweep(now);
+    const serverNow = clock.now();
+    void sweep(serverNow);
     const sealer = await secretBox();
     const base = { request, now, source, signer, box: sealer };
 
     if (entry.kind === 'authenticate') {
       await refuseUnexpectedBody(request, maxBodyBytes);
-      if (source !== null) await rateLimit('authenticate', `source:${source}`, now);
+      if (source !== null) await rateLimit('authenticate', `source:${source}`, serverNow);
       const accepts = (accountId: string) => options.acceptsAccount?.(request, accountId) ?? true;
       return toResponse(await settle(() => authenticateToken(base, store, accepts)));
     }
@@ -274,7 +279,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     const text = route.request === undefined ? '' : await readJsonText(request, maxBodyBytes);
     const body = route.request === undefined ? undefined : parseJson(text);
     const action = RATE_LIMITED[id];
-    if (action) await rateLimit(action, `account:${account.accountId}`, now);
+    if (action) await rateLimit(action, `account:${account.accountId}`, serverNow);
 
     let terminals: Promise<readonly Terminal[]> | undefined;
     const work = (tx: AccountOperationContext['tx']) =>
@@ -290,7 +295,9 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     if (!('idempotent' in route && route.idempotent) || key === null) {
       return toResponse(await store.transaction(work));
     }
-    return toResponse(await replayable(`${account.accountId} ${request.method} ${path}`, key, text, now, sealer, work));
+    return toResponse(
+      await replayable(`${account.accountId} ${request.method} ${path}`, key, text, serverNow, sealer, work),
+    );
   }
 
   /** Runs `work` once per scope + key, in the same transaction as the record of its answer. */

@@ -272,7 +272,13 @@ export async function authenticateToken(
   );
   await store.autocommit(async (tx) => {
     await tx.markUsed(row.accountId, now, source);
-    await tx.appendAudit({ ...event, accountId: row.accountId, type: 'authenticated', actorId: row.accountId, actorName: null });
+    await tx.appendAudit({
+      ...event,
+      accountId: row.accountId,
+      type: 'authenticated',
+      actorId: row.accountId,
+      actorName: null,
+    });
   });
   const body: AuthenticateTokenResponse = {
     responseCode: '00',
