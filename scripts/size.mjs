@@ -6,13 +6,16 @@ import { performance } from 'node:perf_hooks';
 import { cdnSizes, entrySize, ENTRIES } from './bench/sizes.mjs';
 
 /**
- * Budgets in gzip -9 bytes: today's size plus ~3 % so that a change costing more than a few hundred bytes
- * has to raise this number on purpose. The goal is 20,000 for the CDN module (issue 8); lower these as
- * the figures come down.
+ * Budgets in gzip -9 bytes: today's size plus ~1 % so that a change costing more than a few hundred bytes
+ * has to raise this number on purpose. Raised from 23,000 / 23,600 on purpose for the second release's
+ * safety work (+1.5 KB: the account-scoped KeysSession, the shared account loader, numeric option checks,
+ * the first paint in the element's language; +0.6 KB: plural messages and preloaded data). The goal is
+ * 20,000 for the CDN module, by loading the token generator only for merchants; lower these as the
+ * figures come down.
  */
 export const BUDGET = {
-  cdn: 23_000,
-  define: 23_600,
+  cdn: 25_000,
+  define: 25_600,
 };
 
 const started = performance.now();

@@ -1,5 +1,6 @@
 import { createContext } from '@lit/context';
 import type { CredentialsBackend } from './backend/credentials-backend.js';
+import type { Credentials, Terminal } from './contract/schemas.js';
 import type { CatalogOverrides } from './i18n/en.js';
 
 /** Colour scheme of the elements; `auto` follows `prefers-color-scheme`. */
@@ -13,6 +14,9 @@ export interface CredentialsConfig {
   locale?: string;
   strings?: CatalogOverrides;
   theme?: Theme;
+  /** Data the host rendered the page with: the first render shows it with no GET. Never the secret. */
+  initialCredentials?: Credentials;
+  initialTerminals?: Terminal[];
 }
 
 /** `Symbol.for` so that two copies of the library on one page still find each other's provider. */

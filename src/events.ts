@@ -62,7 +62,7 @@ export interface ErrorDetail {
   action: ErrorAction;
 }
 
-/** Every event the elements dispatch, with its detail. */
+/** Every event the elements dispatch, with its detail: the one type table the rest derives from. */
 export interface IposEventDetails {
   'ipos-keys-generated': KeysGeneratedDetail;
   'ipos-secret-reset': SecretResetDetail;
@@ -75,16 +75,25 @@ export interface IposEventDetails {
 
 export type IposEventName = keyof IposEventDetails;
 
+/** Which panel dispatches an event (the provider passes on both). */
+export type EventSource = 'key-panel' | 'token-generator' | 'both';
+
+/**
+ * Every event at run time, checked against the type table: which element dispatches it, and the name of
+ * its callback prop in the React wrappers.
+ */
+export const IPOS_EVENTS = {
+  'ipos-keys-generated': { from: 'key-panel', callback: 'onKeysGenerated' },
+  'ipos-secret-reset': { from: 'key-panel', callback: 'onSecretReset' },
+  'ipos-copy': { from: 'both', callback: 'onCopy' },
+  'ipos-token-generated': { from: 'token-generator', callback: 'onTokenGenerated' },
+  'ipos-token-refreshed': { from: 'token-generator', callback: 'onTokenRefreshed' },
+  'ipos-token-expired': { from: 'token-generator', callback: 'onTokenExpired' },
+  'ipos-error': { from: 'both', callback: 'onError' },
+} as const satisfies { [Name in IposEventName]: { from: EventSource; callback: `on${string}` } };
+
 /** The names of every event, for hosts that log or forward them all. */
-export const IPOS_EVENT_NAMES: readonly IposEventName[] = [
-  'ipos-keys-generated',
-  'ipos-secret-reset',
-  'ipos-copy',
-  'ipos-token-generated',
-  'ipos-token-refreshed',
-  'ipos-token-expired',
-  'ipos-error',
-];
+export const IPOS_EVENT_NAMES = Object.keys(IPOS_EVENTS) as readonly IposEventName[];
 
 /** Dispatches a bubbling, composed ipos event so hosts can listen on any ancestor or the document. */
 export function dispatchIposEvent<Name extends IposEventName>(
@@ -95,14 +104,10 @@ export function dispatchIposEvent<Name extends IposEventName>(
   target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
 }
 
+/** Each event as listeners receive it. */
+export type IposEventMap = { [Name in IposEventName]: CustomEvent<IposEventDetails[Name]> };
+
 declare global {
-  interface GlobalEventHandlersEventMap {
-    'ipos-keys-generated': CustomEvent<KeysGeneratedDetail>;
-    'ipos-secret-reset': CustomEvent<SecretResetDetail>;
-    'ipos-copy': CustomEvent<CopyDetail>;
-    'ipos-token-generated': CustomEvent<TokenDetail>;
-    'ipos-token-refreshed': CustomEvent<TokenDetail>;
-    'ipos-token-expired': CustomEvent<TokenExpiredDetail>;
-    'ipos-error': CustomEvent<ErrorDetail>;
-  }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface GlobalEventHandlersEventMap extends IposEventMap {}
 }

@@ -34,7 +34,8 @@ export { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '
 export { tokenPhase, type TokenPhase } from './token-timing.js';
 export type { ExpiryState } from './elements/token-generator/ipos-token-generator.js';
 
-export { en, type Catalog, type CatalogKey, type CatalogOverrides } from './i18n/en.js';
+export { en, type Catalog, type CatalogKey, type CatalogOverrides, type PluralKey } from './i18n/en.js';
+export type { Message, PluralMessage } from './i18n/localize.js';
 export { registerLocale } from './i18n/catalogs.js';
 
 export {

@@ -13,24 +13,32 @@ import { IposCredentials as IposCredentialsElement } from './elements/credential
 import { IposKeyPanel as IposKeyPanelElement } from './elements/key-panel/ipos-key-panel.js';
 import { IposScopeList as IposScopeListElement } from './elements/scope-list/ipos-scope-list.js';
 import { IposTokenGenerator as IposTokenGeneratorElement } from './elements/token-generator/ipos-token-generator.js';
-import type { IposEventDetails, IposEventName } from './events.js';
+import { IPOS_EVENTS, IPOS_EVENT_NAMES, type IposEventDetails, type IposEventName } from './events.js';
+import type { Theme } from './context.js';
+import type { UserRole } from './roles.js';
 
-const event = <Name extends IposEventName>(name: Name) => name as EventName<CustomEvent<IposEventDetails[Name]>>;
-
-const keyEvents = {
-  onKeysGenerated: event('ipos-keys-generated'),
-  onSecretReset: event('ipos-secret-reset'),
-  onCopy: event('ipos-copy'),
-  onError: event('ipos-error'),
+type EventSource = (typeof IPOS_EVENTS)[IposEventName]['from'];
+/** The events one element dispatches, as `@lit/react` callback props. */
+type EventProps<Source extends EventSource> = {
+  [
+    Name in IposEventName as (typeof IPOS_EVENTS)[Name]['from'] extends Source | 'both'
+      ? (typeof IPOS_EVENTS)[Name]['callback']
+      : never
+  ]: EventName<CustomEvent<IposEventDetails[Name]>>;
 };
 
-const tokenEvents = {
-  onTokenGenerated: event('ipos-token-generated'),
-  onTokenRefreshed: event('ipos-token-refreshed'),
-  onTokenExpired: event('ipos-token-expired'),
-  onCopy: event('ipos-copy'),
-  onError: event('ipos-error'),
-};
+/** The callback props of the events `source` dispatches, from the one event table. */
+function eventsFrom<Source extends EventSource>(...sources: Source[]): EventProps<Source> {
+  const props: Record<string, string> = {};
+  for (const name of IPOS_EVENT_NAMES) {
+    const { from, callback } = IPOS_EVENTS[name];
+    if (from === 'both' || (sources as EventSource[]).includes(from)) props[callback] = name;
+  }
+  return props as EventProps<Source>;
+}
+
+const keyEvents = eventsFrom('key-panel');
+const tokenEvents = eventsFrom('token-generator');
 
 /** The provider; every event of the elements inside it reaches its callbacks. */
 export const IposCredentials = createComponent({
@@ -62,10 +70,10 @@ export const IposScopeList = createComponent({
 
 /** The attributes every element accepts, for plain `<ipos-…>` tags in JSX. */
 interface SharedAttributes {
-  'user-role'?: 'merchant' | 'iso' | 'agent';
+  'user-role'?: UserRole;
   'api-base'?: string;
   locale?: string;
-  theme?: 'light' | 'dark' | 'auto';
+  theme?: Theme;
 }
 
 type Tag<Element, Attributes> = React.DetailedHTMLProps<React.HTMLAttributes<Element>, Element> &

@@ -24,8 +24,9 @@ const brandStyles = html`<style>
     padding: 16px;
     background: #efece3;
   }
-  .harbor ipos-credentials::part(generate-button),
-  .harbor ipos-credentials::part(confirm-button) {
+  .harbor ipos-credentials::part(key-panel__generate-button),
+  .harbor ipos-credentials::part(token-generator__generate-button),
+  .harbor ipos-credentials::part(key-panel__confirm-button) {
     text-transform: uppercase;
     letter-spacing: 0.08em;
   }
@@ -46,8 +47,8 @@ const brandStyles = html`<style>
     padding: 16px;
     background: #120a26;
   }
-  .pulse ipos-credentials::part(api-key),
-  .pulse ipos-credentials::part(secret-key) {
+  .pulse ipos-credentials::part(key-panel__api-key),
+  .pulse ipos-credentials::part(key-panel__secret-key) {
     background: #26184a;
   }
 </style>`;

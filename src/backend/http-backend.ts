@@ -46,6 +46,9 @@ const MAX_RETRY_AFTER_MS = 10_000;
 
 type Method = 'GET' | 'POST';
 
+/** The clients `HttpBackend.forBase` made, by base. */
+const sharedByBase = new Map<string, HttpBackend>();
+
 interface Call<T> {
   method: Method;
   path: string;
@@ -89,6 +92,16 @@ export class HttpBackend implements CredentialsBackend {
   private readonly idempotencyKey: (() => string) | false;
   /** Reads in flight, by path, shared by the callers that ask for the same thing meanwhile. */
   private readonly reads = new Map<string, Flight<unknown>>();
+
+  /**
+   * The shared client of an `api-base`: every element pointing at the same base uses one client, so they
+   * share its reads in flight (and one account's state).
+   */
+  static forBase(baseUrl: string): HttpBackend {
+    let backend = sharedByBase.get(baseUrl);
+    if (!backend) sharedByBase.set(baseUrl, (backend = new HttpBackend({ baseUrl })));
+    return backend;
+  }
 
   constructor(options: HttpBackendOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');

@@ -13,6 +13,8 @@ const sources = new Map<string, CatalogSource>([
 const rightToLeft = new Set(['ar', 'fa', 'he', 'ur']);
 
 const loaded = new Map<string, Promise<Catalog>>([['en', Promise.resolve(en)]]);
+/** The catalogues already loaded, for a first paint in the right language with no wait. */
+const settled = new Map<string, Catalog>([['en', en]]);
 
 /** The language subtag of a BCP 47 tag: `es-MX` → `es`. */
 export function languageOf(locale: string): string {
@@ -26,7 +28,7 @@ export function isRightToLeft(locale: string): boolean {
 /**
  * Adds (or replaces) a language: a catalogue, or a function that loads one on demand. Keys it lacks
  * fall back to English and are reported once with `console.warn`, so a partner's translation never
- * shows an empty label.
+ * shows an empty label. Plural keys take a `PluralMessage` with the categories of that language.
  *
  * @example registerLocale('de', () => import('./de.js').then((module) => module.de));
  */
@@ -34,6 +36,7 @@ export function registerLocale(language: string, catalog: CatalogSource, options
   const key = languageOf(language);
   sources.set(key, catalog);
   loaded.delete(key);
+  settled.delete(key);
   if (options.rtl) rightToLeft.add(key);
 }
 
@@ -50,17 +53,32 @@ export function loadCatalog(locale: string): Promise<Catalog> {
         )
       : Promise.resolve(en);
     loaded.set(language, catalog);
+    void catalog.then((ready) => {
+      if (loaded.get(language) === catalog) settled.set(language, ready);
+    });
   }
   return catalog;
 }
 
+/** The catalogue of a language if it has loaded already (English always has). */
+export function catalogIfLoaded(locale: string): Catalog | undefined {
+  return settled.get(languageOf(locale));
+}
+
+/** A partner's catalogue over English: a key counts as present when it is a string or a plural message with `other`. */
 function completed(language: string, partial: Partial<Catalog>): Catalog {
-  const missing = (Object.keys(en) as CatalogKey[]).filter((key) => typeof partial[key] !== 'string');
+  const catalog: Record<string, unknown> = { ...en };
+  const missing = (Object.keys(en) as CatalogKey[]).filter((key) => {
+    const message: unknown = partial[key];
+    const present = typeof message === 'string' || typeof (message as { other?: unknown })?.other === 'string';
+    if (present) catalog[key] = message;
+    return !present;
+  });
   if (missing.length) {
     const examples = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ', …' : '');
     console.warn(
       `ipos-credential-elements: the "${language}" catalogue lacks ${missing.length} keys (${examples}); English is used for them.`,
     );
   }
-  return { ...en, ...partial };
+  return catalog as Catalog;
 }

@@ -1,7 +1,10 @@
+import type { Message, PluralMessage } from './localize.js';
+
 /**
  * The English catalogue: every UI string the elements render. It is the reference for the
  * `Catalog` type, the fallback for missing keys, and the only catalogue bundled eagerly.
- * `{name}` placeholders are filled at render time; values render as text, never as markup.
+ * `{name}` placeholders are filled at render time; values render as text, never as markup. A key
+ * whose wording depends on a number is a `PluralMessage` chosen by its `count` param.
  */
 export const en = {
   'role.invalid': 'This screen needs a user-role of merchant, iso or agent (got "{role}").',
@@ -34,7 +37,10 @@ export const en = {
   'keys.secretKeyCopied': 'Secret key copied.',
   'keys.reveal': 'Show',
   'keys.hide': 'Hide',
-  'keys.revealed': 'Secret key shown. It will be hidden again in {seconds} seconds.',
+  'keys.revealed': {
+    one: 'Secret key shown. It will be hidden again in {count} second.',
+    other: 'Secret key shown. It will be hidden again in {count} seconds.',
+  },
   'keys.created': 'Created {date}',
   'keys.rotated': 'Secret last reset {date}',
   'keys.reset': 'Reset Secret Key',
@@ -105,9 +111,11 @@ export const en = {
     'The token lifetime must be a whole number of minutes from 1 to 1440 (expires-in-minutes is "{value}").',
 } as const;
 
-/** Every string key the elements use. */
+/** Every key the elements use. */
 export type CatalogKey = keyof typeof en;
-/** A complete catalogue: one string per key. */
-export type Catalog = Record<CatalogKey, string>;
-/** White-label wording: any subset of the catalogue, overriding the locale key by key. */
-export type CatalogOverrides = Partial<Catalog>;
+/** The keys whose wording depends on a count: a `PluralMessage` in every catalogue. */
+export type PluralKey = { [key in CatalogKey]: (typeof en)[key] extends string ? never : key }[CatalogKey];
+/** A complete catalogue: one string per key, one plural message per plural key. */
+export type Catalog = { [key in CatalogKey]: key extends PluralKey ? PluralMessage : string };
+/** White-label wording: any subset of the catalogue, overriding the locale key by key (a plural key also takes a plain string). */
+export type CatalogOverrides = { [key in CatalogKey]?: key extends PluralKey ? Message : string };

@@ -36,7 +36,10 @@ export const es: Catalog = {
   'keys.secretKeyCopied': 'Clave secreta copiada.',
   'keys.reveal': 'Mostrar',
   'keys.hide': 'Ocultar',
-  'keys.revealed': 'Clave secreta visible. Se volverá a ocultar en {seconds} segundos.',
+  'keys.revealed': {
+    one: 'Clave secreta visible. Se volverá a ocultar en {count} segundo.',
+    other: 'Clave secreta visible. Se volverá a ocultar en {count} segundos.',
+  },
   'keys.created': 'Fecha de creación: {date}',
   'keys.rotated': 'Último restablecimiento del secreto: {date}',
   'keys.reset': 'Restablecer clave secreta',

@@ -37,7 +37,11 @@ export const fr: Catalog = {
   'keys.secretKeyCopied': 'Clé secrète copiée.',
   'keys.reveal': 'Afficher',
   'keys.hide': 'Masquer',
-  'keys.revealed': 'Clé secrète affichée. Elle sera de nouveau masquée dans {seconds}\u00a0secondes.',
+  // French "one" covers 0 and 1: "dans 0 seconde".
+  'keys.revealed': {
+    one: 'Clé secrète affichée. Elle sera de nouveau masquée dans {count}\u00a0seconde.',
+    other: 'Clé secrète affichée. Elle sera de nouveau masquée dans {count}\u00a0secondes.',
+  },
   'keys.created': 'Création\u00a0: {date}',
   'keys.rotated': 'Dernière réinitialisation du secret\u00a0: {date}',
   'keys.reset': 'Réinitialiser la clé secrète',

@@ -3,8 +3,36 @@ import { en, type Catalog, type CatalogKey, type CatalogOverrides } from './en.j
 /** Placeholder values for `{name}` in a catalogue string. */
 export type MessageParams = Record<string, string | number>;
 
-/** Fills `{name}` placeholders; an unknown placeholder stays visible so a wording bug is noticed. */
-export function formatMessage(template: string, params: MessageParams = {}): string {
+/**
+ * A message that depends on a number, the `count` param: one wording per `Intl.PluralRules`
+ * category of the language it is written in. Only `other` is required; a category a language uses
+ * but the message lacks falls back to `other`.
+ *
+ * @example { one: 'Hidden again in {count} second.', other: 'Hidden again in {count} seconds.' }
+ */
+export type PluralMessage = { readonly other: string } & {
+  readonly [category in Exclude<Intl.LDMLPluralRule, 'other'>]?: string;
+};
+
+/** What a catalogue or an override holds for a key: a string, or a plural message for counts. */
+export type Message = string | PluralMessage;
+
+/** The plural category of a count in a language; a tag `Intl` rejects is read as English. */
+export function pluralCategory(count: number, locale: string): Intl.LDMLPluralRule {
+  try {
+    return new Intl.PluralRules(locale).select(count);
+  } catch {
+    return new Intl.PluralRules('en').select(count);
+  }
+}
+
+/**
+ * Fills `{name}` placeholders; an unknown placeholder stays visible so a wording bug is noticed.
+ * A plural message first picks the wording for `params.count` with the plural rules of `locale`.
+ */
+export function formatMessage(message: Message, params: MessageParams = {}, locale = 'en'): string {
+  const template =
+    typeof message === 'string' ? message : (message[pluralCategory(Number(params.count), locale)] ?? message.other);
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
@@ -15,7 +43,8 @@ export function resolveLocale(own: string | undefined, documentRef: Document = d
 
 /**
  * Looks a key up in the element's own overrides, then the provider's, then the locale's catalogue,
- * then English: own wording wins key by key.
+ * then English: own wording wins key by key. Plural messages follow the rules of `locale`, except
+ * English wording standing in for a key a catalogue lacks, which follows English rules.
  */
 export function translate(
   key: CatalogKey,
@@ -23,6 +52,8 @@ export function translate(
   catalog: Partial<Catalog> | undefined,
   ownOverrides: CatalogOverrides | undefined,
   inheritedOverrides?: CatalogOverrides,
+  locale = 'en',
 ): string {
-  return formatMessage(ownOverrides?.[key] ?? inheritedOverrides?.[key] ?? catalog?.[key] ?? en[key], params);
+  const message: Message = ownOverrides?.[key] ?? inheritedOverrides?.[key] ?? catalog?.[key] ?? en[key];
+  return formatMessage(message, params, message === en[key] ? 'en' : locale);
 }

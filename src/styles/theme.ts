@@ -60,8 +60,9 @@ export const themeStyles = css`
     padding: var(--_space) calc(var(--_space) * 1.5);
     margin: 0;
   }
+  /* Forced colors drop box-shadow but paint the transparent outline in a system colour: focus stays visible. */
   :focus-visible {
-    outline: none;
+    outline: 2px solid transparent;
     box-shadow: var(--_focus-ring);
   }
 `;

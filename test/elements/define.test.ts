@@ -15,6 +15,21 @@ describe('define', () => {
     expect(customElements.get('ipos-scope-list')).to.equal(IposScopeList);
   });
 
+  it('leaves a tag another class owns as it is, and says so once in a warning', () => {
+    class AcmeScopeList extends IposScopeList {}
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      expect(() => AcmeScopeList.define('ipos-scope-list')).not.to.throw();
+    } finally {
+      console.warn = warn;
+    }
+    expect(customElements.get('ipos-scope-list')).to.equal(IposScopeList);
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.contain('<ipos-scope-list> is already defined by another class');
+  });
+
   it('registers a subclass under a host-chosen tag', async () => {
     class AcmeScopeList extends IposScopeList {}
     AcmeScopeList.define('acme-scope-list');

@@ -9,9 +9,10 @@ import type { IposTokenGenerator } from '../../src/elements/token-generator/ipos
 import type { TokenDetail } from '../../src/events.js';
 import { ar } from '../../src/i18n/ar.js';
 import { loadCatalog } from '../../src/i18n/catalogs.js';
-import { en, type Catalog, type CatalogKey } from '../../src/i18n/en.js';
+import { en, type Catalog, type CatalogKey, type CatalogOverrides } from '../../src/i18n/en.js';
 import { es } from '../../src/i18n/es.js';
 import { fr } from '../../src/i18n/fr.js';
+import type { Message } from '../../src/i18n/localize.js';
 import { ROLE_SCOPES, type Scope, type UserRole } from '../../src/roles.js';
 import { ClipboardStub } from '../support/clipboard-stub.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';
@@ -66,6 +67,10 @@ const KEPT_PATTERN = new RegExp(
   'gu',
 );
 
+/** Every wording of a message: the string itself, or each form of a plural message. */
+const wordings = (message: Message): string[] => (typeof message === 'string' ? [message] : Object.values(message));
+/** The wording a message falls back to: the string itself, or the plural message's `other`. */
+const fallback = (message: Message) => (typeof message === 'string' ? message : message.other);
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
 /** Lower-cased words of 4+ letters, after removing the kept names and any extra allowed strings. */
@@ -90,6 +95,7 @@ const SHARED_WORDS: Record<Shipped, string[]> = {
 const catalogueWords = (catalog: Catalog) =>
   wordsOf(
     Object.values(catalog)
+      .flatMap(wordings)
       .join(' ')
       .replace(/\{\w+\}/g, ' '),
   );
@@ -193,21 +199,42 @@ describe('i18n', () => {
 
       it(`${locale} has exactly the keys of en, each non-empty`, () => {
         expect(Object.keys(catalog).sort()).to.deep.equal([...KEYS].sort());
-        expect(KEYS.filter((key) => !catalog[key].trim())).to.deep.equal([]);
+        expect(KEYS.filter((key) => wordings(catalog[key]).some((wording) => !wording.trim()))).to.deep.equal([]);
       });
 
       it(`${locale} keeps the placeholders of every en string`, () => {
-        const mismatched = KEYS.filter((key) => placeholders(catalog[key]).join() !== placeholders(en[key]).join()).map(
-          (key) => `${key}: ${placeholders(catalog[key]).join()} ≠ ${placeholders(en[key]).join()}`,
+        const of = (message: Message) => placeholders(fallback(message)).join();
+        const mismatched = KEYS.filter((key) => of(catalog[key]) !== of(en[key])).map(
+          (key) => `${key}: ${of(catalog[key])} ≠ ${of(en[key])}`,
         );
         expect(mismatched).to.deep.equal([]);
       });
 
+      it(`${locale} writes plural messages in its own plural categories, with no placeholder other lacks`, () => {
+        const categories = new Intl.PluralRules(locale).resolvedOptions().pluralCategories as string[];
+        const pluralKeys = KEYS.filter((key) => typeof en[key] !== 'string');
+        expect(pluralKeys).to.include('keys.revealed');
+        for (const key of pluralKeys) {
+          const message = catalog[key];
+          expect(message, key).to.be.an('object');
+          if (typeof message === 'string') continue;
+          expect(
+            Object.keys(message).filter((category) => !categories.includes(category)),
+            key,
+          ).to.deep.equal([]);
+          const allowed = placeholders(message.other);
+          for (const wording of wordings(message))
+            expect(allowed, `${key}: ${wording}`).to.include.members(placeholders(wording));
+        }
+      });
+
       it(`${locale} translates every string and carries product names over`, () => {
-        const untranslated = KEYS.filter((key) => catalog[key] === en[key] && !SAME_AS_ENGLISH[locale].includes(key));
+        const untranslated = KEYS.filter(
+          (key) => JSON.stringify(catalog[key]) === JSON.stringify(en[key]) && !SAME_AS_ENGLISH[locale].includes(key),
+        );
         expect(untranslated).to.deep.equal([]);
         const lost = KEYS.flatMap((key) =>
-          CARRIED_OVER.filter((name) => en[key].includes(name) && !catalog[key].includes(name)).map(
+          CARRIED_OVER.filter((name) => fallback(en[key]).includes(name) && !fallback(catalog[key]).includes(name)).map(
             (name) => `${key}: ${name}`,
           ),
         );
@@ -387,6 +414,57 @@ describe('i18n', () => {
         `Secret se terminant par ${keys!.secretKeyHint}`,
       );
       expect(heading(byPart(element, 'scopes'))).to.equal(fr['scopes.heading']);
+    });
+  });
+
+  describe('plurals', () => {
+    /** A key panel with keys that may reveal its secret for `seconds`; reveals it and returns the announcement. */
+    async function revealAnnouncement(locale: string, seconds: number, strings?: CatalogOverrides): Promise<string> {
+      const session = new ReferenceSession('iso');
+      await session.call('POST', '/credentials');
+      const element = await mount<IposKeyPanel>(
+        html`<ipos-key-panel
+          locale=${locale}
+          user-role="iso"
+          allow-reveal
+          reveal-timeout=${seconds}
+          .strings=${strings}
+          .backend=${session.backend()}
+        ></ipos-key-panel>`,
+        [locale],
+      );
+      await loaded(element);
+      byPart(element, 'reveal-button').click();
+      await waitUntil(() => text(element, 'status') !== '', 'reveal not announced');
+      return text(element, 'status');
+    }
+    const normalized = (wording: string, count: number) =>
+      wording.replace('{count}', String(count)).replace(/\s+/g, ' ');
+
+    for (const [locale, seconds, wording] of [
+      ['en', 1, en['keys.revealed'].one],
+      ['en', 2, en['keys.revealed'].other],
+      ['fr', 1, fr['keys.revealed'].one!],
+      ['es', 2, es['keys.revealed'].other],
+      ['ar', 2, ar['keys.revealed'].two!],
+      ['ar', 3, ar['keys.revealed'].few!],
+      ['ar-EG', 11, ar['keys.revealed'].many!],
+    ] as const) {
+      it(`${locale}: the reveal announcement for ${seconds} seconds takes the plural form of the count`, async () => {
+        expect(await revealAnnouncement(locale, seconds)).to.equal(normalized(wording, seconds));
+      });
+    }
+
+    it('a host’s plural override follows the element’s language; a category it lacks falls back to other', async () => {
+      const strings: CatalogOverrides = {
+        'keys.revealed': { one: 'Visible {count} seconde', few: 'مرئي {count} ثوانٍ', other: 'Visible {count}' },
+      };
+      expect(await revealAnnouncement('fr', 1, strings)).to.equal('Visible 1 seconde');
+      expect(await revealAnnouncement('ar', 3, strings)).to.equal('مرئي 3 ثوانٍ');
+      expect(await revealAnnouncement('ar', 2, strings)).to.equal('Visible 2');
+      expect(await revealAnnouncement('es', 2, { 'keys.revealed': 'Visible durante {count} s.' })).to.equal(
+        'Visible durante 2 s.',
+      );
     });
   });
 

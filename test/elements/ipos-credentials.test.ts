@@ -159,20 +159,52 @@ describe('ipos-credentials', () => {
     }
   });
 
-  it('re-exports every part its nested panels render, so none is out of the host’s reach', async () => {
+  it('re-exports every part its nested panels render, prefixed by the element, so none is out of the host’s reach', async () => {
     const session = new ReferenceSession('merchant');
     await session.call('POST', '/credentials');
     const element = await mount(
       html`<ipos-credentials user-role="merchant" .backend=${session.backend()}></ipos-credentials>`,
     );
     await waitUntil(() => allByPart(element, 'api-key').length === 1 && allByPart(element, 'tpn-select').length === 1);
+    const outerNames = new Map<string, string>();
     for (const panel of [screenParts(element).keyPanel!, screenParts(element).tokenGenerator!]) {
-      const exported = panel
-        .getAttribute('exportparts')!
-        .split(',')
-        .map((name) => name.trim());
+      const prefix = panel.localName.replace(/^ipos-/, '');
+      const exported = new Map(
+        panel
+          .getAttribute('exportparts')!
+          .split(',')
+          .map((mapping) => mapping.split(':').map((name) => name.trim()) as [string, string]),
+      );
       const rendered = new Set([...panel.shadowRoot!.querySelectorAll('[part]')].flatMap((node) => [...node.part]));
-      for (const part of rendered) expect(exported, `${panel.localName} part "${part}"`).to.include(part);
+      for (const part of rendered)
+        expect(exported.get(part), `${panel.localName} part "${part}"`).to.equal(`${prefix}__${part}`);
+      for (const outer of exported.values()) {
+        expect(outerNames.get(outer), `"${outer}" reaches two elements`).to.equal(undefined);
+        outerNames.set(outer, panel.localName);
+      }
+    }
+    expect(outerNames.size).to.be.greaterThan(20);
+  });
+
+  it('styles one panel’s part through the provider without touching the other’s namesake', async () => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync('ipos-credentials::part(token-generator__generate-button) { border-top-color: rgb(7, 8, 9); }');
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    try {
+      const element = await mount(
+        html`<ipos-credentials
+          user-role="merchant"
+          .backend=${new ReferenceSession('merchant').backend()}
+        ></ipos-credentials>`,
+      );
+      await waitUntil(() => allByPart(element, 'generate-button').length === 2, 'both generate buttons not rendered');
+      const { keyPanel, tokenGenerator } = screenParts(element);
+      const colour = (panel: Element) =>
+        getComputedStyle(panel.shadowRoot!.querySelector('[part~="generate-button"]')!).borderTopColor;
+      expect(colour(tokenGenerator!)).to.equal('rgb(7, 8, 9)');
+      expect(colour(keyPanel!)).not.to.equal('rgb(7, 8, 9)');
+    } finally {
+      document.adoptedStyleSheets = document.adoptedStyleSheets.filter((each) => each !== sheet);
     }
   });
 

@@ -62,7 +62,7 @@ describe('theming', () => {
 
   it('lets the host style nested parts through the provider with ::part', async () => {
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync('ipos-credentials::part(reset-button) { border-top-color: rgb(7, 8, 9); }');
+    sheet.replaceSync('ipos-credentials::part(key-panel__reset-button) { border-top-color: rgb(7, 8, 9); }');
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
     try {
       const element = await panelWithKeys(
@@ -72,6 +72,42 @@ describe('theming', () => {
     } finally {
       document.adoptedStyleSheets = document.adoptedStyleSheets.filter((each) => each !== sheet);
     }
+  });
+});
+
+describe('forced colors', () => {
+  afterEach(() => emulateMedia({ forcedColors: 'none' }));
+
+  /** The copy button of a key panel with keys, focused as from the keyboard. */
+  async function focusedButton(): Promise<HTMLElement> {
+    const element = await panelWithKeys(
+      (backend) => html`<ipos-key-panel user-role="iso" .backend=${backend}></ipos-key-panel>`,
+    );
+    const button = byPart(element, 'copy-api-key');
+    button.focus({ focusVisible: true } as FocusOptions);
+    expect(button.matches(':focus-visible'), 'button not focus-visible').to.equal(true);
+    return button;
+  }
+
+  const alpha = (color: string) =>
+    Number(/rgba?\([^)]*?,\s*([\d.]+)\)$/.exec(color)?.[1] ?? (color === 'transparent' ? 0 : 1));
+
+  it('draws the focus ring with box-shadow over a transparent outline in normal colours', async () => {
+    const button = await focusedButton();
+    expect(style(button).boxShadow).to.not.equal('none');
+    expect(style(button).outlineStyle).to.equal('solid');
+    expect(alpha(style(button).outlineColor)).to.equal(0);
+  });
+
+  it('keeps a visible focus outline with forced-colors: active, where box-shadow is dropped', async () => {
+    await emulateMedia({ forcedColors: 'active' });
+    expect(matchMedia('(forced-colors: active)').matches, 'forced colors not emulated').to.equal(true);
+    const button = await focusedButton();
+    const focused = style(button);
+    expect(focused.boxShadow).to.equal('none');
+    expect(focused.outlineStyle).to.not.equal('none');
+    expect(parseFloat(focused.outlineWidth)).to.be.greaterThan(0);
+    expect(alpha(focused.outlineColor), `outline colour ${focused.outlineColor}`).to.be.greaterThan(0);
   });
 });
 

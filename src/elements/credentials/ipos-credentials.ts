@@ -1,45 +1,22 @@
 import { provide } from '@lit/context';
 import { css, html, type PropertyValues } from 'lit';
-import { state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { credentialsContext, type CredentialsConfig } from '../../context.js';
+import type { Credentials, Terminal } from '../../contract/schemas.js';
+import { preloadFromScript, type Preload } from '../../preload.js';
 import { canGenerateTokens } from '../../roles.js';
 import { themeStyles } from '../../styles/theme.js';
-import { IposConfigurable, defineElement } from '../shared/ipos-configurable.js';
+import { KEY_PANEL_PARTS } from '../key-panel/ipos-key-panel.js';
+import { IposElement } from '../shared/ipos-element.js';
+import { TOKEN_GENERATOR_PARTS } from '../token-generator/ipos-token-generator.js';
 
-/** Parts of the nested elements, re-exported so `ipos-credentials::part(copy-token)` reaches them. */
-const KEY_PANEL_PARTS = [
-  'base',
-  'scopes',
-  'api-key',
-  'secret-key',
-  'copy-api-key',
-  'copy-secret-key',
-  'reveal-button',
-  'generate-button',
-  'reset-button',
-  'status',
-  'error',
-  'retry-button',
-  'dialog',
-  'confirm-button',
-  'cancel-button',
-  'skeleton',
-].join(', ');
-const TOKEN_GENERATOR_PARTS = [
-  'base',
-  'tpn-select',
-  'generate-button',
-  'token',
-  'copy-token',
-  'copy-tpn',
-  'expiry',
-  'refresh-button',
-  'status',
-  'error',
-  'retry-button',
-  'skeleton',
-  'empty',
-].join(', ');
+/** `exportparts` for a nested element: each of its parts under its own prefix, so no outer name reaches two elements. */
+function prefixedParts(prefix: string, parts: readonly string[]): string {
+  return parts.map((part) => `${part}:${prefix}__${part}`).join(', ');
+}
+
+const KEY_PANEL_EXPORTS = prefixedParts('key-panel', KEY_PANEL_PARTS);
+const TOKEN_GENERATOR_EXPORTS = prefixedParts('token-generator', TOKEN_GENERATOR_PARTS);
 
 /**
  * The provider: shares role, backend, language, wording and theme with the ipos elements inside it.
@@ -55,12 +32,10 @@ const TOKEN_GENERATOR_PARTS = [
  * @csspart role-error - Shown instead of everything when `user-role` is missing or unknown.
  * @csspart key-panel - The default screen's `<ipos-key-panel>`.
  * @csspart token-generator - The default screen's `<ipos-token-generator>` (merchants only).
- * @csspart base - Re-exported from the nested elements, like every part listed on them.
- *
- * @cssproperty --ipos-space - Gap between the default screen's sections.
- * @cssproperty --ipos-color-danger - The role error.
+ * @csspart key-panel__* - Every part of the default screen's key panel, prefixed `key-panel__` (`key-panel__generate-button`, `key-panel__copy-secret-key`, …).
+ * @csspart token-generator__* - Every part of the default screen's token generator, prefixed `token-generator__` (`token-generator__copy-token`, …).
  */
-export class IposCredentials extends IposConfigurable {
+export class IposCredentials extends IposElement {
   static override styles = [
     themeStyles,
     css`
@@ -72,20 +47,32 @@ export class IposCredentials extends IposConfigurable {
     `,
   ];
 
-  static define(tag = 'ipos-credentials', registry?: CustomElementRegistry): void {
-    defineElement(tag, this, registry);
-  }
+  static override defaultTag = 'ipos-credentials';
 
   @provide({ context: credentialsContext })
   @state()
   protected config: CredentialsConfig = {};
 
-  /** Whether the host placed its own elements inside; text and comments do not count. */
+  /**
+   * Credentials the page was rendered with, for every key panel inside: the first render shows them with no
+   * GET. A child `<script type="application/json" data-ipos-initial>{ "credentials": …, "terminals": … }</script>`
+   * does the same for hosts that render HTML without JavaScript. Never include the secret.
+   */
+  @property({ attribute: false }) initialCredentials?: Credentials;
+
+  /** Terminals the page was rendered with, for every token generator inside. */
+  @property({ attribute: false }) initialTerminals?: Terminal[];
+
+  /** Whether the host placed its own elements inside; text, comments and the preload script do not count. */
   @state() private hasElementChildren = false;
+
+  /** The preload script's data, read once on connection. */
+  private scriptPreload: Preload = {};
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.hasElementChildren = this.childElementCount > 0;
+    this.scriptPreload = preloadFromScript(this);
+    this.hasElementChildren = placedElements([...this.children]);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -96,7 +83,9 @@ export class IposCredentials extends IposConfigurable {
       changed.has('backend') ||
       changed.has('locale') ||
       changed.has('strings') ||
-      changed.has('theme')
+      changed.has('theme') ||
+      changed.has('initialCredentials') ||
+      changed.has('initialTerminals')
     ) {
       // A new object so that subscribed consumers are notified of the change.
       this.config = {
@@ -105,6 +94,8 @@ export class IposCredentials extends IposConfigurable {
         locale: this.locale,
         strings: this.strings,
         theme: this.theme,
+        initialCredentials: this.initialCredentials ?? this.scriptPreload.credentials,
+        initialTerminals: this.initialTerminals ?? this.scriptPreload.terminals,
       };
     }
   }
@@ -126,12 +117,12 @@ export class IposCredentials extends IposConfigurable {
         this.hasElementChildren
           ? null
           : html`<div class="screen" part="screen">
-              <ipos-key-panel part="key-panel" exportparts=${KEY_PANEL_PARTS}></ipos-key-panel>
+              <ipos-key-panel part="key-panel" exportparts=${KEY_PANEL_EXPORTS}></ipos-key-panel>
               ${
                 canGenerateTokens(role)
                   ? html`<ipos-token-generator
                       part="token-generator"
-                      exportparts=${TOKEN_GENERATOR_PARTS}
+                      exportparts=${TOKEN_GENERATOR_EXPORTS}
                     ></ipos-token-generator>`
                   : null
               }
@@ -157,8 +148,13 @@ export class IposCredentials extends IposConfigurable {
 
   private onSlotChange(event: Event): void {
     const slot = event.target as HTMLSlotElement;
-    this.hasElementChildren = slot.assignedElements().length > 0;
+    this.hasElementChildren = placedElements(slot.assignedElements());
   }
+}
+
+/** Whether the host placed elements of its own (the preload script is data, not an element to show). */
+function placedElements(children: Element[]): boolean {
+  return children.some((child) => child.localName !== 'script');
 }
 
 declare global {

@@ -1,24 +1,43 @@
-import { Task, TaskStatus, initialState } from '@lit/task';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { BackendError } from '../../backend/backend-error.js';
-import { newIdempotencyKey } from '../../backend/idempotency-key.js';
 import type { Credentials, Keys } from '../../contract/schemas.js';
 import { dispatchIposEvent } from '../../events.js';
 import { formatMoment } from '../../i18n/time.js';
+import { KeysSession } from '../../keys-session.js';
 import { controlStyles } from '../../styles/controls.js';
 import { panelStyles } from '../../styles/panel.js';
 import { themeStyles } from '../../styles/theme.js';
-import { CopyFeedback } from '../shared/copy-feedback.js';
+import { AccountLoader, type Account } from '../shared/account-loader.js';
+import { CopyFeedback, FEEDBACK_DURATION } from '../shared/copy-feedback.js';
 import { isAbort } from '../shared/failure.js';
-import { defineElement } from '../shared/ipos-configurable.js';
-import { IposElement } from '../shared/ipos-element.js';
-import { PanelFeedback } from '../shared/panel-feedback.js';
+import { IposPanel } from '../shared/ipos-panel.js';
 import { keyPanelStyles } from './ipos-key-panel.styles.js';
 
-/** A mutation in flight; at most one at a time, so double clicks never repeat it. */
-type Mutation = 'generate' | 'reset';
 type CopiedKey = 'apiKey' | 'secretKey';
+
+/** The parts the key panel renders; the provider re-exports them prefixed `key-panel__`. */
+export const KEY_PANEL_PARTS = [
+  'base',
+  'scopes',
+  'api-key',
+  'secret-key',
+  'copy-api-key',
+  'copy-secret-key',
+  'reveal-button',
+  'skeleton',
+  'generate-button',
+  'reset-button',
+  'status',
+  'error',
+  'retry-button',
+  'dialog',
+  'confirm-button',
+  'cancel-button',
+] as const;
+
+/** `reveal-timeout`: seconds, default 30, at most a day. */
+const REVEAL_TIMEOUT = { name: 'reveal-timeout', min: 0.1, max: 86_400, fallback: 30 };
 
 const MASK = '••••••••••••••••••••••••••••';
 
@@ -51,82 +70,60 @@ const MASK = '••••••••••••••••••••••
  * @csspart dialog - The reset confirmation (a native modal `<dialog>`).
  * @csspart confirm-button - Confirms the reset.
  * @csspart cancel-button - Cancels the reset.
- *
- * @cssproperty --ipos-color-primary - Primary buttons.
- * @cssproperty --ipos-color-danger - Reset and errors.
- * @cssproperty --ipos-color-success - Success messages.
- * @cssproperty --ipos-color-border - Card, fields and buttons.
- * @cssproperty --ipos-color-surface - Card and dialog background.
- * @cssproperty --ipos-font-family-mono - The keys.
- * @cssproperty --ipos-radius - Corners.
- * @cssproperty --ipos-space - Spacing unit.
- * @cssproperty --ipos-focus-ring - Focus indicator.
  */
-export class IposKeyPanel extends IposElement {
+export class IposKeyPanel extends IposPanel {
   static override styles = [themeStyles, panelStyles, controlStyles, keyPanelStyles];
-
-  static define(tag = 'ipos-key-panel', registry?: CustomElementRegistry): void {
-    defineElement(tag, this, registry);
-  }
+  static override defaultTag = 'ipos-key-panel';
+  static readonly parts = KEY_PANEL_PARTS;
 
   /** Adds a Show/Hide toggle for the secret. Without it the secret is never on screen, only copied. */
   @property({ type: Boolean, attribute: 'allow-reveal' }) allowReveal = false;
 
-  /** Seconds until a revealed secret masks itself again. */
-  @property({ type: Number, attribute: 'reveal-timeout' }) revealTimeout = 30;
+  /** Seconds until a revealed secret masks itself again (0.1–86400; default 30). */
+  @property({ type: Number, attribute: 'reveal-timeout' }) revealTimeout = REVEAL_TIMEOUT.fallback;
 
-  /** Milliseconds a copy button says "Copied" before returning to rest. */
-  @property({ type: Number, attribute: 'feedback-duration' }) feedbackDuration = 2000;
+  /** Milliseconds a copy button says "Copied" before returning to rest (0–60000; default 2000). */
+  @property({ type: Number, attribute: 'feedback-duration' }) feedbackDuration = FEEDBACK_DURATION.fallback;
 
-  @state() private credentials?: Credentials;
-  @state() private mutation?: Mutation;
-  /** Only while revealed; cleared on timeout, page blur, disconnect, reset and role change. */
+  /**
+   * The credentials the page was rendered with (e.g. by the server): the first render shows them with no
+   * GET. They never contain the secret (only `secretKeyHint`). Used once, for a matching role.
+   */
+  @property({ attribute: false }) initialCredentials?: Credentials;
+
+  /** Only while revealed; cleared on Hide, timeout, page blur, disconnect, reset and account change. */
   @state() private revealedSecret?: string;
 
   @query('dialog') private dialog?: HTMLDialogElement;
   @query('[part~="reset-button"]') private resetButton?: HTMLButtonElement;
 
-  private readonly feedback = new PanelFeedback(this);
-  private readonly copyFeedback = new CopyFeedback<CopiedKey>(this, this.feedback, () => this.feedbackDuration);
-  private revealTimer?: ReturnType<typeof setTimeout>;
-  /** The key of the reset the user confirmed, reused by Retry so that a retried reset happens once. */
-  private pendingResetKey?: string;
-  private pendingGenerateKey?: string;
-  /** The secret copy in flight, if any: further clicks meanwhile do not fetch the secret again. */
-  private copyingSecret?: Promise<void>;
-  /** Aborted on disconnect: requests the panel no longer needs end, leaving no timer or listener behind. */
-  private lifetime = new AbortController();
-  /** The load was cut short by a disconnect: run it again when the panel is connected again. */
-  private loadInterrupted = false;
-
-  private readonly load = new Task(this, {
-    args: () => [this.activeBackend, this.activeRole] as const,
-    task: async ([backend, role], { signal }) => {
-      // Never show one account's keys while another's load: drop what was shown first.
-      this.credentials = undefined;
-      this.hideSecret();
-      this.feedback.clearFailure();
-      if (!backend || !role) return initialState;
-      const credentials = await backend.getCredentials({ signal });
-      this.credentials = credentials;
-      return credentials;
+  /** The account's keys, shared with every panel on the same backend; a new one per account. */
+  private session?: KeysSession;
+  private unsubscribe?: () => void;
+  private readonly copyFeedback = new CopyFeedback<CopiedKey>(this, this.feedback, () =>
+    this.numberSetting(this.feedbackDuration, FEEDBACK_DURATION),
+  );
+  private readonly loader = new AccountLoader<Credentials>(this, this.feedback, {
+    account: () => this.account,
+    switchAccount: (account) => this.useSession(account),
+    load: (_account, signal) => this.session!.load(signal),
+    preloaded: ({ role }) => {
+      const initial = this.initialCredentials ?? this.inherited?.initialCredentials;
+      if (initial?.role !== role) return undefined;
+      this.session!.adopt(initial);
+      return initial;
     },
-    onError: (error) => {
-      if (isAbort(error)) return;
-      const forbidden = error instanceof BackendError && error.code === 'forbidden';
-      this.feedback.fail('load-credentials', error, () => this.load.run(), {
-        message: forbidden ? this.t('keys.forbidden') : undefined,
-      });
-    },
+    action: 'load-credentials',
+    forbiddenMessage: () => this.t('keys.forbidden'),
   });
+  /** The reveal in flight: a second click waits for it; Hide, blur and an account change abort it. */
+  private revealing?: AbortController;
+  private revealTimer?: ReturnType<typeof setTimeout>;
+  /** The secret copy in flight: further clicks meanwhile do not fetch the secret again. */
+  private copyingSecret?: AbortController;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
-    if (this.loadInterrupted) {
-      this.loadInterrupted = false;
-      void this.load.run();
-    }
     window.addEventListener('blur', this.hideSecret);
     document.addEventListener('visibilitychange', this.hideWhenPageHidden);
   }
@@ -135,27 +132,9 @@ export class IposKeyPanel extends IposElement {
     super.disconnectedCallback();
     window.removeEventListener('blur', this.hideSecret);
     document.removeEventListener('visibilitychange', this.hideWhenPageHidden);
-    this.hideSecret();
-    if (this.load.status === TaskStatus.PENDING) {
-      this.loadInterrupted = true;
-      this.load.abort();
-    }
-    this.lifetime.abort(new DOMException('The panel was disconnected.', 'AbortError'));
-    // A modal left open would keep the rest of the page inert after the panel is gone.
-    this.dialog?.close();
-  }
-
-  /**
-   * Runs the last failed action again — what the error's Retry button does — so that a host can
-   * re-authenticate after an `ipos-error` with code `unauthenticated` (or wait after `rate-limited`)
-   * and continue without asking the user to click again. A retried reset or generate reuses the
-   * failed attempt's `Idempotency-Key`, so it never happens twice. A retried copy runs outside a
-   * user gesture when called from code, so the browser may refuse the clipboard write (then the
-   * panel shows a clipboard error and the user's own Retry click works).
-   * @returns whether there was a retryable failure to run again.
-   */
-  retry(): boolean {
-    return this.feedback.retry();
+    // Everything of the account goes; a reconnected panel loads it afresh.
+    this.useSession(undefined);
+    this.loader.reloadWhenConnected();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -163,32 +142,46 @@ export class IposKeyPanel extends IposElement {
     if (changed.has('allowReveal') && !this.allowReveal) this.hideSecret();
   }
 
+  private get account(): Account | undefined {
+    const backend = this.activeBackend;
+    const role = this.activeRole;
+    return backend && role ? { backend, role } : undefined;
+  }
+
+  private get credentials(): Credentials | undefined {
+    return this.session?.state.credentials;
+  }
+
+  /** Leaves the previous account's session — aborting its secret fetches, reveal and copy — and joins the new one's. */
+  private useSession(account: Account | undefined): void {
+    this.hideSecret();
+    this.copyingSecret?.abort();
+    this.copyingSecret = undefined;
+    // A modal left open would keep the rest of the page inert, and would reset the wrong account.
+    this.dialog?.close();
+    this.unsubscribe?.();
+    this.session?.release();
+    this.session = account && KeysSession.for(account.backend);
+    this.unsubscribe = this.session?.subscribe(() => this.requestUpdate());
+  }
+
   override render() {
-    const problem = this.roleProblem() ?? (this.activeBackend ? undefined : this.t('backend.missing'));
-    return html`<section
-      class=${this.baseClasses}
-      part="base"
-      lang=${this.activeLocale}
-      dir=${this.direction}
-      aria-labelledby="heading"
-      aria-busy=${this.load.status === TaskStatus.PENDING || this.mutation ? 'true' : 'false'}
-    >
-      <h2 class="heading" id="heading">${this.t('keys.heading')}</h2>
-      ${problem ? html`<p class="error" part="error" role="alert">${problem}</p>` : this.renderBody()}
-      ${this.feedback.renderStatus()} ${this.renderDialog()}
-    </section>`;
+    return this.renderCard(
+      {
+        heading: this.t('keys.heading'),
+        busy: this.loader.pending || this.session?.state.mutation !== undefined,
+        problem: this.settingsProblem(),
+      },
+      () => this.renderBody(),
+      this.renderDialog(),
+    );
   }
 
   private renderBody() {
     const credentials = this.credentials;
     if (!credentials) {
-      if (this.feedback.failure?.action === 'load-credentials') return this.feedback.renderFailure();
-      return html`<div class="skeleton" part="skeleton">
-        <span class="visually-hidden">${this.t('keys.loading')}</span>
-        <span class="skeleton-bar" aria-hidden="true"></span>
-        <span class="skeleton-bar" aria-hidden="true"></span>
-        <span class="skeleton-bar" aria-hidden="true"></span>
-      </div>`;
+      if (this.loader.failed) return this.feedback.renderFailure();
+      return this.loader.renderSkeleton(this.t('keys.loading'), 3);
     }
     return html`<p class="intro">${this.t('keys.intro')}</p>
       ${credentials.keys ? this.renderKeys(credentials.keys) : this.renderNoKeys()} ${this.feedback.renderFailure()}
@@ -203,7 +196,7 @@ export class IposKeyPanel extends IposElement {
   }
 
   private renderNoKeys() {
-    const generating = this.mutation === 'generate';
+    const generating = this.session?.state.mutation === 'generate';
     return html`<p class="meta">${this.t('keys.none')}</p>
       <div class="actions">
         <button type="button" class="primary" part="generate-button" ?disabled=${generating} @click=${this.generate}>
@@ -214,7 +207,7 @@ export class IposKeyPanel extends IposElement {
 
   private renderKeys(keys: Keys) {
     const copied = this.copyFeedback.copied;
-    const resetting = this.mutation === 'reset';
+    const resetting = this.session?.state.mutation === 'reset';
     const revealed = this.revealedSecret;
     return html`<dl class="keys">
         <div class="key">
@@ -294,7 +287,7 @@ export class IposKeyPanel extends IposElement {
           type="button"
           class="danger primary"
           part="confirm-button"
-          ?disabled=${this.mutation === 'reset'}
+          ?disabled=${this.session?.state.mutation === 'reset'}
           @click=${this.confirmReset}
         >
           ${this.t('keys.resetConfirm')}
@@ -308,18 +301,11 @@ export class IposKeyPanel extends IposElement {
   }
 
   private readonly generate = async (): Promise<void> => {
-    const backend = this.activeBackend;
-    if (!backend || this.mutation) return;
-    this.mutation = 'generate';
+    const session = this.session;
+    if (!session || session.state.mutation) return;
     this.feedback.clearFailure();
-    this.pendingGenerateKey ??= newIdempotencyKey();
     try {
-      const credentials = await backend.generateKeys({
-        idempotencyKey: this.pendingGenerateKey,
-        signal: this.lifetime.signal,
-      });
-      this.pendingGenerateKey = undefined;
-      this.credentials = credentials;
+      const credentials = await session.generateKeys();
       this.feedback.announce(this.t('keys.generated'));
       if (credentials.keys) {
         const { apiKey, secretKeyHint, createdAt } = credentials.keys;
@@ -331,73 +317,67 @@ export class IposKeyPanel extends IposElement {
         });
       }
     } catch (error) {
-      if (error instanceof BackendError && error.code === 'conflict') {
-        // Keys were generated elsewhere meanwhile: show them rather than an error.
-        this.pendingGenerateKey = undefined;
-        this.feedback.announce(this.t('reason.conflict'));
-        void this.load.run();
-      } else if (!(isAbort(error) && !this.isConnected)) {
-        this.feedback.fail('generate-keys', error, this.generate);
-      }
-    } finally {
-      this.mutation = undefined;
+      if (isAbort(error)) return;
+      // Keys were generated elsewhere meanwhile: the session shows them; say so rather than fail.
+      if (error instanceof BackendError && error.code === 'conflict') this.feedback.announce(this.t('reason.conflict'));
+      else this.feedback.fail('generate-keys', error, this.generate);
     }
   };
 
-  private readonly copyApiKey = (): void => {
-    const apiKey = this.credentials?.keys?.apiKey;
-    if (!apiKey) return;
-    void this.copyFeedback.copy({
-      field: 'apiKey',
-      action: 'copy-api-key',
-      value: apiKey,
-      copiedMessage: this.t('keys.apiKeyCopied'),
-      retry: this.copyApiKey,
-    });
-  };
+  private readonly copyApiKey = this.copyFeedback.copyButton(
+    'apiKey',
+    'copy-api-key',
+    () => this.credentials?.keys?.apiKey,
+    () => this.t('keys.apiKeyCopied'),
+  );
 
   private readonly copySecretKey = (): void => {
-    const backend = this.activeBackend;
+    const session = this.session;
     // A double click copies once: the first click's write is still running, and it is the gesture that counts.
-    if (!backend || !this.credentials?.keys || this.copyingSecret) return;
+    if (!session || !this.credentials?.keys || this.copyingSecret) return;
+    const copying = (this.copyingSecret = new AbortController());
+    const { signal } = copying;
+    const revealed = this.revealedSecret;
     // Fetched by copyText inside the click, only if the browser can copy: the write must begin within the gesture.
-    const secret =
-      this.revealedSecret ??
-      (() => backend.revealSecret({ signal: this.lifetime.signal }).then(({ secretKey }) => secretKey));
-    const copying = (this.copyingSecret = this.copyFeedback
+    void this.copyFeedback
       .copy({
         field: 'secretKey',
         action: 'copy-secret-key',
-        value: secret,
+        value: revealed ?? (() => session.fetchSecret(signal)),
         copiedMessage: this.t('keys.secretKeyCopied'),
         retry: this.copySecretKey,
+        signal,
       })
       .finally(() => {
         if (this.copyingSecret === copying) this.copyingSecret = undefined;
-      }));
+      });
   };
 
   private readonly toggleReveal = async (): Promise<void> => {
-    if (this.revealedSecret) {
-      this.hideSecret();
-      return;
-    }
-    const backend = this.activeBackend;
-    if (!backend || !this.allowReveal) return;
+    if (this.revealedSecret) return this.hideSecret();
+    const session = this.session;
+    // One reveal at a time: a second click while the first is on its way asks for nothing more.
+    if (!session || !this.allowReveal || this.revealing) return;
+    const revealing = (this.revealing = new AbortController());
     try {
-      const { secretKey } = await backend.revealSecret({ signal: this.lifetime.signal });
-      if (!this.isConnected || !this.allowReveal) return;
-      this.revealedSecret = secretKey;
-      this.feedback.announce(this.t('keys.revealed', { seconds: this.revealTimeout }));
-      clearTimeout(this.revealTimer);
-      this.revealTimer = setTimeout(this.hideSecret, this.revealTimeout * 1000);
+      const secret = await session.fetchSecret(revealing.signal);
+      // Hidden, blurred or switched meanwhile: the answer is not wanted any more.
+      if (revealing.signal.aborted) return;
+      const seconds = this.numberSetting(this.revealTimeout, REVEAL_TIMEOUT);
+      this.revealedSecret = secret;
+      this.feedback.announce(this.t('keys.revealed', { count: seconds }));
+      this.revealTimer = setTimeout(this.hideSecret, seconds * 1000);
     } catch (error) {
-      if (isAbort(error) && !this.isConnected) return;
-      this.feedback.fail('reveal-secret', error, this.toggleReveal);
+      if (!isAbort(error)) this.feedback.fail('reveal-secret', error, this.toggleReveal);
+    } finally {
+      if (this.revealing === revealing) this.revealing = undefined;
     }
   };
 
+  /** Masks the secret and cancels a reveal on its way: a hidden secret never comes back without a new Reveal. */
   private readonly hideSecret = (): void => {
+    this.revealing?.abort();
+    this.revealing = undefined;
     clearTimeout(this.revealTimer);
     this.revealTimer = undefined;
     this.revealedSecret = undefined;
@@ -408,7 +388,7 @@ export class IposKeyPanel extends IposElement {
   };
 
   private readonly openResetDialog = (): void => {
-    if (this.mutation) return;
+    if (this.session?.state.mutation) return;
     this.dialog?.showModal();
   };
 
@@ -421,48 +401,33 @@ export class IposKeyPanel extends IposElement {
   };
 
   private readonly confirmReset = (): void => {
-    if (this.mutation) return;
-    this.pendingResetKey = newIdempotencyKey();
+    // Only a confirmation the user saw counts: not a click on the closed dialog's button from a script.
+    if (!this.dialog?.open || this.session?.state.mutation) return;
     this.closeResetDialog();
-    void this.reset();
+    void this.reset(false);
   };
 
-  /** Reloads the keys without the loading state, keeping the message that explains why. */
-  private async showLatestKeys(): Promise<void> {
-    try {
-      this.credentials = await this.activeBackend!.getCredentials({ signal: this.lifetime.signal });
-    } catch {
-      // The failure that led here is already shown; a failed reload changes nothing on screen.
-    }
-  }
-
-  private readonly reset = async (): Promise<void> => {
-    const backend = this.activeBackend;
-    if (!backend || this.mutation || !this.pendingResetKey) return;
-    this.mutation = 'reset';
+  /** A confirmed reset; `retry` repeats the last one with its key, so a retried reset happens once. */
+  private async reset(retry: boolean): Promise<void> {
+    const session = this.session;
+    if (!session || session.state.mutation) return;
     this.feedback.clearFailure();
+    this.hideSecret();
     try {
-      const credentials = await backend.resetSecret({
-        idempotencyKey: this.pendingResetKey,
-        signal: this.lifetime.signal,
-      });
-      this.pendingResetKey = undefined;
-      this.hideSecret();
-      this.credentials = credentials;
+      const credentials = await session.resetSecret({ retry });
       this.feedback.announce(this.t('keys.resetDone'));
       if (credentials.keys) {
         const { apiKey, secretKeyHint, secretRotatedAt } = credentials.keys;
         dispatchIposEvent(this, 'ipos-secret-reset', { apiKey, secretKeyHint, secretRotatedAt });
       }
     } catch (error) {
-      // Cut short by a disconnect: the confirmed key is kept, so a later Retry cannot reset twice.
-      if (isAbort(error) && !this.isConnected) return;
-      this.feedback.fail('reset-secret', error, this.reset);
-      // The secret changed elsewhere meanwhile: show the latest keys, as the message says.
-      if (error instanceof BackendError && error.code === 'conflict') void this.showLatestKeys();
-    } finally {
-      this.mutation = undefined;
+      // Cut short by a disconnect or an account change: nothing to say to this account.
+      if (!isAbort(error)) this.feedback.fail('reset-secret', error, this.retryReset);
     }
+  }
+
+  private readonly retryReset = (): void => {
+    void this.reset(true);
   };
 }
 

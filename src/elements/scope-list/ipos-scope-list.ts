@@ -2,8 +2,7 @@ import { html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ROLE_SCOPES, type Scope } from '../../roles.js';
 import { themeStyles } from '../../styles/theme.js';
-import { defineElement } from '../shared/ipos-configurable.js';
-import { IposElement } from '../shared/ipos-element.js';
+import { IposContextElement } from '../shared/ipos-context-element.js';
 import { scopeListStyles } from './ipos-scope-list.styles.js';
 
 /**
@@ -19,19 +18,11 @@ import { scopeListStyles } from './ipos-scope-list.styles.js';
  * @csspart scope-name - A scope's name, e.g. `PaymentTokenization`.
  * @csspart scope-description - What a scope gives access to.
  * @csspart error - Shown instead of the list when the role is missing or unknown.
- *
- * @cssproperty --ipos-color-primary - Accent of each scope's marker.
- * @cssproperty --ipos-color-text - Scope names.
- * @cssproperty --ipos-color-muted - Scope descriptions.
- * @cssproperty --ipos-color-danger - The role error.
- * @cssproperty --ipos-font-family-mono - Scope names.
  */
-export class IposScopeList extends IposElement {
+export class IposScopeList extends IposContextElement {
   static override styles = [themeStyles, scopeListStyles];
 
-  static define(tag = 'ipos-scope-list', registry?: CustomElementRegistry): void {
-    defineElement(tag, this, registry);
-  }
+  static override defaultTag = 'ipos-scope-list';
 
   /**
    * The scopes to show; defaults to the role's scopes. The key panel passes the scopes the

@@ -4,6 +4,9 @@ import { dispatchIposEvent, type CopyField, type ErrorAction } from '../../event
 import { isAbort } from './failure.js';
 import type { PanelFeedback } from './panel-feedback.js';
 
+/** `feedback-duration`: milliseconds a copy button says "Copied", default 2000, at most a minute. */
+export const FEEDBACK_DURATION = { name: 'feedback-duration', min: 0, max: 60_000, fallback: 2000 };
+
 export interface CopyRequest<Field extends CopyField> {
   field: Field;
   /** The action named in `ipos-error` if the copy fails. */
@@ -14,6 +17,8 @@ export interface CopyRequest<Field extends CopyField> {
   copiedMessage: string;
   /** Runs the same copy again from the error's Retry button (a new user gesture). */
   retry: () => void;
+  /** Aborted when the copy is no longer wanted (the account changed): it then ends silently. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -28,23 +33,44 @@ export class CopyFeedback<Field extends CopyField> implements ReactiveController
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly feedback: PanelFeedback,
+    /** How long "Copied" shows, in ms, already checked against `FEEDBACK_DURATION`. */
     private readonly durationMs: () => number,
   ) {
     host.addController(this);
   }
 
-  async copy({ field, action, value, copiedMessage, retry }: CopyRequest<Field>): Promise<void> {
+  async copy({ field, action, value, copiedMessage, retry, signal }: CopyRequest<Field>): Promise<void> {
     try {
       await copyText(value);
+      // Copied for an account no longer shown: saying so here would speak of the wrong account.
+      if (signal?.aborted) return;
       this.feedback.clearFailure(action);
       this.show(field);
       this.feedback.announce(copiedMessage);
       dispatchIposEvent(this.host, 'ipos-copy', { field });
     } catch (error) {
-      // A copy the element itself cancelled (disconnect) is not the user's failure.
-      if (isAbort(error) && !this.host.isConnected) return;
+      // A copy the element itself cancelled (disconnect, account change) is not the user's failure.
+      if (isAbort(error) && (!this.host.isConnected || signal?.aborted)) return;
       this.feedback.fail(action, error, retry);
     }
+  }
+
+  /**
+   * The click handler of a button copying a value the panel already has (it is also its own Retry);
+   * nothing happens while `value()` has nothing to copy.
+   */
+  copyButton(
+    field: Field,
+    action: ErrorAction,
+    value: () => string | undefined,
+    copiedMessage: (value: string) => string,
+  ): () => void {
+    const click = () => {
+      const current = value();
+      if (current)
+        void this.copy({ field, action, value: current, copiedMessage: copiedMessage(current), retry: click });
+    };
+    return click;
   }
 
   private show(field: Field): void {

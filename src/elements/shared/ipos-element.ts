@@ -1,11 +1,135 @@
-import { consume } from '@lit/context';
-import { state } from 'lit/decorators.js';
-import { credentialsContext, type CredentialsConfig } from '../../context.js';
-import { IposConfigurable } from './ipos-configurable.js';
+import { LitElement } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { CredentialsBackend } from '../../backend/credentials-backend.js';
+import { HttpBackend } from '../../backend/http-backend.js';
+import type { CredentialsConfig, Theme } from '../../context.js';
+import { isRightToLeft } from '../../i18n/catalogs.js';
+import type { CatalogKey, CatalogOverrides } from '../../i18n/en.js';
+import { resolveLocale, type MessageParams } from '../../i18n/localize.js';
+import { numberOption, type NumberRange } from '../../options/number-option.js';
+import { isUserRole, type UserRole } from '../../roles.js';
+import { LocalizeController } from './localize-controller.js';
 
-/** Base of every element that reads the settings of an enclosing `<ipos-credentials>`. */
-export class IposElement extends IposConfigurable {
-  @consume({ context: credentialsContext, subscribe: true })
-  @state()
-  protected override inherited?: CredentialsConfig;
+/**
+ * The base of every ipos element: registration under a tag, the attributes they all accept, and how
+ * each resolves — a value set on the element wins over what an enclosing `<ipos-credentials>` shares
+ * (`inherited`), which wins over the defaults. Every element reads the same twelve theme tokens; set
+ * them on any ancestor (light and dark defaults are built in).
+ *
+ * @cssproperty --ipos-color-primary - Primary buttons, links and accents.
+ * @cssproperty --ipos-color-danger - Reset, expiry warnings and errors.
+ * @cssproperty --ipos-color-success - Success messages.
+ * @cssproperty --ipos-color-text - Text.
+ * @cssproperty --ipos-color-muted - Secondary text: descriptions, dates, hints.
+ * @cssproperty --ipos-color-surface - Card and dialog background; text on primary buttons.
+ * @cssproperty --ipos-color-border - Card, fields and buttons.
+ * @cssproperty --ipos-font-family - Text.
+ * @cssproperty --ipos-font-family-mono - Keys, tokens and scope names.
+ * @cssproperty --ipos-radius - Corners.
+ * @cssproperty --ipos-space - Spacing unit (gaps and padding are multiples of it).
+ * @cssproperty --ipos-focus-ring - Focus indicator (a box-shadow; forced colors show an outline instead).
+ */
+export class IposElement extends LitElement {
+  /** The tag `define()` registers the class under when given none. */
+  static defaultTag: string;
+
+  /**
+   * Registers the element, once; a host may pick another tag or a scoped registry. A tag another class
+   * already owns is left as it is, with a warning, since a page cannot have two definitions of one tag.
+   */
+  static define(tag = this.defaultTag, registry: CustomElementRegistry = customElements): void {
+    const owner = registry.get(tag);
+    if (!owner) registry.define(tag, this);
+    else if (owner !== this) {
+      console.warn(`ipos-credential-elements: <${tag}> is already defined by another class; it was left as it is.`);
+    }
+  }
+
+  /** The signed-in admin's role: `merchant`, `iso` or `agent`. Picks the scopes and the screen. */
+  @property({ attribute: 'user-role' }) userRole?: UserRole;
+
+  /** Base URL or path of the HTTP contract; an `HttpBackend` is created for it. */
+  @property({ attribute: 'api-base' }) apiBase?: string;
+
+  /** A `CredentialsBackend` that replaces the HTTP client entirely (wins over `api-base`). */
+  @property({ attribute: false }) backend?: CredentialsBackend;
+
+  /** BCP 47 language tag; falls back to `<html lang>`, then `en`. */
+  @property() locale?: string;
+
+  /** White-label wording: overrides the locale's catalogue key by key. */
+  @property({ attribute: false }) strings?: CatalogOverrides;
+
+  /** `light`, `dark`, or `auto` (follows `prefers-color-scheme`). */
+  @property() theme?: Theme;
+
+  /** What an enclosing provider shares; consumers fill it through context. */
+  protected inherited?: CredentialsConfig;
+
+  private readonly localize = new LocalizeController(this, () => ({
+    locale: this.activeLocale,
+    overrides: [this.strings, this.inherited?.strings],
+  }));
+
+  /** Holds each paint until the catalogue of the element's language is there: no English flash. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const catalog = this.localize.ready();
+    if (!catalog) return super.scheduleUpdate();
+    return catalog.then(() => super.scheduleUpdate());
+  }
+
+  /** The role as given (own attribute, else the provider's), before validation. */
+  protected get requestedRole(): string | undefined {
+    return this.userRole ?? this.inherited?.userRole;
+  }
+
+  /** The validated role, or `undefined` when it is missing or not one of `merchant`, `iso`, `agent`. */
+  protected get activeRole(): UserRole | undefined {
+    const role = this.requestedRole;
+    return isUserRole(role) ? role : undefined;
+  }
+
+  protected get activeBackend(): CredentialsBackend | undefined {
+    if (this.backend) return this.backend;
+    if (this.apiBase) return HttpBackend.forBase(this.apiBase);
+    return this.inherited?.backend;
+  }
+
+  protected get activeLocale(): string {
+    return resolveLocale(this.locale ?? this.inherited?.locale, this.ownerDocument);
+  }
+
+  protected get activeTheme(): Theme {
+    return this.theme ?? this.inherited?.theme ?? 'auto';
+  }
+
+  /** Classes for the `base` part: the colour scheme tokens apply there. */
+  protected get baseClasses(): string {
+    return `base ${this.activeTheme}`;
+  }
+
+  /** Writing direction of the element's language, for the `base` part's `dir`. */
+  protected get direction(): 'ltr' | 'rtl' {
+    return isRightToLeft(this.activeLocale) ? 'rtl' : 'ltr';
+  }
+
+  /** A UI string in the element's language, with the host's `strings` overrides applied. */
+  protected t(key: CatalogKey, params?: MessageParams): string {
+    return this.localize.t(key, params);
+  }
+
+  /**
+   * A numeric attribute checked against its range (`range.name` is the attribute): a malformed one is
+   * warned about, quoting what the page wrote (`"5m"`, not `NaN`), and the documented default is used.
+   */
+  protected numberSetting(value: number, range: NumberRange): number {
+    return numberOption(Number.isNaN(value) ? (this.getAttribute(range.name) ?? value) : value, range);
+  }
+
+  /** Why the role cannot be used, in the element's language; `undefined` when it is valid. */
+  protected roleProblem(): string | undefined {
+    const role = this.requestedRole;
+    if (isUserRole(role)) return undefined;
+    return role ? this.t('role.invalid', { role }) : this.t('role.missing');
+  }
 }

@@ -8,7 +8,7 @@ export interface FailureWording {
   retryLabel?: string;
 }
 
-type Host = ReactiveControllerHost & HTMLElement & { t(key: CatalogKey): string };
+type Host = ReactiveControllerHost & HTMLElement;
 
 /**
  * What a panel tells its user: success and info messages in the `status` live region, and the
@@ -21,7 +21,11 @@ export class PanelFeedback {
   private retryAction?: () => void;
   private retryLabel?: string;
 
-  constructor(private readonly host: Host) {}
+  constructor(
+    private readonly host: Host,
+    /** The panel's wording, in its language. */
+    private readonly t: (key: CatalogKey) => string,
+  ) {}
 
   announce(message: string): void {
     this.status = message;
@@ -33,7 +37,7 @@ export class PanelFeedback {
    * panel knows better (e.g. "generate a new token" once a refresh can no longer succeed).
    */
   fail(action: ErrorAction, error: unknown, retry?: () => void, wording: FailureWording = {}): void {
-    const failure = describeFailure(action, error, (key) => this.host.t(key));
+    const failure = describeFailure(action, error, this.t);
     if (wording.message) failure.message = wording.message;
     this.failure = failure;
     this.retryAction = retry;
@@ -71,7 +75,7 @@ export class PanelFeedback {
       ${
         this.failure.retryable && this.retryAction
           ? html`<button type="button" part="retry-button" @click=${this.retryAction}>
-              ${this.retryLabel ?? this.host.t('action.retry')}
+              ${this.retryLabel ?? this.t('action.retry')}
             </button>`
           : nothing
       }

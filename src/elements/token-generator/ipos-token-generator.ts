@@ -1,4 +1,3 @@
-import { Task, TaskStatus, initialState } from '@lit/task';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { BackendError } from '../../backend/backend-error.js';
@@ -11,11 +10,10 @@ import { panelStyles } from '../../styles/panel.js';
 import { themeStyles } from '../../styles/theme.js';
 import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../token-session.js';
 import { tokenPhase, type TokenPhase } from '../../token-timing.js';
-import { CopyFeedback } from '../shared/copy-feedback.js';
+import { AccountLoader, type Account } from '../shared/account-loader.js';
+import { CopyFeedback, FEEDBACK_DURATION } from '../shared/copy-feedback.js';
 import { isAbort } from '../shared/failure.js';
-import { defineElement } from '../shared/ipos-configurable.js';
-import { IposElement } from '../shared/ipos-element.js';
-import { PanelFeedback } from '../shared/panel-feedback.js';
+import { IposPanel } from '../shared/ipos-panel.js';
 import { Ticker } from '../shared/ticker.js';
 import { tokenGeneratorStyles } from './ipos-token-generator.styles.js';
 
@@ -32,6 +30,26 @@ const EXPIRY_STATE: Readonly<Record<TokenPhase, ExpiryState>> = {
 };
 
 const MAX_LIFETIME_MINUTES = 1440;
+
+/** `refresh-before`: seconds, default 300 (iPOSpays' tokens live at most a day). */
+const REFRESH_BEFORE = { name: 'refresh-before', min: 0, max: 86_400, fallback: 300 };
+
+/** The parts the token generator renders; the provider re-exports them prefixed `token-generator__`. */
+export const TOKEN_GENERATOR_PARTS = [
+  'base',
+  'skeleton',
+  'empty',
+  'tpn-select',
+  'generate-button',
+  'token',
+  'copy-token',
+  'copy-tpn',
+  'expiry',
+  'refresh-button',
+  'status',
+  'error',
+  'retry-button',
+] as const;
 
 /**
  * The merchant's Auth Token for a terminal (TPN): pick the TPN, generate, copy, and refresh
@@ -59,21 +77,11 @@ const MAX_LIFETIME_MINUTES = 1440;
  * @csspart status - Live region for success and info messages.
  * @csspart error - What failed and why, with a Retry button when retrying can help.
  * @csspart retry-button - Runs the failed action again.
- *
- * @cssproperty --ipos-color-primary - Primary buttons.
- * @cssproperty --ipos-color-danger - Expiring, expired and errors.
- * @cssproperty --ipos-color-success - Success messages.
- * @cssproperty --ipos-color-border - Card, fields and buttons.
- * @cssproperty --ipos-font-family-mono - The token.
- * @cssproperty --ipos-radius - Corners.
- * @cssproperty --ipos-space - Spacing unit.
  */
-export class IposTokenGenerator extends IposElement {
+export class IposTokenGenerator extends IposPanel {
   static override styles = [themeStyles, panelStyles, controlStyles, tokenGeneratorStyles];
-
-  static define(tag = 'ipos-token-generator', registry?: CustomElementRegistry): void {
-    defineElement(tag, this, registry);
-  }
+  static override defaultTag = 'ipos-token-generator';
+  static readonly parts = TOKEN_GENERATOR_PARTS;
 
   /** Lifetime of generated tokens: a whole number of minutes from 1 to 1440. Anything else is refused, not clamped. */
   @property({ type: Number, attribute: 'expires-in-minutes' }) expiresInMinutes = MAX_LIFETIME_MINUTES;
@@ -81,11 +89,14 @@ export class IposTokenGenerator extends IposElement {
   /** Refresh the token automatically, once, `refresh-before` seconds before it expires. */
   @property({ type: Boolean, attribute: 'auto-refresh' }) autoRefresh = false;
 
-  /** Seconds before expiry at which the token counts as "expiring soon" and auto-refresh runs. */
-  @property({ type: Number, attribute: 'refresh-before' }) refreshBefore = 300;
+  /** Seconds before expiry at which the token counts as "expiring soon" and auto-refresh runs (0–86400; default 300). */
+  @property({ type: Number, attribute: 'refresh-before' }) refreshBefore = REFRESH_BEFORE.fallback;
 
   /** The TPN to select first, when the account has it; otherwise the first terminal. */
   @property() tpn?: string;
+
+  /** The terminals the page was rendered with: the first render shows them with no GET. Used once. */
+  @property({ attribute: false }) initialTerminals?: Terminal[];
 
   /** Milliseconds a copy button says "Copied" before returning to rest. */
   @property({ type: Number, attribute: 'feedback-duration' }) feedbackDuration = 2000;
@@ -96,7 +107,6 @@ export class IposTokenGenerator extends IposElement {
    */
   @property({ attribute: false }) channelName?: string | false;
 
-  @state() private terminals?: Terminal[];
   @state() private selectedTpn?: string;
   @state() private token?: AuthToken;
   @state() private busy?: Busy;
@@ -105,62 +115,37 @@ export class IposTokenGenerator extends IposElement {
   /** What `session` was made with: a new token after a change of any of these needs a new session. */
   private sessionOptions?: TokenSessionOptions;
   private unsubscribe?: () => void;
-  private readonly feedback = new PanelFeedback(this);
-  private readonly copyFeedback = new CopyFeedback<CopiedValue>(this, this.feedback, () => this.feedbackDuration);
+  private readonly copyFeedback = new CopyFeedback<CopiedValue>(this, this.feedback, () =>
+    this.numberSetting(this.feedbackDuration, FEEDBACK_DURATION),
+  );
   private readonly ticker = new Ticker(this);
-  /** The terminal list was cut short by a disconnect: load it again when connected again. */
-  private loadInterrupted = false;
 
-  private readonly loadTerminals = new Task(this, {
-    args: () => [this.activeBackend, this.activeRole] as const,
-    task: async ([backend, role], { signal }) => {
-      // Another account's terminals and token must never stay on screen.
-      this.terminals = undefined;
-      this.selectTpn(undefined);
-      if (!backend || !role || !canGenerateTokens(role)) return initialState;
-      const terminals = await backend.listTerminals({ signal });
-      this.terminals = terminals;
-      this.selectTpn(terminals.find((terminal) => terminal.tpn === this.tpn)?.tpn ?? terminals[0]?.tpn);
-      return terminals;
+  private readonly terminalList = new AccountLoader<Terminal[]>(this, this.feedback, {
+    account: () => {
+      const backend = this.activeBackend;
+      const role = this.activeRole;
+      return backend && role && canGenerateTokens(role) ? { backend, role } : undefined;
     },
-    onError: (error) => {
-      if (!isAbort(error)) this.feedback.fail('load-terminals', error, () => this.loadTerminals.run());
+    // Another account's terminals and token must never stay on screen.
+    switchAccount: () => this.selectTpn(undefined),
+    load: async ({ backend }: Account, signal) => this.selectFirstTpn(await backend.listTerminals({ signal })),
+    preloaded: () => {
+      const initial = this.initialTerminals ?? this.inherited?.initialTerminals;
+      return initial && this.selectFirstTpn(initial);
     },
+    action: 'load-terminals',
   });
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.loadInterrupted) {
-      this.loadInterrupted = false;
-      void this.loadTerminals.run();
-    }
-  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    if (this.loadTerminals.status === TaskStatus.PENDING) {
-      this.loadInterrupted = true;
-      this.loadTerminals.abort();
-    }
     this.endSession();
     this.token = undefined;
     this.busy = undefined;
   }
 
-  /**
-   * Runs the last failed action again — what the error's Retry button does — so that a host can
-   * re-authenticate after an `ipos-error` with code `unauthenticated` (or wait after `rate-limited`)
-   * and continue. A retried copy runs outside a user gesture when called from code, so the browser
-   * may refuse the clipboard write (then a clipboard error is shown and the user's own Retry click works).
-   * @returns whether there was a retryable failure to run again.
-   */
-  retry(): boolean {
-    return this.feedback.retry();
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    if (changed.has('tpn') && this.tpn && this.terminals?.some((terminal) => terminal.tpn === this.tpn)) {
+    if (changed.has('tpn') && this.tpn && this.terminalList.value?.some((terminal) => terminal.tpn === this.tpn)) {
       this.selectTpn(this.tpn);
     }
     this.ticker.running = this.token !== undefined && this.expiryState(this.token) !== 'expired';
@@ -168,33 +153,21 @@ export class IposTokenGenerator extends IposElement {
 
   override render() {
     const role = this.activeRole;
-    const problem =
-      role && !canGenerateTokens(role)
-        ? this.t('tokens.merchantOnly')
-        : (this.roleProblem() ?? (this.activeBackend ? undefined : this.t('backend.missing')));
-    return html`<section
-      class=${this.baseClasses}
-      part="base"
-      lang=${this.activeLocale}
-      dir=${this.direction}
-      aria-labelledby="heading"
-      aria-busy=${this.loadTerminals.status === TaskStatus.PENDING || this.busy ? 'true' : 'false'}
-    >
-      <h2 class="heading" id="heading">${this.t('tokens.heading')}</h2>
-      ${problem ? html`<p class="error" part="error" role="alert">${problem}</p>` : this.renderBody()}
-      ${this.feedback.renderStatus()}
-    </section>`;
+    return this.renderCard(
+      {
+        heading: this.t('tokens.heading'),
+        busy: this.terminalList.pending || this.busy !== undefined,
+        problem: role && !canGenerateTokens(role) ? this.t('tokens.merchantOnly') : this.settingsProblem(),
+      },
+      () => this.renderBody(),
+    );
   }
 
   private renderBody() {
-    const terminals = this.terminals;
+    const terminals = this.terminalList.value;
     if (!terminals) {
-      if (this.feedback.failure?.action === 'load-terminals') return this.feedback.renderFailure();
-      return html`<div class="skeleton" part="skeleton">
-        <span class="visually-hidden">${this.t('tokens.loadingTerminals')}</span>
-        <span class="skeleton-bar" aria-hidden="true"></span>
-        <span class="skeleton-bar" aria-hidden="true"></span>
-      </div>`;
+      if (this.terminalList.failed) return this.feedback.renderFailure();
+      return this.terminalList.renderSkeleton(this.t('tokens.loadingTerminals'), 2);
     }
     if (!terminals.length) return html`<p class="meta" part="empty">${this.t('tokens.noTerminals')}</p>`;
     const lifetimeProblem = this.lifetimeProblem();
@@ -264,7 +237,7 @@ export class IposTokenGenerator extends IposElement {
   }
 
   private expiryState(token: AuthToken): ExpiryState {
-    return EXPIRY_STATE[tokenPhase(token, Date.now(), this.refreshBefore * 1000)];
+    return EXPIRY_STATE[tokenPhase(token, Date.now(), this.refreshBeforeSeconds * 1000)];
   }
 
   private expiryText(token: AuthToken, state: ExpiryState): string {
@@ -282,11 +255,22 @@ export class IposTokenGenerator extends IposElement {
     }
   }
 
+  /** `refresh-before` checked: a malformed value (`"5m"`) is warned about and the default used, never `NaN`. */
+  private get refreshBeforeSeconds(): number {
+    return this.numberSetting(this.refreshBefore, REFRESH_BEFORE);
+  }
+
   /** Why `expires-in-minutes` cannot be used, or `undefined` when it is a whole number of minutes from 1 to 1440. */
   private lifetimeProblem(): string | undefined {
     const minutes = this.expiresInMinutes;
     if (Number.isInteger(minutes) && minutes >= 1 && minutes <= MAX_LIFETIME_MINUTES) return undefined;
     return this.t('tokens.lifetimeInvalid', { value: String(this.getAttribute('expires-in-minutes') ?? minutes) });
+  }
+
+  /** Selects the `tpn` attribute's terminal when the account has it, else the first one. */
+  private selectFirstTpn(terminals: Terminal[]): Terminal[] {
+    this.selectTpn(terminals.find((terminal) => terminal.tpn === this.tpn)?.tpn ?? terminals[0]?.tpn);
+    return terminals;
   }
 
   /** Selecting another TPN drops the old token and aborts whatever was in flight for it. */
@@ -315,7 +299,7 @@ export class IposTokenGenerator extends IposElement {
       backend,
       tpn,
       expiresInMinutes: this.expiresInMinutes,
-      refreshBefore: this.refreshBefore,
+      refreshBefore: this.refreshBeforeSeconds,
       autoRefresh: this.autoRefresh,
       channelName: this.channelName,
     };
@@ -413,29 +397,19 @@ export class IposTokenGenerator extends IposElement {
     }
   };
 
-  private readonly copyToken = (): void => {
-    const token = this.token?.token;
-    if (!token) return;
-    void this.copyFeedback.copy({
-      field: 'token',
-      action: 'copy-token',
-      value: token,
-      copiedMessage: this.t('tokens.tokenCopied'),
-      retry: this.copyToken,
-    });
-  };
+  private readonly copyToken = this.copyFeedback.copyButton(
+    'token',
+    'copy-token',
+    () => this.token?.token,
+    () => this.t('tokens.tokenCopied'),
+  );
 
-  private readonly copyTpn = (): void => {
-    const tpn = this.selectedTpn;
-    if (!tpn) return;
-    void this.copyFeedback.copy({
-      field: 'tpn',
-      action: 'copy-tpn',
-      value: tpn,
-      copiedMessage: this.t('tokens.tpnCopied', { tpn }),
-      retry: this.copyTpn,
-    });
-  };
+  private readonly copyTpn = this.copyFeedback.copyButton(
+    'tpn',
+    'copy-tpn',
+    () => this.selectedTpn,
+    (tpn) => this.t('tokens.tpnCopied', { tpn }),
+  );
 }
 
 declare global {

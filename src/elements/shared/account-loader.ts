@@ -1,0 +1,122 @@
+import { Task, TaskStatus, initialState } from '@lit/task';
+import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { BackendError } from '../../backend/backend-error.js';
+import type { CredentialsBackend } from '../../backend/credentials-backend.js';
+import type { ErrorAction } from '../../events.js';
+import type { UserRole } from '../../roles.js';
+import { isAbort } from './failure.js';
+import type { PanelFeedback } from './panel-feedback.js';
+
+/** The account a panel acts for: the backend it calls and the role it shows. */
+export interface Account {
+  backend: CredentialsBackend;
+  role: UserRole;
+}
+
+export interface AccountLoaderOptions<T> {
+  /** The backend and role right now; `undefined` when either is missing or invalid (nothing is loaded). */
+  account: () => Account | undefined;
+  /** Called first whenever the account changes: drop everything the previous account showed. */
+  switchAccount: (account: Account | undefined) => void;
+  /** Loads what the panel shows for the account. */
+  load: (account: Account, signal: AbortSignal) => Promise<T>;
+  /** What the host preloaded for the account, if anything: used instead of the first load, once. */
+  preloaded?: (account: Account) => T | undefined;
+  /** The action a failed load is reported as. */
+  action: Extract<ErrorAction, 'load-credentials' | 'load-terminals'>;
+  /** The message for a 403, when the panel can say it better than the generic one. */
+  forbiddenMessage?: () => string;
+}
+
+/**
+ * Loads a panel's data for the account it shows: again whenever the backend or role changes (the old
+ * request aborted, the old account's data dropped first), aborted on disconnect and resumed on reconnect,
+ * failures shown with a Retry. One controller for both panels.
+ */
+export class AccountLoader<T> implements ReactiveController {
+  private readonly task: Task<readonly [CredentialsBackend | undefined, UserRole | undefined], T>;
+  /** The load was cut short by a disconnect: run it again when connected again. */
+  private interrupted = false;
+  /** The preload, once taken: it stands for the first load, from the very first render. */
+  private preloadedValue?: T;
+  private preloadTaken = false;
+
+  constructor(
+    host: ReactiveControllerHost & HTMLElement,
+    private readonly feedback: PanelFeedback,
+    private readonly options: AccountLoaderOptions<T>,
+  ) {
+    host.addController(this);
+    this.task = new Task(host, {
+      args: () => {
+        // Nothing is loaded for a detached panel: reconnecting loads what it then shows.
+        const account = host.isConnected ? options.account() : undefined;
+        return [account?.backend, account?.role] as const;
+      },
+      task: ([backend, role], { signal }) => {
+        const account = backend && role ? { backend, role } : undefined;
+        options.switchAccount(account);
+        this.feedback.clearFailure();
+        // Runs within the update, before render: the first paint shows the preloaded data.
+        this.preloadedValue = account && !this.preloadTaken ? options.preloaded?.(account) : undefined;
+        if (!account) return initialState;
+        this.preloadTaken = true;
+        return this.preloadedValue ?? options.load(account, signal);
+      },
+      onError: (error) => this.fail(error),
+    });
+  }
+
+  get pending(): boolean {
+    return this.task.status === TaskStatus.PENDING;
+  }
+
+  /** The last load's result (for the current account: a switch runs a new load first). */
+  get value(): T | undefined {
+    if (this.task.status === TaskStatus.COMPLETE) return this.task.value;
+    return this.pending ? this.preloadedValue : undefined;
+  }
+
+  /** Whether the last load failed (its failure is in the panel's feedback). */
+  get failed(): boolean {
+    return this.task.status === TaskStatus.ERROR && this.feedback.failure?.action === this.options.action;
+  }
+
+  reload(): void {
+    this.preloadedValue = undefined;
+    void this.task.run();
+  }
+
+  /** The panel dropped its data (it was disconnected): load again when it is connected again. */
+  reloadWhenConnected(): void {
+    this.interrupted = true;
+  }
+
+  hostConnected(): void {
+    if (!this.interrupted) return;
+    this.interrupted = false;
+    this.reload();
+  }
+
+  hostDisconnected(): void {
+    if (!this.pending) return;
+    this.interrupted = true;
+    this.task.abort();
+  }
+
+  /** The placeholder shown while loading: a label for assistive technology and bars the size of the data. */
+  renderSkeleton(label: string, bars: number) {
+    return html`<div class="skeleton" part="skeleton">
+      <span class="visually-hidden">${label}</span>
+      ${Array.from({ length: bars }, () => html`<span class="skeleton-bar" aria-hidden="true"></span>`)}
+    </div>`;
+  }
+
+  private fail(error: unknown): void {
+    if (isAbort(error)) return;
+    const forbidden = error instanceof BackendError && error.code === 'forbidden';
+    this.feedback.fail(this.options.action, error, () => this.reload(), {
+      message: forbidden ? this.options.forbiddenMessage?.() : undefined,
+    });
+  }
+}

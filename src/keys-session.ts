@@ -1,0 +1,229 @@
+/**
+ * `KeysSession`: the headless core of the key panel — one account's API key and secret, the way
+ * `TokenSession` is one TPN's token. It owns the credentials state (the only place it is written),
+ * keeps the `Idempotency-Key` of a generate or reset across retries so that neither happens twice,
+ * and ends everything in flight on `dispose()`: an account switch gets a new session, so no answer
+ * for the old account can reach the screen. Host code can use it without any element.
+ *
+ * @example
+ * const session = KeysSession.for(backend);
+ * const stop = session.subscribe((state) => render(state.credentials));
+ * await session.load();
+ * const { keys } = await session.resetSecret();
+ */
+import { BackendError } from './backend/backend-error.js';
+import type { CredentialsBackend } from './backend/credentials-backend.js';
+import { newIdempotencyKey } from './backend/idempotency-key.js';
+import type { Credentials } from './contract/schemas.js';
+
+/** A change of the keys in flight; at most one at a time, so double clicks never repeat it. */
+export type KeysMutation = 'generate' | 'reset';
+
+/** What a `KeysSession` knows, as its subscribers see it. */
+export interface KeysState {
+  /** The account's credentials; `undefined` until the first load succeeds. */
+  readonly credentials?: Credentials;
+  /** A load is in flight. */
+  readonly loading: boolean;
+  /** The generate or reset in flight. */
+  readonly mutation?: KeysMutation;
+}
+
+export type KeysListener = (state: KeysState) => void;
+
+/** Sessions by backend: every element on one backend (one account) shares one state. */
+const sessions = new WeakMap<CredentialsBackend, { session: KeysSession; users: number }>();
+
+export class KeysSession {
+  private current: KeysState = { loading: false };
+  private readonly listeners = new Set<KeysListener>();
+  /** Aborted by `dispose()`: every request of this session ends with it. */
+  private readonly lifetime = new AbortController();
+  private loading?: Promise<Credentials>;
+  /** The generate or reset in flight: a second call meanwhile joins it instead of repeating it. */
+  private mutating?: Promise<Credentials>;
+  /** The key of the generate the user asked for, reused until it succeeds. */
+  private generateKey?: string;
+  /** The key of the reset the user confirmed, reused by a retry of that reset. */
+  private resetKey?: string;
+
+  constructor(readonly backend: CredentialsBackend) {}
+
+  /**
+   * The session shared by everyone using `backend`, so that two panels on one account show the same
+   * keys: a reset in one is seen by the other. Pair each call with `release()`.
+   */
+  static for(backend: CredentialsBackend): KeysSession {
+    const entry = sessions.get(backend) ?? { session: new KeysSession(backend), users: 0 };
+    if (entry.session.disposed) entry.session = new KeysSession(backend);
+    entry.users++;
+    sessions.set(backend, entry);
+    return entry.session;
+  }
+
+  /** Gives back a session taken with `for()`; the last user's release disposes of it. */
+  release(): void {
+    const entry = sessions.get(this.backend);
+    if (entry?.session !== this) return this.dispose();
+    if (--entry.users > 0) return;
+    sessions.delete(this.backend);
+    this.dispose();
+  }
+
+  get state(): KeysState {
+    return this.current;
+  }
+
+  get disposed(): boolean {
+    return this.lifetime.signal.aborted;
+  }
+
+  /**
+   * Shows credentials the host preloaded (rendered into the page), so no first GET is needed; ignored once
+   * the session has credentials of its own, which are newer.
+   */
+  adopt(credentials: Credentials): void {
+    if (!this.current.credentials) this.update({ credentials });
+  }
+
+  /** Calls `listener` with every new state (not the current one); returns the unsubscribe function. */
+  subscribe(listener: KeysListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Loads the credentials. Callers at the same time share one request; a caller's `signal` ends only its own
+   * wait (the request goes on for the others, and ends with the session).
+   */
+  load(signal?: AbortSignal): Promise<Credentials> {
+    const loading = (this.loading ??= this.startLoad());
+    if (!signal) return loading;
+    return new Promise<Credentials>((resolve, reject) => {
+      const leave = () => reject(abortError('The load was no longer needed.'));
+      if (signal.aborted) return leave();
+      signal.addEventListener('abort', leave, { once: true });
+      loading.then(resolve, reject).finally(() => signal.removeEventListener('abort', leave));
+    });
+  }
+
+  private startLoad(): Promise<Credentials> {
+    this.update({ loading: true });
+    const loading = this.backend
+      .getCredentials({ signal: this.lifetime.signal })
+      .then((credentials) => {
+        this.throwIfEnded();
+        this.update({ credentials });
+        return credentials;
+      })
+      .finally(() => {
+        this.loading = undefined;
+        this.update({ loading: false });
+      });
+    loading.catch(() => undefined);
+    return loading;
+  }
+
+  /** Generates the keys. A retry after a failure reuses the same `Idempotency-Key`, so keys are made once. */
+  generateKeys(): Promise<Credentials> {
+    if (this.mutating) return this.mutating;
+    this.generateKey ??= newIdempotencyKey();
+    return this.mutate('generate', async (signal) => {
+      try {
+        const credentials = await this.backend.generateKeys({ idempotencyKey: this.generateKey, signal });
+        this.generateKey = undefined;
+        return credentials;
+      } catch (error) {
+        // Keys were generated elsewhere meanwhile: a new attempt needs no key, the keys exist.
+        if (isConflict(error)) this.generateKey = undefined;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Replaces the secret; the old one stops working. `retry: true` repeats the last confirmed reset with its
+   * `Idempotency-Key` (a lost answer then resets once, not twice); otherwise this is a new reset.
+   */
+  resetSecret(options: { retry?: boolean } = {}): Promise<Credentials> {
+    if (this.mutating) return this.mutating;
+    if (!options.retry || !this.resetKey) this.resetKey = newIdempotencyKey();
+    const key = this.resetKey;
+    return this.mutate('reset', async (signal) => {
+      const credentials = await this.backend.resetSecret({ idempotencyKey: key, signal });
+      if (this.resetKey === key) this.resetKey = undefined;
+      return credentials;
+    });
+  }
+
+  /**
+   * Fetches the secret key for one copy or reveal; nothing keeps it. Ends with `aborted` when `signal`
+   * aborts or the session is disposed, so a secret asked for before an account switch never arrives after it.
+   */
+  async fetchSecret(signal?: AbortSignal): Promise<string> {
+    const signals = signal ? [signal, this.lifetime.signal] : [this.lifetime.signal];
+    const combined = AbortSignal.any(signals);
+    const { secretKey } = await this.backend.revealSecret({ signal: combined });
+    if (combined.aborted) throw abortError('The secret is no longer wanted.');
+    return secretKey;
+  }
+
+  /** Ends every request in flight and stops notifying; answers that arrive later are dropped. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.lifetime.abort(abortError('The session was disposed.'));
+    this.listeners.clear();
+  }
+
+  private mutate(mutation: KeysMutation, work: (signal: AbortSignal) => Promise<Credentials>): Promise<Credentials> {
+    if (this.mutating) return this.mutating;
+    const mutating = (this.mutating = this.run(mutation, work).finally(() => {
+      if (this.mutating === mutating) this.mutating = undefined;
+    }));
+    return mutating;
+  }
+
+  private async run(mutation: KeysMutation, work: (signal: AbortSignal) => Promise<Credentials>) {
+    this.update({ mutation });
+    try {
+      const credentials = await work(this.lifetime.signal);
+      this.throwIfEnded();
+      this.update({ credentials });
+      return credentials;
+    } catch (error) {
+      this.throwIfEnded();
+      // The keys changed elsewhere meanwhile: show the latest, as the caller's message will say.
+      if (isConflict(error)) void this.reloadQuietly();
+      throw error;
+    } finally {
+      if (!this.disposed) this.update({ mutation: undefined });
+    }
+  }
+
+  /** Reloads after a conflict; its failure changes nothing (the conflict itself is what is reported). */
+  private async reloadQuietly(): Promise<void> {
+    try {
+      await this.load();
+    } catch {
+      // The credentials on screen stay; the caller reports the conflict.
+    }
+  }
+
+  private throwIfEnded(): void {
+    if (this.disposed) throw abortError('The session was disposed.');
+  }
+
+  private update(change: Partial<KeysState>): void {
+    if (this.disposed) return;
+    this.current = { ...this.current, ...change };
+    for (const listener of [...this.listeners]) listener(this.current);
+  }
+}
+
+function isConflict(error: unknown): boolean {
+  return error instanceof BackendError && error.code === 'conflict';
+}
+
+function abortError(message: string): BackendError {
+  return new BackendError('aborted', message);
+}

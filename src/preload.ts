@@ -1,0 +1,46 @@
+/**
+ * Data a host preloads into the page so the first render shows the keys with no request: checked with
+ * the same guards as an answer (unknown fields, such as a secret pasted in by mistake, are dropped).
+ */
+import { credentialsGuard, terminalListGuard } from './contract/guards.js';
+import type { Credentials, Terminal } from './contract/schemas.js';
+
+export interface Preload {
+  credentials?: Credentials;
+  terminals?: Terminal[];
+}
+
+/** The usable parts of a preload; a malformed part is left out with a warning, and loaded as usual. */
+export function checkPreload(preload: { credentials?: unknown; terminals?: unknown }): Preload {
+  const checked: Preload = {};
+  if (preload.credentials !== undefined) {
+    const result = credentialsGuard.safeParse(preload.credentials);
+    if (result.success) checked.credentials = result.data;
+    else warn('credentials');
+  }
+  if (preload.terminals !== undefined) {
+    const result = terminalListGuard.safeParse({ terminals: preload.terminals });
+    if (result.success) checked.terminals = result.data.terminals;
+    else warn('terminals');
+  }
+  return checked;
+}
+
+/** The preload of a `<script type="application/json" data-ipos-initial>` child, for hosts not on Node. */
+export function preloadFromScript(host: Element): Preload {
+  const script = host.querySelector(':scope > script[type="application/json"][data-ipos-initial]');
+  if (!script?.textContent) return {};
+  try {
+    const json = JSON.parse(script.textContent) as { credentials?: unknown; terminals?: unknown } | null;
+    return json && typeof json === 'object' ? checkPreload(json) : (warn('script'), {});
+  } catch {
+    warn('script');
+    return {};
+  }
+}
+
+function warn(what: string): void {
+  console.warn(
+    `ipos-credential-elements: preloaded ${what} ignored (it does not match the contract); it is loaded instead.`,
+  );
+}

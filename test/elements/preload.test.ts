@@ -1,0 +1,106 @@
+/** Preloaded data: the first render shows the keys and terminals with no GET, no skeleton and no secret. */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/define.js';
+import type { Credentials, Terminal } from '../../src/contract/schemas.js';
+import type { IposCredentials } from '../../src/elements/credentials/ipos-credentials.js';
+import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
+import { allByPart, byPart, settle } from '../support/fixtures.js';
+import { ConsoleLog, findInDom } from '../support/leak-scan.js';
+import { ReferenceSession } from '../support/reference-session.js';
+
+/** An account with keys, and what a host would render the page with. */
+async function preloadedAccount(role: 'merchant' | 'iso') {
+  const session = new ReferenceSession(role);
+  await session.call('POST', '/credentials');
+  const credentials = (await session.call('GET', '/credentials')) as Credentials;
+  const terminals =
+    role === 'merchant' ? ((await session.call('GET', '/terminals')) as { terminals: Terminal[] }).terminals : [];
+  const { secretKey } = (await session.call('POST', '/credentials/secret/reveal')) as { secretKey: string };
+  return { session, backend: session.backend(), credentials, terminals, secret: secretKey };
+}
+
+const gets = (session: ReferenceSession) => session.requests.filter((request) => request.startsWith('GET'));
+
+let consoleLog: ConsoleLog;
+beforeEach(() => (consoleLog = new ConsoleLog()));
+afterEach(() => consoleLog.dispose());
+
+describe('preloaded data', () => {
+  it('initialCredentials: the first render shows the keys, with no GET and no skeleton', async () => {
+    const account = await preloadedAccount('iso');
+    const element = await fixture<IposKeyPanel>(
+      html`<ipos-key-panel
+        user-role="iso"
+        .backend=${account.backend}
+        .initialCredentials=${account.credentials}
+      ></ipos-key-panel>`,
+    );
+    // fixture() resolves after the first update: what is on screen now is the first paint.
+    expect(allByPart(element, 'skeleton')).to.have.length(0);
+    expect(byPart(element, 'api-key').textContent).to.equal(account.credentials.keys!.apiKey);
+    await settle(element);
+    expect(gets(account.session)).to.deep.equal([]);
+  });
+
+  it('a <script data-ipos-initial> child: the merchant screen shows keys and terminals with no GET', async () => {
+    const account = await preloadedAccount('merchant');
+    const preload = JSON.stringify({ credentials: account.credentials, terminals: account.terminals });
+    const element = await fixture<IposCredentials>(
+      html`<ipos-credentials user-role="merchant" .backend=${account.backend}
+        ><script type="application/json" data-ipos-initial>
+          ${preload}
+        </script></ipos-credentials
+      >`,
+    );
+    await settle(element);
+    expect(allByPart(element, 'skeleton')).to.have.length(0);
+    expect(byPart(element, 'api-key').textContent).to.equal(account.credentials.keys!.apiKey);
+    expect((byPart(element, 'tpn-select') as HTMLSelectElement).value).to.equal(account.terminals[0]!.tpn);
+    expect(gets(account.session)).to.deep.equal([]);
+  });
+
+  it('drops a secret pasted into the preload: it never reaches the DOM', async () => {
+    const account = await preloadedAccount('iso');
+    const leaky = { ...account.credentials, keys: { ...account.credentials.keys!, secretKey: account.secret } };
+    const element = await fixture<IposKeyPanel>(
+      html`<ipos-key-panel user-role="iso" .backend=${account.backend} .initialCredentials=${leaky}></ipos-key-panel>`,
+    );
+    await settle(element);
+    expect(findInDom(account.secret)).to.deep.equal([]);
+  });
+
+  it('a malformed script preload is warned about and the data is loaded instead', async () => {
+    const account = await preloadedAccount('iso');
+    const element = await fixture<IposCredentials>(
+      html`<ipos-credentials user-role="iso" .backend=${account.backend}
+        ><script type="application/json" data-ipos-initial>
+          { "credentials": { "role": "iso" }
+        </script></ipos-credentials
+      >`,
+    );
+    await waitUntil(() => allByPart(element, 'api-key').length === 1, 'keys not loaded');
+    expect(gets(account.session)).to.deep.equal(['GET /credentials']);
+    expect(consoleLog.lines.some((line) => line.includes('preloaded script ignored'))).to.equal(true);
+  });
+
+  it('ignores a preload for another role, and uses a preload once: a reconnected panel loads afresh', async () => {
+    const account = await preloadedAccount('iso');
+    const merchant = await preloadedAccount('merchant');
+    const element = await fixture<IposKeyPanel>(
+      html`<ipos-key-panel
+        user-role="iso"
+        .backend=${account.backend}
+        .initialCredentials=${merchant.credentials}
+      ></ipos-key-panel>`,
+    );
+    await waitUntil(() => allByPart(element, 'api-key').length === 1);
+    expect(byPart(element, 'api-key').textContent).to.equal(account.credentials.keys!.apiKey);
+    expect(gets(account.session)).to.deep.equal(['GET /credentials']);
+
+    element.initialCredentials = account.credentials;
+    const parent = element.parentElement!;
+    element.remove();
+    parent.append(element);
+    await waitUntil(() => gets(account.session).length === 2, 'a reconnected panel did not load again');
+  });
+});
