@@ -34,6 +34,17 @@ describe('finding 8: bad input never causes a 500', () => {
     }
   });
 
+  it("keeps other sessions' replays when one session's clock runs years ahead", async () => {
+    const own = createReferenceServer();
+    const [steady, ahead] = [newSession(), newSession()];
+    const headers = { 'Idempotency-Key': 'steady-1' };
+    const first = await call(own, 'POST', '/tokens', { session: steady, json: { tpn: '139322815010' }, headers });
+    await call(own, 'PUT', '/__reference/session', { session: ahead, json: { clockOffsetMs: MAX_CLOCK_OFFSET_MS } });
+    expect((await call(own, 'GET', '/credentials', { session: ahead })).status).toBe(200);
+    const again = await call(own, 'POST', '/tokens', { session: steady, json: { tpn: '139322815010' }, headers });
+    expect([again.headers.get('Idempotent-Replayed'), again.body.token]).toEqual(['true', first.body.token]);
+  });
+
   it('formats any time without throwing', () => {
     for (const ms of [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 8.64e15 + 1, NaN, Infinity, -Infinity]) {
       expect(isoTime(ms)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
