@@ -30,7 +30,7 @@ export const DEFAULT_TOKEN_MINUTES = 1440;
 /** iPOSpays accepts a refresh until 15 minutes after expiry. */
 export const GRACE_PERIOD_MINUTES = 15;
 
-/** What the reference backend puts in a token besides `iat` and `exp`. */
+/** What the server puts in a token besides `iat` and `exp`. */
 export interface TokenSubject {
   /** The account the token was issued to. */
   sub: string;
