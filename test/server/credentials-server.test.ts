@@ -6,6 +6,7 @@ import express from 'express';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Problem } from '../../src/server/answers.js';
+import { secretsMatch } from '../../src/server/crypto.js';
 import type { CredentialsServer } from '../../src/server/credentials-server.js';
 import { nodeListener, nodeMiddleware } from '../../src/server/node.js';
 import { memoryStore } from '../../src/server/stores/memory.js';
@@ -242,5 +243,22 @@ describe('Node adapters', () => {
       body: JSON.stringify({ tpn: TPN, padding: 'x'.repeat(100_000) }),
     });
     expect(tooLarge.status).toBe(413);
+  });
+});
+
+describe('secretsMatch', () => {
+  it('matches only the same secret, whatever the candidate’s length', () => {
+    const secret = 'dskey_abcdefghijklmnopqrstuvwxyz012345';
+    expect(secretsMatch(secret, secret)).toBe(true);
+    for (const candidate of [
+      '',
+      'dskey_',
+      `${secret}x`,
+      secret.slice(0, -1),
+      `${secret.slice(0, -1)}6`,
+      '\u0000'.repeat(38),
+    ]) {
+      expect(secretsMatch(secret, candidate), candidate).toBe(false);
+    }
   });
 });

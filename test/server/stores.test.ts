@@ -112,6 +112,21 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     expect(await opened.dump()).not.toContain(first.body.token);
   });
 
+  it('does the work once for 10 concurrent requests with one key through two instances', async () => {
+    const id = account();
+    const twin = testServer(await opened.twin());
+    const headers = { 'Idempotency-Key': 'double-click' };
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        call(index % 2 ? twin : server, 'POST', '/tokens', { account: id, json: { tpn: TPN }, headers }),
+      ),
+    );
+    expect(new Set(answers.map((answer) => answer.body.token)).size).toBe(1);
+    expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(201));
+    const issued = (await server.activity(id)).filter((event) => event.type === 'token-generated');
+    expect(issued).toHaveLength(1);
+  });
+
   it('forgets a replay after its expiry (sweep and claim alike) and keeps no answer over the size cap', async () => {
     const id = account();
     let now = Date.UTC(2030, 0, 1);
