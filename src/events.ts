@@ -78,19 +78,16 @@ export type IposEventName = keyof IposEventDetails;
 /** Which panel dispatches an event (the provider passes on both). */
 export type EventSource = 'key-panel' | 'token-generator' | 'both';
 
-/**
- * Every event at run time, checked against the type table: which element dispatches it, and the name of
- * its callback prop in the React wrappers.
- */
+/** Every event at run time, checked against the type table, with the element that dispatches it. */
 export const IPOS_EVENTS = {
-  'ipos-keys-generated': { from: 'key-panel', callback: 'onKeysGenerated' },
-  'ipos-secret-reset': { from: 'key-panel', callback: 'onSecretReset' },
-  'ipos-copy': { from: 'both', callback: 'onCopy' },
-  'ipos-token-generated': { from: 'token-generator', callback: 'onTokenGenerated' },
-  'ipos-token-refreshed': { from: 'token-generator', callback: 'onTokenRefreshed' },
-  'ipos-token-expired': { from: 'token-generator', callback: 'onTokenExpired' },
-  'ipos-error': { from: 'both', callback: 'onError' },
-} as const satisfies { [Name in IposEventName]: { from: EventSource; callback: `on${string}` } };
+  'ipos-keys-generated': 'key-panel',
+  'ipos-secret-reset': 'key-panel',
+  'ipos-copy': 'both',
+  'ipos-token-generated': 'token-generator',
+  'ipos-token-refreshed': 'token-generator',
+  'ipos-token-expired': 'token-generator',
+  'ipos-error': 'both',
+} as const satisfies { [Name in IposEventName]: EventSource };
 
 /** The names of every event, for hosts that log or forward them all. */
 export const IPOS_EVENT_NAMES = Object.keys(IPOS_EVENTS) as readonly IposEventName[];

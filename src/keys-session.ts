@@ -31,8 +31,13 @@ export interface KeysState {
 
 export type KeysListener = (state: KeysState) => void;
 
-/** Sessions by backend: every element on one backend (one account) shares one state. */
-const sessions = new WeakMap<CredentialsBackend, { session: KeysSession; users: number }>();
+interface SharedSession {
+  session: KeysSession;
+  users: number;
+}
+
+/** Sessions by backend, then account: every element on one account shares one state. */
+const sessions = new WeakMap<CredentialsBackend, Map<string, SharedSession>>();
 
 export class KeysSession {
   private current: KeysState = { loading: false };
@@ -47,26 +52,33 @@ export class KeysSession {
   /** The key of the reset the user confirmed, reused by a retry of that reset. */
   private resetKey?: string;
 
-  constructor(readonly backend: CredentialsBackend) {}
+  constructor(
+    readonly backend: CredentialsBackend,
+    /** Names the account on this backend (the elements use the role): another account, another session. */
+    readonly account = '',
+  ) {}
 
   /**
-   * The session shared by everyone using `backend`, so that two panels on one account show the same
-   * keys: a reset in one is seen by the other. Pair each call with `release()`.
+   * The session shared by everyone using `backend` for `account`, so that two panels on one account show
+   * the same keys: a reset in one is seen by the other. A backend that acts for another account after a
+   * role switch gets a new session, so nothing of the previous account is joined. Pair with `release()`.
    */
-  static for(backend: CredentialsBackend): KeysSession {
-    const entry = sessions.get(backend) ?? { session: new KeysSession(backend), users: 0 };
-    if (entry.session.disposed) entry.session = new KeysSession(backend);
+  static for(backend: CredentialsBackend, account = ''): KeysSession {
+    let accounts = sessions.get(backend);
+    if (!accounts) sessions.set(backend, (accounts = new Map()));
+    let entry = accounts.get(account);
+    if (!entry || entry.session.disposed)
+      accounts.set(account, (entry = { session: new KeysSession(backend, account), users: 0 }));
     entry.users++;
-    sessions.set(backend, entry);
     return entry.session;
   }
 
   /** Gives back a session taken with `for()`; the last user's release disposes of it. */
   release(): void {
-    const entry = sessions.get(this.backend);
-    if (entry?.session !== this) return this.dispose();
-    if (--entry.users > 0) return;
-    sessions.delete(this.backend);
+    const accounts = sessions.get(this.backend);
+    const entry = accounts?.get(this.account);
+    if (entry?.session === this && --entry.users > 0) return;
+    if (entry?.session === this) accounts!.delete(this.account);
     this.dispose();
   }
 

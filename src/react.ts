@@ -13,26 +13,38 @@ import { IposCredentials as IposCredentialsElement } from './elements/credential
 import { IposKeyPanel as IposKeyPanelElement } from './elements/key-panel/ipos-key-panel.js';
 import { IposScopeList as IposScopeListElement } from './elements/scope-list/ipos-scope-list.js';
 import { IposTokenGenerator as IposTokenGeneratorElement } from './elements/token-generator/ipos-token-generator.js';
-import { IPOS_EVENTS, IPOS_EVENT_NAMES, type IposEventDetails, type IposEventName } from './events.js';
+import {
+  IPOS_EVENTS,
+  IPOS_EVENT_NAMES,
+  type EventSource,
+  type IposEventDetails,
+  type IposEventName,
+} from './events.js';
 import type { Theme } from './context.js';
 import type { UserRole } from './roles.js';
 
-type EventSource = (typeof IPOS_EVENTS)[IposEventName]['from'];
+/** `ipos-keys-generated` → `onKeysGenerated`: the callback prop of an event. */
+type Callback<Name extends string> = Name extends `ipos-${infer Rest}` ? `on${PascalCase<Rest>}` : never;
+type PascalCase<Text extends string> = Text extends `${infer Word}-${infer Rest}`
+  ? `${Capitalize<Word>}${PascalCase<Rest>}`
+  : Capitalize<Text>;
+
 /** The events one element dispatches, as `@lit/react` callback props. */
 type EventProps<Source extends EventSource> = {
-  [
-    Name in IposEventName as (typeof IPOS_EVENTS)[Name]['from'] extends Source | 'both'
-      ? (typeof IPOS_EVENTS)[Name]['callback']
-      : never
-  ]: EventName<CustomEvent<IposEventDetails[Name]>>;
+  [Name in IposEventName as (typeof IPOS_EVENTS)[Name] extends Source | 'both' ? Callback<Name> : never]: EventName<
+    CustomEvent<IposEventDetails[Name]>
+  >;
 };
 
+const callbackOf = (name: string) =>
+  `on${name.replace(/^ipos-/, '').replace(/(?:^|-)(\w)/g, (_, letter: string) => letter.toUpperCase())}`;
+
 /** The callback props of the events `source` dispatches, from the one event table. */
-function eventsFrom<Source extends EventSource>(...sources: Source[]): EventProps<Source> {
+function eventsFrom<Source extends EventSource>(source: Source): EventProps<Source> {
   const props: Record<string, string> = {};
   for (const name of IPOS_EVENT_NAMES) {
-    const { from, callback } = IPOS_EVENTS[name];
-    if (from === 'both' || (sources as EventSource[]).includes(from)) props[callback] = name;
+    const from = IPOS_EVENTS[name];
+    if (from === 'both' || from === source) props[callbackOf(name)] = name;
   }
   return props as EventProps<Source>;
 }

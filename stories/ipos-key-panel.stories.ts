@@ -1,5 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { html } from 'lit';
+import { html, nothing } from 'lit';
+import type { Credentials } from '../src/contract/schemas.js';
 import { expect, waitFor } from 'storybook/test';
 import type { ReferenceBackend } from '../src/reference/index.js';
 import { previewArgTypes, previewArgs, previewBackend, type PreviewArgs } from './support/preview-backend.js';
@@ -7,6 +8,7 @@ import { findPart, waitForPart } from './support/shadow.js';
 
 interface Args extends PreviewArgs {
   allowReveal: boolean;
+  confirmPhrase: string;
 }
 
 const meta: Meta<Args> = {
@@ -16,6 +18,7 @@ const meta: Meta<Args> = {
     ...previewArgs,
     userRole: 'iso',
     allowReveal: false,
+    confirmPhrase: '',
   },
   argTypes: {
     ...previewArgTypes,
@@ -27,7 +30,9 @@ const meta: Meta<Args> = {
       theme=${args.theme}
       locale=${args.locale}
       ?allow-reveal=${args.allowReveal}
+      confirm-phrase=${args.confirmPhrase || nothing}
       .backend=${loaded.backend as ReferenceBackend}
+      .initialCredentials=${loaded.initialCredentials as Credentials | undefined}
     ></ipos-key-panel>`,
 };
 export default meta;
@@ -78,6 +83,31 @@ export const Resetting: Story = {
     (loaded.backend as ReferenceBackend).server.faults = { latencyMs: 60_000 };
     (await waitForPart(canvasElement, 'confirm-button')).click();
     await expect((await waitForPart(canvasElement, 'reset-button')).textContent?.trim()).toBe('Resetting…');
+  },
+};
+
+export const TypedConfirmation: Story = {
+  args: { confirmPhrase: 'RESET' },
+  play: async ({ canvasElement }) => {
+    (await waitForPart(canvasElement, 'reset-button')).click();
+    await waitForPart(canvasElement, 'confirm-phrase-input');
+    await expect(await waitForPart(canvasElement, 'confirm-button')).toHaveProperty('disabled', true);
+  },
+};
+
+/** Keys a newer backend reports as used: the page was rendered with them (preloaded, no GET). */
+export const LastUsed: Story = {
+  loaders: [
+    async ({ args }) => {
+      const backend = await previewBackend(args as Args);
+      const credentials = await backend.getCredentials();
+      const lastUsedAt = new Date(Date.now() - 3 * 60_000).toISOString();
+      const keys = credentials.keys && { ...credentials.keys, lastUsedAt, lastUsedFrom: '203.0.113.7' };
+      return { backend, initialCredentials: { ...credentials, keys } };
+    },
+  ],
+  play: async ({ canvasElement }) => {
+    await expect((await waitForPart(canvasElement, 'last-used')).textContent).toContain('from 203.0.113.7');
   },
 };
 

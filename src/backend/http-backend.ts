@@ -160,20 +160,25 @@ export class HttpBackend implements CredentialsBackend {
    * all asking for `/credentials` make one call). A caller's `signal` ends only that caller's wait:
    * the request is aborted only once every caller waiting for it has aborted.
    */
-  private read<T>(path: string, schema: Guard<T>, options?: RequestOptions): Promise<T> {
+  private async read<T>(path: string, schema: Guard<T>, options?: RequestOptions): Promise<T> {
     const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(abortedError({ method: 'GET', path }));
-    let flight = this.reads.get(path) as Flight<T> | undefined;
+    if (signal?.aborted) throw abortedError({ method: 'GET', path });
+    // Shared only between callers sending the same headers: a client whose headers follow the signed-in
+    // user must never hand one account's answer to another's request.
+    const headers = new Headers(await this.extraHeaders({ method: 'GET', path }));
+    const sharing = `${path}\n${JSON.stringify([...headers])}`;
+    if (signal?.aborted) throw abortedError({ method: 'GET', path });
+    let flight = this.reads.get(sharing) as Flight<T> | undefined;
     if (!flight) {
       const controller = new AbortController();
       const shared: Flight<T> = {
         controller,
         waiting: 0,
         promise: this.call({ method: 'GET', path, schema, options: { signal: controller.signal } }).finally(() => {
-          if (this.reads.get(path) === shared) this.reads.delete(path);
+          if (this.reads.get(sharing) === shared) this.reads.delete(sharing);
         }),
       };
-      this.reads.set(path, (flight = shared));
+      this.reads.set(sharing, (flight = shared));
     }
     const joined = flight;
     joined.waiting++;
@@ -181,7 +186,7 @@ export class HttpBackend implements CredentialsBackend {
       const onAbort = () => {
         reject(abortedError({ method: 'GET', path }, signal?.reason));
         if (--joined.waiting > 0) return;
-        if (this.reads.get(path) === joined) this.reads.delete(path);
+        if (this.reads.get(sharing) === joined) this.reads.delete(sharing);
         joined.controller.abort(signal?.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -260,14 +265,17 @@ export class HttpBackend implements CredentialsBackend {
     }
   }
 
-  private async requestHeaders(call: Call<unknown>, key: string | undefined): Promise<Headers> {
-    let extra: HeadersInit | undefined;
+  /** The `headers` option's headers for one attempt; a throwing option fails the call as `invalid-request`. */
+  private async extraHeaders(call: Pick<Call<unknown>, 'method' | 'path'>): Promise<HeadersInit | undefined> {
     try {
-      extra = typeof this.headers === 'function' ? await this.headers() : this.headers;
+      return typeof this.headers === 'function' ? await this.headers() : this.headers;
     } catch (cause) {
       throw new BackendError('invalid-request', `${describe(call)} was not sent: the headers option threw`, { cause });
     }
-    const headers = new Headers(extra);
+  }
+
+  private async requestHeaders(call: Call<unknown>, key: string | undefined): Promise<Headers> {
+    const headers = new Headers(await this.extraHeaders(call));
     headers.set('Accept', 'application/json');
     if (call.body !== undefined) headers.set('Content-Type', 'application/json');
     if (key !== undefined) headers.set('Idempotency-Key', key);

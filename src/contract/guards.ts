@@ -48,6 +48,17 @@ const string = (pattern?: RegExp, format = 'regex'): Check =>
     },
   );
 
+/** zod's `z.string().check(z.maxLength(max))`. */
+const shortString = (max: number): Check =>
+  typed(
+    'string',
+    (value) => typeof value === 'string',
+    (value, path, issues) => {
+      if ((value as string).length > max) issue(issues, path, { code: 'too_big', origin: 'string', maximum: max });
+      return value;
+    },
+  );
+
 const oneOf =
   (...values: string[]): Check =>
   (value, path, issues) => {
@@ -65,13 +76,22 @@ const nullable =
   (value, path, issues) =>
     value === null ? null : inner(value, path, issues);
 
+const optional =
+  (inner: Check): Check =>
+  (value, path, issues) =>
+    value === undefined ? undefined : inner(value, path, issues);
+
 const object = (shape: Record<string, Check>): Check =>
   typed(
     'object',
     (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
     (value, path, issues) => {
       const out: Record<string, unknown> = {};
-      for (const key in shape) out[key] = shape[key]!((value as Record<string, unknown>)[key], [...path, key], issues);
+      for (const key in shape) {
+        const checked = shape[key]!((value as Record<string, unknown>)[key], [...path, key], issues);
+        // An absent optional field stays absent, as zod leaves it.
+        if (checked !== undefined || key in (value as object)) out[key] = checked;
+      }
       return out;
     },
   );
@@ -103,6 +123,9 @@ export const credentialsGuard = guard<Credentials>(
         secretKeyHint: string(SECRET_KEY_HINT_PATTERN),
         createdAt: isoTime,
         secretRotatedAt: isoTime,
+        lastUsedAt: optional(nullable(isoTime)),
+        lastUsedFrom: optional(nullable(shortString(200))),
+        previousSecretValidUntil: optional(nullable(isoTime)),
       }),
     ),
   }),

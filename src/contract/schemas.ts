@@ -18,6 +18,12 @@ export const keysSchema = z.object({
   secretKeyHint: z.string().check(z.regex(SECRET_KEY_HINT_PATTERN)),
   createdAt: isoTime,
   secretRotatedAt: isoTime,
+  /** When these keys last authenticated; `null`: never. Absent: the backend does not say (the line is left out). */
+  lastUsedAt: z.optional(z.nullable(isoTime)),
+  /** The IP address or client label of that last use. */
+  lastUsedFrom: z.optional(z.nullable(z.string().check(z.maxLength(200)))),
+  /** After a reset with a grace window: the previous secret keeps working until then. */
+  previousSecretValidUntil: z.optional(z.nullable(isoTime)),
 });
 
 export const credentialsSchema = z.object({

@@ -54,6 +54,11 @@ export const ar: Catalog = {
   'keys.resetWarning':
     'سيتوقف المفتاح السري الحالي عن العمل فورًا، وستفشل عمليات التكامل التي تستخدمه إلى أن تحدّثها بالمفتاح السري الجديد.',
   'keys.resetConfirm': 'إعادة تعيين المفتاح السري',
+  'keys.lastUsed': 'آخر استخدام: {relative}.',
+  'keys.lastUsedFrom': 'آخر استخدام: {relative}، من {from}.',
+  'keys.neverUsed': 'لم يُستخدم بعد.',
+  'keys.confirmPhrase': 'اكتب {phrase} للتأكيد.',
+  'keys.resetCancelled': 'تم إلغاء إعادة التعيين. لم يتغير المفتاح السري.',
   'keys.resetCancel': 'إلغاء',
   'keys.forbidden': 'لا يمكن لحسابك إدارة هذه المفاتيح.',
 

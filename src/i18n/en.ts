@@ -50,6 +50,11 @@ export const en = {
   'keys.resetWarning':
     'The current secret key stops working immediately. Integrations that use it will fail until you update them with the new secret key.',
   'keys.resetConfirm': 'Reset Secret Key',
+  'keys.lastUsed': 'Last used {relative}.',
+  'keys.lastUsedFrom': 'Last used {relative} from {from}.',
+  'keys.neverUsed': 'Never used.',
+  'keys.confirmPhrase': 'Type {phrase} to confirm.',
+  'keys.resetCancelled': 'Reset cancelled. The secret key was not changed.',
   'keys.resetCancel': 'Cancel',
   'keys.forbidden': 'Your account cannot manage these keys.',
 

@@ -49,6 +49,11 @@ export const es: Catalog = {
   'keys.resetWarning':
     'La clave secreta actual deja de funcionar de inmediato. Las integraciones que la utilizan fallarán hasta que las actualice con la nueva clave secreta.',
   'keys.resetConfirm': 'Restablecer clave secreta',
+  'keys.lastUsed': 'Último uso: {relative}.',
+  'keys.lastUsedFrom': 'Último uso: {relative}, desde {from}.',
+  'keys.neverUsed': 'Nunca se ha usado.',
+  'keys.confirmPhrase': 'Escriba {phrase} para confirmar.',
+  'keys.resetCancelled': 'Restablecimiento cancelado. La clave secreta no ha cambiado.',
   'keys.resetCancel': 'Cancelar',
   'keys.forbidden': 'Su cuenta no puede administrar estas claves.',
 

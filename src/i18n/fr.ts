@@ -51,6 +51,11 @@ export const fr: Catalog = {
   'keys.resetWarning':
     'La clé secrète actuelle cesse immédiatement de fonctionner. Les intégrations qui l’utilisent échoueront tant que vous ne les aurez pas mises à jour avec la nouvelle clé secrète.',
   'keys.resetConfirm': 'Réinitialiser la clé secrète',
+  'keys.lastUsed': 'Dernière utilisation\u00a0: {relative}.',
+  'keys.lastUsedFrom': 'Dernière utilisation\u00a0: {relative}, depuis {from}.',
+  'keys.neverUsed': 'Jamais utilisée.',
+  'keys.confirmPhrase': 'Saisissez {phrase} pour confirmer.',
+  'keys.resetCancelled': 'Réinitialisation annulée. La clé secrète n’a pas changé.',
   'keys.resetCancel': 'Annuler',
   'keys.forbidden': 'Votre compte ne peut pas gérer ces clés.',
 

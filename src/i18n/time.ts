@@ -1,5 +1,6 @@
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 /**
  * A duration from now in words, in the element's language ("in 23 hours", "dans 4 minutes"):
@@ -8,6 +9,8 @@ const HOUR = 60 * MINUTE;
 export function formatRelative(ms: number, locale: string): string {
   const format = new Intl.RelativeTimeFormat(locale, { numeric: 'always' });
   const size = Math.abs(ms);
+  // Past a token's lifetime (a key last used days ago): days read better than 72 hours.
+  if (size >= 2 * DAY) return format.format(Math.round(ms / DAY), 'day');
   if (size >= 2 * HOUR) return format.format(Math.round(ms / HOUR), 'hour');
   if (size >= 2 * MINUTE) return format.format(Math.round(ms / MINUTE), 'minute');
   return format.format(Math.round(ms / 1000), 'second');

@@ -66,4 +66,17 @@ export const controlStyles = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
+  .field-label {
+    font-weight: 600;
+  }
+  select,
+  input {
+    font: inherit;
+    min-block-size: 2.25rem;
+    padding-inline: var(--_space);
+    color: var(--_text);
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
 `;

@@ -11,7 +11,8 @@ import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.j
 import { ClipboardStub } from '../support/clipboard-stub.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { ConsoleLog, EventLog, findInDom } from '../support/leak-scan.js';
-import { ReferenceSession } from '../support/reference-session.js';
+import { API_BASE, ReferenceSession } from '../support/reference-session.js';
+import { HttpBackend } from '../../src/backend/http-backend.js';
 
 const LATENCY_MS = 300;
 
@@ -94,6 +95,39 @@ describe('key panel: account switches mid-request', () => {
     await settle(element);
     expect((byPart(element, 'dialog') as HTMLDialogElement).open).to.equal(false);
     expect(iso.session.requests.filter((request) => request.includes('reset'))).to.deep.equal([]);
+  });
+});
+
+describe('key panel: one backend object whose account follows the role', () => {
+  it('two panels switching role together never show the previous account’s keys from a shared load', async () => {
+    const merchant = await accountWithKeys('merchant');
+    const iso = await accountWithKeys('iso');
+    let acting: 'merchant' | 'iso' = 'merchant';
+    // One client for the portal: its session header says who is signed in, as a host's cookie would.
+    const backend = new HttpBackend({
+      baseUrl: API_BASE,
+      retries: 0,
+      headers: () => (acting === 'merchant' ? merchant.session.headers : iso.session.headers),
+    });
+    const element = await fixture<IposCredentials>(
+      html`<ipos-credentials user-role="merchant" .backend=${backend}>
+        <ipos-key-panel></ipos-key-panel>
+        <ipos-key-panel></ipos-key-panel>
+      </ipos-credentials>`,
+    );
+    const panels = [...element.querySelectorAll('ipos-key-panel')];
+    const apiKeys = () => panels.map((panel) => allByPart(panel, 'api-key')[0]?.textContent);
+    await waitUntil(() => apiKeys().every(Boolean), 'keys not shown');
+    const isoApiKey = ((await iso.session.call('GET', '/credentials')) as { keys: { apiKey: string } }).keys.apiKey;
+    await merchant.session.force({}, LATENCY_MS);
+    // A reload of the merchant's keys is on its way (a panel was moved) when the portal signs in as the ISO.
+    panels[0]!.parentElement!.append(panels[0]!);
+    await pause(20);
+    acting = 'iso';
+    element.userRole = 'iso';
+    await pause(LATENCY_MS + 200);
+    await Promise.all(panels.map((panel) => settle(panel)));
+    expect(apiKeys()).to.deep.equal([isoApiKey, isoApiKey]);
   });
 });
 

@@ -32,6 +32,9 @@ const valid: [string, Guard<unknown>, z.ZodMiniType, Record<string, unknown>][] 
         secretKeyHint: 'wxyz',
         createdAt: time,
         secretRotatedAt: '2026-03-01T13:00:00+02:00',
+        lastUsedAt: time,
+        lastUsedFrom: '203.0.113.7',
+        previousSecretValidUntil: null,
       },
     },
   ],
@@ -73,6 +76,7 @@ function* variants(body: Record<string, unknown>): Generator<unknown> {
       '13932281501',
       'dakey_',
       'wxy',
+      'x'.repeat(201),
     ]) {
       yield { ...body, [key]: bad };
     }

@@ -22,6 +22,20 @@ function gatedFetch() {
 }
 
 describe('HttpBackend shared reads', () => {
+  it('never shares a read between different headers: a client whose headers follow the signed-in user', async () => {
+    const gate = gatedFetch();
+    let user = 'merchant-admin';
+    const backend = new HttpBackend({ baseUrl: '/api', fetch: gate.fetch, headers: () => ({ 'X-User': user }) });
+    const first = backend.getCredentials();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    user = 'iso-admin';
+    const second = backend.getCredentials();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(gate.calls).toHaveLength(2);
+    gate.release();
+    await Promise.all([first, second]);
+  });
+
   it('makes one request for identical concurrent reads, and a new one after it settled', async () => {
     const gate = gatedFetch();
     const backend = new HttpBackend({ baseUrl: '/api', fetch: gate.fetch });

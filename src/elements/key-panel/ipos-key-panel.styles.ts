@@ -64,6 +64,12 @@ export const keyPanelStyles = css`
   .dialog-warning {
     margin: 0 0 calc(var(--_space) * 2);
   }
+  .dialog input {
+    display: block;
+    box-sizing: border-box;
+    inline-size: 100%;
+    margin-block: calc(var(--_space) / 2) calc(var(--_space) * 2);
+  }
   .dialog .actions {
     justify-content: flex-end;
   }

@@ -3,7 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { BackendError } from '../../backend/backend-error.js';
 import type { Credentials, Keys } from '../../contract/schemas.js';
 import { dispatchIposEvent } from '../../events.js';
-import { formatMoment } from '../../i18n/time.js';
+import { formatMoment, formatRelative } from '../../i18n/time.js';
 import { KeysSession } from '../../keys-session.js';
 import { controlStyles } from '../../styles/controls.js';
 import { panelStyles } from '../../styles/panel.js';
@@ -34,6 +34,8 @@ export const KEY_PANEL_PARTS = [
   'dialog',
   'confirm-button',
   'cancel-button',
+  'confirm-phrase-input',
+  'last-used',
 ] as const;
 
 /** `reveal-timeout`: seconds, default 30, at most a day. */
@@ -70,6 +72,8 @@ const MASK = '••••••••••••••••••••••
  * @csspart dialog - The reset confirmation (a native modal `<dialog>`).
  * @csspart confirm-button - Confirms the reset.
  * @csspart cancel-button - Cancels the reset.
+ * @csspart confirm-phrase-input - Where the user types the `confirm-phrase` (only with that attribute).
+ * @csspart last-used - "Last used … from …" or "Never used" (only from a backend that reports it).
  */
 export class IposKeyPanel extends IposPanel {
   static override styles = [themeStyles, panelStyles, controlStyles, keyPanelStyles];
@@ -91,13 +95,28 @@ export class IposKeyPanel extends IposPanel {
    */
   @property({ attribute: false }) initialCredentials?: Credentials;
 
+  /**
+   * A phrase the user must type before Reset is enabled (e.g. `RESET`, or a word in the page's language);
+   * compared after Unicode NFC normalisation and trimming, so it works however a keyboard composes it.
+   */
+  @property({ attribute: 'confirm-phrase' }) confirmPhrase?: string;
+
+  /**
+   * Asked after the user confirms a reset and before anything is sent: a host's step-up authentication.
+   * Anything but `true` (`false`, a rejection, a throw) cancels the reset with no request.
+   */
+  @property({ attribute: false }) beforeReset?: () => boolean | Promise<boolean>;
+
+  /** What the user typed into the confirm-phrase field. */
+  @state() private typedPhrase = '';
+
   /** Only while revealed; cleared on Hide, timeout, page blur, disconnect, reset and account change. */
   @state() private revealedSecret?: string;
 
   @query('dialog') private dialog?: HTMLDialogElement;
   @query('[part~="reset-button"]') private resetButton?: HTMLButtonElement;
 
-  /** The account's keys, shared with every panel on the same backend; a new one per account. */
+  /** The account's keys, shared with every panel of the same account (backend and role); a new one per account. */
   private session?: KeysSession;
   private unsubscribe?: () => void;
   private readonly copyFeedback = new CopyFeedback<CopiedKey>(this, this.feedback, () =>
@@ -161,7 +180,7 @@ export class IposKeyPanel extends IposPanel {
     this.dialog?.close();
     this.unsubscribe?.();
     this.session?.release();
-    this.session = account && KeysSession.for(account.backend);
+    this.session = account && KeysSession.for(account.backend, account.role);
     this.unsubscribe = this.session?.subscribe(() => this.requestUpdate());
   }
 
@@ -255,6 +274,7 @@ export class IposKeyPanel extends IposPanel {
         ${this.t('keys.created', { date: this.formatTime(keys.createdAt) })} ·
         ${this.t('keys.rotated', { date: this.formatTime(keys.secretRotatedAt) })}
       </p>
+      ${this.renderLastUse(keys)}
       <div class="actions">
         <!-- aria-disabled, not disabled: focus returns here when the dialog closes, while the reset runs. -->
         <button
@@ -269,6 +289,19 @@ export class IposKeyPanel extends IposPanel {
       </div>`;
   }
 
+  /** "Last used 3 minutes ago from 203.0.113.7", "Never used", or nothing from a backend that does not say. */
+  private renderLastUse({ lastUsedAt, lastUsedFrom }: Keys) {
+    if (lastUsedAt === undefined) return nothing;
+    const text =
+      lastUsedAt === null
+        ? this.t('keys.neverUsed')
+        : this.t(lastUsedFrom ? 'keys.lastUsedFrom' : 'keys.lastUsed', {
+            relative: formatRelative(Date.parse(lastUsedAt) - Date.now(), this.activeLocale),
+            from: lastUsedFrom ?? '',
+          });
+    return html`<p class="meta" part="last-used">${text}</p>`;
+  }
+
   private renderDialog() {
     return html`<dialog
       class="dialog"
@@ -279,6 +312,21 @@ export class IposKeyPanel extends IposPanel {
     >
       <h3 class="dialog-title" id="reset-title">${this.t('keys.resetTitle')}</h3>
       <p class="dialog-warning" id="reset-warning">${this.t('keys.resetWarning')}</p>
+      ${
+        this.confirmPhrase
+          ? html`<label class="field-label" for="confirm-phrase">
+                ${this.t('keys.confirmPhrase', { phrase: this.confirmPhrase })}
+              </label>
+              <input
+                id="confirm-phrase"
+                part="confirm-phrase-input"
+                autocomplete="off"
+                spellcheck="false"
+                .value=${this.typedPhrase}
+                @input=${this.onPhraseInput}
+              />`
+          : nothing
+      }
       <div class="actions">
         <button type="button" part="cancel-button" autofocus @click=${this.closeResetDialog}>
           ${this.t('keys.resetCancel')}
@@ -287,7 +335,7 @@ export class IposKeyPanel extends IposPanel {
           type="button"
           class="danger primary"
           part="confirm-button"
-          ?disabled=${this.session?.state.mutation === 'reset'}
+          ?disabled=${this.session?.state.mutation === 'reset' || !this.phraseMatches()}
           @click=${this.confirmReset}
         >
           ${this.t('keys.resetConfirm')}
@@ -389,8 +437,18 @@ export class IposKeyPanel extends IposPanel {
 
   private readonly openResetDialog = (): void => {
     if (this.session?.state.mutation) return;
+    this.typedPhrase = '';
     this.dialog?.showModal();
   };
+
+  private readonly onPhraseInput = (event: Event): void => {
+    this.typedPhrase = (event.target as HTMLInputElement).value;
+  };
+
+  private phraseMatches(): boolean {
+    const normalise = (text: string) => text.normalize('NFC').trim();
+    return !this.confirmPhrase || normalise(this.typedPhrase) === normalise(this.confirmPhrase);
+  }
 
   private readonly closeResetDialog = (): void => {
     this.dialog?.close();
@@ -400,11 +458,27 @@ export class IposKeyPanel extends IposPanel {
     this.resetButton?.focus();
   };
 
-  private readonly confirmReset = (): void => {
+  private readonly confirmReset = async (): Promise<void> => {
     // Only a confirmation the user saw counts: not a click on the closed dialog's button from a script.
-    if (!this.dialog?.open || this.session?.state.mutation) return;
+    if (!this.dialog?.open || this.session?.state.mutation || !this.phraseMatches()) return;
+    const session = this.session;
     this.closeResetDialog();
-    void this.reset(false);
+    const hook = this.beforeReset;
+    // A hook that throws, rejects or says anything but true cancels: a reset is only ever sent on a yes.
+    const allowed =
+      !hook ||
+      (await Promise.resolve()
+        .then(hook)
+        .then(
+          (answer) => answer === true,
+          () => false,
+        ));
+    if (!allowed) {
+      this.feedback.announce(this.t('keys.resetCancelled'));
+      return;
+    }
+    // The account changed while the host asked: this confirmation was for the other one.
+    if (session === this.session) void this.reset(false);
   };
 
   /** A confirmed reset; `retry` repeats the last one with its key, so a retried reset happens once. */

@@ -5,9 +5,6 @@ export const tokenGeneratorStyles = css`
     display: grid;
     gap: calc(var(--_space) / 2);
   }
-  .field-label {
-    font-weight: 600;
-  }
   .row {
     display: flex;
     flex-wrap: wrap;
@@ -15,14 +12,7 @@ export const tokenGeneratorStyles = css`
     align-items: center;
   }
   select {
-    font: inherit;
     flex: 1 1 16rem;
-    min-block-size: 2.25rem;
-    padding-inline: var(--_space);
-    color: var(--_text);
-    background: var(--_surface);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
   }
   .token {
     flex: 1 1 20ch;
