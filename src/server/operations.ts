@@ -100,6 +100,9 @@ function credentialsOf(account: ServerAccount, row: KeyRow | null): Credentials 
       secretKeyHint: row.secretHint,
       createdAt: isoTime(row.createdAt),
       secretRotatedAt: isoTime(row.secretRotatedAt),
+      lastUsedAt: row.lastUsedAt === null ? null : isoTime(row.lastUsedAt),
+      // Capped like the contract's field: a client label could be anything a host passes.
+      lastUsedFrom: row.lastUsedFrom === null ? null : row.lastUsedFrom.slice(0, 200),
     },
   };
 }

@@ -68,6 +68,10 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     expect(second).not.toBe(first);
     expect((await authenticate(generated.body.keys.apiKey, first)).body.errorCode).toBe('AUTH_ERR_004');
     expect((await authenticate(generated.body.keys.apiKey, second)).status).toBe(200);
+    const used = (await call(server, 'GET', '/credentials', { account: id })).body.keys;
+    expect(used.lastUsedFrom).toBe('127.0.0.1');
+    expect(Date.parse(used.lastUsedAt)).toBeGreaterThan(0);
+    expect(generated.body.keys.lastUsedAt).toBeNull();
     await expectNoSecretAtRest();
 
     const token = await call(server, 'POST', '/tokens', {
