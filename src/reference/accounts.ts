@@ -57,7 +57,7 @@ export class DemoSession {
 export class SessionStore {
   private readonly sessions = new Map<string, DemoSession>();
 
-  /** `forget` is told of every session dropped, to delete its rows. */
+  /** `forget` is told of every session dropped for capacity, to delete its rows. */
   constructor(
     private readonly capacity = 1000,
     private readonly forget: (session: DemoSession) => void = () => {},
@@ -77,10 +77,8 @@ export class SessionStore {
     return session;
   }
 
-  /** Forgets a session: its next request starts from the demo accounts again. */
+  /** Forgets a session: its next request starts from the demo accounts again (the caller deletes its rows). */
   reset(id: string): void {
-    const session = this.sessions.get(id);
     this.sessions.delete(id);
-    this.forget(session ?? new DemoSession(id));
   }
 }

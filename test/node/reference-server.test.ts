@@ -585,6 +585,17 @@ describe('sessions', () => {
     expect((await call(server, 'GET', '/credentials', { session })).body.keys).toBeNull();
   });
 
+  it("deletes a forgotten session's keys from the store", async () => {
+    const store = memoryStore();
+    const own = createReferenceServer({ store, maxSessions: 2 });
+    for (const session of ['a', 'b', 'c']) await call(own, 'POST', '/credentials', { session });
+    await call(own, 'GET', '/credentials', { session: 'c' }); // after the eviction's delete, in store order
+    expect(store.size().accounts).toBe(2);
+    await own.resetSession('c');
+    expect(store.size().accounts).toBe(1);
+    expect((await call(own, 'GET', '/credentials', { session: 'a' })).body.keys).toBeNull();
+  });
+
   it('keeps a bounded number of sessions, forgetting the least recently used', () => {
     const store = new SessionStore(2);
     const a = store.get('a');
