@@ -10,13 +10,14 @@ import { cdnSizes, entrySize, ENTRIES } from './bench/sizes.mjs';
  * has to raise this number on purpose. Raised from 23,000 / 23,600 on purpose for the second release's
  * safety work (+1.5 KB: the account-scoped KeysSession, the shared account loader, numeric option checks,
  * the first paint in the element's language; +0.6 KB: plural messages and preloaded data; +0.6 KB: "last used",
- * the typed reset confirmation and the step-up hook). The goal is
+ * the typed reset confirmation and the step-up hook; +0.9 KB: issue 12's races fixes — numberOption in TokenSession
+ * and HttpBackend, account-scoped and checked tab messages, real calendar dates in the guards, capped answers). The goal is
  * 20,000 for the CDN module, by loading the token generator only for merchants; lower these as the
  * figures come down.
  */
 export const BUDGET = {
-  cdn: 25_500,
-  define: 26_100,
+  cdn: 26_550,
+  define: 27_150,
 };
 
 const started = performance.now();

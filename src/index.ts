@@ -31,7 +31,7 @@ export { HttpBackend, type HttpBackendOptions } from './backend/http-backend.js'
 export type { AuthToken, Credentials, Keys, RevealedSecret, Terminal } from './contract/schemas.js';
 
 export { KeysSession, type KeysListener, type KeysMutation, type KeysState } from './keys-session.js';
-export { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from './token-session.js';
+export { TokenSession, tokenChannelName, type TokenSessionEvent, type TokenSessionOptions } from './token-session.js';
 export { tokenPhase, type TokenPhase } from './token-timing.js';
 export type { ExpiryState } from './elements/token-generator/ipos-token-generator.js';
 

@@ -5,20 +5,32 @@
  * in browsers, workers and Node.
  *
  * - `getToken()` resolves a token that is valid now: it generates the first one, returns the held one
- *   while it is fresh, refreshes it within `refreshBefore` of expiry or during the grace period, and
+ *   while it is fresh, refreshes it once due (`refreshBefore` before expiry, never before half its lifetime)
+ *   or during the grace period, and
  *   generates a new one once grace is over (or when the backend refuses the refresh with a 401).
  *   Callers that arrive while a request is on its way share it: ten concurrent calls, one request.
  * - `generate()` always asks for a new token; `refresh()` always refreshes the held one and never falls
  *   back to generating (a refusal after grace rejects with the backend's `TOKEN_GRACE_EXPIRED` error).
- * - With `autoRefresh` (default) the token is refreshed once, `refreshBefore` seconds before expiry;
+ * - With `autoRefresh` (default) the token is refreshed once, when due (as above: at most once per token);
  *   a retryable failure (network, timeout, 429, 5xx) is retried with backoff (`retryDelayMs`, doubling,
  *   at most 5 minutes) for as long as the grace period lasts. `expired` is emitted once per token.
- * - Tabs of one portal coordinate through a `BroadcastChannel` and Web Locks named `channelName`: each
- *   new token is shared with the other tabs in memory only (never through web storage), a new tab asks
- *   them for theirs, and refreshes run under a lock: a tab that had to wait for it takes the token the
+ * - Tabs of one portal coordinate through a `BroadcastChannel` and Web Locks scoped to the account and the
+ *   TPN: each new token is shared with the other tabs in memory only (never through web storage), a new tab
+ *   asks them for theirs, and refreshes run under a lock: a tab that had to wait for it takes the token the
  *   holder shares (waiting up to 1 s for the message) instead of calling the backend. Without those APIs
- *   (Node has no Web Locks) each session works on its own.
+ *   (Node has no Web Locks), or without an account identity (`account`, or the backend's `accountKey`),
+ *   each session works on its own.
+ * - This session's own answers always win: a token it generated or refreshed replaces the held one even when
+ *   the backend's clock stepped back. A token from another tab is taken only when it is well-formed (the
+ *   contract's guard), for this account and TPN, plausible (a lifetime of at most 1440 minutes, a grace end
+ *   after the expiry, not issued more than 5 minutes ahead of this tab's clock, or of the backend's clock
+ *   when that is ahead as this tab last saw it) and newer than the held one. The channel is not a trust boundary: any script of the same origin can post
+ *   on it (a per-tab nonce would not stop it: such a script can read the channel and the page as well), and
+ *   such a script can already call the backend with the user's session. The checks limit what a forged
+ *   message can do to showing a plausible token until this tab's next answer replaces it.
  * - Refreshes send one `Idempotency-Key` per token refreshed, so retries cannot refresh a token twice.
+ * - A secret reset does not touch the token: whether iPOSpays revokes Auth Tokens at a reset is undocumented, so
+ *   the backend decides — a refresh it refuses (401) makes `getToken()` generate a new token.
  *
  * Abort: a caller's `signal` ends only that caller's wait (rejecting with `BackendError` code `aborted`);
  * the shared request goes on for the other callers and its token is still kept. Only `dispose()` aborts
@@ -46,32 +58,45 @@
  * addEventListener('pagehide', () => tokens.dispose());
  */
 import { BackendError, type BackendErrorCode } from './backend/backend-error.js';
+import { accountTag } from './backend/account-key.js';
 import type { CredentialsBackend, RequestOptions } from './backend/credentials-backend.js';
 import { newIdempotencyKey } from './backend/idempotency-key.js';
 import { authTokenGuard } from './contract/guards.js';
 import type { AuthToken } from './contract/schemas.js';
-import { Alarm, isOlderToken, tokenPhase, type TokenPhase } from './token-timing.js';
+import { numberOption } from './options/number-option.js';
+import { Alarm, isOlderToken, refreshDueAt, tokenPhase, type TokenPhase } from './token-timing.js';
 
 export interface TokenSessionOptions {
   backend: CredentialsBackend;
   /** The 12-digit TPN the tokens are for. */
   tpn: string;
-  /** Lifetime of generated tokens, 1–1440 minutes; the backend's default when omitted. */
+  /** Lifetime of generated tokens, a whole number of minutes from 1 to 1440; the backend's default when omitted. */
   expiresInMinutes?: number;
-  /** Seconds before `expiresAt` at which a token counts as due for refresh. Default 300. */
+  /**
+   * Seconds (0–86400) before `expiresAt` at which a token counts as due for refresh, but never before half its
+   * lifetime has passed: a value as long as the lifetime or longer refreshes each token once, at half its life.
+   * Default 300.
+   */
   refreshBefore?: number;
   /** Refresh automatically `refreshBefore` seconds before expiry (once), retrying within grace after a failure. Default true. */
   autoRefresh?: boolean;
   /**
-   * BroadcastChannel / Web Locks name shared by the tabs of one portal; `false` disables coordination.
-   * Default `ipos-credential-elements:token:${tpn}`.
+   * Who the tokens belong to, as the host knows it (a user or tenant id; any stable string). Tabs share tokens
+   * only within one account; only a hash of it is posted. Default the backend's `accountKey`; with neither,
+   * the session does not share tokens with other tabs.
+   */
+  account?: string;
+  /**
+   * BroadcastChannel name shared by the tabs of one portal; `false` disables coordination. Messages are
+   * checked for the account and TPN whatever the name. Default one channel per account and TPN,
+   * `tokenChannelName(account, tpn)`.
    */
   channelName?: string | false;
   /** Clock in epoch ms (tests). Default `Date.now`. */
   now?: () => number;
   /**
-   * First wait, in ms, before an automatic refresh that failed is tried again; it doubles per failure up to
-   * 5 minutes. Also the shortest time between two automatic refreshes. Default 30000.
+   * First wait, in ms (100–300000), before an automatic refresh that failed is tried again; it doubles per
+   * failure up to 5 minutes. Also the shortest time between two automatic refreshes. Default 30000.
    */
   retryDelayMs?: number;
 }
@@ -82,14 +107,23 @@ export type TokenSessionEvent =
   | { type: 'refresh-failed'; error: BackendError }
   | { type: 'expired'; token: AuthToken };
 
-/** What tabs say to each other: "here is a new token" and "who has one?" (a tab that just opened). */
-type TabMessage = { type: 'token'; token: AuthToken } | { type: 'token-wanted' };
+/**
+ * What tabs say to each other: "here is a new token" and "who has one?" (a tab that just opened); each for one
+ * account (its tag, never the account itself) and TPN.
+ */
+type TabMessage =
+  | { type: 'token'; account: string; tpn: string; token: AuthToken }
+  | { type: 'token-wanted'; account: string; tpn: string };
 
 const DEFAULT_REFRESH_BEFORE_SECONDS = 300;
+/** The contract's longest (and default) token lifetime. */
+const MAX_LIFETIME_MINUTES = 1440;
 const DEFAULT_RETRY_DELAY_MS = 30_000;
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
 /** How long a tab that waited for the refresh lock waits for the token of the tab that held it. */
 const TAB_HANDOVER_MS = 1000;
+/** How far ahead of the backend's clock (as last seen) another tab's token may be issued. */
+const MAX_FOREIGN_LEAD_MS = 5 * 60_000;
 /** Failures that may pass: worth another automatic refresh. */
 const RETRYABLE_CODES = new Set<BackendErrorCode>(['network', 'timeout', 'rate-limited', 'server']);
 
@@ -104,6 +138,10 @@ export class TokenSession {
   private readonly now: () => number;
   private readonly lockName?: string;
   private readonly channel?: BroadcastChannel;
+  /** The hash of the account the tabs' messages must name; without one nothing is shared. */
+  private readonly accountTag?: string;
+  /** The backend's clock minus this tab's, from the last own answer: when ahead, other tabs' tokens may be too. */
+  private backendClockOffsetMs = 0;
   /** Aborted by `dispose()`: ends every request and lock wait of this session. */
   private readonly lifetime = new AbortController();
   private readonly listeners = new Set<(event: TokenSessionEvent) => void>();
@@ -120,20 +158,44 @@ export class TokenSession {
   constructor(options: TokenSessionOptions) {
     this.tpn = options.tpn;
     this.backend = options.backend;
-    this.expiresInMinutes = options.expiresInMinutes;
-    this.refreshBeforeMs = (options.refreshBefore ?? DEFAULT_REFRESH_BEFORE_SECONDS) * 1000;
+    // Numbers are checked here, not trusted: `refreshBefore: NaN` once scheduled hundreds of refreshes a second.
+    this.expiresInMinutes =
+      options.expiresInMinutes === undefined
+        ? undefined
+        : numberOption(options.expiresInMinutes, {
+            name: 'TokenSession expiresInMinutes',
+            min: 1,
+            max: MAX_LIFETIME_MINUTES,
+            integer: true,
+            fallback: MAX_LIFETIME_MINUTES,
+          });
+    this.refreshBeforeMs =
+      numberOption(options.refreshBefore, {
+        name: 'TokenSession refreshBefore',
+        min: 0,
+        max: 86_400,
+        fallback: DEFAULT_REFRESH_BEFORE_SECONDS,
+      }) * 1000;
     this.autoRefresh = options.autoRefresh ?? true;
-    this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    this.retryDelayMs = numberOption(options.retryDelayMs, {
+      name: 'TokenSession retryDelayMs',
+      min: 100,
+      max: MAX_RETRY_DELAY_MS,
+      fallback: DEFAULT_RETRY_DELAY_MS,
+    });
     this.now = options.now ?? (() => Date.now());
-    const channelName = options.channelName ?? `ipos-credential-elements:token:${this.tpn}`;
-    if (channelName === false) return;
-    this.lockName = channelName;
+    const account = options.account ?? this.backend.accountKey;
+    // Without an account identity, two accounts sharing a TPN would exchange tokens: share nothing then.
+    if (options.channelName === false || account === undefined) return;
+    const tag = (this.accountTag = accountTag(account));
+    const channelName = options.channelName ?? tokenChannelName(account, this.tpn);
+    this.lockName = `${channelName}:refresh:${tag}:${this.tpn}`;
     if (typeof BroadcastChannel !== 'function') return;
     this.channel = new BroadcastChannel(channelName);
     this.channel.onmessage = (event: MessageEvent<unknown>) => this.receive(event.data);
     // In Node an open channel must not keep the host process alive on its own.
     (this.channel as { unref?: () => void }).unref?.();
-    this.post({ type: 'token-wanted' });
+    this.post({ type: 'token-wanted', account: tag, tpn: this.tpn });
   }
 
   /** The token held (it may have expired: see `getToken()` for one that is valid now). */
@@ -218,7 +280,7 @@ export class TokenSession {
     try {
       const input = { tpn: this.tpn, expiresInMinutes: this.expiresInMinutes };
       const token = await this.backend.generateToken(input, { signal: this.lifetime.signal, idempotencyKey });
-      return this.adopt(token, 'generated');
+      return this.adopt(token, 'generated', 'own');
     } catch (error) {
       throw this.asBackendError(error);
     }
@@ -238,7 +300,7 @@ export class TokenSession {
           { token: held.token },
           { signal: this.lifetime.signal, idempotencyKey: idempotencyKey ?? this.refreshKeyFor(held.token) },
         );
-        return this.adopt(token, 'refreshed');
+        return this.adopt(token, 'refreshed', 'own');
       });
     } catch (error) {
       const failure = this.asBackendError(error);
@@ -247,15 +309,22 @@ export class TokenSession {
     }
   }
 
-  /** Makes `token` the held one unless it is older than that; shares it, reschedules, emits. Returns the held token. */
-  private adopt(token: AuthToken, how: 'generated' | 'refreshed', fromOtherTab = false): AuthToken {
+  /**
+   * Makes `token` the held one — always when it is this session's own answer (even if the backend's clock
+   * stepped back), only when newer when it came from another tab; shares it, reschedules, emits.
+   * Returns the held token.
+   */
+  private adopt(token: AuthToken, how: 'generated' | 'refreshed', source: 'own' | 'other-tab'): AuthToken {
     if (this.disposed) throw disposedError(); // a late answer after dispose is dropped
     const held = this.current;
-    if (held && (held.token === token.token || isOlderToken(token, held))) return held;
+    const fromOtherTab = source === 'other-tab';
+    if (held && held.token === token.token) return held;
+    if (fromOtherTab && held && !isOlderToken(held, token)) return held;
+    if (!fromOtherTab) this.backendClockOffsetMs = Date.parse(token.issuedAt) - this.now();
     this.current = token;
     this.failedAutoRefreshes = 0;
     this.schedule(token);
-    if (!fromOtherTab) this.post({ type: 'token', token });
+    if (!fromOtherTab) this.post({ type: 'token', account: this.accountTag!, tpn: this.tpn, token });
     this.emit(how === 'generated' ? { type: 'generated', token } : { type: 'refreshed', token, fromOtherTab });
     return token;
   }
@@ -264,8 +333,9 @@ export class TokenSession {
     const expiresAt = Date.parse(token.expiresAt);
     this.expiryAlarm.set(expiresAt, () => this.emit({ type: 'expired', token }));
     if (!this.autoRefresh || this.phase(token) === 'over') return this.refreshAlarm.cancel();
-    // A token that arrives already due (clock skew, refreshBefore ≥ lifetime) must not refresh in a tight loop.
-    const dueAt = Math.max(expiresAt - this.refreshBeforeMs, this.lastAutoRefreshAt + this.retryDelayMs);
+    // Due at most once per token (never before half its life); a token that arrives already due (clock skew)
+    // waits at least retryDelayMs after the last automatic refresh, so nothing refreshes in a tight loop.
+    const dueAt = Math.max(refreshDueAt(token, this.refreshBeforeMs), this.lastAutoRefreshAt + this.retryDelayMs);
     this.refreshAlarm.set(dueAt, () => this.refreshAutomatically());
   }
 
@@ -282,12 +352,31 @@ export class TokenSession {
   }
 
   private receive(message: unknown): void {
-    if (this.disposed || !isTabMessage(message)) return;
-    if (message.type === 'token-wanted') {
-      if (this.current && this.phase(this.current) !== 'over') this.post({ type: 'token', token: this.current });
-    } else if (message.token.tpn === this.tpn) {
-      this.adopt(message.token, 'refreshed', true);
+    if (this.disposed || !isTabMessage(message) || message.account !== this.accountTag || message.tpn !== this.tpn) {
+      return;
     }
+    if (message.type === 'token-wanted') {
+      const held = this.current;
+      if (held && this.phase(held) !== 'over') {
+        this.post({ type: 'token', account: message.account, tpn: this.tpn, token: held });
+      }
+    } else if (message.token.tpn === this.tpn && this.plausible(message.token)) {
+      this.adopt(message.token, 'refreshed', 'other-tab');
+    }
+  }
+
+  /** Another tab's token could have come from the backend: a contract lifetime, grace after expiry, not from the future. */
+  private plausible(token: AuthToken): boolean {
+    const issuedAt = Date.parse(token.issuedAt);
+    const expiresAt = Date.parse(token.expiresAt);
+    const graceEndsAt = Date.parse(token.graceEndsAt);
+    return (
+      expiresAt > issuedAt &&
+      expiresAt - issuedAt <= MAX_LIFETIME_MINUTES * 60_000 &&
+      graceEndsAt >= expiresAt &&
+      issuedAt <= this.now() + Math.max(0, this.backendClockOffsetMs) + MAX_FOREIGN_LEAD_MS &&
+      this.phase(token) !== 'over'
+    );
   }
 
   /** Runs `work` holding the tabs' refresh lock when Web Locks exist; `work` learns whether another tab held it first. */
@@ -355,9 +444,15 @@ export class TokenSession {
   }
 }
 
+/** The default channel of an account's tokens for one TPN; the account appears only as a hash. */
+export function tokenChannelName(account: string, tpn: string): string {
+  return `ipos-credential-elements:token:${accountTag(account)}:${tpn}`;
+}
+
 function isTabMessage(data: unknown): data is TabMessage {
   if (typeof data !== 'object' || data === null) return false;
-  const { type, token } = data as { type?: unknown; token?: unknown };
+  const { type, token, account, tpn } = data as { type?: unknown; token?: unknown; account?: unknown; tpn?: unknown };
+  if (typeof account !== 'string' || typeof tpn !== 'string') return false;
   return type === 'token-wanted' || (type === 'token' && authTokenGuard.safeParse(token).success);
 }
 

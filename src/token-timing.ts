@@ -13,7 +13,19 @@ export function tokenPhase(token: AuthToken, nowMs: number, refreshBeforeMs: num
   const expiresAt = Date.parse(token.expiresAt);
   if (nowMs >= Date.parse(token.graceEndsAt)) return 'over';
   if (nowMs >= expiresAt) return 'grace';
-  return nowMs >= expiresAt - refreshBeforeMs ? 'due' : 'fresh';
+  return nowMs >= refreshDueAt(token, refreshBeforeMs) ? 'due' : 'fresh';
+}
+
+/**
+ * When a token becomes due for refresh: `refreshBefore` before expiry, but never before half its lifetime
+ * (`issuedAt` to `expiresAt`, both by the backend's clock) has passed. So a `refreshBefore` as long as the
+ * lifetime or longer refreshes each token once, at half its life — not at once, and not in a loop.
+ */
+export function refreshDueAt(token: AuthToken, refreshBeforeMs: number): number {
+  const issuedAt = Date.parse(token.issuedAt);
+  const expiresAt = Date.parse(token.expiresAt);
+  const halfLife = issuedAt + Math.max(0, expiresAt - issuedAt) / 2;
+  return Math.max(expiresAt - refreshBeforeMs, halfLife);
 }
 
 /** True when `candidate` was issued before `current` (so adopting it would go back in time). */

@@ -28,6 +28,13 @@ export interface RefreshTokenInput {
  * Every method rejects with a `BackendError`.
  */
 export interface CredentialsBackend {
+  /**
+   * Identifies the account this backend acts for: two backends for different accounts must differ, two for the
+   * same account (in two tabs) must be equal. `TokenSession` shares Auth Tokens between tabs only within one
+   * account (it posts only a hash of this). Not a secret and not a credential. Optional: without it (and without
+   * the session's `account` option) tokens are not shared between tabs.
+   */
+  readonly accountKey?: string;
   getCredentials(opts?: RequestOptions): Promise<Credentials>;
   generateKeys(opts?: RequestOptions): Promise<Credentials>;
   revealSecret(opts?: RequestOptions): Promise<RevealedSecret>;

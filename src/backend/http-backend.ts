@@ -7,6 +7,8 @@ import { describeIssues } from '../contract/describe-issues.js';
 import { ANSWER_GUARDS, errorBodyGuard, type Guard } from '../contract/guards.js';
 import { ROUTES, type OperationId } from '../contract/routes.js';
 import type { AuthToken, ContractBody, Credentials, RevealedSecret, Terminal } from '../contract/schemas.js';
+import { numberOption } from '../options/number-option.js';
+import { httpAccountKey } from './account-key.js';
 import { BackendError, codeForStatus } from './backend-error.js';
 import { newIdempotencyKey } from './idempotency-key.js';
 import type {
@@ -25,11 +27,11 @@ export interface HttpBackendOptions {
   headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
   /** `fetch`'s `credentials` mode, e.g. `include` for a cookie session on another origin. */
   credentials?: RequestCredentials;
-  /** Time allowed for one attempt (answer and body), in ms. Default 15000. */
+  /** Time allowed for one attempt (answer and body), in whole ms from 1 to 600000. Default 15000. */
   timeoutMs?: number;
-  /** Extra attempts after a retryable failure (network, timeout, 429, 502, 503, 504). Default 2. */
+  /** Extra attempts after a retryable failure (network, timeout, 429, 502, 503, 504), 0–10. Default 2. */
   retries?: number;
-  /** Base of the exponential backoff, in ms. Default 300. */
+  /** Base of the exponential backoff, in whole ms from 0 to 60000. Default 300. */
   retryDelayMs?: number;
   /**
    * Makes the `Idempotency-Key` of each mutating call (one key for all retries of that call).
@@ -37,7 +39,24 @@ export interface HttpBackendOptions {
    * writes without a key are never retried. A key in the call's options always wins.
    */
   idempotencyKey?: (() => string) | false;
+  /**
+   * Which account this backend acts for (see `CredentialsBackend.accountKey`): tabs share Auth Tokens only
+   * within one account. Default: the base URL and the fixed `headers` (hashed), which tells apart accounts
+   * chosen by a header; with a `headers` function there is no default (its values may change per request),
+   * so pass the signed-in user's or tenant's id here for tabs to share tokens.
+   */
+  accountKey?: string;
 }
+
+/**
+ * The largest answer body read, in bytes (1 MiB; the contract's answers are a few hundred bytes). A larger
+ * one is refused with `invalid-response` once the limit is reached (or at once from its `Content-Length`),
+ * never buffered whole; an error answer that large counts as one without `errorCode`/`errorMessage`.
+ */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+/** `errorMessage` and `errorCode` are cut to these lengths (with `…`) before they reach `BackendError`. */
+export const MAX_ERROR_MESSAGE_LENGTH = 500;
+export const MAX_ERROR_CODE_LENGTH = 64;
 
 /** Statuses worth another attempt: the server said "later" or a gateway failed before the work. */
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
@@ -83,6 +102,7 @@ interface AttemptFailure {
  */
 export class HttpBackend implements CredentialsBackend {
   readonly baseUrl: string;
+  readonly accountKey?: string;
   private readonly fetchImpl: typeof fetch;
   private readonly headers: HttpBackendOptions['headers'];
   private readonly credentials: RequestCredentials | undefined;
@@ -109,10 +129,30 @@ export class HttpBackend implements CredentialsBackend {
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.headers = options.headers;
     this.credentials = options.credentials;
-    this.timeoutMs = options.timeoutMs ?? 15_000;
-    this.retries = Math.max(0, options.retries ?? 2);
-    this.retryDelayMs = options.retryDelayMs ?? 300;
+    // Checked, not trusted: `retries: NaN` once retried without end, `timeoutMs: NaN` timed out at once.
+    this.timeoutMs = numberOption(options.timeoutMs, {
+      name: 'HttpBackend timeoutMs',
+      min: 1,
+      max: 600_000,
+      integer: true,
+      fallback: 15_000,
+    });
+    this.retries = numberOption(options.retries, {
+      name: 'HttpBackend retries',
+      min: 0,
+      max: 10,
+      integer: true,
+      fallback: 2,
+    });
+    this.retryDelayMs = numberOption(options.retryDelayMs, {
+      name: 'HttpBackend retryDelayMs',
+      min: 0,
+      max: 60_000,
+      integer: true,
+      fallback: 300,
+    });
     this.idempotencyKey = options.idempotencyKey ?? newIdempotencyKey;
+    this.accountKey = options.accountKey ?? httpAccountKey(this.baseUrl, options.headers);
   }
 
   getCredentials(options?: RequestOptions): Promise<Credentials> {
@@ -246,8 +286,12 @@ export class HttpBackend implements CredentialsBackend {
         }),
         interrupted,
       ]);
-      const text = await Promise.race([response.text(), interrupted]);
-      return response.ok ? parseAnswer(call, text) : failureFor(call, response, text);
+      const text = await Promise.race([readCapped(response, MAX_ANSWER_BYTES), interrupted]);
+      if (response.ok) {
+        if (text === undefined) return tooLarge(call);
+        return parseAnswer(call, text);
+      }
+      return failureFor(call, response, text ?? '');
     } catch (cause) {
       if (cause instanceof BackendError) return { error: cause, retryable: false };
       if (call.options?.signal?.aborted) return { error: abortedError(call, cause), retryable: false };
@@ -291,6 +335,43 @@ function abortedError(call: Pick<Call<unknown>, 'method' | 'path'>, cause?: unkn
   return new BackendError('aborted', `${describe(call)} was aborted`, { cause });
 }
 
+/** The body as text, or `undefined` (and the rest left unread) once it is longer than `limit` bytes. */
+async function readCapped(response: Response, limit: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('Content-Length'));
+  if (declared > limit) {
+    void response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!response.body) return response.text();
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    bytes += value.byteLength;
+    if (bytes > limit) {
+      void reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+function tooLarge(call: Call<unknown>): AttemptFailure {
+  const error = new BackendError(
+    'invalid-response',
+    `${describe(call)} answered with a body larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`,
+  );
+  return { error, retryable: false };
+}
+
+/** `text` cut to `max` characters, the last one an ellipsis when it was longer. */
+function capped(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 /** A 2xx answer: JSON that matches the schema, or `invalid-response`. */
 function parseAnswer<T>(call: Call<T>, text: string): { value: T } | AttemptFailure {
   const invalid = (why: string) => ({
@@ -318,7 +399,13 @@ function failureFor(call: Call<unknown>, response: Response, text: string): Atte
     body = undefined;
   }
   const parsed = errorBodyGuard.safeParse(body);
-  const serverError = parsed.success ? parsed.data : undefined;
+  // A server (or a proxy) may send megabytes here: only a readable length reaches the error and the screen.
+  const serverError = parsed.success
+    ? {
+        errorCode: capped(parsed.data.errorCode, MAX_ERROR_CODE_LENGTH),
+        errorMessage: capped(parsed.data.errorMessage, MAX_ERROR_MESSAGE_LENGTH),
+      }
+    : undefined;
   const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'));
   const detail = serverError ? `${serverError.errorCode}: ${serverError.errorMessage}` : `HTTP ${response.status}`;
   const error = new BackendError(

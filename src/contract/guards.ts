@@ -8,7 +8,14 @@
  * the same way (code, path, expectation — never the value).
  */
 import type * as z from 'zod/mini';
-import { API_KEY_PATTERN, JWT_PATTERN, SECRET_KEY_HINT_PATTERN, SECRET_KEY_PATTERN, TPN_PATTERN } from './patterns.js';
+import {
+  API_KEY_PATTERN,
+  ISO_DATETIME_PATTERN,
+  JWT_PATTERN,
+  SECRET_KEY_HINT_PATTERN,
+  SECRET_KEY_PATTERN,
+  TPN_PATTERN,
+} from './patterns.js';
 import type { SchemaName } from './routes.js';
 import type { AuthToken, ContractBody, Credentials, ErrorBody, RevealedSecret, TerminalList } from './schemas.js';
 import { SCOPES, USER_ROLES } from './vocabulary.js';
@@ -106,11 +113,8 @@ function guard<T>(check: Check): Guard<T> {
   };
 }
 
-/** zod's `z.iso.datetime({ offset: true })`: date, hours, minutes and seconds, optional fraction, `Z` or `±hh:mm`. */
-const isoTime = string(
-  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/,
-  'datetime',
-);
+/** zod's `z.iso.datetime({ offset: true })`, real calendar dates only (no 30 February). */
+const isoTime = string(ISO_DATETIME_PATTERN, 'datetime');
 const tpn = string(TPN_PATTERN);
 
 export const credentialsGuard = guard<Credentials>(

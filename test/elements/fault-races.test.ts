@@ -3,7 +3,7 @@
  * request runs never shows the old account's or terminal's data; removing an element mid-request leaves
  * no timer and no window/document listener of the library behind.
  */
-import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/define.js';
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
 import type { IposTokenGenerator } from '../../src/elements/token-generator/ipos-token-generator.js';
@@ -11,6 +11,7 @@ import { ClipboardStub } from '../support/clipboard-stub.js';
 import { mutations, UncaughtLog } from '../support/fault-kit.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { EventLog, findInDom } from '../support/leak-scan.js';
+import { LiveResources } from '../support/live-resources.js';
 import { ReferenceSession } from '../support/reference-session.js';
 
 const TPNS = ['139322815010', '139322815011', '139322815012'];
@@ -113,16 +114,21 @@ describe('bursts of clicks: one mutation each', () => {
     const session = new ReferenceSession('merchant');
     const element = await generator(session);
     await session.force({}, LATENCY_MS);
+    // Waits for the event, not for a deadline: a loaded machine may take longer than a second to answer.
+    const generated = oneEvent(element, 'ipos-token-generated');
     clickTimes(element, 'generate-button');
-    await waitUntil(() => events.of('ipos-token-generated').length === 1);
+    await generated;
     await settle(element);
     await aTimeout(50);
     expectOneMutation(session, 'POST /tokens');
+    expect(events.of('ipos-token-generated')).to.have.length(1);
     session.requests.length = 0;
+    const refreshed = oneEvent(element, 'ipos-token-refreshed');
     clickTimes(element, 'refresh-button');
-    await waitUntil(() => events.of('ipos-token-refreshed').length === 1);
+    await refreshed;
     await aTimeout(50);
     expectOneMutation(session, 'POST /tokens/refresh');
+    expect(events.of('ipos-token-refreshed')).to.have.length(1);
   });
 });
 
@@ -166,101 +172,6 @@ describe('switching mid-request never shows stale data', () => {
     expect(byPart(element, 'generate-button').hasAttribute('disabled')).to.equal(false);
   });
 });
-
-/** Counts timers and window/document listeners created by the library (by stack) that are still live. */
-class LiveResources {
-  private readonly timers = new Map<unknown, string>();
-  private readonly listeners = new Map<string, string>();
-  private readonly restores: (() => void)[] = [];
-  private ids = new WeakMap<object, number>();
-  private nextId = 0;
-
-  constructor() {
-    const fromLibrary = () => {
-      const stack = new Error().stack ?? '';
-      // The project's own src/ and Lit; not the test helpers (their timers are the test's business).
-      const library = /:\d+\/src\/|\/node_modules\/(@lit|lit|lit-html|lit-element)\//;
-      return library.test(stack.split('\n').slice(3).join('\n')) ? stack : undefined;
-    };
-    const patch = <T extends object, K extends keyof T>(target: T, name: K, wrap: (original: T[K]) => T[K]) => {
-      const original = target[name];
-      target[name] = wrap(original);
-      this.restores.push(() => (target[name] = original));
-    };
-    for (const name of ['setTimeout', 'setInterval'] as const) {
-      patch(
-        window,
-        name,
-        (original) =>
-          ((handler: TimerHandler, ms?: number, ...args: unknown[]) => {
-            const stack = fromLibrary();
-            const id = (original as (h: TimerHandler, ms?: number, ...rest: unknown[]) => number).call(
-              window,
-              (...a: unknown[]) => {
-                if (name === 'setTimeout') this.timers.delete(id);
-                return typeof handler === 'function' ? (handler as (...x: unknown[]) => unknown)(...a) : undefined;
-              },
-              ms,
-              ...args,
-            );
-            if (stack) this.timers.set(id, stack);
-            return id;
-          }) as never,
-      );
-    }
-    for (const name of ['clearTimeout', 'clearInterval'] as const) {
-      patch(
-        window,
-        name,
-        (original) =>
-          ((id?: number) => {
-            this.timers.delete(id);
-            (original as typeof clearTimeout).call(window, id);
-          }) as never,
-      );
-    }
-    for (const target of [window, document] as EventTarget[]) {
-      const label = target === window ? 'window' : 'document';
-      const key = (type: string, listener: unknown, options?: boolean | EventListenerOptions) =>
-        `${label} ${type} ${this.idOf(listener)} ${typeof options === 'boolean' ? options : !!options?.capture}`;
-      patch(
-        target,
-        'addEventListener',
-        (original) =>
-          function (this: EventTarget, type, listener, options) {
-            const stack = fromLibrary();
-            if (stack && listener) live.listeners.set(key(type, listener, options), stack);
-            return original.call(this, type, listener, options);
-          },
-      );
-      patch(
-        target,
-        'removeEventListener',
-        (original) =>
-          function (this: EventTarget, type, listener, options) {
-            if (listener) live.listeners.delete(key(type, listener, options));
-            return original.call(this, type, listener, options);
-          },
-      );
-    }
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const live = this;
-  }
-
-  private idOf(listener: unknown): number {
-    const object = listener as object;
-    if (!this.ids.has(object)) this.ids.set(object, this.nextId++);
-    return this.ids.get(object)!;
-  }
-
-  /** What is still live, with where it was made; then puts the originals back. */
-  finish(): string[] {
-    for (const restore of this.restores.reverse()) restore();
-    return [...this.timers.values(), ...this.listeners.entries()].map((entry) =>
-      Array.isArray(entry) ? `listener ${entry[0]}` : `timer ${entry.split('\n').slice(2, 5).join(' ')}`,
-    );
-  }
-}
 
 describe('disconnect mid-request leaves nothing behind', () => {
   const cases: { name: string; run(session: ReferenceSession): Promise<HTMLElement> }[] = [

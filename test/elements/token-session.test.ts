@@ -2,7 +2,12 @@ import { aTimeout, expect, waitUntil } from '@open-wc/testing';
 import { BackendError } from '../../src/backend/backend-error.js';
 import type { HttpBackend } from '../../src/backend/http-backend.js';
 import type { AuthToken } from '../../src/contract/schemas.js';
-import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../src/token-session.js';
+import {
+  TokenSession,
+  tokenChannelName,
+  type TokenSessionEvent,
+  type TokenSessionOptions,
+} from '../../src/token-session.js';
 import { ReferenceSession } from '../support/reference-session.js';
 
 const SECOND = 1000;
@@ -88,9 +93,9 @@ describe('TokenSession', () => {
 
     it('serves 10 concurrent callers of a due token with one refresh', async () => {
       const reference = new ReferenceSession('merchant');
-      // refreshBefore longer than the lifetime: every token is due at once.
-      const { tokens } = openTab(reference, { refreshBefore: DAY / SECOND + 60 });
-      const old = await tokens.getToken();
+      const { tokens } = openTab(reference, { refreshBefore: 300 });
+      // One minute left, refreshBefore 300 s: due.
+      const old = (await generateExpiringIn(reference, tokens, MINUTE)).token;
 
       const results = await Promise.all(Array.from({ length: 10 }, () => tokens.getToken()));
 
@@ -304,11 +309,12 @@ describe('TokenSession', () => {
       expect(otherTpn.events).to.deep.equal([]);
     });
 
-    it('uses one channel per TPN by default', async () => {
+    it('uses one channel per account and TPN by default', async () => {
       const reference = new ReferenceSession('merchant');
+      const account = reference.backend().accountKey!;
       const heard: Record<string, string[]> = { [TPN]: [], [OTHER_TPN]: [] };
       const listeners = [TPN, OTHER_TPN].map((tpn) => {
-        const channel = new BroadcastChannel(`ipos-credential-elements:token:${tpn}`);
+        const channel = new BroadcastChannel(tokenChannelName(account, tpn));
         channel.onmessage = (event: MessageEvent) => heard[tpn].push(JSON.stringify(event.data));
         return channel;
       });

@@ -1,4 +1,5 @@
 // The guards HttpBackend checks answers with must accept and refuse exactly what the zod schemas do.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
 import {
@@ -107,4 +108,58 @@ describe('response guards', () => {
       expect(count).toBeGreaterThanOrEqual(20);
     });
   }
+});
+
+describe('response guards: ISO date-times', () => {
+  const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+  const token = (time: string) => ({
+    token: 'a.b.c',
+    tpn: '139322815010',
+    issuedAt: time,
+    expiresAt: time,
+    graceEndsAt: time,
+  });
+
+  it('refuse the impossible dates zod refuses (issue 12, finding 9)', () => {
+    for (const time of [
+      '2026-02-30T00:00:00Z',
+      '2025-02-29T00:00:00Z',
+      '2100-02-29T00:00:00Z',
+      '2026-04-31T00:00:00Z',
+    ]) {
+      expect(authTokenSchema.safeParse(token(time)).success, time).toBe(false);
+      expect(authTokenGuard.safeParse(token(time)).success, time).toBe(false);
+    }
+    for (const time of ['2024-02-29T00:00:00Z', '2000-02-29T23:59:59.5+05:30', '2026-12-31T00:00:00-00:00']) {
+      expect(authTokenGuard.safeParse(token(time)).success, time).toBe(true);
+    }
+  });
+
+  it('accept exactly the date-times zod accepts, over every field at and beyond its limits', () => {
+    const year = fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.constantFrom(1900, 2000, 2023, 2024, 2025, 2100, 2400));
+    const field = (max: number) => fc.integer({ min: 0, max }).map((value) => pad(value));
+    const zone = fc.oneof(
+      fc.constant('Z'),
+      fc.constant(''),
+      fc.tuple(fc.constantFrom('+', '-'), field(25), field(61)).map(([sign, h, m]) => `${sign}${h}:${m}`),
+    );
+    const fraction = fc.oneof(fc.constant(''), fc.stringMatching(/^\.\d{1,4}$/), fc.constant('.'));
+    const time = fc
+      .tuple(year, field(13), field(32), field(25), field(61), fc.option(field(61)), fraction, zone)
+      .map(
+        ([y, mo, d, h, mi, sec, frac, z]) =>
+          `${pad(y, 4)}-${mo}-${d}T${h}:${mi}${sec === null ? '' : `:${sec}`}${frac}${z}`,
+      );
+    fc.assert(
+      fc.property(time, (value) => {
+        const mine = authTokenGuard.safeParse(token(value));
+        const theirs = authTokenSchema.safeParse(token(value));
+        expect(mine.success, value).toBe(theirs.success);
+        if (!mine.success && !theirs.success) {
+          expect(describeIssues(mine.error.issues), value).toBe(describeIssues(theirs.error.issues));
+        }
+      }),
+      { numRuns: 5000 },
+    );
+  });
 });

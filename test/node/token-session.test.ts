@@ -1,60 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BackendError } from '../../src/backend/backend-error.js';
-import type {
-  CredentialsBackend,
-  GenerateTokenInput,
-  RefreshTokenInput,
-  RequestOptions,
-} from '../../src/backend/credentials-backend.js';
 import type { AuthToken } from '../../src/contract/schemas.js';
+import { FakeTokenBackend } from './fake-token-backend.js';
 import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../src/token-session.js';
 import { MAX_TIMER_DELAY_MS, isOlderToken, tokenPhase } from '../../src/token-timing.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const DAY = 1440 * MINUTE;
-const GRACE = 15 * MINUTE;
 const TPN = '139322815010';
-
-const unused = () => Promise.reject(new Error('TokenSession does not call this'));
-
-/** Issues tokens from the (fake) clock; refreshes fail while `refreshFailure` is set. */
-class FakeTokenBackend implements CredentialsBackend {
-  lifetimeMs = 10 * MINUTE;
-  refreshFailure?: BackendError;
-  readonly generated: number[] = [];
-  readonly refreshes: { at: number; token: string; idempotencyKey?: string }[] = [];
-  private serial = 0;
-
-  getCredentials = unused;
-  generateKeys = unused;
-  revealSecret = unused;
-  resetSecret = unused;
-  listTerminals = unused;
-
-  async generateToken({ tpn }: GenerateTokenInput): Promise<AuthToken> {
-    this.generated.push(Date.now());
-    return this.issue(tpn);
-  }
-
-  async refreshToken({ token }: RefreshTokenInput, options?: RequestOptions): Promise<AuthToken> {
-    this.refreshes.push({ at: Date.now(), token, idempotencyKey: options?.idempotencyKey });
-    if (this.refreshFailure) throw this.refreshFailure;
-    return this.issue(TPN);
-  }
-
-  private issue(tpn: string): AuthToken {
-    const now = Date.now();
-    const iso = (ms: number) => new Date(ms).toISOString();
-    return {
-      token: `header.payload${++this.serial}.signature`,
-      tpn,
-      issuedAt: iso(now),
-      expiresAt: iso(now + this.lifetimeMs),
-      graceEndsAt: iso(now + this.lifetimeMs + GRACE),
-    };
-  }
-}
 
 let backend: FakeTokenBackend;
 let events: TokenSessionEvent[];
@@ -225,8 +179,8 @@ describe('TokenSession timers', () => {
     expect(backend.generated).toHaveLength(1); // refusing is not a reason to generate behind the host's back
   });
 
-  it('refreshes a token that arrives already due at most once per retryDelayMs, not in a loop', async () => {
-    backend.lifetimeMs = MINUTE; // shorter than refreshBefore: every token is due when it arrives
+  it('refreshes a token that arrives already due (backend clock behind) at most once per retryDelayMs, not in a loop', async () => {
+    backend.clockOffsetMs = -9.5 * MINUTE; // every 10-minute token has 30 s left when it arrives: due at once
     const tokens = open({ refreshBefore: 300, retryDelayMs: 30 * SECOND });
     await tokens.generate();
 

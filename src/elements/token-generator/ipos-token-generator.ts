@@ -102,8 +102,9 @@ export class IposTokenGenerator extends IposPanel {
   @property({ type: Number, attribute: 'feedback-duration' }) feedbackDuration = 2000;
 
   /**
-   * Name under which tabs of the same portal share tokens, so that one refresh serves them all;
-   * default one channel per TPN; `false` keeps this element to itself.
+   * Name under which tabs of the same portal share tokens, so that one refresh serves them all; default
+   * one channel per account and TPN (`tokenChannelName`), and messages are checked for account and TPN
+   * whatever the name; `false` keeps this element to itself.
    */
   @property({ attribute: false }) channelName?: string | false;
 
