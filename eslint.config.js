@@ -38,8 +38,9 @@ export default tseslint.config(
   },
   {
     // Browser modules type the contract's bodies with the plain interfaces: the published types must not need zod.
+    // The servers (reference and production) validate with zod and sign with jose: their optional peers.
     files: ['src/**/*.ts'],
-    ignores: ['src/reference/**', 'src/contract/**'],
+    ignores: ['src/reference/**', 'src/contract/**', 'src/server/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -62,7 +63,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },
   },
   {
-    files: ['scripts/**', 'test/support/**/*.mjs', '*.config.*', '.storybook/**'],
+    files: ['scripts/**', 'bin/**', 'test/support/**/*.mjs', 'test/server/**/*.mjs', '*.config.*', '.storybook/**'],
     languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
   },
 );

@@ -19,7 +19,7 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: `npm start -- --port ${port} --strictPort --host 127.0.0.1`,
+    command: `npm start -- --port ${port} --strictPort --host 127.0.0.1 --memory`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -1,22 +1,40 @@
 import { resolve } from 'node:path';
-import { defineConfig } from 'vite';
+import { defineConfig, type UserConfig } from 'vite';
 import { minifyTemplates } from './scripts/bench/minify-templates.mjs';
+import { demoPersistence } from './scripts/demo-persistence.js';
 import { referenceVitePlugin } from './src/reference/node.js';
 
 const root = import.meta.dirname;
-const dependencies = ['lit', '@lit/context', '@lit/task', '@lit/react', 'react', 'vue', 'zod', 'jose'];
+const dependencies = [
+  'lit',
+  '@lit/context',
+  '@lit/task',
+  '@lit/react',
+  'react',
+  'vue',
+  'zod',
+  'jose',
+  'pg',
+  '@electric-sql/pglite',
+];
 const isDependency = (id: string) =>
   id.startsWith('node:') || dependencies.some((name) => id === name || id.startsWith(`${name}/`));
 
 /**
- * `npm start`: the demo (index.html) with the reference backend mounted under /api/ipos.
+ * `npm start`: the demo (index.html) with the reference backend mounted under /api/ipos, its keys in
+ * PGlite under .ipos-demo-data/ (`npm start -- --memory`: in memory). The reference mount answers before
+ * Vite's CORS middleware and refuses state-changing requests from other origins.
  * `vite build`: the library entry points for bundlers (dependencies stay imports).
  * `vite build --mode cdn`: one self-contained ES module for a plain <script type="module">,
  * plus the non-English catalogues beside it, fetched only by pages that use them.
  */
-export default defineConfig(({ mode }) => ({
-  plugins: [referenceVitePlugin({ basePath: '/api/ipos' }), ...(mode === 'cdn' ? [minifyTemplates()] : [])],
-  server: { port: 5173 },
+export default defineConfig(async ({ mode, command }): Promise<UserConfig> => ({
+  plugins: [
+    referenceVitePlugin({ basePath: '/api/ipos', ...(command === 'serve' ? await demoPersistence(root) : {}) }),
+    ...(mode === 'cdn' ? [minifyTemplates()] : []),
+  ],
+  // No CORS for other origins: a page on another port must not read the demo's secret.
+  server: { port: 5173, cors: false },
   esbuild: { target: 'es2022' },
   build:
     mode === 'cdn'
@@ -44,6 +62,8 @@ export default defineConfig(({ mode }) => ({
               define: resolve(root, 'src/define.ts'),
               'reference/index': resolve(root, 'src/reference/index.ts'),
               'reference/node': resolve(root, 'src/reference/node.ts'),
+              'server/index': resolve(root, 'src/server/index.ts'),
+              'server/verify': resolve(root, 'src/server/verify.ts'),
               react: resolve(root, 'src/react.ts'),
               vue: resolve(root, 'src/vue.ts'),
             },

@@ -14,7 +14,7 @@ const browser = () => ({
 });
 
 /**
- * Node-side unit tests; every Storybook story rendered and axe-checked in Chromium; the React
+ * Node-side unit tests; the credentials server against memory, PGlite and a throwaway PostgreSQL; every Storybook story rendered and axe-checked in Chromium; the React
  * wrappers rendered by React in Chromium (Vite turns React's CommonJS into modules).
  */
 export default defineConfig({
@@ -25,6 +25,17 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['test/node/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'server',
+          environment: 'node',
+          include: ['test/server/**/*.test.ts'],
+          globalSetup: ['test/server/postgres.global.ts'],
+          // Real databases and child processes: generous, never timed assertions.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -19,6 +19,12 @@ const steps = [
   { name: 'typecheck', command: 'tsc --noEmit -p tsconfig.json' },
   { name: 'lint', command: 'eslint . && prettier --check .' },
   { name: 'unit', command: 'vitest run --project unit', counts: 'vitest' },
+  {
+    name: 'server',
+    command: 'vitest run --project server',
+    counts: 'vitest',
+    why: 'the credentials server on memory, PGlite and a throwaway PostgreSQL',
+  },
   { name: 'elements', command: 'web-test-runner', counts: 'wtr' },
   { name: 'stories', command: 'vitest run --project storybook', counts: 'vitest' },
   { name: 'react', command: 'vitest run --project react', counts: 'vitest' },

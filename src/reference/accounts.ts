@@ -1,30 +1,20 @@
-/** The demo accounts of the reference backend and the in-memory state of each demo session. */
+/** The demo accounts of the reference backend and what each demo session owns besides its rows in the store. */
 import type { UserRole } from '../roles.js';
 import type { Terminal } from '../contract/schemas.js';
 import type { FaultSettings } from './faults.js';
-import { IdempotencyStore } from './idempotency.js';
-
-/** API key + secret key as the server stores them (times in epoch ms). */
-export interface StoredKeys {
-  apiKey: string;
-  secretKey: string;
-  createdAt: number;
-  secretRotatedAt: number;
-}
 
 export interface DemoAccount {
-  /** Stable id, used as the tokens' `sub`; unique per session. */
+  /** Stable id, used as the tokens' `sub` and the store's account id; unique per session. */
   id: string;
   role: UserRole;
   /** Display name of the business or office. */
   name: string;
   /** The merchant's terminals (TPNs); empty for ISO and agent admins. */
   terminals: readonly Terminal[];
-  keys: StoredKeys | null;
 }
 
 /** What every session starts from: one admin per role, no keys yet. */
-export const DEMO_ACCOUNTS: Readonly<Record<UserRole, Omit<DemoAccount, 'keys'>>> = {
+export const DEMO_ACCOUNTS: Readonly<Record<UserRole, DemoAccount>> = {
   merchant: {
     id: 'merchant-sunrise-bakery',
     role: 'merchant',
@@ -44,27 +34,22 @@ export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** The default session's id (not a valid header value, so no client can name it by accident). */
 export const DEFAULT_SESSION_ID = '';
 
-/** Everything one demo session owns: its accounts, replays, clock offset and faults. */
+/** One demo session: its accounts (their keys live in the server's store), clock offset and faults. */
 export class DemoSession {
   readonly accounts: Record<UserRole, DemoAccount>;
-  readonly idempotency = new IdempotencyStore();
   /** Added to the server clock for this session only. */
   clockOffsetMs = 0;
   faults: FaultSettings = {};
 
   constructor(readonly id: string) {
     const suffix = id === DEFAULT_SESSION_ID ? '' : `@${id}`;
-    const account = (role: UserRole): DemoAccount => ({
-      ...DEMO_ACCOUNTS[role],
-      id: DEMO_ACCOUNTS[role].id + suffix,
-      keys: null,
-    });
+    const account = (role: UserRole): DemoAccount => ({ ...DEMO_ACCOUNTS[role], id: DEMO_ACCOUNTS[role].id + suffix });
     this.accounts = { merchant: account('merchant'), iso: account('iso'), agent: account('agent') };
   }
 
-  /** The account whose API key is `apiKey`, if any. */
-  accountByApiKey(apiKey: string): DemoAccount | undefined {
-    return Object.values(this.accounts).find((account) => account.keys?.apiKey === apiKey);
+  /** Whether `accountId` is one of this session's accounts. */
+  owns(accountId: string): boolean {
+    return Object.values(this.accounts).some((account) => account.id === accountId);
   }
 }
 
@@ -72,7 +57,11 @@ export class DemoSession {
 export class SessionStore {
   private readonly sessions = new Map<string, DemoSession>();
 
-  constructor(private readonly capacity = 1000) {}
+  /** `forget` is told of every session dropped for capacity, to delete its rows. */
+  constructor(
+    private readonly capacity = 1000,
+    private readonly forget: (session: DemoSession) => void = () => {},
+  ) {}
 
   get(id: string): DemoSession {
     let session = this.sessions.get(id);
@@ -80,11 +69,15 @@ export class SessionStore {
       this.sessions.delete(id); // re-inserted below: Map order is the recency order
     else session = new DemoSession(id);
     this.sessions.set(id, session);
-    if (this.sessions.size > this.capacity) this.sessions.delete(this.sessions.keys().next().value as string);
+    if (this.sessions.size > this.capacity) {
+      const oldest = this.sessions.values().next().value as DemoSession;
+      this.sessions.delete(oldest.id);
+      this.forget(oldest);
+    }
     return session;
   }
 
-  /** Forgets a session: its next request starts from the demo accounts again. */
+  /** Forgets a session: its next request starts from the demo accounts again (the caller deletes its rows). */
   reset(id: string): void {
     this.sessions.delete(id);
   }

@@ -5,6 +5,7 @@
 export {
   createReferenceServer,
   sessionSettingsSchema,
+  MAX_CLOCK_OFFSET_MS,
   CONTROL_PATH,
   DEFAULT_BASE_PATH,
   DEMO_ACCOUNT_HEADER,
@@ -13,7 +14,8 @@ export {
   type ReferenceServerOptions,
 } from './reference-server.js';
 export { ReferenceBackend, type ReferenceBackendOptions } from './reference-backend.js';
-export { OffsetClock, systemClock, type Clock } from './clock.js';
+export { OffsetClock, systemClock, type Clock } from '../server/clock.js';
 export type { FaultSettings, ForcedFault } from './faults.js';
-export { DEMO_ACCOUNTS, type DemoAccount, type DemoSession, type StoredKeys } from './accounts.js';
-export { GRACE_PERIOD_MINUTES, MAX_TOKEN_MINUTES, DEFAULT_TOKEN_MINUTES, type TokenClaims } from './tokens.js';
+export { DEMO_ACCOUNTS, type DemoAccount, type DemoSession } from './accounts.js';
+export { GRACE_PERIOD_MINUTES, MAX_TOKEN_MINUTES, DEFAULT_TOKEN_MINUTES, type TokenClaims } from '../server/tokens.js';
+export { memoryStore, type MemoryStore } from '../server/stores/memory.js';

@@ -12,8 +12,9 @@
  * import { referenceKoaMiddleware } from './src/reference/node.js';
  * export default { middleware: [referenceKoaMiddleware(createReferenceServer())] };
  */
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserRole } from '../roles.js';
+import { answerNodeRequest, isUnderBasePath, writeResponse, type NextFunction } from '../server/node.js';
 import {
   createReferenceServer,
   DEMO_ACCOUNT_HEADER,
@@ -21,12 +22,14 @@ import {
   type ReferenceServerOptions,
 } from './reference-server.js';
 
+export type { NextFunction };
+
 /** What every adapter accepts besides the server. */
 export interface ReferenceAdapterOptions {
   /**
    * Development sign-in: the demo account a request acts for when it sends no `X-Ipos-Demo-Account`
    * header, so a page with only `<ipos-credentials api-base=…>` shows keys. Without it such a request
-   * gets 401 `DEMO_ACCOUNT_REQUIRED`.
+   * gets 401 `DEMO_ACCOUNT_REQUIRED` (unless the server has a `defaultAccount`).
    */
   account?: UserRole;
   /**
@@ -35,9 +38,6 @@ export interface ReferenceAdapterOptions {
    */
   log?: (line: string) => void;
 }
-
-/** Connect's `next`. */
-export type NextFunction = (error?: unknown) => void;
 
 /** The part of a Koa context the adapter uses (no dependency on Koa's types). */
 export interface KoaContextLike {
@@ -58,12 +58,8 @@ export function referenceMiddleware(
     // `originalUrl`: Connect strips a mount path from `req.url`, the server routes on the full path.
     const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
     if (!isUnderBasePath(url, server.basePath)) return next();
-    answerNodeRequest(server, req, url, options)
-      .then(async (response) => {
-        res.statusCode = response.status;
-        response.headers.forEach((value, name) => res.setHeader(name, value));
-        res.end(new Uint8Array(await response.arrayBuffer()));
-      })
+    answer(server, req, url, options)
+      .then((response) => writeResponse(response, res))
       .catch(next);
   };
 }
@@ -76,7 +72,7 @@ export function referenceKoaMiddleware(
   return async (ctx, next) => {
     const url = ctx.originalUrl ?? ctx.url;
     if (!isUnderBasePath(url, server.basePath)) return next();
-    const response = await answerNodeRequest(server, ctx.req, url, options);
+    const response = await answer(server, ctx.req, url, options);
     ctx.status = response.status;
     response.headers.forEach((value, name) => ctx.set(name, value));
     ctx.body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
@@ -104,7 +100,11 @@ export interface ReferenceVitePlugin {
   configurePreviewServer(server: ConnectServerLike): void;
 }
 
-/** A Vite plugin mounting the reference backend in the dev and preview servers; `plugin.api.server` is the server. */
+/**
+ * A Vite plugin mounting the reference backend in the dev and preview servers; `plugin.api.server` is
+ * the server. It answers before Vite's own middleware (CORS included), and refuses state-changing
+ * requests from any origin but the page's own (`allowedOrigins` adds more).
+ */
 export function referenceVitePlugin(options: ReferenceVitePluginOptions = {}): ReferenceVitePlugin {
   const server = options.server ?? createReferenceServer(options);
   const log = options.log ?? ((line: string) => console.warn(`[ipos reference backend] ${line}`));
@@ -122,73 +122,23 @@ export function referenceVitePlugin(options: ReferenceVitePluginOptions = {}): R
   };
 }
 
-function isUnderBasePath(url: string, basePath: string): boolean {
-  const path = url.split('?')[0] ?? '';
-  return basePath === '' || path === basePath || path.startsWith(`${basePath}/`);
-}
-
-/** Headers Node has already acted on, which a `Request` must not carry over. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'upgrade',
-  'expect',
-  'host',
-  'content-length',
-]);
-
-async function answerNodeRequest(
+/** Answers one Node request: the development account filled in when absent, error answers logged. */
+async function answer(
   server: ReferenceServer,
   req: IncomingMessage,
   url: string,
   options: ReferenceAdapterOptions,
 ): Promise<Response> {
-  const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
-  const headers = requestHeaders(req.headers);
-  if (options.account && !headers.has(DEMO_ACCOUNT_HEADER)) headers.set(DEMO_ACCOUNT_HEADER, options.account);
-  // Only the path matters to the server; a fixed origin avoids trusting the Host header.
-  const request = new Request(new URL(url, 'http://localhost'), {
-    method,
-    headers,
-    body: hasBody ? await readBody(req, server.maxBodyBytes + 1) : undefined,
-  });
-  const response = await server.handle(request);
-  if (options.log && response.status >= 400) void logProblem(options.log, method, url, response.clone());
+  const header = DEMO_ACCOUNT_HEADER.toLowerCase();
+  if (options.account && req.headers[header] === undefined) req.headers[header] = options.account;
+  const response = await answerNodeRequest(server, req, url);
+  if (options.log && response.status >= 400) void logProblem(options.log, req.method ?? 'GET', url, response.clone());
   return response;
 }
 
 async function logProblem(log: (line: string) => void, method: string, url: string, response: Response) {
   const body = (await response.json().catch(() => ({}))) as { errorCode?: unknown; errorMessage?: unknown };
-  const path = url.split('?')[0];
-  log(`${response.status} ${String(body.errorCode ?? '')} ${method} ${path}: ${String(body.errorMessage ?? '')}`);
-}
-
-function requestHeaders(incoming: IncomingHttpHeaders): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(incoming)) {
-    if (value === undefined || name.startsWith(':') || HOP_BY_HOP.has(name)) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
-  return headers;
-}
-
-/** The body, keeping at most `limit` bytes: enough for the server to see it is too large, never more. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  const chunks: Uint8Array[] = [];
-  let kept = 0;
-  for await (const chunk of req as AsyncIterable<Uint8Array>) {
-    if (kept >= limit) continue; // drain the rest so the connection stays usable
-    const piece = chunk.subarray(0, limit - kept);
-    chunks.push(piece);
-    kept += piece.byteLength;
-  }
-  const body = new Uint8Array(kept);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  log(
+    `${response.status} ${String(body.errorCode ?? '')} ${method} ${url.split('?')[0]}: ${String(body.errorMessage ?? '')}`,
+  );
 }

@@ -6,7 +6,8 @@
 import { buildOpenApiDocument, headerParameter, type OpenApiExtension } from '../contract/openapi.js';
 import { USER_ROLES } from '../contract/vocabulary.js';
 import { sessionSettingsSchema, CONTROL_PATH, DEMO_ACCOUNT_HEADER, DEMO_SESSION_HEADER } from './reference-server.js';
-import { AUTHENTICATE_TOKEN_PATH, authenticateTokenResponseSchema } from './routes.js';
+import { AUTHENTICATE_TOKEN_PATH, JWKS_PATH } from '../server/credentials-server.js';
+import { authenticateTokenResponseSchema } from '../server/operations.js';
 
 const BODY_ERRORS = {
   '400': 'INVALID_JSON or INVALID_REQUEST.',
@@ -64,6 +65,16 @@ const REFERENCE_EXTENSION: OpenApiExtension = {
         '401':
           'AUTH_ERR_001 API Key required; AUTH_ERR_002 Secret Key required; AUTH_ERR_004 invalid API key / secret key (an old secret after a reset included).',
       },
+    },
+    {
+      path: JWKS_PATH,
+      method: 'get',
+      operationId: 'getJwks',
+      summary: 'The JSON Web Key Set (RFC 7517) that verifies the Auth Tokens (RS256)',
+      tag: 'iPOSpays model',
+      headers: [],
+      success: ['200', '{ keys: [ { kty: "RSA", n, e, kid, alg: "RS256", use: "sig" } ] }.'],
+      errors: {},
     },
     {
       path: CONTROL_PATH,

@@ -1,11 +1,13 @@
 /**
  * # The reference backend
  *
- * One in-memory implementation of the HTTP contract (`src/contract/`) that models iPOSpays, written
- * against the Fetch API: `handle(request: Request): Promise<Response>`. It runs unchanged in Node
- * (mounted in Vite or @web/test-runner through `ipos-credential-elements/reference/node`) and in the
- * browser (`ReferenceBackend` calls `handle()` in-process). Real CSPRNG keys, real RS256 JWTs (jose).
- * State lives in memory only and is lost with the process.
+ * The credentials server (`src/server/`) in one configuration: demo accounts chosen by a header,
+ * isolated demo sessions, a per-session clock, fault injection and a control route. Written against
+ * the Fetch API: `handle(request: Request): Promise<Response>`. It runs unchanged in Node (mounted in
+ * Vite or @web/test-runner through `ipos-credential-elements/reference/node`) and in the browser
+ * (`ReferenceBackend` calls `handle()` in-process). Real CSPRNG keys, real RS256 JWTs (jose), secrets
+ * sealed at rest. State lives in the memory store by default (lost with the process); `npm start`
+ * passes a PGlite store so the demo's keys survive a restart.
  *
  * ## Routes (under the base path, default `/api/ipos`)
  * | method and path | answer |
@@ -22,7 +24,7 @@
  *
  * ## Headers
  * - `X-Ipos-Demo-Account: merchant | iso | agent` — the demo account a contract route acts for;
- *   missing or unknown → 401 `DEMO_ACCOUNT_REQUIRED`. Accounts: merchant "Sunrise Bakery" with TPNs
+ *   missing → the `defaultAccount` option if set, else (and when unknown) 401 `DEMO_ACCOUNT_REQUIRED`. Accounts: merchant "Sunrise Bakery" with TPNs
  *   139322815010 "Front desk", 139322815011 "Drive-through", 139322815012 "Online orders";
  *   ISO admin "Northwind Payments (ISO)"; agent office admin "Harbor Agent Office". No keys at start.
  *   `/authenticate-token` ignores it: there the keys say who is calling.
@@ -33,13 +35,17 @@
  *   a repeat (same session, account, route and key) gets the first answer again — status and body, plus
  *   `Idempotent-Replayed: true` — without doing the work twice, even while the first is still running.
  *   The same key with another body → 422 `IDEMPOTENCY_KEY_REUSED`. 5xx answers are not remembered.
- *   Memory is bounded (500 keys per session, 1000 sessions; least recently used go first).
+ *   Replays live in the store: sealed, with a hash of the request body (never the body), for 24 hours,
+ *   and the memory store keeps at most `maxReplays` (default 100,000; oldest first). Sessions: at most
+ *   1000 (least recently used forgotten, rows included).
  *   `/credentials/secret/reveal` is not replayed: a replay cache must not hold secrets.
  *
  * ## Rules and errors (every error is `{ errorCode, errorMessage }` JSON; every answer `Cache-Control: no-store`)
+ * - State-changing requests (and the control route's PUT/DELETE) from another origin — an `Origin` that
+ *   is not this host or `allowedOrigins`, or `Sec-Fetch-Site: cross-site` — → 403 `CROSS_ORIGIN_REFUSED`.
  * - Non-merchant on `/terminals`, `/tokens`, `/tokens/refresh` → 403 `ROLE_FORBIDDEN`.
  * - JSON bodies: other content type → 415 `UNSUPPORTED_MEDIA_TYPE`; over 16 KiB → 413 `BODY_TOO_LARGE`;
- *   malformed → 400 `INVALID_JSON`; not the expected object → 400 `INVALID_REQUEST`. Routes that take
+ *   malformed → 400 `INVALID_JSON`; nested over 32 levels or not the expected object → 400 `INVALID_REQUEST`. Routes that take
  *   no body accept none, an empty one or a JSON one (ignored), and refuse any other the same way.
  * - `Idempotency-Key` not 1–255 printable ASCII characters → 400 `INVALID_IDEMPOTENCY_KEY`, on every route.
  * - `POST /tokens`: `tpn` not 12 digits → 400 `INVALID_TPN`; a TPN that is not this merchant's →
@@ -61,7 +67,7 @@
  * ## Time
  * `createReferenceServer({ clock })` takes any `{ now(): number }` (epoch ms); `server.clock` is an
  * `OffsetClock` over it, so `server.clock.advance(ms)` jumps every session forward. A session can also
- * run ahead on its own with the control route's `clockOffsetMs`.
+ * run ahead on its own with the control route's `clockOffsetMs` (at most ±10 years).
  *
  * ## Faults
  * `createReferenceServer({ faults })`, or later `server.faults = { ... }` (all sessions) and
@@ -71,6 +77,7 @@
  * - `forcedStatus: { 'POST /tokens': 503, '/credentials': { status, retryAfter?, body?, times?, afterWork? } }` —
  *   a string `body` is sent verbatim (malformed JSON), any other value as JSON (schema-invalid 200s);
  *   `times` limits how often; `afterWork` does the work first, then answers the fault (a lost answer).
+ *   A `body` nested over 32 levels is refused with 400 and not stored.
  *
  * ## Control route (tests and the demo; disable with `controlRoute: false`)
  * Scoped to the session named by `X-Ipos-Demo-Session` (or the default session):
@@ -88,24 +95,24 @@
 import type { CryptoKey } from 'jose';
 import * as z from 'zod/mini';
 import { describeIssues } from '../contract/describe-issues.js';
-import { isUserRole, canGenerateTokens, USER_ROLES } from '../roles.js';
+import { ROUTES } from '../contract/routes.js';
+import { isUserRole, USER_ROLES, type UserRole } from '../roles.js';
+import { BASE_HEADERS, Problem, parseJson, readJsonText, toResponse, type Answer } from '../server/answers.js';
+import { OffsetClock, systemClock, type Clock } from '../server/clock.js';
 import {
-  DEFAULT_SESSION_ID,
-  SESSION_ID_PATTERN,
-  SessionStore,
-  type DemoAccount,
-  type DemoSession,
-} from './accounts.js';
-import {
-  BASE_HEADERS,
-  Problem,
-  parseJson,
-  readJsonText,
-  refuseUnexpectedBody,
-  toResponse,
-  type Answer,
-} from './answers.js';
-import { OffsetClock, systemClock, type Clock } from './clock.js';
+  AUTHENTICATE_TOKEN_PATH,
+  JWKS_PATH,
+  createCredentialsServer,
+  crossSiteProblem,
+  type CredentialsServerOptions,
+  type RateLimit,
+  type RateLimitedAction,
+  type RequestContext,
+} from '../server/credentials-server.js';
+import type { ServerAccount } from '../server/operations.js';
+import type { CredentialStore } from '../server/store.js';
+import { memoryStore } from '../server/stores/memory.js';
+import { DEFAULT_SESSION_ID, DEMO_ACCOUNTS, SESSION_ID_PATTERN, SessionStore, type DemoSession } from './accounts.js';
 import {
   faultResponse,
   faultSettingsSchema,
@@ -114,9 +121,6 @@ import {
   takeForcedFault,
   type FaultSettings,
 } from './faults.js';
-import { IDEMPOTENCY_KEY_PATTERN } from './idempotency.js';
-import { REFERENCE_ROUTES, merchantOnlyProblem, type RouteSpec } from './routes.js';
-import { TokenSigner } from './tokens.js';
 
 export const DEFAULT_BASE_PATH = '/api/ipos';
 export const DEMO_ACCOUNT_HEADER = 'X-Ipos-Demo-Account';
@@ -124,6 +128,8 @@ export const DEMO_SESSION_HEADER = 'X-Ipos-Demo-Session';
 /** The control route's path, relative to the base path. */
 export const CONTROL_PATH = '/__reference/session';
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+/** How far a session's clock may run ahead or behind: ten years, so every time stays a valid ISO 8601 date. */
+export const MAX_CLOCK_OFFSET_MS = 10 * 366 * 24 * 60 * 60_000;
 
 export interface ReferenceServerOptions {
   /** Where the routes live; default `/api/ipos`. `''` serves them at the root. */
@@ -136,8 +142,20 @@ export interface ReferenceServerOptions {
   controlRoute?: boolean;
   /** Largest accepted JSON body, in bytes; default 16 KiB. */
   maxBodyBytes?: number;
-  /** Sessions kept in memory before the least recently used is forgotten; default 1000. */
+  /** Sessions kept before the least recently used is forgotten; default 1000. */
   maxSessions?: number;
+  /** The demo account of requests without `X-Ipos-Demo-Account` (so a plain embed works); default none: 401. */
+  defaultAccount?: UserRole;
+  /** Where keys, replays and the audit log live; default a new memory store. */
+  store?: CredentialStore;
+  /** Foreign origins allowed to call state-changing routes; default none. */
+  allowedOrigins?: readonly string[];
+  /** The keys that seal secrets at rest; default an ephemeral key (fine with the memory store). */
+  dataKeys?: CredentialsServerOptions['dataKeys'];
+  /** The RS256 key that signs tokens; default a key pair made on first use. */
+  signingKey?: CredentialsServerOptions['signingKey'];
+  /** Per-account rate limits of the server; default off (tests and demos click fast). */
+  rateLimits?: Partial<Record<RateLimitedAction, RateLimit>> | false;
 }
 
 export interface ReferenceServer {
@@ -147,44 +165,80 @@ export interface ReferenceServer {
   readonly maxBodyBytes: number;
   /** The server's clock: `advance(ms)` moves every session's time. */
   readonly clock: OffsetClock;
+  /** Where the demo's rows live. */
+  readonly store: CredentialStore;
   /** Server-wide fault settings; assign or mutate at any time. */
   faults: FaultSettings;
   /** Answers one request. Never rejects: failures are answered with an error body. */
-  handle(request: Request): Promise<Response>;
+  handle(request: Request, context?: RequestContext): Promise<Response>;
   /** The public key that verifies this server's tokens. */
   publicKey(): Promise<CryptoKey>;
   /** A session's state (created on first use); no id: the default session. */
   session(id?: string): DemoSession;
-  /** Forgets a session's state; no id: the default session. */
-  resetSession(id?: string): void;
+  /** Forgets a session's state, keys included; no id: the default session. */
+  resetSession(id?: string): Promise<void>;
 }
 
 /** The body of `PUT {base}/__reference/session`. */
 export const sessionSettingsSchema = z.object({
-  clockOffsetMs: z.optional(z.number().check(z.int())),
+  clockOffsetMs: z.optional(z.number().check(z.int(), z.minimum(-MAX_CLOCK_OFFSET_MS), z.maximum(MAX_CLOCK_OFFSET_MS))),
   faults: z.optional(z.nullable(faultSettingsSchema)),
 });
 
-/** Creates a reference server with fresh in-memory state (see the module header for its behaviour). */
+/** The methods of each path the server answers besides the control route (what faults and sessions apply to). */
+export const REFERENCE_ROUTES: Readonly<Record<string, readonly string[]>> = (() => {
+  const served: Record<string, string[]> = {};
+  for (const route of Object.values(ROUTES)) (served[route.path] ??= []).push(route.method);
+  served[AUTHENTICATE_TOKEN_PATH] = ['POST'];
+  served[JWKS_PATH] = ['GET'];
+  return served;
+})();
+
+/** Creates a reference server with fresh state (see the module header for its behaviour). */
 export function createReferenceServer(options: ReferenceServerOptions = {}): ReferenceServer {
   const basePath = (options.basePath ?? DEFAULT_BASE_PATH).replace(/\/+$/, '');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const routes: Record<string, Readonly<Record<string, RouteSpec | 'control'>>> = { ...REFERENCE_ROUTES };
-  if (options.controlRoute !== false) routes[CONTROL_PATH] = { GET: 'control', PUT: 'control', DELETE: 'control' };
-  const sessions = new SessionStore(options.maxSessions);
-  const signer = new TokenSigner();
+  const store = options.store ?? memoryStore();
+  const allowedOrigins = new Set(options.allowedOrigins ?? []);
+  const clock = new OffsetClock(options.clock ?? systemClock);
+  const forgetRows = (session: DemoSession) =>
+    store.transaction(async (tx) => {
+      for (const account of Object.values(session.accounts)) await tx.deleteAccount(account.id);
+    });
+  const sessions = new SessionStore(options.maxSessions, (session) => void forgetRows(session).catch(() => {}));
+  const sessionOf = (request: Request) => sessions.get(sessionIdOf(request));
+
+  const core = createCredentialsServer({
+    basePath,
+    maxBodyBytes,
+    store,
+    clock,
+    allowedOrigins: options.allowedOrigins,
+    rateLimits: options.rateLimits ?? false,
+    dataKeys: options.dataKeys,
+    signingKey: options.signingKey,
+    now: (request) => clock.now() + sessionOf(request).clockOffsetMs,
+    resolveAccount: (request) => demoAccountOf(request, sessionOf(request), options.defaultAccount),
+    listTerminals: (account) => DEMO_ACCOUNTS[account.role].terminals,
+    acceptsAccount: (request, accountId) => sessionOf(request).owns(accountId),
+  });
 
   const server: ReferenceServer = {
     basePath,
     maxBodyBytes,
-    clock: new OffsetClock(options.clock ?? systemClock),
+    clock,
+    store,
     faults: options.faults ?? {},
-    publicKey: () => signer.publicKey(),
+    publicKey: () => core.publicKey(),
     session: (id = DEFAULT_SESSION_ID) => sessions.get(id),
-    resetSession: (id = DEFAULT_SESSION_ID) => sessions.reset(id),
-    async handle(request) {
+    async resetSession(id = DEFAULT_SESSION_ID) {
+      const session = sessions.get(id);
+      sessions.reset(id);
+      await forgetRows(session);
+    },
+    async handle(request, context) {
       try {
-        return await answer(request);
+        return await answer(request, context);
       } catch (error) {
         if (error instanceof Problem) return toResponse(error.toAnswer());
         return toResponse({
@@ -195,71 +249,43 @@ export function createReferenceServer(options: ReferenceServerOptions = {}): Ref
     },
   };
 
-  async function answer(request: Request): Promise<Response> {
-    const path = routePath(new URL(request.url).pathname);
-    // Own properties only: `/constructor` or a `toString` method must be a 404 or a 405, not a prototype's function.
-    const methods = Object.hasOwn(routes, path) ? routes[path] : undefined;
-    if (!methods) throw new Problem(404, 'NOT_FOUND', `No route ${request.method} ${basePath}${path}.`);
-    const spec = Object.hasOwn(methods, request.method) ? methods[request.method] : undefined;
-    if (!spec) {
-      const allow = Object.keys(methods).join(', ');
-      throw new Problem(405, 'METHOD_NOT_ALLOWED', `${basePath}${path} accepts ${allow}.`, { Allow: allow });
-    }
-    const session = sessions.get(sessionIdOf(request));
-    if (spec === 'control') return toResponse(await control(request, session));
+  async function answer(request: Request, context: RequestContext | undefined): Promise<Response> {
+    const path = routePathOf(new URL(request.url).pathname, basePath);
+    if (path === CONTROL_PATH && options.controlRoute !== false) return control(request);
+    // Unknown routes and methods: the server's 404 and 405, before any session or fault.
+    const methods = path !== null && Object.hasOwn(REFERENCE_ROUTES, path) ? REFERENCE_ROUTES[path] : undefined;
+    if (!methods?.includes(request.method)) return core.handle(request, context);
 
+    const session = sessionOf(request);
     const faults = [session.faults, server.faults];
     const latency = latencyOf(faults);
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     if (randomFailureStrikes(faults)) {
       throw new Problem(503, 'INJECTED_FAILURE', 'Random failure injected by the reference backend (failureRate).');
     }
-    const fault = takeForcedFault(faults, request.method, path);
+    const fault = takeForcedFault(faults, request.method, path as string);
     if (fault && !fault.afterWork) return faultResponse(fault, BASE_HEADERS);
-    const result = await run(spec, request, path, session);
-    return fault ? faultResponse(fault, BASE_HEADERS) : toResponse(result);
+    const response = await core.handle(request, context);
+    return fault ? faultResponse(fault, BASE_HEADERS) : response;
   }
 
-  /** The path after the base path, without a trailing slash; 404 outside the base path. */
-  function routePath(pathname: string): string {
-    const inside = pathname === basePath || pathname.startsWith(`${basePath}/`);
-    if (!inside) throw new Problem(404, 'NOT_FOUND', `No route here: the reference backend serves ${basePath}/.`);
-    return pathname.slice(basePath.length).replace(/\/+$/, '') || '/';
-  }
-
-  async function run(spec: RouteSpec, request: Request, path: string, session: DemoSession): Promise<Answer> {
-    const now = server.clock.now() + session.clockOffsetMs;
-    const key = request.headers.get('Idempotency-Key');
-    // Checked on every route, not only where replays happen: a malformed header is the client's bug to hear about.
-    if (key !== null && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
-      throw new Problem(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1–255 printable ASCII characters.');
+  async function control(request: Request): Promise<Response> {
+    if (request.method !== 'GET' && request.method !== 'PUT' && request.method !== 'DELETE') {
+      throw new Problem(405, 'METHOD_NOT_ALLOWED', `${basePath}${CONTROL_PATH} accepts GET, PUT, DELETE.`, {
+        Allow: 'GET, PUT, DELETE',
+      });
     }
-    if (spec.actor === 'keys' || !spec.jsonBody) await refuseUnexpectedBody(request, maxBodyBytes);
-    if (spec.actor === 'keys') return settle(() => spec.handle({ request, session, now, signer }));
-
-    const account = demoAccountOf(request, session);
-    if (spec.merchantOnly && !canGenerateTokens(account.role)) throw merchantOnlyProblem(account);
-    const text = spec.jsonBody ? await readJsonText(request, maxBodyBytes) : '';
-    const body = spec.jsonBody ? parseJson(text) : undefined;
-    const work = () => settle(() => spec.handle({ request, session, now, signer, account, body }));
-
-    if (!spec.replayable || key === null) return work();
-    const replay = session.idempotency.run(`${account.id} ${request.method} ${path}`, key, text, work);
-    if (replay.outcome === 'mismatch') {
-      throw new Problem(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different body.');
+    if (request.method !== 'GET') {
+      const problem = crossSiteProblem(request, allowedOrigins);
+      if (problem) throw problem;
     }
-    const recorded = await replay.answer;
-    return replay.outcome === 'replayed'
-      ? { ...recorded, headers: { ...recorded.headers, 'Idempotent-Replayed': 'true' } }
-      : recorded;
-  }
-
-  async function control(request: Request, session: DemoSession): Promise<Answer> {
+    const session = sessionOf(request);
     if (request.method === 'DELETE') {
-      sessions.reset(session.id);
-      return { status: 204 };
+      await server.resetSession(session.id);
+      return toResponse({ status: 204 });
     }
     if (request.method === 'PUT') {
+      // parseJson refuses bodies nested too deeply, before anything is validated or stored.
       const parsed = sessionSettingsSchema.safeParse(parseJson(await readJsonText(request, maxBodyBytes)));
       if (!parsed.success)
         throw new Problem(400, 'INVALID_REQUEST', `Invalid session settings: ${describeIssues(parsed.error.issues)}.`);
@@ -268,7 +294,7 @@ export function createReferenceServer(options: ReferenceServerOptions = {}): Ref
       if (faults !== undefined) session.faults = faults ?? {};
     }
     const { latencyMs, failureRate, forcedStatus } = session.faults;
-    return {
+    const answer: Answer = {
       status: 200,
       body: {
         session: session.id || null,
@@ -276,19 +302,16 @@ export function createReferenceServer(options: ReferenceServerOptions = {}): Ref
         faults: { latencyMs, failureRate, forcedStatus },
       },
     };
+    return toResponse(answer);
   }
 
   return server;
 }
 
-/** Runs a handler, turning its `Problem` into an answer (so refusals are remembered for replays too). */
-async function settle(handler: () => Answer | Promise<Answer>): Promise<Answer> {
-  try {
-    return await handler();
-  } catch (error) {
-    if (error instanceof Problem) return error.toAnswer();
-    throw error;
-  }
+/** The path after the base path, without a trailing slash; null outside the base path. */
+function routePathOf(pathname: string, basePath: string): string | null {
+  const inside = pathname === basePath || pathname.startsWith(`${basePath}/`);
+  return inside ? pathname.slice(basePath.length).replace(/\/+$/, '') || '/' : null;
 }
 
 function sessionIdOf(request: Request): string {
@@ -304,8 +327,8 @@ function sessionIdOf(request: Request): string {
   return id;
 }
 
-function demoAccountOf(request: Request, session: DemoSession): DemoAccount {
-  const role = request.headers.get(DEMO_ACCOUNT_HEADER);
+function demoAccountOf(request: Request, session: DemoSession, defaultAccount: UserRole | undefined): ServerAccount {
+  const role = request.headers.get(DEMO_ACCOUNT_HEADER) ?? defaultAccount ?? null;
   if (!isUserRole(role)) {
     throw new Problem(
       401,
@@ -313,5 +336,6 @@ function demoAccountOf(request: Request, session: DemoSession): DemoAccount {
       `Send the header ${DEMO_ACCOUNT_HEADER} with one of ${USER_ROLES.join(', ')} to choose the demo account this request acts for.`,
     );
   }
-  return session.accounts[role];
+  const account = session.accounts[role];
+  return { accountId: account.id, role, name: account.name };
 }

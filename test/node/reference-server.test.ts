@@ -1,11 +1,11 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authTokenSchema, credentialsSchema, terminalListSchema } from '../../src/contract/schemas.js';
-import { authenticateTokenResponseSchema } from '../../src/reference/routes.js';
+import { authenticateTokenResponseSchema } from '../../src/server/operations.js';
 import { createReferenceServer, type ReferenceServer } from '../../src/reference/index.js';
 import { SessionStore } from '../../src/reference/accounts.js';
-import { IdempotencyStore } from '../../src/reference/idempotency.js';
-import { randomUrlSafe } from '../../src/reference/keys.js';
+import { memoryStore } from '../../src/server/stores/memory.js';
+import { randomUrlSafe } from '../../src/server/keys.js';
 import { call, newSession } from './reference-helpers.js';
 
 /** A whole second, so that `iat`/`exp` arithmetic is exact. */
@@ -141,7 +141,12 @@ describe('POST /authenticate-token', () => {
     const cases: [Record<string, string>, string, string][] = [
       [{ secretKey }, 'AUTH_ERR_001', 'API Key required'],
       [{ apiKey }, 'AUTH_ERR_002', 'Secret Key required'],
-      [{ apiKey, secretKey: `${secretKey.slice(0, -1)}x` }, 'AUTH_ERR_004', 'Invalid API Key or Secret Key'],
+      // Another last character (a fixed 'x' matched the real secret 1 time in 64).
+      [
+        { apiKey, secretKey: `${secretKey.slice(0, -1)}${secretKey.endsWith('x') ? 'y' : 'x'}` },
+        'AUTH_ERR_004',
+        'Invalid API Key or Secret Key',
+      ],
       [{ apiKey: 'dakey_unknown', secretKey }, 'AUTH_ERR_004', 'Invalid API Key or Secret Key'],
     ];
     for (const [headers, errorCode, errorMessage] of cases) {
@@ -437,14 +442,59 @@ describe('idempotency keys', () => {
   });
 
   it('keeps a bounded number of keys, forgetting the oldest', async () => {
-    const store = new IdempotencyStore(2);
-    let runs = 0;
-    const work = async () => ({ status: 200, body: { run: ++runs } });
-    for (const key of ['a', 'b', 'c']) store.run('scope', key, '', work);
-    const again = store.run('scope', 'a', '', work);
-    expect(again.outcome).toBe('done');
-    expect(runs).toBe(4);
-    expect(store.run('scope', 'c', '', work).outcome).toBe('replayed');
+    const own = createReferenceServer({ store: memoryStore({ maxReplays: 2 }) });
+    const session = newSession();
+    const tokens: string[] = [];
+    for (const key of ['a', 'b', 'c']) {
+      tokens.push(
+        (await call(own, 'POST', '/tokens', { session, json: { tpn: TPN }, headers: { 'Idempotency-Key': key } })).body
+          .token,
+      );
+    }
+    const again = await call(own, 'POST', '/tokens', {
+      session,
+      json: { tpn: TPN },
+      headers: { 'Idempotency-Key': 'a' },
+    });
+    expect(again.headers.get('Idempotent-Replayed')).toBeNull();
+    const replayed = await call(own, 'POST', '/tokens', {
+      session,
+      json: { tpn: TPN },
+      headers: { 'Idempotency-Key': 'c' },
+    });
+    expect([replayed.headers.get('Idempotent-Replayed'), replayed.body.token]).toEqual(['true', tokens[2]]);
+  });
+
+  // Finding: each remembered answer kept the raw request body (30,000 × 16 KiB bodies used 507 MB).
+  it('remembers a hash of the request body, not the body: 2,000 replays of 15 KiB bodies keep under 2 KiB each', async () => {
+    const store = memoryStore();
+    const own = createReferenceServer({ store });
+    const session = newSession();
+    const padding = 'x'.repeat(15 * 1024);
+    for (let index = 0; index < 2000; index++) {
+      const answer = await call(own, 'POST', '/tokens', {
+        session,
+        json: { tpn: TPN, padding },
+        headers: { 'Idempotency-Key': `k-${index}` },
+      });
+      expect(answer.status).toBe(201);
+    }
+    const size = store.size();
+    expect(size.replays).toBe(2000);
+    // The bodies alone would be 30 MB; each replay keeps a 43-character hash and its sealed answer (a token).
+    expect(size.replayBytes / size.replays).toBeLessThan(2048);
+    const replay = await call(own, 'POST', '/tokens', {
+      session,
+      json: { tpn: TPN, padding },
+      headers: { 'Idempotency-Key': 'k-0' },
+    });
+    expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+    const reused = await call(own, 'POST', '/tokens', {
+      session,
+      json: { tpn: TPN, padding: `${padding}y` },
+      headers: { 'Idempotency-Key': 'k-0' },
+    });
+    expect(reused.body.errorCode).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 });
 
@@ -533,6 +583,17 @@ describe('sessions', () => {
     const deleted = await call(server, 'DELETE', '/__reference/session', { session, account: null });
     expect(deleted.status).toBe(204);
     expect((await call(server, 'GET', '/credentials', { session })).body.keys).toBeNull();
+  });
+
+  it("deletes a forgotten session's keys from the store", async () => {
+    const store = memoryStore();
+    const own = createReferenceServer({ store, maxSessions: 2 });
+    for (const session of ['a', 'b', 'c']) await call(own, 'POST', '/credentials', { session });
+    await call(own, 'GET', '/credentials', { session: 'c' }); // after the eviction's delete, in store order
+    expect(store.size().accounts).toBe(2);
+    await own.resetSession('c');
+    expect(store.size().accounts).toBe(1);
+    expect((await call(own, 'GET', '/credentials', { session: 'a' })).body.keys).toBeNull();
   });
 
   it('keeps a bounded number of sessions, forgetting the least recently used', () => {

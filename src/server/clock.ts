@@ -1,4 +1,4 @@
-/** Time for the reference backend: injectable, so tests can jump past token expiry and grace. */
+/** Time for the credentials server: injectable, so tests can jump past token expiry and grace. */
 
 /** Anything that tells the current time in epoch milliseconds. */
 export interface Clock {

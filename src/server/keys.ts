@@ -1,4 +1,4 @@
-/** Key material for the reference backend, from the platform CSPRNG (Web Crypto, browser and Node alike). */
+/** Key material for the credentials server, from the platform CSPRNG (Web Crypto, browser and Node alike). */
 
 const URL_SAFE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -18,12 +18,4 @@ export function generateApiKey(): string {
 /** A secret key in iPOSpays' published form: `dskey_` + 32 URL-safe characters. */
 export function generateSecretKey(): string {
   return `dskey_${randomUrlSafe(32)}`;
-}
-
-/** Compares two secrets in time independent of where they differ. */
-export function secretsEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let index = 0; index < a.length; index++) difference |= a.charCodeAt(index) ^ b.charCodeAt(index);
-  return difference === 0;
 }

@@ -1,4 +1,4 @@
-/** How the reference backend answers: JSON bodies, `{ errorCode, errorMessage }` errors, never cached. */
+/** How the servers answer: JSON bodies, `{ errorCode, errorMessage }` errors, never cached. */
 
 /** An answer before it becomes a `Response`. */
 export interface Answer {
@@ -85,11 +85,33 @@ async function readUtf8(request: Request, maxBytes: number): Promise<string> {
   }
 }
 
-/** Parses JSON text, refusing anything else with 400 `INVALID_JSON`. */
+/** Deepest nesting of arrays and objects a body may have: no contract body needs more than a few levels. */
+export const MAX_JSON_DEPTH = 32;
+
+/** Parses JSON text, refusing anything else with 400 `INVALID_JSON` and bodies nested too deeply with 400 `INVALID_REQUEST`. */
 export function parseJson(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new Problem(400, 'INVALID_JSON', 'The body is not valid JSON.');
   }
+  if (depthOf(value) > MAX_JSON_DEPTH) {
+    throw new Problem(400, 'INVALID_REQUEST', `The body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+  }
+  return value;
+}
+
+/** How deeply arrays and objects nest in a parsed JSON value (iterative: no stack to overflow). */
+export function depthOf(value: unknown): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length) {
+    const [item, depth] = pending.pop() as [unknown, number];
+    if (item === null || typeof item !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_JSON_DEPTH) return deepest;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return deepest;
 }

@@ -1,0 +1,162 @@
+/**
+ * Secrets at rest: AES-256-GCM (Web Crypto) under host-supplied data keys, each ciphertext tagged with the
+ * id of the key that sealed it, so keys can rotate while old rows stay readable. API keys are found through
+ * an HMAC index (one per data key), never by scanning or decrypting.
+ */
+
+/** A 32-byte data key: raw bytes, or base64/base64url text of them (e.g. `openssl rand -base64 32`). */
+export type DataKeyMaterial = Uint8Array | string;
+
+/** The host's data keys: every id that may still seal a row, and the one new rows are sealed with. */
+export interface DataKeyring {
+  /** The id new and re-encrypted rows are sealed with. */
+  currentKeyId: string;
+  /** Every key that may still be found in the store, by id (`[A-Za-z0-9_-]{1,64}`). */
+  keys: Readonly<Record<string, DataKeyMaterial>>;
+}
+
+const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const IV_BYTES = 12;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function toBase64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return bytes;
+}
+
+function keyBytes(id: string, material: DataKeyMaterial): Uint8Array<ArrayBuffer> {
+  const bytes = typeof material === 'string' ? fromBase64Url(material.trim()) : new Uint8Array(material);
+  if (bytes.byteLength !== 32) throw new Error(`Data key "${id}" must be 32 bytes (AES-256), got ${bytes.byteLength}.`);
+  return bytes;
+}
+
+/** What a sealed value is stored as: the key id beside the `iv || ciphertext+tag` text. */
+export interface SealedValue {
+  keyId: string;
+  ciphertext: string;
+}
+
+interface KeyPair {
+  aes: CryptoKey;
+  hmac: CryptoKey;
+}
+
+/** Seals and opens values, and computes lookup indexes, with a keyring. */
+export class SecretBox {
+  readonly currentKeyId: string;
+  private readonly keys = new Map<string, Promise<KeyPair>>();
+
+  constructor(keyring: DataKeyring) {
+    const ids = Object.keys(keyring.keys);
+    for (const id of ids)
+      if (!KEY_ID_PATTERN.test(id)) throw new Error(`Data key id "${id}" must match ${KEY_ID_PATTERN}.`);
+    if (!Object.hasOwn(keyring.keys, keyring.currentKeyId)) {
+      throw new Error(`The current data key "${keyring.currentKeyId}" is not in the keyring.`);
+    }
+    this.currentKeyId = keyring.currentKeyId;
+    for (const id of ids) {
+      const bytes = keyBytes(id, keyring.keys[id] as DataKeyMaterial);
+      this.keys.set(id, importKeys(bytes));
+    }
+  }
+
+  /** Every key id, current first: the ids whose index a lookup must try. */
+  get keyIds(): string[] {
+    return [this.currentKeyId, ...[...this.keys.keys()].filter((id) => id !== this.currentKeyId)];
+  }
+
+  /** Seals `plaintext`, bound to `context` (e.g. the account id) so a row's ciphertext cannot be moved to another. */
+  async seal(plaintext: string, context: string): Promise<SealedValue> {
+    const { aes } = await this.key(this.currentKeyId);
+    const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+    const sealed = new Uint8Array(
+      await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv, additionalData: encoder.encode(context) },
+        aes,
+        encoder.encode(plaintext),
+      ),
+    );
+    const joined = new Uint8Array(IV_BYTES + sealed.byteLength);
+    joined.set(iv);
+    joined.set(sealed, IV_BYTES);
+    return { keyId: this.currentKeyId, ciphertext: toBase64Url(joined) };
+  }
+
+  /** Opens a sealed value; throws if the key is unknown, the context differs or the ciphertext was altered. */
+  async open(value: SealedValue, context: string): Promise<string> {
+    const { aes } = await this.key(value.keyId);
+    const joined = fromBase64Url(value.ciphertext);
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: joined.subarray(0, IV_BYTES), additionalData: encoder.encode(context) },
+      aes,
+      joined.subarray(IV_BYTES),
+    );
+    return decoder.decode(plain);
+  }
+
+  /** The lookup index of `value` under one key id (HMAC-SHA-256, base64url). */
+  async index(value: string, keyId = this.currentKeyId): Promise<string> {
+    const { hmac } = await this.key(keyId);
+    return toBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', hmac, encoder.encode(value))));
+  }
+
+  /** The lookup index of `value` under every key id, current first. */
+  async indexes(value: string): Promise<string[]> {
+    return Promise.all(this.keyIds.map((id) => this.index(value, id)));
+  }
+
+  private key(id: string): Promise<KeyPair> {
+    const pair = this.keys.get(id);
+    if (!pair) throw new Error(`Unknown data key id "${id}": add it to the keyring to read rows sealed with it.`);
+    return pair;
+  }
+}
+
+/** One AES key for sealing and one HMAC key for indexes, both derived from the data key (HKDF), never the same. */
+async function importKeys(bytes: Uint8Array<ArrayBuffer>): Promise<KeyPair> {
+  const master = await crypto.subtle.importKey('raw', bytes, 'HKDF', false, ['deriveKey']);
+  const derive = (info: string, algorithm: AesKeyGenParams | HmacKeyGenParams, usages: KeyUsage[]) =>
+    crypto.subtle.deriveKey(
+      { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: encoder.encode(info) },
+      master,
+      algorithm,
+      false,
+      usages,
+    );
+  const [aes, hmac] = await Promise.all([
+    derive('ipos-credentials/aes-256-gcm', { name: 'AES-GCM', length: 256 }, ['encrypt', 'decrypt']),
+    derive('ipos-credentials/hmac-index', { name: 'HMAC', hash: 'SHA-256', length: 256 }, ['sign']),
+  ]);
+  return { aes, hmac };
+}
+
+/** SHA-256 of text, base64url: how request bodies are remembered for idempotent replays. */
+export async function sha256(text: string): Promise<string> {
+  return toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text))));
+}
+
+/**
+ * Compares a secret with a candidate in constant time: every character of the stored secret is compared
+ * whatever the candidate is, so the time depends only on the stored secret's length (fixed: `dskey_` + 32).
+ */
+export function secretsMatch(expected: string, given: string): boolean {
+  let difference = expected.length ^ given.length;
+  for (let index = 0; index < expected.length; index++) {
+    difference |= expected.charCodeAt(index) ^ (given.charCodeAt(index) | 0);
+  }
+  return difference === 0;
+}
+
+/** A fresh random keyring with one key: for tests, demos and throwaway servers (secrets die with it). */
+export function ephemeralKeyring(): DataKeyring {
+  return { currentKeyId: 'ephemeral', keys: { ephemeral: crypto.getRandomValues(new Uint8Array(32)) } };
+}

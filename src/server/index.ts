@@ -1,0 +1,35 @@
+/**
+ * `ipos-credential-elements/server`: the HTTP contract as a production server (Fetch-API handler),
+ * its stores and its Node adapters. Server-only: never import it into a browser bundle.
+ */
+export {
+  createCredentialsServer,
+  DEFAULT_BASE_PATH,
+  DEFAULT_RATE_LIMITS,
+  AUTHENTICATE_TOKEN_PATH,
+  JWKS_PATH,
+  IDEMPOTENCY_KEY_PATTERN,
+  type CredentialsServer,
+  type CredentialsServerOptions,
+  type RateLimit,
+  type RateLimitedAction,
+  type RequestContext,
+} from './credentials-server.js';
+export { authenticateTokenResponseSchema, type ServerAccount, type AuthenticateTokenResponse } from './operations.js';
+export { Problem } from './answers.js';
+export { SecretBox, ephemeralKeyring, type DataKeyring, type DataKeyMaterial, type SealedValue } from './crypto.js';
+export type { SigningKeyInput } from './tokens.js';
+export { GRACE_PERIOD_MINUTES, MAX_TOKEN_MINUTES, DEFAULT_TOKEN_MINUTES } from './tokens.js';
+export type {
+  CredentialStore,
+  StoreTransaction,
+  KeyRow,
+  AuditEvent,
+  AuditEventType,
+  StoredAuditEvent,
+} from './store.js';
+export { memoryStore, type MemoryStore, type MemoryStoreOptions, type MemoryStoreSize } from './stores/memory.js';
+export { pgliteStore, type PgliteStoreOptions } from './stores/pglite.js';
+export { postgresStore, type PostgresStoreOptions } from './stores/postgres.js';
+export { MIGRATIONS, sqlStore, type SqlClient } from './stores/sql-store.js';
+export { nodeListener, nodeMiddleware, type FetchHandler, type NodeAdapterOptions } from './node.js';

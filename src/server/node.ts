@@ -1,0 +1,139 @@
+/**
+ * Node adapters for any Fetch-API handler of this package (the credentials server, the reference
+ * backend): a `(req, res)` listener for `http.createServer`, and Connect-style middleware for Express,
+ * Connect and Vite that answers under the base path and passes everything else on.
+ *
+ * @example Node http
+ * import { createServer } from 'node:http';
+ * createServer(nodeListener(credentialsServer)).listen(8080);
+ *
+ * @example Express
+ * app.use(nodeMiddleware(credentialsServer));
+ */
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestContext } from './credentials-server.js';
+
+/** What the adapters need of a handler. */
+export interface FetchHandler {
+  readonly basePath: string;
+  /** Largest accepted body, in bytes: the adapter stops buffering just past it. */
+  readonly maxBodyBytes: number;
+  handle(request: Request, context?: RequestContext): Promise<Response>;
+}
+
+/** Connect's `next`. */
+export type NextFunction = (error?: unknown) => void;
+
+export interface NodeAdapterOptions {
+  /**
+   * Trust `X-Forwarded-For` and `X-Forwarded-Proto` (behind your own reverse proxy only); default false:
+   * the source address is the socket's and the scheme is `https` only on a TLS socket.
+   */
+  trustProxy?: boolean;
+}
+
+/** Connect-style middleware (Express, Connect, Vite) answering under `handler.basePath`. */
+export function nodeMiddleware(
+  handler: FetchHandler,
+  options: NodeAdapterOptions = {},
+): (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void {
+  return (req, res, next) => {
+    // `originalUrl`: Connect strips a mount path from `req.url`, the server routes on the full path.
+    const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+    if (!isUnderBasePath(url, handler.basePath)) return next();
+    answerNodeRequest(handler, req, url, options)
+      .then((response) => writeResponse(response, res))
+      .catch(next);
+  };
+}
+
+/** A listener for `http.createServer`: answers every request (404 outside the base path). */
+export function nodeListener(
+  handler: FetchHandler,
+  options: NodeAdapterOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    answerNodeRequest(handler, req, req.url ?? '/', options)
+      .then((response) => writeResponse(response, res))
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        res.end('{"errorCode":"INTERNAL_ERROR","errorMessage":"The request could not be read."}');
+      });
+  };
+}
+
+export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => res.setHeader(name, value));
+  res.end(new Uint8Array(await response.arrayBuffer()));
+}
+
+export function isUnderBasePath(url: string, basePath: string): boolean {
+  const path = url.split('?')[0] ?? '';
+  return basePath === '' || path === basePath || path.startsWith(`${basePath}/`);
+}
+
+/** Headers Node has already acted on, which a `Request` must not carry over. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'content-length']);
+/** A `Host` header as browsers send it: a name or address, and a port. */
+const HOST_PATTERN = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** The Fetch `Request` for a Node request, with its body capped just past the handler's limit. */
+export async function answerNodeRequest(
+  handler: FetchHandler,
+  req: IncomingMessage,
+  url: string,
+  options: NodeAdapterOptions = {},
+): Promise<Response> {
+  const method = req.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  const host = req.headers.host;
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const forwardedProto = options.trustProxy
+    ? String(req.headers['x-forwarded-proto'] ?? '')
+        .split(',')[0]
+        ?.trim()
+    : '';
+  const scheme = forwardedProto === 'https' || encrypted ? 'https' : 'http';
+  // The Host header names the origin the browser thinks it talks to: what same-origin checks compare with.
+  const origin = `${scheme}://${host && HOST_PATTERN.test(host) ? host : 'localhost'}`;
+  const request = new Request(new URL(url, origin), {
+    method,
+    headers: requestHeaders(req.headers),
+    body: hasBody ? await readBody(req, handler.maxBodyBytes + 1) : undefined,
+  });
+  const forwardedFor = options.trustProxy
+    ? String(req.headers['x-forwarded-for'] ?? '')
+        .split(',')[0]
+        ?.trim()
+    : '';
+  return handler.handle(request, { sourceAddress: forwardedFor || req.socket.remoteAddress || undefined });
+}
+
+function requestHeaders(incoming: IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined || name.startsWith(':') || HOP_BY_HOP.has(name)) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  return headers;
+}
+
+/** The body, keeping at most `limit` bytes: enough for the server to see it is too large, never more. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+  const chunks: Uint8Array[] = [];
+  let kept = 0;
+  for await (const chunk of req as AsyncIterable<Uint8Array>) {
+    if (kept >= limit) continue; // drain the rest so the connection stays usable
+    const piece = chunk.subarray(0, limit - kept);
+    chunks.push(piece);
+    kept += piece.byteLength;
+  }
+  const body = new Uint8Array(kept);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}

@@ -1,0 +1,327 @@
+/** What the server does for each operation of the contract, and for iPOSpays' `/authenticate-token`. */
+import * as z from 'zod/mini';
+import type { OperationId } from '../contract/routes.js';
+import {
+  generateTokenRequestSchema,
+  refreshTokenRequestSchema,
+  type AuthToken,
+  type Credentials,
+  type Terminal,
+} from '../contract/schemas.js';
+import type { UserRole } from '../contract/vocabulary.js';
+import { ROLE_SCOPES, ROLE_TITLES } from '../roles.js';
+import { Problem, type Answer } from './answers.js';
+import { secretsMatch, type SecretBox } from './crypto.js';
+import { generateApiKey, generateSecretKey } from './keys.js';
+import type { AuditEventType, CredentialStore, KeyRow, StoreTransaction } from './store.js';
+import {
+  DEFAULT_TOKEN_MINUTES,
+  GRACE_PERIOD_MINUTES,
+  MAX_TOKEN_MINUTES,
+  type TokenClaims,
+  type TokenSigner,
+} from './tokens.js';
+
+/** Who a request acts for, as the host's `resolveAccount` says. */
+export interface ServerAccount {
+  /** Stable and unique: the tokens' `sub` and the key of the account's rows. */
+  accountId: string;
+  role: UserRole;
+  /** Display name, kept in the audit log as the actor's name. */
+  name?: string;
+}
+
+/** What every operation gets. */
+export interface OperationContext {
+  request: Request;
+  tx: StoreTransaction;
+  /** This request's time, epoch ms. */
+  now: number;
+  /** The request's source address or client label, for the audit log and `lastUsedFrom`. */
+  source: string | null;
+  signer: TokenSigner;
+  box: SecretBox;
+}
+
+export interface AccountOperationContext extends OperationContext {
+  account: ServerAccount;
+  /** The parsed JSON body, for operations that take one. */
+  body: unknown;
+  terminals(): Promise<readonly Terminal[]>;
+}
+
+export type AccountOperation = (context: AccountOperationContext) => Promise<Answer>;
+
+const INVALID_TPN = 'tpn must be a string of exactly 12 digits, a Terminal Profile Number such as 139322815010.';
+const INVALID_EXPIRY = `expiresInMinutes must be a whole number of minutes from 1 to ${MAX_TOKEN_MINUTES} (24 hours); omit it for ${DEFAULT_TOKEN_MINUTES}.`;
+const keysNotFound = () =>
+  new Problem(404, 'KEYS_NOT_FOUND', 'This account has no API key yet: generate the keys first (POST /credentials).');
+
+/** The contract's operations, by operation id. */
+export const OPERATIONS: Record<OperationId, AccountOperation> = {
+  getCredentials: async ({ tx, account }) => ({
+    status: 200,
+    body: credentialsOf(account, await tx.keys(account.accountId)),
+  }),
+  generateKeys,
+  revealSecret,
+  resetSecret,
+  listTerminals: async ({ terminals }) => ({ status: 200, body: { terminals: [...(await terminals())] } }),
+  generateToken,
+  refreshToken,
+};
+
+/** iPOSpays' `POST /v1/authenticate-token` success body. */
+export const authenticateTokenResponseSchema = z.object({
+  responseCode: z.literal('00'),
+  responseMessage: z.string(),
+  createdDt: z.iso.datetime({ offset: true }),
+  tokenExpiresInMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(MAX_TOKEN_MINUTES)),
+  token: z.string(),
+});
+
+export type AuthenticateTokenResponse = z.infer<typeof authenticateTokenResponseSchema>;
+
+/** The 403 for an account that has no terminals. */
+export function merchantOnlyProblem(role: UserRole): Problem {
+  return new Problem(
+    403,
+    'ROLE_FORBIDDEN',
+    `Only Merchant Admin accounts have terminals (TPNs) and Auth Tokens; this is an ${ROLE_TITLES[role]} account.`,
+  );
+}
+
+function credentialsOf(account: ServerAccount, row: KeyRow | null): Credentials {
+  return {
+    role: account.role,
+    scopes: [...ROLE_SCOPES[account.role]],
+    keys: row && {
+      apiKey: row.apiKey,
+      secretKeyHint: row.secretHint,
+      createdAt: isoTime(row.createdAt),
+      secretRotatedAt: isoTime(row.secretRotatedAt),
+      lastUsedAt: row.lastUsedAt === null ? null : isoTime(row.lastUsedAt),
+      // Capped like the contract's field: a client label could be anything a host passes.
+      lastUsedFrom: row.lastUsedFrom === null ? null : row.lastUsedFrom.slice(0, 200),
+    },
+  };
+}
+
+function audit(context: AccountOperationContext, type: AuditEventType, tpn: string | null = null): Promise<void> {
+  const { tx, account, now, source } = context;
+  return tx.appendAudit({
+    accountId: account.accountId,
+    type,
+    at: now,
+    actorId: account.accountId,
+    actorName: account.name ?? null,
+    source,
+    tpn,
+  });
+}
+
+const keysExist = () =>
+  new Problem(
+    409,
+    'KEYS_EXIST',
+    'This account already has an API key and secret key; reset the secret key to get a new one.',
+  );
+
+async function generateKeys(context: AccountOperationContext): Promise<Answer> {
+  const { tx, account, now, box } = context;
+  if (await tx.keys(account.accountId)) throw keysExist();
+  const apiKey = generateApiKey();
+  const secretKey = generateSecretKey();
+  const row: KeyRow = {
+    accountId: account.accountId,
+    role: account.role,
+    apiKey,
+    apiKeyIndex: await box.index(apiKey),
+    secret: await box.seal(secretKey, account.accountId),
+    secretHint: secretKey.slice(-4),
+    createdAt: now,
+    secretRotatedAt: now,
+    rotation: 0,
+    lastUsedAt: null,
+    lastUsedFrom: null,
+  };
+  // A concurrent generate for the same account that committed first wins; this one is a 409.
+  if (!(await tx.insertKeys(row))) throw keysExist();
+  await audit(context, 'keys-generated');
+  return { status: 201, body: credentialsOf(account, row) };
+}
+
+async function revealSecret(context: AccountOperationContext): Promise<Answer> {
+  const { tx, account, box } = context;
+  const row = await tx.keys(account.accountId);
+  if (!row) throw keysNotFound();
+  const secretKey = await box.open(row.secret, account.accountId);
+  await audit(context, 'secret-revealed');
+  return { status: 200, body: { secretKey } };
+}
+
+async function resetSecret(context: AccountOperationContext): Promise<Answer> {
+  const { tx, account, now, box } = context;
+  const secretKey = generateSecretKey();
+  const current = await tx.keys(account.accountId);
+  if (!current) throw keysNotFound();
+  // The old secret stops working at commit: /authenticate-token reads the row, never a cache.
+  const row = await tx.rotateSecret(account.accountId, {
+    secret: await box.seal(secretKey, account.accountId),
+    apiKeyIndex: await box.index(current.apiKey),
+    secretHint: secretKey.slice(-4),
+    at: now,
+  });
+  if (!row) throw keysNotFound();
+  await audit(context, 'secret-reset');
+  return { status: 200, body: credentialsOf(account, row) };
+}
+
+async function generateToken(context: AccountOperationContext): Promise<Answer> {
+  const parsed = generateTokenRequestSchema.safeParse(context.body);
+  if (!parsed.success) {
+    const fields = new Set(parsed.error.issues.map((issue) => issue.path[0]));
+    if (fields.has('tpn')) throw new Problem(400, 'INVALID_TPN', INVALID_TPN);
+    if (fields.has('expiresInMinutes')) throw new Problem(400, 'INVALID_EXPIRY', INVALID_EXPIRY);
+    throw new Problem(
+      400,
+      'INVALID_REQUEST',
+      'The body must be a JSON object { "tpn": "<12 digits>", "expiresInMinutes"?: 1–1440 }.',
+    );
+  }
+  const { tpn, expiresInMinutes = DEFAULT_TOKEN_MINUTES } = parsed.data;
+  await requireOwnTerminal(context, tpn);
+  const token = await issueAuthToken(context, tpn, expiresInMinutes);
+  await audit(context, 'token-generated', tpn);
+  return { status: 201, body: token };
+}
+
+async function refreshToken(context: AccountOperationContext): Promise<Answer> {
+  const { account, body, now, signer } = context;
+  const parsed = refreshTokenRequestSchema.safeParse(body);
+  if (!parsed.success)
+    throw new Problem(400, 'INVALID_REQUEST', 'The body must be a JSON object { "token": "<the Auth Token>" }.');
+  const check = await signer.check(parsed.data.token, now);
+  if (!check.valid && check.reason === 'grace-expired') {
+    throw new Problem(
+      401,
+      'TOKEN_GRACE_EXPIRED',
+      `The token expired more than ${GRACE_PERIOD_MINUTES} minutes ago and can no longer be refreshed; generate a new one.`,
+    );
+  }
+  const tpn = check.valid ? check.claims.tpn : undefined;
+  if (!check.valid || tpn === undefined) {
+    throw new Problem(401, 'TOKEN_INVALID', 'The token is not an Auth Token issued by this server, or it was altered.');
+  }
+  const { claims } = check;
+  if (claims.sub !== account.accountId)
+    throw new Problem(401, 'TOKEN_WRONG_ACCOUNT', 'The token was issued to another account.');
+  await requireOwnTerminal(context, tpn);
+  // A refresh keeps the lifetime the token was generated with.
+  const lifetimeMinutes = Math.round((claims.exp - claims.iat) / 60);
+  const token = await issueAuthToken(context, tpn, lifetimeMinutes);
+  await audit(context, 'token-refreshed', tpn);
+  return { status: 200, body: token };
+}
+
+/**
+ * iPOSpays' `POST /v1/authenticate-token`: keys in headers, its success body and `AUTH_ERR_00x` errors.
+ * `accepts` lets a host limit which accounts this endpoint serves (the demo: one session's).
+ */
+export async function authenticateToken(
+  context: Omit<OperationContext, 'tx'>,
+  store: Pick<CredentialStore, 'autocommit'>,
+  accepts: (accountId: string) => boolean,
+): Promise<Answer> {
+  const { request, now, source, signer, box } = context;
+  const apiKey = request.headers.get('apiKey');
+  const secretKey = request.headers.get('secretKey');
+  if (!apiKey) throw new Problem(401, 'AUTH_ERR_001', 'API Key required');
+  if (!secretKey) throw new Problem(401, 'AUTH_ERR_002', 'Secret Key required');
+  const requested = request.headers.get('jwtTokenExpiryMinutes');
+  // Digits only: `Number()` alone would take '0x10', '1e2' and ' 10 '.
+  const minutes = requested === null ? DEFAULT_TOKEN_MINUTES : /^\d{1,4}$/.test(requested) ? Number(requested) : NaN;
+  const indexes = await box.indexes(apiKey);
+  // One read, then the signature outside any transaction: the hot path holds no lock while it signs.
+  const found = await store.autocommit((tx) => tx.keysByApiKeyIndex(indexes));
+  const row = found && accepts(found.accountId) ? found : null;
+  // Opened and compared even for an unknown key, so the answer takes as long either way.
+  const stored = row ? await box.open(row.secret, row.accountId) : 'dskey_';
+  const matches = secretsMatch(stored, secretKey) && row !== null && row.apiKey === apiKey;
+  const event = { at: now, source, tpn: null };
+  if (!matches || !row) {
+    await store.autocommit((tx) =>
+      tx.appendAudit({
+        ...event,
+        accountId: row?.accountId ?? null,
+        type: 'authentication-failed',
+        actorId: null,
+        actorName: null,
+      }),
+    );
+    throw new Problem(401, 'AUTH_ERR_004', 'Invalid API Key or Secret Key');
+  }
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_TOKEN_MINUTES) {
+    throw new Problem(
+      400,
+      'INVALID_EXPIRY',
+      `jwtTokenExpiryMinutes must be a whole number from 1 to ${MAX_TOKEN_MINUTES}.`,
+    );
+  }
+  const { token, claims } = await signer.sign(
+    { sub: row.accountId, scope: ROLE_SCOPES[row.role].join(' ') },
+    minutes,
+    now,
+  );
+  await store.autocommit(async (tx) => {
+    await tx.markUsed(row.accountId, now, source);
+    await tx.appendAudit({
+      ...event,
+      accountId: row.accountId,
+      type: 'authenticated',
+      actorId: row.accountId,
+      actorName: null,
+    });
+  });
+  const body: AuthenticateTokenResponse = {
+    responseCode: '00',
+    responseMessage: 'Success',
+    createdDt: isoTime(claims.iat * 1000),
+    tokenExpiresInMinutes: minutes,
+    token,
+  };
+  return { status: 200, body };
+}
+
+async function requireOwnTerminal(context: AccountOperationContext, tpn: string): Promise<void> {
+  if (!(await context.terminals()).some((terminal) => terminal.tpn === tpn)) {
+    throw new Problem(400, 'UNKNOWN_TPN', `TPN ${tpn} is not a terminal of this merchant account.`);
+  }
+}
+
+async function issueAuthToken(context: AccountOperationContext, tpn: string, minutes: number): Promise<AuthToken> {
+  const { account, now, signer } = context;
+  const scope = ROLE_SCOPES[account.role].join(' ');
+  const { token, claims } = await signer.sign({ sub: account.accountId, scope, tpn }, minutes, now);
+  return authTokenOf(token, tpn, claims);
+}
+
+function authTokenOf(token: string, tpn: string, claims: TokenClaims): AuthToken {
+  return {
+    token,
+    tpn,
+    issuedAt: isoTime(claims.iat * 1000),
+    expiresAt: isoTime(claims.exp * 1000),
+    graceEndsAt: isoTime((claims.exp + GRACE_PERIOD_MINUTES * 60) * 1000),
+  };
+}
+
+/** The years ISO 8601 writes in four digits (0000–9999), as epoch ms. */
+const EARLIEST_ISO_TIME = -62_167_219_200_000;
+const LATEST_ISO_TIME = 253_402_300_799_999;
+
+/** ISO 8601 text of an epoch-ms time; never throws: out-of-range times are clamped to 0000–9999, NaN is 1970. */
+export function isoTime(ms: number): string {
+  const bounded = Number.isFinite(ms) ? Math.min(Math.max(ms, EARLIEST_ISO_TIME), LATEST_ISO_TIME) : 0;
+  return new Date(bounded).toISOString();
+}

@@ -1,0 +1,131 @@
+/**
+ * The one storage interface of the credentials server. Three implementations keep the same rows:
+ * `memoryStore()` (pure JS), `pgliteStore()` (embedded Postgres in a folder) and `postgresStore()`
+ * (PostgreSQL through `pg`); the last two share one SQL schema and its migrations (`sql-store.ts`).
+ * Every change happens inside `transaction()`: all of it commits, or none of it does.
+ */
+import type { UserRole } from '../contract/vocabulary.js';
+import type { SealedValue } from './crypto.js';
+
+/** A stored credential row. Times are epoch ms. The secret is only ever sealed. */
+export interface KeyRow {
+  accountId: string;
+  role: UserRole;
+  apiKey: string;
+  /** HMAC of the API key under `secret.keyId`'s index key: how `authenticate-token` finds the row. */
+  apiKeyIndex: string;
+  secret: SealedValue;
+  /** The secret's last 4 characters: all the masked view needs. */
+  secretHint: string;
+  createdAt: number;
+  secretRotatedAt: number;
+  /** How many times the secret was reset: each reset adds exactly one. */
+  rotation: number;
+  lastUsedAt: number | null;
+  lastUsedFrom: string | null;
+}
+
+/** The new secret of a reset. */
+export interface SecretUpdate {
+  secret: SealedValue;
+  apiKeyIndex: string;
+  secretHint: string;
+  at: number;
+}
+
+export type AuditEventType =
+  | 'keys-generated'
+  | 'secret-revealed'
+  | 'secret-reset'
+  | 'token-generated'
+  | 'token-refreshed'
+  | 'authenticated'
+  | 'authentication-failed';
+
+/** One line of the append-only audit log. */
+export interface AuditEvent {
+  /** Whose credentials: null for a failed authentication with an unknown API key. */
+  accountId: string | null;
+  type: AuditEventType;
+  at: number;
+  /** Who acted: the signed-in admin, or the account whose keys authenticated. */
+  actorId: string | null;
+  actorName: string | null;
+  /** The source address (or client label) of the request. */
+  source: string | null;
+  tpn: string | null;
+}
+
+export interface StoredAuditEvent extends AuditEvent {
+  id: number;
+}
+
+/** What a claim on an idempotency key found: the key free (now ours), or a first use. */
+export type IdempotencyClaim =
+  | { claimed: true }
+  | {
+      claimed: false;
+      /** SHA-256 of the first request's body. */
+      requestHash: string;
+      /** The sealed first answer. */
+      answer: SealedValue;
+    };
+
+export interface IdempotencyRecord {
+  scope: string;
+  key: string;
+  requestHash: string;
+  answer: SealedValue;
+  expiresAt: number;
+}
+
+export interface StoreTransaction {
+  /** An account's keys; `forUpdate` locks the row until the transaction ends. */
+  keys(accountId: string, options?: { forUpdate?: boolean }): Promise<KeyRow | null>;
+  /** The row whose `apiKeyIndex` is one of `indexes` (one per data key). */
+  keysByApiKeyIndex(indexes: readonly string[]): Promise<KeyRow | null>;
+  /** Adds an account's keys; false when the account already has some. */
+  insertKeys(row: KeyRow): Promise<boolean>;
+  /** Replaces the secret and adds one rotation, atomically; null when the account has no keys. */
+  rotateSecret(accountId: string, update: SecretUpdate): Promise<KeyRow | null>;
+  /** Re-seals a secret under another key (rotation of data keys); the secret itself is unchanged. */
+  resealSecret(accountId: string, from: SealedValue, to: SealedValue, apiKeyIndex: string): Promise<boolean>;
+  /** Rows whose secret is not sealed with `keyId`, at most `limit`. */
+  keysNotSealedWith(keyId: string, limit: number): Promise<KeyRow[]>;
+  markUsed(accountId: string, at: number, from: string | null): Promise<void>;
+  /** Forgets an account's keys and replays (not its audit events). */
+  deleteAccount(accountId: string): Promise<void>;
+
+  /**
+   * Claims `scope`+`key` for this transaction, first forgetting it if expired. Under PostgreSQL a
+   * concurrent claim of the same key waits for this transaction and then sees its answer.
+   */
+  claimIdempotencyKey(scope: string, key: string, requestHash: string, now: number): Promise<IdempotencyClaim>;
+  /** Stores the answer of a claimed key, kept until `expiresAt`. */
+  completeIdempotencyKey(record: IdempotencyRecord): Promise<void>;
+  /** Drops a claimed key (its answer is not worth remembering). */
+  releaseIdempotencyKey(scope: string, key: string): Promise<void>;
+
+  /** Adds one to a fixed-window counter and returns the new count. */
+  countHit(bucket: string, windowStart: number): Promise<number>;
+
+  appendAudit(event: AuditEvent): Promise<void>;
+  /** An account's audit events, newest first, with ids below `beforeId`. */
+  listAudit(accountId: string, options?: { beforeId?: number; limit?: number }): Promise<StoredAuditEvent[]>;
+}
+
+export interface CredentialStore {
+  readonly kind: 'memory' | 'pglite' | 'postgres' | (string & {});
+  /** Creates or upgrades the schema; safe to run any number of times, from several processes. */
+  migrate(): Promise<void>;
+  /** Runs `work` in one transaction: it commits when `work` resolves and rolls back when it throws. */
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` with each statement committed on its own (no BEGIN/COMMIT round trips): for single reads
+   * and for writes that need no atomicity with each other (the hot `authenticate-token` path).
+   */
+  autocommit<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Deletes expired replays and old rate-limit windows. */
+  sweep(now: number): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,56 @@
+/**
+ * PostgreSQL through `pg` (node-postgres, an optional peer dependency): for portals that run several
+ * instances of the server against one database. Transactions run on one pooled connection each.
+ */
+import type { Pool, PoolConfig } from 'pg';
+import type { CredentialStore } from '../store.js';
+import { sqlStore, type SqlQuery } from './sql-store.js';
+
+export interface PostgresStoreOptions {
+  /** A `postgres://` URL; or pass `pool`, or `config`. */
+  connectionString?: string;
+  /** Any other `pg` pool settings (size, SSL, timeouts). */
+  config?: PoolConfig;
+  /** Use this pool (the store does not end it on `close()`). */
+  pool?: Pool;
+}
+
+export async function postgresStore(options: PostgresStoreOptions = {}): Promise<CredentialStore> {
+  let pool = options.pool;
+  if (!pool) {
+    const pg = await import('pg').catch((error: unknown) => {
+      throw new Error('postgresStore() needs the package pg: npm install pg', { cause: error });
+    });
+    const Pool = pg.default?.Pool ?? (pg as unknown as typeof pg.default).Pool;
+    pool = new Pool({
+      ...options.config,
+      connectionString: options.connectionString ?? options.config?.connectionString,
+    });
+  }
+  const ownPool = options.pool === undefined;
+  const active = pool;
+  const store = sqlStore('postgres', {
+    query: async <Row>(text: string, params?: unknown[]) => (await active.query(text, params)).rows as Row[],
+    async transaction(work) {
+      const client = await active.connect();
+      const query: SqlQuery = async <Row>(text: string, params?: unknown[]) =>
+        (await client.query(text, params)).rows as Row[];
+      try {
+        await client.query('BEGIN');
+        const result = await work(query);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: async () => {
+      if (ownPool) await active.end();
+    },
+  });
+  await store.migrate();
+  return store;
+}

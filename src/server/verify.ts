@@ -1,0 +1,314 @@
+/**
+ * The contract conformance runner: checks any backend (Node, Java, Go, …) against the HTTP contract over
+ * real HTTP. `npx ipos-credential-elements verify <base-url> [--header K:V]…` prints one line per check.
+ * It changes the account it acts for (generates keys if none, resets the secret, issues tokens): point it
+ * at a test account.
+ */
+import * as z from 'zod/mini';
+import {
+  authTokenSchema,
+  credentialsSchema,
+  errorBodySchema,
+  revealedSecretSchema,
+  terminalListSchema,
+} from '../contract/schemas.js';
+
+export interface VerifyOptions {
+  /** The contract's base URL, e.g. `http://127.0.0.1:8080/api/ipos`. */
+  baseUrl: string;
+  /** Headers every request carries: the test account's session cookie or bearer token. */
+  headers?: Record<string, string>;
+  fetch?: typeof fetch;
+}
+
+export type CheckStatus = 'pass' | 'fail' | 'skip';
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  /** Why it failed or was skipped. */
+  detail?: string;
+}
+
+/** The checks, in the order they run. */
+export const CHECKS = {
+  'credentials-schema': 'GET /credentials answers a valid Credentials body',
+  'generate-keys': 'POST /credentials answers 201 Credentials with keys, or 409 when keys exist',
+  'reveal-secret': 'POST /credentials/secret/reveal answers the secret whose last 4 characters are the hint',
+  'reset-secret': 'POST /credentials/secret/reset answers Credentials with a new secret',
+  'idempotent-replay': 'a repeated Idempotency-Key replays the first answer and does not reset again',
+  'reset-invalidates': 'after a reset, POST /authenticate-token refuses the old secret and accepts the new one',
+  'terminals-schema': 'GET /terminals answers a TerminalList, or 403 for roles without terminals',
+  'token-generate': 'POST /tokens answers a valid AuthToken for the TPN and lifetime asked',
+  'token-refresh': 'POST /tokens/refresh answers a new AuthToken for the same TPN',
+  'bad-input': 'malformed JSON, a bad TPN and an out-of-range lifetime get 4xx, never 5xx',
+  'error-bodies': 'every error answer is { errorCode, errorMessage }',
+  'no-store': 'answers that carry a secret or a token are Cache-Control: no-store',
+  csrf: 'state-changing requests from a foreign origin or with a non-JSON body are refused, with no secret',
+} as const;
+
+export type CheckId = keyof typeof CHECKS;
+
+interface Called {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+class CheckFailure extends Error {}
+
+function ensure(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new CheckFailure(message);
+}
+
+function parse<T>(schema: z.ZodMiniType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  ensure(parsed.success, `${what} does not match the schema: ${JSON.stringify(body)?.slice(0, 200)}`);
+  return parsed.data as T;
+}
+
+export async function verifyBackend(options: VerifyOptions): Promise<CheckResult[]> {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? fetch;
+  const results = new Map<CheckId, CheckResult>();
+  const errorAnswers: { what: string; body: unknown }[] = [];
+  const secretAnswers: { what: string; headers: Headers }[] = [];
+  let runs = 0;
+
+  async function send(
+    method: string,
+    path: string,
+    init: { json?: unknown; body?: string; headers?: Record<string, string>; idempotencyKey?: string } = {},
+  ): Promise<Called> {
+    const headers = new Headers(options.headers);
+    for (const [name, value] of Object.entries(init.headers ?? {})) headers.set(name, value);
+    if (init.json !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+    if (init.idempotencyKey) headers.set('Idempotency-Key', init.idempotencyKey);
+    const response = await doFetch(`${base}${path}`, {
+      method,
+      headers,
+      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // not JSON: kept as text
+    }
+    if (response.status >= 400) errorAnswers.push({ what: `${method} ${path} (${response.status})`, body });
+    return { status: response.status, headers: response.headers, body };
+  }
+
+  const key = (name: string) => `verify-${Date.now().toString(36)}-${++runs}-${name}`;
+
+  async function check(id: CheckId, run: () => Promise<void | string>): Promise<boolean> {
+    try {
+      const skipped = await run();
+      results.set(id, { id, title: CHECKS[id], status: skipped ? 'skip' : 'pass', detail: skipped || undefined });
+      return !skipped;
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      results.set(id, { id, title: CHECKS[id], status: 'fail', detail });
+      return false;
+    }
+  }
+
+  let role: string | undefined;
+  let apiKey: string | undefined;
+  let secret: string | undefined;
+  let oldSecret: string | undefined;
+  let tpn: string | undefined;
+  let token: string | undefined;
+
+  await check('credentials-schema', async () => {
+    const answer = await send('GET', '/credentials');
+    ensure(answer.status === 200, `answered ${answer.status}, expected 200`);
+    // Read leniently first, so that one schema failure does not hide what the later checks can still see.
+    const loose = answer.body as { role?: string; keys?: { apiKey?: string } | null } | undefined;
+    role = loose?.role;
+    apiKey = loose?.keys?.apiKey;
+    parse(credentialsSchema, answer.body, 'the body');
+  });
+
+  await check('generate-keys', async () => {
+    const answer = await send('POST', '/credentials', { idempotencyKey: key('generate') });
+    if (apiKey) {
+      ensure(answer.status === 409, `keys existed; answered ${answer.status}, expected 409`);
+      return;
+    }
+    ensure(answer.status === 201, `answered ${answer.status}, expected 201`);
+    const credentials = parse(credentialsSchema, answer.body, 'the body');
+    ensure(credentials.keys, 'keys is null after generating');
+    apiKey = credentials.keys.apiKey;
+    const again = await send('POST', '/credentials', { idempotencyKey: key('generate-again') });
+    ensure(again.status === 409, `a second generate answered ${again.status}, expected 409`);
+  });
+
+  const revealed = async (what: string) => {
+    const answer = await send('POST', '/credentials/secret/reveal');
+    secretAnswers.push({ what, headers: answer.headers });
+    ensure(answer.status === 200, `reveal answered ${answer.status}, expected 200`);
+    return parse(revealedSecretSchema, answer.body, 'the reveal body').secretKey;
+  };
+
+  await check('reveal-secret', async () => {
+    secret = await revealed('POST /credentials/secret/reveal');
+    const current = (await send('GET', '/credentials')).body as { keys?: { secretKeyHint?: string } } | undefined;
+    ensure(current?.keys?.secretKeyHint === secret.slice(-4), 'the hint is not the secret’s last 4 characters');
+  });
+
+  const resetKey = key('reset');
+  let resetBody: unknown;
+  await check('reset-secret', async () => {
+    ensure(secret, 'no secret to reset (reveal failed)');
+    oldSecret = secret;
+    const answer = await send('POST', '/credentials/secret/reset', { idempotencyKey: resetKey });
+    ensure(answer.status === 200, `answered ${answer.status}, expected 200`);
+    const credentials = parse(credentialsSchema, answer.body, 'the body');
+    resetBody = answer.body;
+    secret = await revealed('POST /credentials/secret/reveal after a reset');
+    ensure(secret !== oldSecret, 'the secret did not change');
+    ensure(credentials.keys?.secretKeyHint === secret.slice(-4), 'the answer’s hint is not the new secret’s');
+  });
+
+  await check('idempotent-replay', async () => {
+    ensure(resetBody !== undefined, 'no first reset to replay');
+    const answer = await send('POST', '/credentials/secret/reset', { idempotencyKey: resetKey });
+    const after = await revealed('POST /credentials/secret/reveal after a replay');
+    const before = secret;
+    secret = after; // the current secret, whatever the repeat did, for the checks after this one
+    ensure(answer.status === 200, `the repeat answered ${answer.status}, expected the first answer's 200`);
+    ensure(after === before, 'the repeated key reset the secret again');
+    ensure(JSON.stringify(answer.body) === JSON.stringify(resetBody), 'the repeat answered another body');
+  });
+
+  await check('reset-invalidates', async () => {
+    ensure(apiKey && secret && oldSecret, 'no reset to check');
+    const authenticate = (secretKey: string) =>
+      send('POST', '/authenticate-token', { headers: { apiKey: apiKey as string, secretKey } });
+    const fresh = await authenticate(secret);
+    if (fresh.status === 404 || fresh.status === 405) return 'the backend offers no /authenticate-token';
+    ensure(fresh.status === 200, `the new secret got ${fresh.status}, expected 200`);
+    const stale = await authenticate(oldSecret);
+    ensure(stale.status === 401, `the old secret got ${stale.status}, expected 401`);
+  });
+
+  await check('terminals-schema', async () => {
+    const answer = await send('GET', '/terminals');
+    if (role !== 'merchant') {
+      ensure(answer.status === 403, `a ${role} got ${answer.status}, expected 403`);
+      return;
+    }
+    ensure(answer.status === 200, `answered ${answer.status}, expected 200`);
+    tpn = parse(terminalListSchema, answer.body, 'the body').terminals[0]?.tpn;
+  });
+
+  const minutes = 5;
+  await check('token-generate', async () => {
+    if (!tpn) return role === 'merchant' ? 'the merchant has no terminal' : `a ${role} has no tokens`;
+    const answer = await send('POST', '/tokens', {
+      json: { tpn, expiresInMinutes: minutes },
+      idempotencyKey: key('token'),
+    });
+    secretAnswers.push({ what: 'POST /tokens', headers: answer.headers });
+    ensure(answer.status === 201, `answered ${answer.status}, expected 201`);
+    const body = parse(authTokenSchema, answer.body, 'the body');
+    ensure(body.tpn === tpn, 'the token is for another TPN');
+    const lifetime = Date.parse(body.expiresAt) - Date.parse(body.issuedAt);
+    ensure(Math.abs(lifetime - minutes * 60_000) <= 1000, `lifetime ${lifetime} ms, asked ${minutes} minutes`);
+    const grace = Date.parse(body.graceEndsAt) - Date.parse(body.expiresAt);
+    ensure(grace === 15 * 60_000, `grace ${grace} ms, expected 15 minutes`);
+    token = body.token;
+  });
+
+  await check('token-refresh', async () => {
+    if (!token) return 'no token to refresh';
+    const answer = await send('POST', '/tokens/refresh', { json: { token }, idempotencyKey: key('refresh') });
+    secretAnswers.push({ what: 'POST /tokens/refresh', headers: answer.headers });
+    ensure(answer.status === 200, `answered ${answer.status}, expected 200`);
+    ensure(parse(authTokenSchema, answer.body, 'the body').tpn === tpn, 'the refreshed token is for another TPN');
+  });
+
+  await check('bad-input', async () => {
+    const cases: [string, Parameters<typeof send>[2]][] = [
+      ['malformed JSON', { body: '{"tpn":', headers: { 'Content-Type': 'application/json' } }],
+      ['a TPN that is not 12 digits', { json: { tpn: 'abc' } }],
+      ['a lifetime of 0 minutes', { json: { tpn: tpn ?? '139322815010', expiresInMinutes: 0 } }],
+      ['a lifetime of 1441 minutes', { json: { tpn: tpn ?? '139322815010', expiresInMinutes: 1441 } }],
+      ['a body that is not an object', { json: ['x'] }],
+    ];
+    for (const [what, init] of cases) {
+      const answer = await send('POST', '/tokens', init);
+      const expected = role === 'merchant' ? answer.status === 400 : answer.status === 403 || answer.status === 400;
+      ensure(expected, `${what} got ${answer.status}, expected 400${role === 'merchant' ? '' : ' or 403'}`);
+    }
+    const refresh = await send('POST', '/tokens/refresh', { json: { token: 'not.a.token' } });
+    ensure(refresh.status >= 400 && refresh.status < 500, `a forged token got ${refresh.status}, expected 4xx`);
+    const missing = await send('GET', '/no-such-route');
+    ensure(missing.status === 404, `an unknown route got ${missing.status}, expected 404`);
+  });
+
+  await check('csrf', async () => {
+    const foreign = await send('POST', '/credentials/secret/reveal', {
+      headers: { Origin: 'https://conformance.invalid', 'Sec-Fetch-Site': 'cross-site' },
+    });
+    ensure(foreign.status === 403, `a cross-site reveal got ${foreign.status}, expected 403`);
+    ensure(!JSON.stringify(foreign.body ?? '').includes('dskey_'), 'a cross-site reveal got the secret');
+    const form = await send('POST', '/credentials/secret/reset', {
+      body: 'graceMinutes=0',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    ensure(form.status === 415 || form.status === 403, `a form-encoded reset got ${form.status}, expected 415`);
+  });
+
+  await check('error-bodies', async () => {
+    ensure(errorAnswers.length > 0, 'no error answer was seen');
+    for (const { what, body } of errorAnswers) {
+      ensure(errorBodySchema.safeParse(body).success, `${what} answered ${JSON.stringify(body)?.slice(0, 120)}`);
+    }
+  });
+
+  await check('no-store', async () => {
+    ensure(secretAnswers.length > 0, 'no answer with a secret or a token was seen');
+    for (const { what, headers } of secretAnswers) {
+      const cache = headers.get('Cache-Control') ?? '';
+      ensure(/(^|,)\s*no-store\s*(,|$)/i.test(cache), `${what} has Cache-Control "${cache}"`);
+    }
+  });
+
+  return (Object.keys(CHECKS) as CheckId[]).map(
+    (id) => results.get(id) ?? { id, title: CHECKS[id], status: 'skip' as const, detail: 'not run' },
+  );
+}
+
+/** The runner's report: one line per check, then `N passed, N failed, N skipped`. */
+export function formatResults(results: readonly CheckResult[]): string {
+  const lines = results.map((result) => {
+    const mark = result.status === 'pass' ? 'ok  ' : result.status === 'fail' ? 'FAIL' : 'skip';
+    return `${mark}  ${result.id.padEnd(20)} ${result.title}${result.detail ? `\n      ${result.detail}` : ''}`;
+  });
+  const count = (status: CheckStatus) => results.filter((result) => result.status === status).length;
+  lines.push('', `${count('pass')} passed, ${count('fail')} failed, ${count('skip')} skipped`);
+  return lines.join('\n');
+}
+
+/** Parses `verify <base-url> [--header K:V]…`; throws with a usage message on anything else. */
+export function parseVerifyArguments(args: readonly string[]): VerifyOptions {
+  const usage = 'usage: ipos-credential-elements verify <base-url> [--header "Name: value"]…';
+  const headers: Record<string, string> = {};
+  let baseUrl: string | undefined;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string;
+    if (arg === '--header' || arg === '-H') {
+      const header = args[++index];
+      const colon = header?.indexOf(':') ?? -1;
+      if (!header || colon < 1) throw new Error(`--header needs "Name: value". ${usage}`);
+      headers[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
+    } else if (!baseUrl && /^https?:\/\//.test(arg)) baseUrl = arg;
+    else throw new Error(`Unexpected argument ${JSON.stringify(arg)}. ${usage}`);
+  }
+  if (!baseUrl) throw new Error(`The base URL is missing. ${usage}`);
+  return { baseUrl, headers };
+}

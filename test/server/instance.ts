@@ -1,0 +1,45 @@
+/**
+ * A credentials server in its own process (test/server/instance.mjs starts it; the multi-instance tests
+ * and `npm run bench:server` use it):
+ * - `serve <postgres-url | memory | pglite>` listens on a free loopback port and prints `listening <port>`;
+ * - `reset-loop <postgres-url> <account>` resets the account's secret over and over, printing
+ *   `committed <rotation> <secret>` after each.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { nodeListener } from '../../src/server/node.js';
+import type { CredentialStore } from '../../src/server/store.js';
+import { memoryStore } from '../../src/server/stores/memory.js';
+import { pgliteStore } from '../../src/server/stores/pglite.js';
+import { postgresStore } from '../../src/server/stores/postgres.js';
+import { testServer } from './fixtures.js';
+
+// Stores are made from statically imported drivers: the module runner that loaded this file is closed,
+// so no dynamic import() may run after it.
+async function storeFor(target: string): Promise<CredentialStore> {
+  if (target === 'memory') return memoryStore();
+  if (target.startsWith('pglite:'))
+    return pgliteStore({ database: await PGlite.create(target.slice('pglite:'.length)) });
+  return postgresStore({ pool: new pg.Pool({ connectionString: target, max: 10 }) });
+}
+
+export async function main([mode, target, account]: string[]): Promise<void> {
+  const store = await storeFor(target as string);
+  const server = testServer(store);
+  if (mode === 'serve') {
+    const http = createServer(nodeListener(server));
+    http.listen(0, '127.0.0.1', () => console.log(`listening ${(http.address() as AddressInfo).port}`));
+    return;
+  }
+  const headers = { 'X-Test-Account': account as string };
+  const post = (path: string) =>
+    server.handle(new Request(`http://localhost/api/ipos${path}`, { method: 'POST', headers }));
+  for (;;) {
+    await post('/credentials/secret/reset');
+    const { secretKey } = (await (await post('/credentials/secret/reveal')).json()) as { secretKey: string };
+    const rotation = await store.transaction(async (tx) => (await tx.keys(account as string))?.rotation);
+    console.log(`committed ${rotation} ${secretKey}`);
+  }
+}

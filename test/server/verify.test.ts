@@ -1,0 +1,208 @@
+/** The conformance runner: green on every store and on the reference backend, red on exactly what a broken backend breaks. */
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReferenceServer } from '../../src/reference/index.js';
+import type { CredentialsServer } from '../../src/server/credentials-server.js';
+import { nodeListener, type FetchHandler } from '../../src/server/node.js';
+import { memoryStore } from '../../src/server/stores/memory.js';
+import { formatResults, parseVerifyArguments, verifyBackend, type CheckResult } from '../../src/server/verify.js';
+import { STORE_KINDS, openStore, testServer, type OpenedStore } from './harness.js';
+
+const servers: Server[] = [];
+afterAll(async () => {
+  for (const server of servers) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+async function listen(handler: FetchHandler): Promise<string> {
+  const server = createServer(nodeListener(handler));
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}${handler.basePath}`;
+}
+
+const failing = (results: CheckResult[]) =>
+  results.filter((result) => result.status === 'fail').map((result) => result.id);
+
+describe.each(STORE_KINDS)('against the server on the %s store', (kind) => {
+  let opened: OpenedStore;
+  let base: string;
+  beforeAll(async () => {
+    opened = await openStore(kind);
+    base = await listen(testServer(opened.store));
+  });
+  afterAll(() => opened.store.close());
+
+  it('passes every check for a merchant, twice in a row (keys existing the second time)', async () => {
+    for (let run = 0; run < 2; run++) {
+      const results = await verifyBackend({ baseUrl: base, headers: { 'X-Test-Account': `verify-${kind}` } });
+      expect(failing(results), formatResults(results)).toEqual([]);
+      expect(results.filter((result) => result.status === 'skip')).toEqual([]);
+    }
+  });
+
+  it('passes for an ISO admin, skipping only the token checks', async () => {
+    const results = await verifyBackend({
+      baseUrl: base,
+      headers: { 'X-Test-Account': `verify-iso-${kind}`, 'X-Test-Role': 'iso' },
+    });
+    expect(failing(results), formatResults(results)).toEqual([]);
+    expect(results.filter((result) => result.status === 'skip').map((result) => result.id)).toEqual([
+      'token-generate',
+      'token-refresh',
+    ]);
+  });
+});
+
+it('passes against the reference backend', async () => {
+  const base = await listen(createReferenceServer());
+  const results = await verifyBackend({
+    baseUrl: base,
+    headers: { 'X-Ipos-Demo-Account': 'merchant', 'X-Ipos-Demo-Session': 'verify' },
+  });
+  expect(failing(results), formatResults(results)).toEqual([]);
+});
+
+/** A backend with one deliberate defect, wrapped around a correct server. */
+function broken(defect: (request: Request, server: CredentialsServer) => Promise<Response>): FetchHandler {
+  const server = testServer(memoryStore());
+  return { basePath: server.basePath, maxBodyBytes: server.maxBodyBytes, handle: (request) => defect(request, server) };
+}
+
+function withHeaders(request: Request, change: (headers: Headers) => void): Request {
+  const headers = new Headers(request.headers);
+  change(headers);
+  return new Request(request, { headers });
+}
+
+const revealedSecrets: string[] = [];
+const DEFECTS: Record<string, [string, (request: Request, server: CredentialsServer) => Promise<Response>]> = {
+  'answers without no-store': [
+    'no-store',
+    async (request, server) => {
+      const response = await server.handle(request);
+      const headers = new Headers(response.headers);
+      headers.delete('Cache-Control');
+      return new Response(response.body, { status: response.status, headers });
+    },
+  ],
+  'lets an old secret authenticate after a reset': [
+    'reset-invalidates',
+    async (request, server) => {
+      const path = new URL(request.url).pathname;
+      if (path.endsWith('/authenticate-token') && revealedSecrets.includes(request.headers.get('secretKey') ?? '')) {
+        request = withHeaders(request, (headers) => headers.set('secretKey', revealedSecrets.at(-1)!));
+      }
+      const response = await server.handle(request);
+      if (path.endsWith('/secret/reveal') && response.ok) {
+        revealedSecrets.push(((await response.clone().json()) as { secretKey: string }).secretKey);
+      }
+      return response;
+    },
+  ],
+  'ignores Idempotency-Key': [
+    'idempotent-replay',
+    (request, server) => server.handle(withHeaders(request, (headers) => headers.delete('Idempotency-Key'))),
+  ],
+  'answers 500 to malformed JSON': [
+    'bad-input',
+    async (request, server) => {
+      const text = await request.clone().text();
+      if (request.headers.get('Content-Type') === 'application/json' && !isJson(text)) {
+        return Response.json(
+          { errorCode: 'INTERNAL', errorMessage: 'parse failed' },
+          { status: 500, headers: { 'Cache-Control': 'no-store' } },
+        );
+      }
+      return server.handle(request);
+    },
+  ],
+  'does not check the origin': [
+    'csrf',
+    (request, server) =>
+      server.handle(
+        withHeaders(request, (headers) => {
+          headers.delete('Origin');
+          headers.delete('Sec-Fetch-Site');
+        }),
+      ),
+  ],
+  'answers errors in its own shape': [
+    'error-bodies',
+    async (request, server) => {
+      const response = await server.handle(request);
+      if (response.status < 400) return response;
+      return Response.json({ error: 'failed' }, { status: response.status, headers: response.headers });
+    },
+  ],
+  'leaves scopes out of Credentials': [
+    'credentials-schema',
+    async (request, server) => {
+      const response = await server.handle(request);
+      if (request.method !== 'GET' || !new URL(request.url).pathname.endsWith('/credentials')) return response;
+      const { scopes: _scopes, ...rest } = (await response.json()) as Record<string, unknown>;
+      return Response.json(rest, { headers: { 'Cache-Control': 'no-store' } });
+    },
+  ],
+};
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('against deliberately broken backends', () => {
+  it.each(Object.entries(DEFECTS))('a backend that %s fails exactly its check', async (_name, [check, defect]) => {
+    const base = await listen(broken(defect));
+    const results = await verifyBackend({ baseUrl: base, headers: { 'X-Test-Account': 'broken' } });
+    expect(failing(results), formatResults(results)).toEqual([check]);
+  });
+});
+
+describe('npx ipos-credential-elements verify', () => {
+  const bin = fileURLToPath(new URL('../../bin/ipos-credential-elements.mjs', import.meta.url));
+  const run = (args: string[]) =>
+    promisify(execFile)(process.execPath, [bin, ...args], {
+      env: { ...process.env, IPOS_VERIFY_FROM_SOURCE: '1' },
+    }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (error: { code: number; stdout: string; stderr: string }) => ({
+        code: error.code,
+        stdout: error.stdout + error.stderr,
+      }),
+    );
+
+  it('prints every check and exits 0 on a conforming backend, 1 on a broken one', async () => {
+    const good = await run(['verify', await listen(testServer(memoryStore())), '--header', 'X-Test-Account: cli']);
+    expect(good.code, good.stdout).toBe(0);
+    expect(good.stdout).toContain('13 passed, 0 failed, 0 skipped');
+    const bad = await run([
+      'verify',
+      await listen(broken(DEFECTS['answers without no-store']![1])),
+      '-H',
+      'X-Test-Account: cli',
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/FAIL {2}no-store/);
+  });
+
+  it('refuses arguments it does not know', async () => {
+    expect(() => parseVerifyArguments(['ftp://x'])).toThrow(/usage/);
+    expect(() => parseVerifyArguments(['http://x', '--header', 'novalue'])).toThrow(/Name: value/);
+    expect(parseVerifyArguments(['http://x/api', '--header', 'Cookie: a=b; c=d'])).toEqual({
+      baseUrl: 'http://x/api',
+      headers: { Cookie: 'a=b; c=d' },
+    });
+    expect((await run(['help'])).code).toBe(2);
+  });
+});
