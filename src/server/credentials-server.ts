@@ -15,6 +15,7 @@
  *   bodies other than JSON 415; per-account rate limits (429 + `Retry-After`) held in the store;
  * - `Cache-Control: no-store` on every answer; bounded bodies; an append-only audit log.
  */
+import type { CryptoKey } from 'jose';
 import { ROUTES, OPERATION_IDS, type OperationId, type RouteDefinition } from '../contract/routes.js';
 import type { Terminal } from '../contract/schemas.js';
 import { isUserRole, canGenerateTokens } from '../roles.js';
