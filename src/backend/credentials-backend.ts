@@ -1,4 +1,4 @@
-import type { AuthToken, Credentials, RevealedSecret, Terminal } from '../contract/bodies.js';
+import type { ActivityPage, AuthToken, Credentials, RevealedSecret, Terminal } from '../contract/bodies.js';
 
 /** Per-call options every backend method accepts. */
 export interface RequestOptions {
@@ -22,6 +22,13 @@ export interface RefreshTokenInput {
   token: string;
 }
 
+export interface ListActivityInput {
+  /** The previous page's `nextCursor`; omit for the newest events. */
+  cursor?: string;
+  /** How many events, 1–100; the backend's default (20) when omitted. */
+  limit?: number;
+}
+
 /**
  * What the elements need from a backend. `HttpBackend` implements it over the HTTP contract;
  * `ReferenceBackend` implements it in the browser; hosts may supply their own adapter.
@@ -42,4 +49,9 @@ export interface CredentialsBackend {
   listTerminals(opts?: RequestOptions): Promise<Terminal[]>;
   generateToken(input: GenerateTokenInput, opts?: RequestOptions): Promise<AuthToken>;
   refreshToken(input: RefreshTokenInput, opts?: RequestOptions): Promise<AuthToken>;
+  /**
+   * A page of the account's activity trail, newest first. Optional: a backend without it is still valid, and
+   * `<ipos-key-activity>` then stays hidden and calls nothing.
+   */
+  listActivity?(input: ListActivityInput, opts?: RequestOptions): Promise<ActivityPage>;
 }

@@ -5,8 +5,15 @@
  */
 import { describeIssues } from '../contract/describe-issues.js';
 import { ANSWER_GUARDS, errorBodyGuard, type Guard } from '../contract/guards.js';
-import { ROUTES, type OperationId } from '../contract/routes.js';
-import type { AuthToken, ContractBody, Credentials, RevealedSecret, Terminal } from '../contract/bodies.js';
+import { ROUTES, type OperationId, type RouteDefinition } from '../contract/routes.js';
+import type {
+  ActivityPage,
+  AuthToken,
+  ContractBody,
+  Credentials,
+  RevealedSecret,
+  Terminal,
+} from '../contract/bodies.js';
 import { numberOption } from '../options/number-option.js';
 import { httpAccountKey } from './account-key.js';
 import { BackendError, codeForStatus } from './backend-error.js';
@@ -14,6 +21,7 @@ import { newIdempotencyKey } from './idempotency-key.js';
 import type {
   CredentialsBackend,
   GenerateTokenInput,
+  ListActivityInput,
   RefreshTokenInput,
   RequestOptions,
 } from './credentials-backend.js';
@@ -189,13 +197,22 @@ export class HttpBackend implements CredentialsBackend {
     return this.operation('refreshToken', { token: input.token }, options);
   }
 
-  /** Calls one operation of the route table: its method, path and answer guard. */
+  listActivity(input: ListActivityInput, options?: RequestOptions): Promise<ActivityPage> {
+    return this.operation('listActivity', undefined, options, { cursor: input.cursor, limit: input.limit });
+  }
+
+  /** Calls one operation of the route table: its method, path (with the query it reads) and answer guard. */
   private operation<Id extends OperationId>(
     id: Id,
     body: unknown,
     options: RequestOptions | undefined,
+    query: Record<string, string | number | undefined> = {},
   ): Promise<ContractBody<(typeof ROUTES)[Id]['response']>> {
-    const { method, path, response } = ROUTES[id];
+    const { method, response } = ROUTES[id];
+    const route: RouteDefinition = ROUTES[id];
+    const search = new URLSearchParams();
+    for (const name of route.query ?? []) if (query[name] !== undefined) search.set(name, String(query[name]));
+    const path = search.toString() ? `${route.path}?${search.toString()}` : route.path;
     const schema = ANSWER_GUARDS[response] as Guard<ContractBody<(typeof ROUTES)[Id]['response']>>;
     return method === 'GET' ? this.read(path, schema, options) : this.call({ method, path, schema, body, options });
   }

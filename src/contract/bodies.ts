@@ -3,7 +3,7 @@
  * the consumer. The zod schemas in `schemas.ts` remain the authority: they check at compile time that
  * each interface here is exactly what the schema infers.
  */
-import type { Scope, UserRole } from './vocabulary.js';
+import type { ActivityType, Scope, UserRole } from './vocabulary.js';
 
 export interface Keys {
   apiKey: string;
@@ -49,6 +49,25 @@ export interface AuthToken {
   graceEndsAt: string;
 }
 
+/** One line of the account's activity trail. Never carries a secret or a token. */
+export interface ActivityEvent {
+  id: string;
+  type: ActivityType;
+  at: string;
+  /** Who acted, when known (an admin, or the account whose keys authenticated). */
+  actor?: { id: string; name: string } | undefined;
+  /** The source address or client label of the request. */
+  from?: string | undefined;
+  /** The terminal, for token events. */
+  tpn?: string | undefined;
+}
+
+/** A page of the activity trail, newest first; `nextCursor` fetches the older events, `null` at the end. */
+export interface ActivityPage {
+  events: ActivityEvent[];
+  nextCursor: string | null;
+}
+
 export interface ErrorBody {
   errorCode: string;
   errorMessage: string;
@@ -69,6 +88,7 @@ export interface ContractBodies {
   RevealedSecret: RevealedSecret;
   TerminalList: TerminalList;
   AuthToken: AuthToken;
+  ActivityPage: ActivityPage;
   GenerateTokenRequest: GenerateTokenRequest;
   RefreshTokenRequest: RefreshTokenRequest;
 }

@@ -17,8 +17,16 @@ import {
   TPN_PATTERN,
 } from './patterns.js';
 import type { SchemaName } from './routes.js';
-import type { AuthToken, ContractBody, Credentials, ErrorBody, RevealedSecret, TerminalList } from './bodies.js';
-import { SCOPES, USER_ROLES } from './vocabulary.js';
+import type {
+  ActivityPage,
+  AuthToken,
+  ContractBody,
+  Credentials,
+  ErrorBody,
+  RevealedSecret,
+  TerminalList,
+} from './bodies.js';
+import { ACTIVITY_TYPES, SCOPES, USER_ROLES } from './vocabulary.js';
 
 type Path = PropertyKey[];
 /** Checks `value` at `path`, pushes what is wrong to `issues`, returns the value to keep (objects: known keys only). */
@@ -149,6 +157,22 @@ export const authTokenGuard = guard<AuthToken>(
   }),
 );
 
+export const activityPageGuard = guard<ActivityPage>(
+  object({
+    events: array(
+      object({
+        id: shortString(200),
+        type: oneOf(...ACTIVITY_TYPES),
+        at: isoTime,
+        actor: optional(object({ id: string(), name: string() })),
+        from: optional(shortString(200)),
+        tpn: optional(tpn),
+      }),
+    ),
+    nextCursor: nullable(shortString(200)),
+  }),
+);
+
 export const errorBodyGuard = guard<ErrorBody>(object({ errorCode: string(), errorMessage: string() }));
 
 /** The guard of each answer body the route table names (request bodies are the servers' to check). */
@@ -157,4 +181,5 @@ export const ANSWER_GUARDS: { [Name in Exclude<SchemaName, `${string}Request`>]:
   RevealedSecret: revealedSecretGuard,
   TerminalList: terminalListGuard,
   AuthToken: authTokenGuard,
+  ActivityPage: activityPageGuard,
 };

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { ROUTES, type OperationId, type RouteDefinition, type SchemaName } from './routes.js';
-import { CONTRACT_SCHEMAS, errorBodySchema, keysSchema, terminalSchema } from './schemas.js';
+import { CONTRACT_SCHEMAS, activityEventSchema, errorBodySchema, keysSchema, terminalSchema } from './schemas.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -18,6 +18,7 @@ const SCHEMA_DESCRIPTIONS: Record<SchemaName, string> = {
   RevealedSecret: 'The secret key; sent only by the reveal route.',
   TerminalList: "The merchant's terminals.",
   AuthToken: 'A signed RS256 JWT for one TPN, with its times (ISO 8601).',
+  ActivityPage: "A page of the account's activity trail, newest first, and the cursor of the older events.",
   GenerateTokenRequest: 'Which terminal, and the lifetime in minutes (1–1440, default 1440).',
   RefreshTokenRequest: 'The token to refresh; accepted until 15 minutes after it expired.',
 };
@@ -31,6 +32,10 @@ const CONTRACT_COMPONENTS: Record<string, SchemaComponent> = {
   ),
   Keys: [keysSchema, 'API key, the last 4 characters of the secret key, and when they were made.'],
   Terminal: [terminalSchema, 'A terminal: its 12-digit Terminal Profile Number and a label.'],
+  ActivityEvent: [
+    activityEventSchema,
+    'One event of the audit log: what happened, when, who acted, from where, for which terminal. Never a secret.',
+  ],
   ErrorBody: [errorBodySchema, 'Every error: a stable code and a human-readable message (render as text).'],
 };
 
@@ -51,7 +56,15 @@ const MERCHANT_ONLY = { '403': 'ROLE_FORBIDDEN: only Merchant Admin accounts hav
 const KEYS_NOT_FOUND = { '404': 'KEYS_NOT_FOUND: generate the keys first.' };
 
 /** What the route table does not say: each operation's summary, success wording and own errors. */
-const OPERATION_DOCS: Record<OperationId, { summary: string; success: string; errors?: Record<string, string> }> = {
+interface OperationDocs {
+  summary: string;
+  success: string;
+  errors?: Record<string, string>;
+  /** The route's query parameters (`ROUTES[id].query`), as OpenAPI parameter objects by name. */
+  query?: Record<string, JsonObject>;
+}
+
+const OPERATION_DOCS: Record<OperationId, OperationDocs> = {
   getCredentials: {
     summary: 'The role, its scopes and the keys (null when none were generated yet)',
     success: 'The credentials.',
@@ -72,6 +85,25 @@ const OPERATION_DOCS: Record<OperationId, { summary: string; success: string; er
     errors: KEYS_NOT_FOUND,
   },
   listTerminals: { summary: "The merchant's terminals (TPNs)", success: 'The terminals.' },
+  listActivity: {
+    summary: "The account's activity trail (audit log), newest first, paged by cursor",
+    success: 'A page of events.',
+    errors: {
+      '400': 'INVALID_CURSOR (not a cursor this server gave), INVALID_LIMIT (not an integer 1–100).',
+    },
+    query: {
+      cursor: queryParameter('cursor', "The previous page's `nextCursor`; absent for the newest events.", {
+        type: 'string',
+        maxLength: 200,
+      }),
+      limit: queryParameter('limit', 'How many events, 1–100 (default 20).', {
+        type: 'integer',
+        minimum: 1,
+        maximum: 100,
+        default: 20,
+      }),
+    },
+  },
   generateToken: {
     summary: 'Generate an Auth Token for a TPN',
     success: 'The new token.',
@@ -96,7 +128,7 @@ export interface OperationDocument {
   operationId: string;
   summary: string;
   tag: string;
-  /** Header parameters, as OpenAPI parameter objects. */
+  /** Query and header parameters, as OpenAPI parameter objects. */
   headers?: JsonObject[];
   /** The request body's schema component. */
   body?: string;
@@ -177,7 +209,11 @@ function contractOperation(id: OperationId, extraHeaders: JsonObject[]): Operati
     operationId: id,
     summary: docs.summary,
     tag: 'credentials',
-    headers: [...(route.idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []), ...extraHeaders],
+    headers: [
+      ...(route.query ?? []).map((name) => docs.query?.[name] ?? queryParameter(name, name)),
+      ...(route.idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
+      ...extraHeaders,
+    ],
     body: route.request,
     success: [String(route.status), docs.success, route.response],
     errors: {
@@ -247,4 +283,9 @@ export function headerParameter(
   schema: JsonObject = { type: 'string' },
 ): JsonObject {
   return { name, in: 'header', required, description, schema };
+}
+
+/** An optional OpenAPI query parameter object. */
+function queryParameter(name: string, description: string, schema: JsonObject = { type: 'string' }): JsonObject {
+  return { name, in: 'query', required: false, description, schema };
 }

@@ -6,12 +6,20 @@
 
 /** The contract's bodies, by the name they have in `openapi.json`'s components. */
 export type SchemaName =
-  'Credentials' | 'RevealedSecret' | 'TerminalList' | 'AuthToken' | 'GenerateTokenRequest' | 'RefreshTokenRequest';
+  | 'Credentials'
+  | 'RevealedSecret'
+  | 'TerminalList'
+  | 'AuthToken'
+  | 'ActivityPage'
+  | 'GenerateTokenRequest'
+  | 'RefreshTokenRequest';
 
 export interface RouteDefinition {
   method: 'GET' | 'POST';
   /** Relative to the contract's base (`api-base`). */
   path: string;
+  /** The query parameters the operation reads, by name (all optional; documented in `openapi.ts`). */
+  query?: readonly string[];
   /** The JSON body the operation takes, if any. */
   request?: SchemaName;
   /** The body of the success answer. */
@@ -38,6 +46,13 @@ export const ROUTES = {
     idempotent: true,
   },
   listTerminals: { method: 'GET', path: '/terminals', response: 'TerminalList', status: 200, merchantOnly: true },
+  listActivity: {
+    method: 'GET',
+    path: '/credentials/activity',
+    query: ['cursor', 'limit'],
+    response: 'ActivityPage',
+    status: 200,
+  },
   generateToken: {
     method: 'POST',
     path: '/tokens',

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import type * as bodies from './bodies.js';
 import { API_KEY_PATTERN, JWT_PATTERN, SECRET_KEY_HINT_PATTERN, SECRET_KEY_PATTERN, TPN_PATTERN } from './patterns.js';
 import type { SchemaName } from './routes.js';
-import { SCOPES, USER_ROLES } from './vocabulary.js';
+import { ACTIVITY_TYPES, SCOPES, USER_ROLES } from './vocabulary.js';
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -58,6 +58,25 @@ export const authTokenSchema = z.object({
   graceEndsAt: isoTime,
 });
 
+export const activityEventSchema = z.object({
+  id: z.string().check(z.maxLength(200)),
+  type: z.enum(ACTIVITY_TYPES),
+  at: isoTime,
+  /** Who acted, when known (an admin, or the account whose keys authenticated). */
+  actor: z.optional(z.object({ id: z.string(), name: z.string() })),
+  /** The source address or client label of the request. */
+  from: z.optional(z.string().check(z.maxLength(200))),
+  /** The terminal, for token events. */
+  tpn: z.optional(z.string().check(z.regex(TPN_PATTERN))),
+});
+
+export const activityPageSchema = z.object({
+  /** Newest first. */
+  events: z.array(activityEventSchema),
+  /** Pass as `cursor` for the older events; `null` when there are none. */
+  nextCursor: z.nullable(z.string().check(z.maxLength(200))),
+});
+
 export const generateTokenRequestSchema = z.object({
   tpn: z.string().check(z.regex(TPN_PATTERN)),
   expiresInMinutes: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1440))),
@@ -73,6 +92,8 @@ export const errorBodySchema = z.object({
 });
 
 export type {
+  ActivityEvent,
+  ActivityPage,
   AuthToken,
   ContractBody,
   Credentials,
@@ -95,6 +116,8 @@ export type BodiesMatchSchemas = Holds<
     Same<z.infer<typeof terminalSchema>, bodies.Terminal> &
     Same<z.infer<typeof terminalListSchema>, bodies.TerminalList> &
     Same<z.infer<typeof authTokenSchema>, bodies.AuthToken> &
+    Same<z.infer<typeof activityEventSchema>, bodies.ActivityEvent> &
+    Same<z.infer<typeof activityPageSchema>, bodies.ActivityPage> &
     Same<z.infer<typeof errorBodySchema>, bodies.ErrorBody> &
     Same<z.infer<typeof generateTokenRequestSchema>, bodies.GenerateTokenRequest> &
     Same<z.infer<typeof refreshTokenRequestSchema>, bodies.RefreshTokenRequest> &
@@ -107,6 +130,7 @@ export const CONTRACT_SCHEMAS = {
   RevealedSecret: revealedSecretSchema,
   TerminalList: terminalListSchema,
   AuthToken: authTokenSchema,
+  ActivityPage: activityPageSchema,
   GenerateTokenRequest: generateTokenRequestSchema,
   RefreshTokenRequest: refreshTokenRequestSchema,
 } as const satisfies Record<SchemaName, z.ZodMiniType>;

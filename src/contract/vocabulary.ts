@@ -11,3 +11,18 @@ export const SCOPES = ['PaymentTokenization', 'Recurring', 'BatchReport', 'Exter
 
 /** An access scope the backend attaches to keys automatically. */
 export type Scope = (typeof SCOPES)[number];
+
+/** What an event of the activity trail records, in the contract's words. */
+export const ACTIVITY_TYPES = [
+  'keys-generated',
+  'secret-revealed',
+  'secret-reset',
+  'previous-secret-revoked',
+  'token-generated',
+  'token-refreshed',
+  'authenticated',
+  'authentication-failed',
+] as const;
+
+/** What an activity event records. */
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];

@@ -2,11 +2,12 @@
 import type {
   CredentialsBackend,
   GenerateTokenInput,
+  ListActivityInput,
   RefreshTokenInput,
   RequestOptions,
 } from '../backend/credentials-backend.js';
 import { HttpBackend, type HttpBackendOptions } from '../backend/http-backend.js';
-import type { AuthToken, Credentials, RevealedSecret, Terminal } from '../contract/schemas.js';
+import type { ActivityPage, AuthToken, Credentials, RevealedSecret, Terminal } from '../contract/schemas.js';
 import type { UserRole } from '../roles.js';
 import {
   DEMO_ACCOUNT_HEADER,
@@ -88,5 +89,9 @@ export class ReferenceBackend implements CredentialsBackend {
 
   refreshToken(input: RefreshTokenInput, options?: RequestOptions): Promise<AuthToken> {
     return this.http.refreshToken(input, options);
+  }
+
+  listActivity(input: ListActivityInput, options?: RequestOptions): Promise<ActivityPage> {
+    return this.http.listActivity(input, options);
   }
 }

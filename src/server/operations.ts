@@ -4,6 +4,8 @@ import type { OperationId } from '../contract/routes.js';
 import {
   generateTokenRequestSchema,
   refreshTokenRequestSchema,
+  type ActivityEvent,
+  type ActivityPage,
   type AuthToken,
   type Credentials,
   type Terminal,
@@ -13,7 +15,7 @@ import { ROLE_SCOPES, ROLE_TITLES } from '../roles.js';
 import { Problem, type Answer } from './answers.js';
 import { secretsMatch, type SecretBox } from './crypto.js';
 import { generateApiKey, generateSecretKey } from './keys.js';
-import type { AuditEventType, CredentialStore, KeyRow, StoreTransaction } from './store.js';
+import type { AuditEventType, CredentialStore, KeyRow, StoreTransaction, StoredAuditEvent } from './store.js';
 import {
   DEFAULT_TOKEN_MINUTES,
   GRACE_PERIOD_MINUTES,
@@ -69,7 +71,54 @@ export const OPERATIONS: Record<OperationId, AccountOperation> = {
   listTerminals: async ({ terminals }) => ({ status: 200, body: { terminals: [...(await terminals())] } }),
   generateToken,
   refreshToken,
+  listActivity,
 };
+
+/** `GET /credentials/activity`: page sizes and the default. */
+export const ACTIVITY_LIMIT = { min: 1, max: 100, fallback: 20 } as const;
+/** A cursor is the id of the last event of the previous page, in decimal. */
+const ACTIVITY_CURSOR_PATTERN = /^[1-9]\d{0,14}$/;
+
+/** The account's audit log, newest first, a page at a time; the cursor is opaque to clients. */
+async function listActivity({ tx, account, request }: AccountOperationContext): Promise<Answer> {
+  const query = new URL(request.url).searchParams;
+  const cursor = query.get('cursor');
+  const limitText = query.get('limit');
+  if (cursor !== null && !ACTIVITY_CURSOR_PATTERN.test(cursor)) {
+    throw new Problem(400, 'INVALID_CURSOR', "cursor must be a previous page's nextCursor; omit it for the newest events.");
+  }
+  const limit = limitText === null ? ACTIVITY_LIMIT.fallback : /^\d{1,3}$/.test(limitText) ? Number(limitText) : NaN;
+  if (!(limit >= ACTIVITY_LIMIT.min && limit <= ACTIVITY_LIMIT.max)) {
+    throw new Problem(
+      400,
+      'INVALID_LIMIT',
+      `limit must be a whole number from ${ACTIVITY_LIMIT.min} to ${ACTIVITY_LIMIT.max}; omit it for ${ACTIVITY_LIMIT.fallback}.`,
+    );
+  }
+  // One more than asked for tells whether an older page exists.
+  const rows = await tx.listAudit(account.accountId, {
+    beforeId: cursor === null ? undefined : Number(cursor),
+    limit: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  const body: ActivityPage = {
+    events: page.map(activityEventOf),
+    nextCursor: rows.length > limit ? String(page.at(-1)!.id) : null,
+  };
+  return { status: 200, body };
+}
+
+/** An audit row as the contract shows it: never more than who, what, when, from where and which terminal. */
+function activityEventOf(row: StoredAuditEvent): ActivityEvent {
+  return {
+    id: String(row.id),
+    type: row.type,
+    at: isoTime(row.at),
+    ...(row.actorId !== null && { actor: { id: row.actorId, name: row.actorName ?? row.actorId } }),
+    ...(row.source !== null && { from: row.source.slice(0, 200) }),
+    ...(row.tpn !== null && { tpn: row.tpn }),
+  };
+}
 
 /** iPOSpays' `POST /v1/authenticate-token` success body. */
 export const authenticateTokenResponseSchema = z.object({

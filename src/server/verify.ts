@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import {
+  activityPageSchema,
   authTokenSchema,
   credentialsSchema,
   errorBodySchema,
@@ -42,6 +43,8 @@ export const CHECKS = {
   'terminals-schema': 'GET /terminals answers a TerminalList, or 403 for roles without terminals',
   'token-generate': 'POST /tokens answers a valid AuthToken for the TPN and lifetime asked',
   'token-refresh': 'POST /tokens/refresh answers a new AuthToken for the same TPN',
+  activity:
+    'GET /credentials/activity lists this run’s events newest first, pages by cursor, refuses a bad limit or cursor, never shows a secret',
   'bad-input': 'malformed JSON, a bad TPN and an out-of-range lifetime get 4xx, never 5xx',
   'error-bodies': 'every error answer is { errorCode, errorMessage }',
   'no-store': 'answers that carry a secret or a token are Cache-Control: no-store',
@@ -229,6 +232,31 @@ export async function verifyBackend(options: VerifyOptions): Promise<CheckResult
     secretAnswers.push({ what: 'POST /tokens/refresh', headers: answer.headers });
     ensure(answer.status === 200, `answered ${answer.status}, expected 200`);
     ensure(parse(authTokenSchema, answer.body, 'the body').tpn === tpn, 'the refreshed token is for another TPN');
+  });
+
+  await check('activity', async () => {
+    const page = async (query: string) => {
+      const answer = await send('GET', `/credentials/activity${query}`);
+      ensure(answer.status === 200, `GET /credentials/activity${query} answered ${answer.status}, expected 200`);
+      return parse(activityPageSchema, answer.body, `the body of ${query || 'the first page'}`);
+    };
+    const probe = await send('GET', '/credentials/activity');
+    if (probe.status === 404 || probe.status === 405) return 'the backend offers no activity trail (optional)';
+    const first = await page('');
+    const types = first.events.map((event) => event.type);
+    ensure(types.includes('secret-reset') && types.includes('secret-revealed'), `this run's reset and reveals are missing: ${types.join(', ')}`);
+    const times = first.events.map((event) => Date.parse(event.at));
+    ensure(times.every((time, index) => index === 0 || time <= times[index - 1]!), 'the events are not newest first');
+    const text = JSON.stringify(first);
+    ensure(![secret, oldSecret, token].some((value) => value && text.includes(value)), 'an event carries a secret or a token');
+    const one = await page('?limit=1');
+    ensure(one.events.length === 1 && one.nextCursor, 'limit=1 did not answer one event and a nextCursor');
+    const next = await page(`?limit=1&cursor=${encodeURIComponent(one.nextCursor)}`);
+    ensure(next.events[0]?.id === first.events[1]?.id, 'the second page does not continue where the first ended');
+    for (const query of ['?limit=0', '?limit=101', '?limit=x', '?cursor=not-a-cursor']) {
+      const answer = await send('GET', `/credentials/activity${query}`);
+      ensure(answer.status === 400, `${query} got ${answer.status}, expected 400`);
+    }
   });
 
   await check('bad-input', async () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
 import {
+  activityPageGuard,
   authTokenGuard,
   credentialsGuard,
   errorBodyGuard,
@@ -12,6 +13,7 @@ import {
 } from '../../src/contract/guards.js';
 import { describeIssues } from '../../src/contract/describe-issues.js';
 import {
+  activityPageSchema,
   authTokenSchema,
   credentialsSchema,
   errorBodySchema,
@@ -46,6 +48,24 @@ const valid: [string, Guard<unknown>, z.ZodMiniType, Record<string, unknown>][] 
     authTokenGuard,
     authTokenSchema,
     { token: 'a.b.c', tpn: '139322815010', issuedAt: time, expiresAt: time, graceEndsAt: '2026-03-01T12:00:05-05:30' },
+  ],
+  [
+    'activity page',
+    activityPageGuard,
+    activityPageSchema,
+    {
+      events: [
+        {
+          id: '42',
+          type: 'token-generated',
+          at: time,
+          actor: { id: 'acct-1', name: 'Ada' },
+          from: '203.0.113.7',
+          tpn: '139322815010',
+        },
+      ],
+      nextCursor: '41',
+    },
   ],
   ['error body', errorBodyGuard, errorBodySchema, { errorCode: 'X', errorMessage: 'y' }],
 ];

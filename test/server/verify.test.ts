@@ -106,6 +106,17 @@ const DEFECTS: Record<string, [string, (request: Request, server: CredentialsSer
       return response;
     },
   ],
+  'accepts any activity page size': [
+    'activity',
+    (request, server) => {
+      const url = new URL(request.url);
+      if (url.pathname.endsWith('/credentials/activity') && url.searchParams.get('limit') === '0') {
+        url.searchParams.delete('limit');
+        return server.handle(new Request(url, request));
+      }
+      return server.handle(request);
+    },
+  ],
   'ignores Idempotency-Key': [
     'idempotent-replay',
     (request, server) => server.handle(withHeaders(request, (headers) => headers.delete('Idempotency-Key'))),
@@ -185,7 +196,7 @@ describe('npx ipos-credential-elements verify', () => {
   it('prints every check and exits 0 on a conforming backend, 1 on a broken one', async () => {
     const good = await run(['verify', await listen(testServer(memoryStore())), '--header', 'X-Test-Account: cli']);
     expect(good.code, good.stdout).toBe(0);
-    expect(good.stdout).toContain('13 passed, 0 failed, 0 skipped');
+    expect(good.stdout).toContain('14 passed, 0 failed, 0 skipped');
     const bad = await run([
       'verify',
       await listen(broken(DEFECTS['answers without no-store']![1])),
