@@ -51,7 +51,8 @@ export type ErrorAction =
   | 'generate-token'
   | 'refresh-token'
   | 'copy-token'
-  | 'copy-tpn';
+  | 'copy-tpn'
+  | 'load-activity';
 
 /** `ipos-error`: something the user asked for failed; the element shows it too. */
 export interface ErrorDetail {

@@ -3,6 +3,7 @@
  * Import `ipos-credential-elements/define` to register the elements under their default tags.
  */
 export { IposCredentials } from './elements/credentials/ipos-credentials.js';
+export { IposKeyActivity, KEY_ACTIVITY_PARTS } from './elements/key-activity/ipos-key-activity.js';
 export { IposKeyPanel } from './elements/key-panel/ipos-key-panel.js';
 export { IposScopeList } from './elements/scope-list/ipos-scope-list.js';
 export { IposTokenGenerator } from './elements/token-generator/ipos-token-generator.js';
@@ -28,7 +29,16 @@ export type {
   RequestOptions,
 } from './backend/credentials-backend.js';
 export { HttpBackend, type HttpBackendOptions } from './backend/http-backend.js';
-export type { AuthToken, Credentials, Keys, RevealedSecret, Terminal } from './contract/bodies.js';
+export type {
+  ActivityEvent,
+  ActivityPage,
+  AuthToken,
+  Credentials,
+  Keys,
+  RevealedSecret,
+  Terminal,
+} from './contract/bodies.js';
+export type { ActivityType } from './contract/vocabulary.js';
 
 export { KeysSession, type KeysListener, type KeysMutation, type KeysState } from './keys-session.js';
 export { TokenSession, tokenChannelName, type TokenSessionEvent, type TokenSessionOptions } from './token-session.js';

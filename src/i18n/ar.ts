@@ -74,6 +74,7 @@ export const ar: Catalog = {
   'failed.refresh-token': 'تعذّر تجديد رمز المصادقة.',
   'failed.copy-token': 'تعذّر نسخ رمز المصادقة.',
   'failed.copy-tpn': 'تعذّر نسخ رقم TPN.',
+  'failed.load-activity': 'تعذّر تحميل النشاط.',
 
   'reason.network': 'تعذّر الوصول إلى الخادم. تحقّق من اتصالك، ثم أعد المحاولة.',
   'reason.timeout': 'استغرق الخادم وقتًا طويلًا في الرد. أعد المحاولة.',
@@ -118,4 +119,22 @@ export const ar: Catalog = {
   'tokens.graceOver': 'لم يعد بالإمكان تجديد هذا الرمز. أنشئ رمز مصادقة جديدًا.',
   'tokens.lifetimeInvalid':
     'يجب أن تكون مدة صلاحية الرمز عددًا صحيحًا من الدقائق بين 1 و1440 (قيمة expires-in-minutes هي «{value}»).',
+
+  'activity.heading': 'النشاط الأخير',
+  'activity.loading': 'جارٍ تحميل النشاط…',
+  'activity.empty':
+    'لا يوجد نشاط بعد. سيظهر هنا إنشاء المفاتيح وعرض المفتاح السري أو نسخه أو إعادة تعيينه ورموز المصادقة الصادرة.',
+  'activity.more': 'عرض المزيد',
+  'activity.loadingMore': 'جارٍ التحميل…',
+  'activity.by': 'بواسطة {name}',
+  'activity.from': 'من {from}',
+  'activity.tpn': 'رقم TPN {tpn}',
+  'activity.type.keys-generated': 'تم إنشاء مفتاح API والمفتاح السري',
+  'activity.type.secret-revealed': 'تم عرض المفتاح السري أو نسخه',
+  'activity.type.secret-reset': 'تمت إعادة تعيين المفتاح السري',
+  'activity.type.previous-secret-revoked': 'تم إلغاء المفتاح السري السابق',
+  'activity.type.token-generated': 'تم إنشاء رمز مصادقة',
+  'activity.type.token-refreshed': 'تم تجديد رمز المصادقة',
+  'activity.type.authenticated': 'تم تسجيل الدخول بالمفاتيح',
+  'activity.type.authentication-failed': 'رُفض تسجيل الدخول بالمفاتيح',
 };

@@ -70,6 +70,7 @@ export const en = {
   'failed.refresh-token': 'Couldn’t refresh the token.',
   'failed.copy-token': 'Couldn’t copy the token.',
   'failed.copy-tpn': 'Couldn’t copy the TPN.',
+  'failed.load-activity': 'Couldn’t load the activity.',
 
   'reason.network': 'The server could not be reached. Check your connection and try again.',
   'reason.timeout': 'The server took too long to answer. Try again.',
@@ -114,6 +115,24 @@ export const en = {
   'tokens.graceOver': 'This token can no longer be refreshed. Generate a new token.',
   'tokens.lifetimeInvalid':
     'The token lifetime must be a whole number of minutes from 1 to 1440 (expires-in-minutes is "{value}").',
+
+  'activity.heading': 'Recent activity',
+  'activity.loading': 'Loading the activity…',
+  'activity.empty':
+    'No activity yet. Generating keys, showing or copying the secret, resetting it and issuing tokens will be listed here.',
+  'activity.more': 'Show more',
+  'activity.loadingMore': 'Loading…',
+  'activity.by': 'by {name}',
+  'activity.from': 'from {from}',
+  'activity.tpn': 'TPN {tpn}',
+  'activity.type.keys-generated': 'API and Secret keys generated',
+  'activity.type.secret-revealed': 'Secret key shown or copied',
+  'activity.type.secret-reset': 'Secret key reset',
+  'activity.type.previous-secret-revoked': 'Previous secret key revoked',
+  'activity.type.token-generated': 'Auth Token generated',
+  'activity.type.token-refreshed': 'Auth Token refreshed',
+  'activity.type.authenticated': 'Signed in with the keys',
+  'activity.type.authentication-failed': 'Sign-in with the keys refused',
 } as const;
 
 /** Every key the elements use. */

@@ -69,6 +69,7 @@ export const es: Catalog = {
   'failed.refresh-token': 'No se pudo renovar el token.',
   'failed.copy-token': 'No se pudo copiar el token.',
   'failed.copy-tpn': 'No se pudo copiar el TPN.',
+  'failed.load-activity': 'No se pudo cargar la actividad.',
 
   'reason.network': 'No se pudo conectar con el servidor. Compruebe su conexión e inténtelo de nuevo.',
   'reason.timeout': 'El servidor tardó demasiado en responder. Inténtelo de nuevo.',
@@ -114,4 +115,22 @@ export const es: Catalog = {
   'tokens.graceOver': 'Este token ya no se puede renovar. Genere un token nuevo.',
   'tokens.lifetimeInvalid':
     'La vigencia del token debe ser un número entero de minutos entre 1 y 1440 (expires-in-minutes es «{value}»).',
+
+  'activity.heading': 'Actividad reciente',
+  'activity.loading': 'Cargando la actividad…',
+  'activity.empty':
+    'Aún no hay actividad. Aquí aparecerán la generación de claves, cada vez que se muestre, copie o restablezca la clave secreta y los tokens emitidos.',
+  'activity.more': 'Mostrar más',
+  'activity.loadingMore': 'Cargando…',
+  'activity.by': 'por {name}',
+  'activity.from': 'desde {from}',
+  'activity.tpn': 'TPN {tpn}',
+  'activity.type.keys-generated': 'Claves API y secreta generadas',
+  'activity.type.secret-revealed': 'Clave secreta mostrada o copiada',
+  'activity.type.secret-reset': 'Clave secreta restablecida',
+  'activity.type.previous-secret-revoked': 'Clave secreta anterior revocada',
+  'activity.type.token-generated': 'Token de autenticación generado',
+  'activity.type.token-refreshed': 'Token de autenticación renovado',
+  'activity.type.authenticated': 'Acceso con las claves',
+  'activity.type.authentication-failed': 'Acceso con las claves rechazado',
 };

@@ -71,6 +71,7 @@ export const fr: Catalog = {
   'failed.refresh-token': 'Impossible de renouveler le jeton.',
   'failed.copy-token': 'Impossible de copier le jeton.',
   'failed.copy-tpn': 'Impossible de copier le TPN.',
+  'failed.load-activity': 'Impossible de charger l’activité.',
 
   'reason.network': 'Le serveur est injoignable. Vérifiez votre connexion, puis réessayez.',
   'reason.timeout': 'Le serveur a mis trop de temps à répondre. Réessayez.',
@@ -116,4 +117,22 @@ export const fr: Catalog = {
   'tokens.graceOver': 'Ce jeton ne peut plus être renouvelé. Générez un nouveau jeton.',
   'tokens.lifetimeInvalid':
     'La durée de validité du jeton doit être un nombre entier de minutes compris entre 1 et 1440 (expires-in-minutes vaut «\u00a0{value}\u00a0»).',
+
+  'activity.heading': 'Activité récente',
+  'activity.loading': 'Chargement de l’activité…',
+  'activity.empty':
+    'Aucune activité pour l’instant. La génération des clés, l’affichage, la copie ou la réinitialisation de la clé secrète et les jetons émis apparaîtront ici.',
+  'activity.more': 'Afficher plus',
+  'activity.loadingMore': 'Chargement…',
+  'activity.by': 'par {name}',
+  'activity.from': 'depuis {from}',
+  'activity.tpn': 'TPN {tpn}',
+  'activity.type.keys-generated': 'Clés API et secrète générées',
+  'activity.type.secret-revealed': 'Clé secrète affichée ou copiée',
+  'activity.type.secret-reset': 'Clé secrète réinitialisée',
+  'activity.type.previous-secret-revoked': 'Ancienne clé secrète révoquée',
+  'activity.type.token-generated': 'Jeton d’authentification généré',
+  'activity.type.token-refreshed': 'Jeton d’authentification renouvelé',
+  'activity.type.authenticated': 'Connexion avec les clés',
+  'activity.type.authentication-failed': 'Connexion avec les clés refusée',
 };

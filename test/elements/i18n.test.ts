@@ -54,8 +54,8 @@ const KEPT = [
 const CARRIED_OVER = ['iPOS Transact', 'API', 'TPN', 'user-role', 'api-base', 'expires-in-minutes', 'https'];
 /** Values that are legitimately the same as English in a language. */
 const SAME_AS_ENGLISH: Record<Shipped, CatalogKey[]> = {
-  es: ['tokens.tpnOption', 'tokens.tpnLabel'],
-  fr: ['tokens.tpnOption', 'tokens.tpnLabel'],
+  es: ['tokens.tpnOption', 'tokens.tpnLabel', 'activity.tpn'],
+  fr: ['tokens.tpnOption', 'tokens.tpnLabel', 'activity.tpn'],
   ar: ['tokens.tpnOption'],
 };
 /** Parts whose text is data, not wording: key material, the shortened token. Their aria-labels still count. */

@@ -6,6 +6,7 @@ import type { Credentials, Terminal } from '../../contract/bodies.js';
 import { preloadFromScript, type Preload } from '../../preload.js';
 import { canGenerateTokens } from '../../roles.js';
 import { themeStyles } from '../../styles/theme.js';
+import { KEY_ACTIVITY_PARTS } from '../key-activity/ipos-key-activity.js';
 import { KEY_PANEL_PARTS } from '../key-panel/ipos-key-panel.js';
 import { IposElement } from '../shared/ipos-element.js';
 import { TOKEN_GENERATOR_PARTS } from '../token-generator/ipos-token-generator.js';
@@ -17,11 +18,12 @@ function prefixedParts(prefix: string, parts: readonly string[]): string {
 
 const KEY_PANEL_EXPORTS = prefixedParts('key-panel', KEY_PANEL_PARTS);
 const TOKEN_GENERATOR_EXPORTS = prefixedParts('token-generator', TOKEN_GENERATOR_PARTS);
+const KEY_ACTIVITY_EXPORTS = prefixedParts('key-activity', KEY_ACTIVITY_PARTS);
 
 /**
  * The provider: shares role, backend, language, wording and theme with the ipos elements inside it.
- * With no element children it renders the role's whole screen: the key panel, plus the token
- * generator for merchants.
+ * With no element children it renders the role's whole screen: the key panel, the activity trail
+ * when the backend can list activity, plus the token generator for merchants.
  *
  * @summary Self-Service API Credentials & Access screen for iPOSpays admin portals.
  * @tag ipos-credentials
@@ -31,8 +33,10 @@ const TOKEN_GENERATOR_EXPORTS = prefixedParts('token-generator', TOKEN_GENERATOR
  * @csspart screen - The wrapper of the default screen.
  * @csspart role-error - Shown instead of everything when `user-role` is missing or unknown.
  * @csspart key-panel - The default screen's `<ipos-key-panel>`.
+ * @csspart key-activity - The default screen's `<ipos-key-activity>` (only when the backend has `listActivity`).
  * @csspart token-generator - The default screen's `<ipos-token-generator>` (merchants only).
  * @csspart key-panel__* - Every part of the default screen's key panel, prefixed `key-panel__` (`key-panel__generate-button`, `key-panel__copy-secret-key`, …).
+ * @csspart key-activity__* - Every part of the default screen's activity trail, prefixed `key-activity__` (`key-activity__more-button`, …).
  * @csspart token-generator__* - Every part of the default screen's token generator, prefixed `token-generator__` (`token-generator__copy-token`, …).
  */
 export class IposCredentials extends IposElement {
@@ -119,6 +123,14 @@ export class IposCredentials extends IposElement {
           : html`<div class="screen" part="screen">
               <ipos-key-panel part="key-panel" exportparts=${KEY_PANEL_EXPORTS}></ipos-key-panel>
               ${
+                this.activeBackend?.listActivity
+                  ? html`<ipos-key-activity
+                      part="key-activity"
+                      exportparts=${KEY_ACTIVITY_EXPORTS}
+                    ></ipos-key-activity>`
+                  : null
+              }
+              ${
                 canGenerateTokens(role)
                   ? html`<ipos-token-generator
                       part="token-generator"
@@ -139,7 +151,7 @@ export class IposCredentials extends IposElement {
    */
   retry(): boolean {
     const elements = this.renderRoot.querySelectorAll<Element & { retry?: () => boolean }>(
-      'ipos-key-panel, ipos-token-generator',
+      'ipos-key-panel, ipos-key-activity, ipos-token-generator',
     );
     let retried = false;
     for (const element of elements) retried = (element.retry?.() ?? false) || retried;

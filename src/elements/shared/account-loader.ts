@@ -23,7 +23,7 @@ export interface AccountLoaderOptions<T> {
   /** What the host preloaded for the account, if anything: used instead of the first load, once. */
   preloaded?: (account: Account) => T | undefined;
   /** The action a failed load is reported as. */
-  action: Extract<ErrorAction, 'load-credentials' | 'load-terminals'>;
+  action: Extract<ErrorAction, 'load-credentials' | 'load-terminals' | 'load-activity'>;
   /** The message for a 403, when the panel can say it better than the generic one. */
   forbiddenMessage?: () => string;
 }
