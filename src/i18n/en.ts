@@ -119,7 +119,7 @@ export const en = {
   'activity.heading': 'Recent activity',
   'activity.loading': 'Loading the activity…',
   'activity.empty':
-    'No activity yet. Generating keys, showing or copying the secret, resetting it and issuing tokens will be listed here.',
+    'No activity yet. Generating the keys, showing, copying or resetting the secret key, and each Auth Token issued will be listed here.',
   'activity.more': 'Show more',
   'activity.loadingMore': 'Loading…',
   'activity.by': 'by {name}',

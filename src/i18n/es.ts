@@ -119,7 +119,7 @@ export const es: Catalog = {
   'activity.heading': 'Actividad reciente',
   'activity.loading': 'Cargando la actividad…',
   'activity.empty':
-    'Aún no hay actividad. Aquí aparecerán la generación de claves, cada vez que se muestre, copie o restablezca la clave secreta y los tokens emitidos.',
+    'Aún no hay actividad. Aquí aparecerán la generación de claves, cada vez que se muestre, copie o restablezca la clave secreta y cada token emitido.',
   'activity.more': 'Mostrar más',
   'activity.loadingMore': 'Cargando…',
   'activity.by': 'por {name}',

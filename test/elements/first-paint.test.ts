@@ -68,13 +68,13 @@ describe('first paint in the element’s language', () => {
     expect(seen).not.to.include(en['keys.heading']);
   });
 
-  it('locale="es" on the provider: neither panel of the merchant screen paints English', async () => {
+  it('locale="es" on the provider: no panel of the merchant screen paints English', async () => {
     const element = document.createElement('ipos-credentials');
     element.setAttribute('user-role', 'merchant');
     element.setAttribute('locale', 'es');
     element.backend = new ReferenceSession('merchant').backend();
-    const seen = await recordHeadings(element, (current) => current.length === 2);
-    expect(seen.sort()).to.deep.equal([es['keys.heading'], es['tokens.heading']].sort());
+    const seen = await recordHeadings(element, (current) => current.length === 3);
+    expect(seen.sort()).to.deep.equal([es['keys.heading'], es['activity.heading'], es['tokens.heading']].sort());
   });
 
   it('locale="ar": the token generator never paints English', async () => {

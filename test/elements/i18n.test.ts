@@ -318,6 +318,27 @@ describe('i18n', () => {
         expect(englishIn(element, locale)).to.deep.equal([]);
       });
 
+      it(`${locale}: ipos-key-activity listing generate, reveal and reset`, async () => {
+        const session = new ReferenceSession('iso');
+        await session.call('POST', '/credentials');
+        await session.call('POST', '/credentials/secret/reveal');
+        await session.call('POST', '/credentials/secret/reset');
+        const element = await mount<HTMLElement>(
+          html`<ipos-key-activity locale=${locale} user-role="iso" .backend=${session.backend()}></ipos-key-activity>`,
+        );
+        await waitUntil(() => allByPart(element, 'event').length === 3, 'events not listed');
+        await settle(element);
+        expect(heading(element)).to.equal(catalog['activity.heading']);
+        expect(allByPart(element, 'event').map((node) => node.querySelector('.event-type')?.textContent)).to.deep.equal(
+          [
+            catalog['activity.type.secret-reset'],
+            catalog['activity.type.secret-revealed'],
+            catalog['activity.type.keys-generated'],
+          ],
+        );
+        expect(englishIn(element, locale)).to.deep.equal([]);
+      });
+
       it(`${locale}: ipos-token-generator with a generated token`, async () => {
         const session = new ReferenceSession('merchant');
         const labels = await terminalsOf(session);
@@ -625,8 +646,8 @@ describe('i18n', () => {
         );
         await loaded(container);
         const bases = allByPart(container, 'base');
-        // Key panel, its scope list, token generator, and the standalone scope list.
-        expect(bases).to.have.length(4);
+        // Key panel, its scope list, the activity trail, token generator, and the standalone scope list.
+        expect(bases).to.have.length(5);
         expect(bases.map((base) => [base.getAttribute('lang'), base.getAttribute('dir')])).to.deep.equal(
           bases.map(() => [locale, dir]),
         );

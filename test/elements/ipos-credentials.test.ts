@@ -165,9 +165,15 @@ describe('ipos-credentials', () => {
     const element = await mount(
       html`<ipos-credentials user-role="merchant" .backend=${session.backend()}></ipos-credentials>`,
     );
-    await waitUntil(() => allByPart(element, 'api-key').length === 1 && allByPart(element, 'tpn-select').length === 1);
+    await waitUntil(
+      () =>
+        allByPart(element, 'api-key').length === 1 &&
+        allByPart(element, 'tpn-select').length === 1 &&
+        allByPart(element, 'event').length === 1,
+    );
     const outerNames = new Map<string, string>();
-    for (const panel of [screenParts(element).keyPanel!, screenParts(element).tokenGenerator!]) {
+    const activity = element.shadowRoot!.querySelector('ipos-key-activity')!;
+    for (const panel of [screenParts(element).keyPanel!, activity, screenParts(element).tokenGenerator!]) {
       const prefix = panel.localName.replace(/^ipos-/, '');
       const exported = new Map(
         panel
