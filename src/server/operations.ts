@@ -85,7 +85,11 @@ async function listActivity({ tx, account, request }: AccountOperationContext): 
   const cursor = query.get('cursor');
   const limitText = query.get('limit');
   if (cursor !== null && !ACTIVITY_CURSOR_PATTERN.test(cursor)) {
-    throw new Problem(400, 'INVALID_CURSOR', "cursor must be a previous page's nextCursor; omit it for the newest events.");
+    throw new Problem(
+      400,
+      'INVALID_CURSOR',
+      "cursor must be a previous page's nextCursor; omit it for the newest events.",
+    );
   }
   const limit = limitText === null ? ACTIVITY_LIMIT.fallback : /^\d{1,3}$/.test(limitText) ? Number(limitText) : NaN;
   if (!(limit >= ACTIVITY_LIMIT.min && limit <= ACTIVITY_LIMIT.max)) {

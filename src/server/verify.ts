@@ -244,11 +244,20 @@ export async function verifyBackend(options: VerifyOptions): Promise<CheckResult
     if (probe.status === 404 || probe.status === 405) return 'the backend offers no activity trail (optional)';
     const first = await page('');
     const types = first.events.map((event) => event.type);
-    ensure(types.includes('secret-reset') && types.includes('secret-revealed'), `this run's reset and reveals are missing: ${types.join(', ')}`);
+    ensure(
+      types.includes('secret-reset') && types.includes('secret-revealed'),
+      `this run's reset and reveals are missing: ${types.join(', ')}`,
+    );
     const times = first.events.map((event) => Date.parse(event.at));
-    ensure(times.every((time, index) => index === 0 || time <= times[index - 1]!), 'the events are not newest first');
+    ensure(
+      times.every((time, index) => index === 0 || time <= times[index - 1]!),
+      'the events are not newest first',
+    );
     const text = JSON.stringify(first);
-    ensure(![secret, oldSecret, token].some((value) => value && text.includes(value)), 'an event carries a secret or a token');
+    ensure(
+      ![secret, oldSecret, token].some((value) => value && text.includes(value)),
+      'an event carries a secret or a token',
+    );
     const one = await page('?limit=1');
     ensure(one.events.length === 1 && one.nextCursor, 'limit=1 did not answer one event and a nextCursor');
     const next = await page(`?limit=1&cursor=${encodeURIComponent(one.nextCursor)}`);
