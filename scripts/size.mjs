@@ -11,15 +11,15 @@ import { cdnSizes, entrySize, ENTRIES } from './bench/sizes.mjs';
  * safety work (+1.5 KB: the account-scoped KeysSession, the shared account loader, numeric option checks,
  * the first paint in the element's language; +0.6 KB: plural messages and preloaded data; +0.6 KB: "last used",
  * the typed reset confirmation and the step-up hook; +0.9 KB: issue 12's races fixes — numberOption in TokenSession
- * and HttpBackend, account-scoped and checked tab messages, real calendar dates in the guards, capped answers; +1.66 KB:
+ * and HttpBackend, account-scoped and checked tab messages, real calendar dates in the guards, capped answers; +1.69 KB:
  * issue 15's activity trail — the <ipos-key-activity> element, its English strings, the ActivityPage guard and
  * the route's query parameters in HttpBackend). The goal is
  * 20,000 for the CDN module, by loading the token generator only for merchants; lower these as the
  * figures come down.
  */
 export const BUDGET = {
-  cdn: 28_220,
-  define: 28_810,
+  cdn: 28_245,
+  define: 28_840,
 };
 
 const started = performance.now();

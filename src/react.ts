@@ -10,6 +10,7 @@ import { createComponent, type EventName } from '@lit/react';
 import * as React from 'react';
 import './define.js';
 import { IposCredentials as IposCredentialsElement } from './elements/credentials/ipos-credentials.js';
+import { IposKeyActivity as IposKeyActivityElement } from './elements/key-activity/ipos-key-activity.js';
 import { IposKeyPanel as IposKeyPanelElement } from './elements/key-panel/ipos-key-panel.js';
 import { IposScopeList as IposScopeListElement } from './elements/scope-list/ipos-scope-list.js';
 import { IposTokenGenerator as IposTokenGeneratorElement } from './elements/token-generator/ipos-token-generator.js';
@@ -74,6 +75,14 @@ export const IposTokenGenerator = createComponent({
   events: tokenEvents,
 });
 
+/** The activity trail; it dispatches only `ipos-error`. */
+export const IposKeyActivity = createComponent({
+  react: React,
+  tagName: 'ipos-key-activity',
+  elementClass: IposKeyActivityElement,
+  events: { onError: 'ipos-error' as EventName<CustomEvent<IposEventDetails['ipos-error']>> },
+});
+
 export const IposScopeList = createComponent({
   react: React,
   tagName: 'ipos-scope-list',
@@ -112,6 +121,7 @@ declare module 'react' {
         }
       >;
       'ipos-scope-list': Tag<IposScopeListElement, { 'no-heading'?: boolean }>;
+      'ipos-key-activity': Tag<IposKeyActivityElement, { 'page-size'?: number }>;
     }
   }
 }

@@ -11,6 +11,7 @@ import type { LitElement } from 'lit';
 import type { EmitFn, HTMLAttributes, PublicProps } from 'vue';
 import './define.js';
 import type { IposCredentials } from './elements/credentials/ipos-credentials.js';
+import type { IposKeyActivity } from './elements/key-activity/ipos-key-activity.js';
 import type { IposKeyPanel } from './elements/key-panel/ipos-key-panel.js';
 import type { IposScopeList } from './elements/scope-list/ipos-scope-list.js';
 import type { IposTokenGenerator } from './elements/token-generator/ipos-token-generator.js';
@@ -41,5 +42,6 @@ declare module 'vue' {
     'ipos-key-panel': VueCustomElement<IposKeyPanel>;
     'ipos-token-generator': VueCustomElement<IposTokenGenerator>;
     'ipos-scope-list': VueCustomElement<IposScopeList>;
+    'ipos-key-activity': VueCustomElement<IposKeyActivity>;
   }
 }

@@ -58,6 +58,7 @@ const harborWording: CatalogOverrides = {
   'keys.intro': 'Harbor Bank Merchant Services issues these credentials for your point-of-sale integrations.',
   'keys.generate': 'Create credentials',
   'tokens.heading': 'Terminal access tokens',
+  'activity.heading': 'Credential history',
 };
 
 const pulseWording: CatalogOverrides = {
@@ -65,6 +66,7 @@ const pulseWording: CatalogOverrides = {
   'keys.intro': 'Plug Pulse Pay into anything. Keep the secret secret.',
   'scopes.heading': 'Unlocks',
   'tokens.heading': 'Tokens for your terminals',
+  'activity.heading': 'What happened to your keys',
 };
 
 async function brandBackend(): Promise<ReferenceBackend> {

@@ -160,6 +160,21 @@ describe('ipos-key-activity', () => {
     expect(backend.calls).to.deep.equal([]);
   });
 
+  it('shows itself once the backend can list activity, and never clears a host’s own hidden', async () => {
+    const element = await mount<IposKeyActivity>(
+      html`<ipos-key-activity user-role="merchant" .backend=${new RecordingBackend()}></ipos-key-activity>`,
+    );
+    expect(element.hidden).to.equal(true);
+    element.backend = new ActivityBackend([event(1, 1)]);
+    await waitUntil(() => allByPart(element, 'event').length === 1, 'not shown for the new backend');
+    expect(element.hidden).to.equal(false);
+    const hiddenByHost = await mount<IposKeyActivity>(
+      html`<ipos-key-activity hidden user-role="merchant" .backend=${new ActivityBackend([])}></ipos-key-activity>`,
+    );
+    await loaded(hiddenByHost);
+    expect(hiddenByHost.hidden).to.equal(true);
+  });
+
   it('speaks the page’s language and direction: Arabic, right to left', async () => {
     const element = await mount<IposKeyActivity>(
       html`<ipos-key-activity

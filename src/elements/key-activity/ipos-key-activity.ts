@@ -90,6 +90,8 @@ export class IposKeyActivity extends IposPanel {
   });
   /** The account `shown` belongs to. */
   private shownFor?: Account;
+  /** Whether this element set its own `hidden` (for a backend without `listActivity`), so it may clear it. */
+  private hiddenForBackend = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -134,8 +136,9 @@ export class IposKeyActivity extends IposPanel {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    // The host's own `hidden` is left alone while supported; only an unsupported backend hides.
-    if (this.supported === this.hidden) this.hidden = !this.supported;
+    // Only an unsupported backend hides; a host's own `hidden` is never cleared.
+    if (!this.supported && !this.hidden) this.hidden = this.hiddenForBackend = true;
+    else if (this.supported && this.hiddenForBackend) this.hidden = this.hiddenForBackend = false;
     this.shown = this.loader.value ?? (this.loader.pending ? this.shown : undefined);
   }
 
