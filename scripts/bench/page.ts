@@ -169,7 +169,9 @@ async function requestsToOpen(children: string): Promise<string[]> {
 
 /**
  * Refresh requests per token over one auto-refresh cycle, with `sessions` TokenSessions sharing one channel
- * (as tabs of one portal do): a 60 s token refreshed 57 s before expiry, watched for 6 s.
+ * (as tabs of one portal do): a 60 s token refreshed 57 s before expiry, watched for 6 s. A token is never due
+ * before half its life, so the backend's clock runs 25 s behind: each token reaches half its life 5 s after it
+ * arrives, and the refreshed one only after the watch.
  */
 async function refreshesPerToken(sessions: number): Promise<{ requests: string[]; perToken: number[] }> {
   const { backend, requests, refreshedTokens } = countingBackend();
@@ -179,6 +181,7 @@ async function refreshesPerToken(sessions: number): Promise<{ requests: string[]
     () => new TokenSession({ backend, tpn: '139322815010', expiresInMinutes: 1, refreshBefore: 57, channelName }),
   );
   await backend.listTerminals(); // warm the server (signing key) outside the watched window
+  backend.server.clock.advance(-25_000);
   requests.length = 0;
   await all[0]!.getToken();
   await new Promise((resolve) => setTimeout(resolve, 6000));

@@ -70,7 +70,9 @@ describe('TokenSession numeric options', () => {
   });
 
   it('never schedules a timer on NaN nor refreshes more than twice a minute, whatever the options', async () => {
-    const anything = fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant(undefined));
+    // NaN and the named strings are each tested by name above and below: numberOption warns once per option and
+    // value, so a property run must not use up those warnings first. Seeded, so every run is the same.
+    const anything = fc.oneof(fc.double({ noNaN: true }), fc.integer(), fc.string(), fc.constant(undefined));
     await fc.assert(
       fc.asyncProperty(anything, anything, anything, async (refreshBefore, retryDelayMs, expiresInMinutes) => {
         backend = new FakeTokenBackend();
@@ -86,7 +88,7 @@ describe('TokenSession numeric options', () => {
         // A one-minute token: due at 30 s at the soonest, so at most 4 refreshes in 2 minutes.
         expect(backend.refreshes.length).toBeLessThanOrEqual(4);
       }),
-      { numRuns: 100 },
+      { numRuns: 100, seed: 1224 },
     );
   });
 });
@@ -127,7 +129,9 @@ describe('HttpBackend numeric options', () => {
   };
 
   it('makes 1 to 11 attempts, then reports the failure, whatever timeoutMs, retries and retryDelayMs are', async () => {
-    const anything = fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant(undefined));
+    // NaN and the named strings are each tested by name above and below: numberOption warns once per option and
+    // value, so a property run must not use up those warnings first. Seeded, so every run is the same.
+    const anything = fc.oneof(fc.double({ noNaN: true }), fc.integer(), fc.string(), fc.constant(undefined));
     await fc.assert(
       fc.asyncProperty(anything, anything, anything, async (timeoutMs, retries, retryDelayMs) => {
         const { calls, fetchImpl } = failing();
@@ -147,7 +151,7 @@ describe('HttpBackend numeric options', () => {
         expect(calls.length).toBeLessThanOrEqual(11);
         expect(error).toMatchObject({ code: 'server' });
       }),
-      { numRuns: 100 },
+      { numRuns: 100, seed: 1224 },
     );
   });
 

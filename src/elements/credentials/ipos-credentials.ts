@@ -1,5 +1,5 @@
 import { provide } from '@lit/context';
-import { css, html, type PropertyValues } from 'lit';
+import { css, html, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { credentialsContext, type CredentialsConfig } from '../../context.js';
 import type { Credentials, Terminal } from '../../contract/bodies.js';
@@ -104,7 +104,7 @@ export class IposCredentials extends IposElement {
     }
   }
 
-  override render() {
+  override render(): TemplateResult {
     const role = this.activeRole;
     if (!role) {
       return html`<p

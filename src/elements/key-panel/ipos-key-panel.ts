@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { BackendError } from '../../backend/backend-error.js';
 import type { Credentials, Keys } from '../../contract/bodies.js';
@@ -184,7 +184,7 @@ export class IposKeyPanel extends IposPanel {
     this.unsubscribe = this.session?.subscribe(() => this.requestUpdate());
   }
 
-  override render() {
+  override render(): TemplateResult {
     return this.renderCard(
       {
         heading: this.t('keys.heading'),

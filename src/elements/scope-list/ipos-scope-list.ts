@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ROLE_SCOPES, type Scope } from '../../roles.js';
 import { themeStyles } from '../../styles/theme.js';
@@ -33,7 +33,7 @@ export class IposScopeList extends IposContextElement {
   /** Hides the heading, for hosts that label the list themselves. */
   @property({ type: Boolean, attribute: 'no-heading' }) noHeading = false;
 
-  override render() {
+  override render(): TemplateResult {
     const problem = this.roleProblem();
     const scopes = this.scopes ?? (this.activeRole ? ROLE_SCOPES[this.activeRole] : []);
     return html`<div class=${this.baseClasses} part="base" lang=${this.activeLocale} dir=${this.direction}>

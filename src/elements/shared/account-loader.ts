@@ -1,5 +1,5 @@
 import { Task, TaskStatus, initialState } from '@lit/task';
-import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { BackendError } from '../../backend/backend-error.js';
 import type { CredentialsBackend } from '../../backend/credentials-backend.js';
 import type { ErrorAction } from '../../events.js';
@@ -105,7 +105,7 @@ export class AccountLoader<T> implements ReactiveController {
   }
 
   /** The placeholder shown while loading: a label for assistive technology and bars the size of the data. */
-  renderSkeleton(label: string, bars: number) {
+  renderSkeleton(label: string, bars: number): TemplateResult {
     return html`<div class="skeleton" part="skeleton">
       <span class="visually-hidden">${label}</span>
       ${Array.from({ length: bars }, () => html`<span class="skeleton-bar" aria-hidden="true"></span>`)}

@@ -1,4 +1,4 @@
-import { html, nothing, type ReactiveControllerHost } from 'lit';
+import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { dispatchIposEvent, type ErrorAction } from '../../events.js';
 import type { CatalogKey } from '../../i18n/en.js';
 import { describeFailure, type Failure } from './failure.js';
@@ -64,11 +64,11 @@ export class PanelFeedback {
     return true;
   }
 
-  renderStatus() {
+  renderStatus(): TemplateResult {
     return html`<p class="status" part="status" role="status">${this.status}</p>`;
   }
 
-  renderFailure() {
+  renderFailure(): TemplateResult | typeof nothing {
     if (!this.failure) return nothing;
     return html`<div class="error" part="error" role="alert">
       <span>${this.failure.message}</span>

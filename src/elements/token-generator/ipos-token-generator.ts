@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { BackendError } from '../../backend/backend-error.js';
 import type { AuthToken, Terminal } from '../../contract/bodies.js';
@@ -152,7 +152,7 @@ export class IposTokenGenerator extends IposPanel {
     this.ticker.running = this.token !== undefined && this.expiryState(this.token) !== 'expired';
   }
 
-  override render() {
+  override render(): TemplateResult {
     const role = this.activeRole;
     return this.renderCard(
       {
