@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ActivityEvent, ActivityPage } from '../../contract/bodies.js';
 import type { IposEventName } from '../../events.js';
@@ -142,7 +142,7 @@ export class IposKeyActivity extends IposPanel {
     this.shown = this.loader.value ?? (this.loader.pending ? this.shown : undefined);
   }
 
-  override render() {
+  override render(): TemplateResult | typeof nothing {
     if (!this.supported) return nothing;
     return this.renderCard(
       {
