@@ -99,7 +99,11 @@ class Click implements Command {
       model.confirmedResets[model.current]++;
       model.mayShowSecret = false;
     }
+    // A copy of a secret on screen has its value at the click: it belongs to this account even if the write ends
+    // after a later switch, so let the (asynchronous) clipboard write finish before the next command.
+    const copiesShownSecret = this.name === 'copy-secret-key' && secretShown(real) !== null;
     button.click();
+    if (copiesShownSecret) await real.clipboard.idle();
     await step(model, real);
   }
   toString = () => `click ${this.name}`;

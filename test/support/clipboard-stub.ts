@@ -2,14 +2,21 @@
 export class ClipboardStub {
   /** What was written, in order. Tests read it; nothing else keeps it. */
   readonly written: string[] = [];
+  /** Writes begun and not yet finished (the browser reads the item's blob asynchronously). */
+  private writing = new Set<Promise<void>>();
   private readonly original = Object.getOwnPropertyDescriptor(Navigator.prototype, 'clipboard');
 
   constructor(private readonly failure?: DOMException) {
     const stub = {
-      write: async (items: ClipboardItem[]) => {
-        const blob = await items[0].getType('text/plain');
-        if (this.failure) throw this.failure;
-        this.written.push(await blob.text());
+      write: (items: ClipboardItem[]) => {
+        const write = (async () => {
+          const blob = await items[0].getType('text/plain');
+          if (this.failure) throw this.failure;
+          this.written.push(await blob.text());
+        })();
+        this.writing.add(write);
+        void write.catch(() => undefined).finally(() => this.writing.delete(write));
+        return write;
       },
       writeText: async (text: string) => {
         if (this.failure) throw this.failure;
@@ -17,6 +24,11 @@ export class ClipboardStub {
       },
     };
     Object.defineProperty(Navigator.prototype, 'clipboard', { configurable: true, get: () => stub });
+  }
+
+  /** Resolves once every write begun so far has finished (or failed). */
+  async idle(): Promise<void> {
+    while (this.writing.size) await Promise.allSettled([...this.writing]);
   }
 
   static denied(): ClipboardStub {
