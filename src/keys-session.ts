@@ -187,8 +187,8 @@ export class KeysSession {
     this.listeners.clear();
   }
 
+  /** Runs one mutation; callers return `this.mutating` first, so a second call meanwhile joins the first. */
   private mutate(mutation: KeysMutation, work: (signal: AbortSignal) => Promise<Credentials>): Promise<Credentials> {
-    if (this.mutating) return this.mutating;
     const mutating = (this.mutating = this.run(mutation, work).finally(() => {
       if (this.mutating === mutating) this.mutating = undefined;
     }));

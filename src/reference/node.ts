@@ -14,7 +14,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserRole } from '../roles.js';
-import { answerNodeRequest, isUnderBasePath, writeResponse, type NextFunction } from '../server/node.js';
+import {
+  answerNodeRequest,
+  isUnderBasePath,
+  nodeMiddleware,
+  type FetchHandler,
+  type NextFunction,
+} from '../server/node.js';
 import {
   createReferenceServer,
   DEMO_ACCOUNT_HEADER,
@@ -54,14 +60,7 @@ export function referenceMiddleware(
   server: ReferenceServer,
   options: ReferenceAdapterOptions = {},
 ): (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void {
-  return (req, res, next) => {
-    // `originalUrl`: Connect strips a mount path from `req.url`, the server routes on the full path.
-    const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-    if (!isUnderBasePath(url, server.basePath)) return next();
-    answer(server, req, url, options)
-      .then((response) => writeResponse(response, res))
-      .catch(next);
-  };
+  return nodeMiddleware(developmentHandler(server, options));
 }
 
 /** Koa middleware (@web/test-runner and @web/dev-server `middleware`) answering under `server.basePath`. */
@@ -69,10 +68,11 @@ export function referenceKoaMiddleware(
   server: ReferenceServer,
   options: ReferenceAdapterOptions = {},
 ): (ctx: KoaContextLike, next: () => Promise<unknown>) => Promise<unknown> {
+  const handler = developmentHandler(server, options);
   return async (ctx, next) => {
     const url = ctx.originalUrl ?? ctx.url;
     if (!isUnderBasePath(url, server.basePath)) return next();
-    const response = await answer(server, ctx.req, url, options);
+    const response = await answerNodeRequest(handler, ctx.req, url);
     ctx.status = response.status;
     response.headers.forEach((value, name) => ctx.set(name, value));
     ctx.body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
@@ -122,23 +122,27 @@ export function referenceVitePlugin(options: ReferenceVitePluginOptions = {}): R
   };
 }
 
-/** Answers one Node request: the development account filled in when absent, error answers logged. */
-async function answer(
-  server: ReferenceServer,
-  req: IncomingMessage,
-  url: string,
-  options: ReferenceAdapterOptions,
-): Promise<Response> {
-  const header = DEMO_ACCOUNT_HEADER.toLowerCase();
-  if (options.account && req.headers[header] === undefined) req.headers[header] = options.account;
-  const response = await answerNodeRequest(server, req, url);
-  if (options.log && response.status >= 400) void logProblem(options.log, req.method ?? 'GET', url, response.clone());
-  return response;
+/** The server as the adapters serve it: the development account filled in when absent, error answers logged. */
+function developmentHandler(server: ReferenceServer, options: ReferenceAdapterOptions): FetchHandler {
+  return {
+    basePath: server.basePath,
+    maxBodyBytes: server.maxBodyBytes,
+    async handle(request, context) {
+      if (options.account && !request.headers.has(DEMO_ACCOUNT_HEADER)) {
+        const headers = new Headers(request.headers);
+        headers.set(DEMO_ACCOUNT_HEADER, options.account);
+        request = new Request(request, { headers });
+      }
+      const response = await server.handle(request, context);
+      if (options.log && response.status >= 400) {
+        void logProblem(options.log, request.method, new URL(request.url).pathname, response.clone());
+      }
+      return response;
+    },
+  };
 }
 
-async function logProblem(log: (line: string) => void, method: string, url: string, response: Response) {
+async function logProblem(log: (line: string) => void, method: string, path: string, response: Response) {
   const body = (await response.json().catch(() => ({}))) as { errorCode?: unknown; errorMessage?: unknown };
-  log(
-    `${response.status} ${String(body.errorCode ?? '')} ${method} ${url.split('?')[0]}: ${String(body.errorMessage ?? '')}`,
-  );
+  log(`${response.status} ${String(body.errorCode ?? '')} ${method} ${path}: ${String(body.errorMessage ?? '')}`);
 }

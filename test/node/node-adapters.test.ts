@@ -123,6 +123,18 @@ describe('development sign-in: the `account` option', () => {
     expect((await (await fetch(`${origin}/api/ipos/credentials`, { headers: merchant })).json()).role).toBe('merchant');
   });
 
+  it('keeps the body of a request it signs in: a merchant token is issued for the posted TPN', async () => {
+    const middleware = referenceMiddleware(createReferenceServer(), { account: 'merchant' });
+    const origin = await listen((req, res) => middleware(req, res, () => res.end()));
+    const answer = await fetch(`${origin}/api/ipos/tokens`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ tpn: '139322815010', expiresInMinutes: 5 }),
+    });
+    expect(answer.status).toBe(201);
+    expect((await answer.json()).tpn).toBe('139322815010');
+  });
+
   it('without it, a request that names no account gets 401 DEMO_ACCOUNT_REQUIRED naming the header', async () => {
     const origin = await listen(koaLike(referenceKoaMiddleware(createReferenceServer())));
     const answer = await fetch(`${origin}/api/ipos/credentials`);

@@ -83,7 +83,6 @@ export class AccountLoader<T> implements ReactiveController {
   }
 
   reload(): void {
-    this.preloadedValue = undefined;
     void this.task.run();
   }
 
