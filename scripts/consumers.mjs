@@ -190,7 +190,7 @@ const apps = {
     serve: 'vite',
     event: { text: 'Copied: secretKey' },
   },
-  // A Node server with no DOM lib, no Vite and skipLibCheck off: the reference entries' types must hold there.
+  // A Node server with no DOM lib, no Vite and skipLibCheck off: the reference and server entries' types must hold there.
   node: {
     files: {
       'server.ts':
@@ -198,6 +198,17 @@ const apps = {
         "import { referenceMiddleware } from 'ipos-credential-elements/reference/node';\n" +
         "const middleware = referenceMiddleware(createReferenceServer(), { account: 'agent' });\n" +
         'const server = createServer((req, res) => middleware(req, res, () => res.writeHead(404).end()));\n' +
+        "server.listen(0, '127.0.0.1', () => console.log(JSON.stringify(server.address())));\n",
+      // The server kit with neither pg nor PGlite installed: its types must not need them.
+      'kit.ts':
+        "import { createServer } from 'node:http';\n" +
+        "import { createCredentialsServer, memoryStore, nodeListener } from 'ipos-credential-elements/server';\n" +
+        'const credentials = createCredentialsServer({\n' +
+        "  resolveAccount: () => ({ accountId: 'm-1', role: 'merchant', name: 'Merchant' }),\n" +
+        '  store: memoryStore(),\n' +
+        "  basePath: '/api/ipos',\n" +
+        '});\n' +
+        'const server = createServer(nodeListener(credentials));\n' +
         "server.listen(0, '127.0.0.1', () => console.log(JSON.stringify(server.address())));\n",
       'package.json': { type: 'module' },
       'tsconfig.json': {
@@ -209,7 +220,7 @@ const apps = {
           noEmit: false,
           outDir: 'out',
         },
-        files: ['server.ts'],
+        files: ['server.ts', 'kit.ts'],
       },
     },
     check: [[bin('tsc'), ['-p', '.']]],
@@ -271,18 +282,23 @@ async function serveWithNode(dir) {
   return { url: `http://127.0.0.1:${server.address().port}`, requests, stop: () => server.close() };
 }
 
-/** Runs the compiled Node app and asks it for the development account's credentials. */
+/** Runs the compiled Node apps — the reference and the server kit — and asks each for its account's credentials. */
 async function probeNodeServer(dir) {
-  const child = spawn(process.execPath, ['out/server.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+  await probeCredentials(dir, 'out/server.js', 'agent');
+  await probeCredentials(dir, 'out/kit.js', 'merchant');
+}
+
+async function probeCredentials(dir, script, role) {
+  const child = spawn(process.execPath, [script], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const { port } = await new Promise((resolveAddress, reject) => {
       child.stdout.once('data', (chunk) => resolveAddress(JSON.parse(String(chunk))));
-      child.on('exit', (code) => reject(new Error(`the Node app exited with ${code}`)));
+      child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     });
     const answer = await globalThis.fetch(`http://127.0.0.1:${port}/api/ipos/credentials`);
     const body = await answer.json();
-    if (answer.status !== 200 || body.role !== 'agent')
-      throw new Error(`GET /credentials: ${answer.status} ${JSON.stringify(body)}`);
+    if (answer.status !== 200 || body.role !== role)
+      throw new Error(`${script}: GET /credentials: ${answer.status} ${JSON.stringify(body)}`);
   } finally {
     child.kill();
   }
@@ -355,7 +371,9 @@ for (const [name, app] of selected) {
     }
     results.push({ name, ok: true, time: seconds(since) });
     const proved =
-      app.serve === 'script' ? 'served the development account' : 'keys shown, secret copied, event received';
+      app.serve === 'script'
+        ? 'served the accounts (reference, server kit)'
+        : 'keys shown, secret copied, event received';
     console.log(`ok  ${name}: type-checked, built, ${proved} (${seconds(since)})`);
   } catch (error) {
     results.push({ name, ok: false, time: seconds(since) });

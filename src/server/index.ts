@@ -29,7 +29,12 @@ export type {
   StoredAuditEvent,
 } from './store.js';
 export { memoryStore, type MemoryStore, type MemoryStoreOptions, type MemoryStoreSize } from './stores/memory.js';
-export { pgliteStore, type PgliteStoreOptions } from './stores/pglite.js';
-export { postgresStore, type PostgresStoreOptions } from './stores/postgres.js';
+export { pgliteStore, type PgliteDatabase, type PgliteStoreOptions } from './stores/pglite.js';
+export {
+  postgresStore,
+  type PostgresPool,
+  type PostgresPoolConfig,
+  type PostgresStoreOptions,
+} from './stores/postgres.js';
 export { MIGRATIONS, sqlStore, type SqlClient } from './stores/sql-store.js';
 export { nodeListener, nodeMiddleware, type FetchHandler, type NodeAdapterOptions } from './node.js';

@@ -3,21 +3,31 @@
  * engine in WebAssembly keeping its data in a folder — no server to install. One process at a time
  * may open a folder; for several instances use `postgresStore()`.
  */
-import type { PGlite } from '@electric-sql/pglite';
 import type { CredentialStore } from '../store.js';
 import { sqlStore, type SqlQuery } from './sql-store.js';
+
+// Structural, not PGlite's own type: a host without `@electric-sql/pglite` installed still type-checks this entry.
+interface PgliteQueryable {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/** What the store uses of a `PGlite` instance: any `PGlite` fits. */
+export interface PgliteDatabase extends PgliteQueryable {
+  transaction<T>(work: (tx: PgliteQueryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
 
 export interface PgliteStoreOptions {
   /** The data folder (created if missing); omit for an in-memory database that dies with the process. */
   dataDir?: string;
   /** Use this PGlite instance instead (the store closes it on `close()`). */
-  database?: PGlite;
+  database?: PgliteDatabase;
 }
 
 export async function pgliteStore(options: PgliteStoreOptions = {}): Promise<CredentialStore> {
   const db = options.database ?? (await openPglite(options.dataDir));
   const queryWith =
-    (runner: { query: (text: string, params?: unknown[]) => Promise<{ rows: unknown[] }> }): SqlQuery =>
+    (runner: PgliteQueryable): SqlQuery =>
     async <Row>(text: string, params?: unknown[]) =>
       (await runner.query(text, params)).rows as Row[];
   const store = sqlStore('pglite', {
@@ -29,7 +39,7 @@ export async function pgliteStore(options: PgliteStoreOptions = {}): Promise<Cre
   return store;
 }
 
-async function openPglite(dataDir: string | undefined): Promise<PGlite> {
+async function openPglite(dataDir: string | undefined): Promise<PgliteDatabase> {
   const { PGlite } = await import('@electric-sql/pglite').catch((error: unknown) => {
     throw new Error('pgliteStore() needs the package @electric-sql/pglite: npm install @electric-sql/pglite', {
       cause: error,
