@@ -199,11 +199,12 @@ describe('TokenSession', () => {
       const first = await generateExpiringIn(reference, tokens, 10.2 * SECOND);
       const dueAt = Date.parse(first.expiresAt) - 9 * SECOND;
 
-      await waitUntil(() => ofType(events, 'refreshed').length, 'no automatic refresh', { timeout: 3000 });
+      // Generous waits and lower bounds only: a loaded machine runs timers late, never early.
+      await waitUntil(() => ofType(events, 'refreshed').length, 'no automatic refresh', { timeout: 10_000 });
       await aTimeout(300);
 
       expect(refreshStarts).to.have.length(1);
-      expect(refreshStarts[0]).to.be.within(dueAt - 5, dueAt + 500);
+      expect(refreshStarts[0]).to.be.at.least(dueAt - 5);
       expect(ofType(events, 'refreshed')).to.deep.equal([
         { type: 'refreshed', token: tokens.token, fromOtherTab: false },
       ]);
@@ -224,7 +225,7 @@ describe('TokenSession', () => {
       // Expires in 30 s with refreshBefore 60: due the moment it arrives.
       await generateExpiringIn(reference, tokens, 30 * SECOND);
 
-      await waitUntil(() => ofType(events, 'refreshed').length, 'no refresh after the failure', { timeout: 3000 });
+      await waitUntil(() => ofType(events, 'refreshed').length, 'no refresh after the failure', { timeout: 10_000 });
 
       const kinds = events.map((event) => event.type);
       expect(kinds).to.deep.equal(['generated', 'refresh-failed', 'refreshed']);
@@ -239,7 +240,7 @@ describe('TokenSession', () => {
       const { tokens, events } = openTab(reference);
       const token = await generateExpiringIn(reference, tokens, SECOND);
 
-      await waitUntil(() => ofType(events, 'expired').length, 'no expired event', { timeout: 2000 });
+      await waitUntil(() => ofType(events, 'expired').length, 'no expired event', { timeout: 10_000 });
       const expiredAt = Date.now();
       await aTimeout(300);
 
