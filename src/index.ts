@@ -27,6 +27,7 @@ export type {
   GenerateTokenInput,
   RefreshTokenInput,
   RequestOptions,
+  ResetSecretOptions,
 } from './backend/credentials-backend.js';
 export { HttpBackend, type HttpBackendOptions } from './backend/http-backend.js';
 export type {

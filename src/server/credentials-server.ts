@@ -19,7 +19,15 @@ import type { CryptoKey } from 'jose';
 import { ROUTES, OPERATION_IDS, type OperationId, type RouteDefinition } from '../contract/routes.js';
 import type { Terminal } from '../contract/schemas.js';
 import { isUserRole, canGenerateTokens } from '../roles.js';
-import { Problem, parseJson, readJsonText, refuseUnexpectedBody, toResponse, type Answer } from './answers.js';
+import {
+  Problem,
+  parseJson,
+  readJsonText,
+  readOptionalJsonText,
+  refuseUnexpectedBody,
+  toResponse,
+  type Answer,
+} from './answers.js';
 import { systemClock, type Clock } from './clock.js';
 import { SecretBox, ephemeralKeyring, sha256, type DataKeyring } from './crypto.js';
 import {
@@ -62,6 +70,7 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitedAction, RateLimit>>
 const RATE_LIMITED: Partial<Record<OperationId, RateLimitedAction>> = {
   revealSecret: 'reveal',
   resetSecret: 'reset',
+  revokePreviousSecret: 'reset',
   generateToken: 'token',
   refreshToken: 'token',
 };
@@ -277,8 +286,13 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     if ('merchantOnly' in route && route.merchantOnly && !canGenerateTokens(account.role)) {
       throw merchantOnlyProblem(account.role);
     }
-    const text = route.request === undefined ? '' : await readJsonText(request, maxBodyBytes);
-    const body = route.request === undefined ? undefined : parseJson(text);
+    const text =
+      route.request === undefined
+        ? ''
+        : route.requestOptional
+          ? await readOptionalJsonText(request, maxBodyBytes)
+          : await readJsonText(request, maxBodyBytes);
+    const body = route.request === undefined || text === '' ? undefined : parseJson(text);
     const action = RATE_LIMITED[id];
     if (action) await rateLimit(action, `account:${account.accountId}`, serverNow);
 

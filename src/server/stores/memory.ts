@@ -83,7 +83,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
           secretHint: update.secretHint,
           secretRotatedAt: update.at,
           rotation: row.rotation + 1,
+          previousSecret: update.previousSecretValidUntil === null ? null : row.secret,
+          previousSecretValidUntil: update.previousSecretValidUntil,
         };
+        set(keys, accountId, next);
+        return { ...next };
+      },
+      async revokePreviousSecret(accountId) {
+        const row = keys.get(accountId);
+        if (!row) return null;
+        const next: KeyRow = { ...row, previousSecret: null, previousSecretValidUntil: null };
         set(keys, accountId, next);
         return { ...next };
       },
