@@ -59,6 +59,7 @@ export {
   type IposEventDetails,
   type IposEventName,
   type KeysGeneratedDetail,
+  type PreviousSecretRevokedDetail,
   type SecretResetDetail,
   type TokenDetail,
   type TokenExpiredDetail,
