@@ -207,6 +207,32 @@ describe('ipos-key-panel grace windows', () => {
       expectNoSecret(first, fresh);
     });
 
+    it('drops the answer of a revoke for the account left meanwhile: the new account keeps its window', async () => {
+      const { session: left } = await accountWithKeys(60);
+      const { session: joined, first: joinedOld } = await accountWithKeys(60);
+      const element = await mountPanel(left);
+      await left.force({}, 400);
+      await click(element, 'revoke-previous-button');
+      byPart(element, 'revoke-confirm-button').click();
+      await waitUntil(() => left.requests.includes('POST /credentials/secret/previous/revoke'));
+      element.backend = joined.backend();
+      await waitUntil(() => joined.requests.includes('GET /credentials'), 'the new account did not load');
+      await waitUntil(() => allByPart(element, 'previous-secret').length === 1, 'no window for the new account');
+      // The left account's revoke has ended on the server by now (it is what the next GET waits behind).
+      await waitUntil(
+        async () =>
+          ((await left.call('GET', '/credentials')) as { keys: { previousSecretValidUntil: unknown } }).keys
+            .previousSecretValidUntil === null,
+        'the revoke never finished',
+      );
+      await settle(element);
+      expect(events.of('ipos-previous-secret-revoked')).to.deep.equal([]);
+      expect(text(element, 'status')).not.to.contain('revoked');
+      expect(allByPart(element, 'revoke-previous-button')).to.have.length(1);
+      const apiKey = text(element, 'api-key');
+      expect(await joined.authenticate(apiKey, joinedOld)).to.deep.equal({ status: 200, errorCode: undefined });
+    });
+
     it('drops the line without a reload when the window ends by time', async () => {
       const session = new ReferenceSession('merchant');
       await session.call('POST', '/credentials');
