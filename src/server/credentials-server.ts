@@ -219,9 +219,17 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
           const rows = await tx.keysNotSealedWith(sealer.currentKeyId, batchSize);
           let done = 0;
           for (const row of rows) {
-            const secret = await sealer.open(row.secret, row.accountId);
-            const sealed = await sealer.seal(secret, row.accountId);
-            if (await tx.resealSecret(row.accountId, row.secret, sealed, await sealer.index(row.apiKey))) done++;
+            if (row.secret.keyId !== sealer.currentKeyId) {
+              const secret = await sealer.open(row.secret, row.accountId);
+              const sealed = await sealer.seal(secret, row.accountId);
+              if (await tx.resealSecret(row.accountId, row.secret, sealed, await sealer.index(row.apiKey))) done++;
+            }
+            // A grace window's previous secret too: it must still open once the old data key is dropped.
+            if (row.previousSecret && row.previousSecret.keyId !== sealer.currentKeyId) {
+              const previous = await sealer.open(row.previousSecret, row.accountId);
+              const sealed = await sealer.seal(previous, row.accountId);
+              if (await tx.resealPreviousSecret(row.accountId, row.previousSecret, sealed)) done++;
+            }
           }
           return { rows: rows.length, done };
         });

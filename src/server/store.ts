@@ -100,7 +100,9 @@ export interface StoreTransaction {
   revokePreviousSecret(accountId: string): Promise<KeyRow | null>;
   /** Re-seals a secret under another key (rotation of data keys); the secret itself is unchanged. */
   resealSecret(accountId: string, from: SealedValue, to: SealedValue, apiKeyIndex: string): Promise<boolean>;
-  /** Rows whose secret is not sealed with `keyId`, at most `limit`. */
+  /** Re-seals a previous secret under another key, if it is still `from`. */
+  resealPreviousSecret(accountId: string, from: SealedValue, to: SealedValue): Promise<boolean>;
+  /** Rows whose secret or previous secret is not sealed with `keyId`, at most `limit`. */
   keysNotSealedWith(keyId: string, limit: number): Promise<KeyRow[]>;
   markUsed(accountId: string, at: number, from: string | null): Promise<void>;
   /** Forgets an account's keys and replays (not its audit events). */

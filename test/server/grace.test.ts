@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialsSchema } from '../../src/contract/schemas.js';
 import { OffsetClock } from '../../src/server/clock.js';
 import type { CredentialsServer } from '../../src/server/credentials-server.js';
-import { STORE_KINDS, call, openStore, testServer, type OpenedStore } from './harness.js';
+import { KEYRING, STORE_KINDS, call, openStore, testServer, type OpenedStore } from './harness.js';
 
 const MINUTE = 60_000;
 
@@ -154,6 +154,27 @@ describe.each(STORE_KINDS)('grace window (%s store)', (kind) => {
     const dump = await opened.dump();
     expect(dump).not.toContain('dskey_');
     for (const secret of [old, fresh]) expect(dump).not.toContain(secret.slice('dskey_'.length));
+  });
+
+  it('re-encrypts the previous secret too, so it still authenticates once the old data key is dropped', async () => {
+    const { id, apiKey, secret: old } = await withKeys();
+    await reset(id, { graceMinutes: 60 });
+    const k2 = Buffer.alloc(32, 9).toString('base64');
+    await testServer(opened.store, {
+      clock,
+      dataKeys: { currentKeyId: 'k2', keys: { ...KEYRING.keys, k2 } },
+    }).reencryptSecrets();
+    const onlyK2 = testServer(opened.store, { clock, dataKeys: { currentKeyId: 'k2', keys: { k2 } } });
+    const answer = await call(onlyK2, 'POST', '/authenticate-token', {
+      account: null,
+      headers: { apiKey, secretKey: old },
+    });
+    expect(answer.status).toBe(200);
+    // Back to k1 for the other tests.
+    await testServer(opened.store, {
+      clock,
+      dataKeys: { currentKeyId: 'k1', keys: { ...KEYRING.keys, k2 } },
+    }).reencryptSecrets();
   });
 
   it('replays a repeated Idempotency-Key of a revoke without a second audit event', async () => {

@@ -102,9 +102,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         set(keys, accountId, { ...row, secret: to, apiKeyIndex });
         return true;
       },
+      async resealPreviousSecret(accountId, from, to) {
+        const row = keys.get(accountId);
+        const previous = row?.previousSecret;
+        if (!row || previous?.keyId !== from.keyId || previous.ciphertext !== from.ciphertext) return false;
+        set(keys, accountId, { ...row, previousSecret: to });
+        return true;
+      },
       async keysNotSealedWith(keyId, limit) {
         return [...keys.values()]
-          .filter((row) => row.secret.keyId !== keyId)
+          .filter((row) => row.secret.keyId !== keyId || (row.previousSecret && row.previousSecret.keyId !== keyId))
           .slice(0, limit)
           .map((row) => ({ ...row }));
       },

@@ -255,9 +255,18 @@ function transactionOver(query: SqlQuery): StoreTransaction {
       );
       return rows.length === 1;
     },
+    async resealPreviousSecret(accountId, from, to) {
+      const rows = await query(
+        `UPDATE ipos_credentials SET previous_secret_key_id = $4, previous_secret_ciphertext = $5
+         WHERE account_id = $1 AND previous_secret_key_id = $2 AND previous_secret_ciphertext = $3 RETURNING account_id`,
+        [accountId, from.keyId, from.ciphertext, to.keyId, to.ciphertext],
+      );
+      return rows.length === 1;
+    },
     async keysNotSealedWith(keyId, limit) {
       const rows = await query<CredentialRow>(
-        'SELECT * FROM ipos_credentials WHERE secret_key_id <> $1 ORDER BY account_id LIMIT $2',
+        `SELECT * FROM ipos_credentials WHERE secret_key_id <> $1 OR previous_secret_key_id <> $1
+         ORDER BY account_id LIMIT $2`,
         [keyId, limit],
       );
       return rows.map((row) => keyRowOf(row) as KeyRow);
