@@ -207,6 +207,26 @@ describe('ipos-key-panel grace windows', () => {
       expectNoSecret(first, fresh);
     });
 
+    it('says what failed when a revoke fails, and Retry revokes', async () => {
+      const { session, first } = await accountWithKeys(60);
+      const element = await mountPanel(session);
+      await session.force({ 'POST /credentials/secret/previous/revoke': { status: 503, times: 1 } });
+      await click(element, 'revoke-previous-button');
+      await click(element, 'revoke-confirm-button');
+      await waitUntil(() => allByPart(element, 'error').length === 1, 'no error shown');
+      expect(text(element, 'error')).to.contain('Couldn’t revoke the previous secret key.');
+      expect(events.of<{ action: string }>('ipos-error').map((detail) => detail.action)).to.deep.equal([
+        'revoke-previous-secret',
+      ]);
+      expect(allByPart(element, 'previous-secret')).to.have.length(1);
+      await click(element, 'retry-button');
+      await waitUntil(() => events.of('ipos-previous-secret-revoked').length === 1, 'Retry did not revoke');
+      expect(await session.authenticate(text(element, 'api-key'), first)).to.deep.equal({
+        status: 401,
+        errorCode: 'AUTH_ERR_004',
+      });
+    });
+
     it('drops the answer of a revoke for the account left meanwhile: the new account keeps its window', async () => {
       const { session: left } = await accountWithKeys(60);
       const { session: joined, first: joinedOld } = await accountWithKeys(60);
