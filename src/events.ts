@@ -19,6 +19,13 @@ export interface SecretResetDetail {
   secretRotatedAt: string;
 }
 
+/** `ipos-previous-secret-revoked`: the previous secret's grace window was ended; only the current secret works. Carries no secret. */
+export interface PreviousSecretRevokedDetail {
+  apiKey: string;
+  /** The last 4 characters of the current secret, the one that still works. */
+  secretKeyHint: string;
+}
+
 /** `ipos-copy`: a value was copied to the clipboard. */
 export interface CopyDetail {
   field: CopyField;
@@ -47,6 +54,7 @@ export type ErrorAction =
   | 'copy-secret-key'
   | 'reveal-secret'
   | 'reset-secret'
+  | 'revoke-previous-secret'
   | 'load-terminals'
   | 'generate-token'
   | 'refresh-token'
@@ -67,6 +75,7 @@ export interface ErrorDetail {
 export interface IposEventDetails {
   'ipos-keys-generated': KeysGeneratedDetail;
   'ipos-secret-reset': SecretResetDetail;
+  'ipos-previous-secret-revoked': PreviousSecretRevokedDetail;
   'ipos-copy': CopyDetail;
   'ipos-token-generated': TokenDetail;
   'ipos-token-refreshed': TokenDetail;
@@ -83,6 +92,7 @@ export type EventSource = 'key-panel' | 'token-generator' | 'both';
 export const IPOS_EVENTS = {
   'ipos-keys-generated': 'key-panel',
   'ipos-secret-reset': 'key-panel',
+  'ipos-previous-secret-revoked': 'key-panel',
   'ipos-copy': 'both',
   'ipos-token-generated': 'token-generator',
   'ipos-token-refreshed': 'token-generator',

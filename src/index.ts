@@ -27,6 +27,7 @@ export type {
   GenerateTokenInput,
   RefreshTokenInput,
   RequestOptions,
+  ResetSecretOptions,
 } from './backend/credentials-backend.js';
 export { HttpBackend, type HttpBackendOptions } from './backend/http-backend.js';
 export type {
@@ -58,6 +59,7 @@ export {
   type IposEventDetails,
   type IposEventName,
   type KeysGeneratedDetail,
+  type PreviousSecretRevokedDetail,
   type SecretResetDetail,
   type TokenDetail,
   type TokenExpiredDetail,

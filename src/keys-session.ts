@@ -17,7 +17,7 @@ import { newIdempotencyKey } from './backend/idempotency-key.js';
 import type { Credentials } from './contract/bodies.js';
 
 /** A change of the keys in flight; at most one at a time, so double clicks never repeat it. */
-export type KeysMutation = 'generate' | 'reset';
+export type KeysMutation = 'generate' | 'reset' | 'revoke-previous';
 
 /** What a `KeysSession` knows, as its subscribers see it. */
 export interface KeysState {
@@ -25,7 +25,7 @@ export interface KeysState {
   readonly credentials?: Credentials;
   /** A load is in flight. */
   readonly loading: boolean;
-  /** The generate or reset in flight. */
+  /** The generate, reset or revoke in flight. */
   readonly mutation?: KeysMutation;
 }
 
@@ -45,12 +45,12 @@ export class KeysSession {
   /** Aborted by `dispose()`: every request of this session ends with it. */
   private readonly lifetime = new AbortController();
   private loading?: Promise<Credentials>;
-  /** The generate or reset in flight: a second call meanwhile joins it instead of repeating it. */
+  /** The mutation in flight: a second call meanwhile joins it instead of repeating it. */
   private mutating?: Promise<Credentials>;
   /** The key of the generate the user asked for, reused until it succeeds. */
   private generateKey?: string;
-  /** The key of the reset the user confirmed, reused by a retry of that reset. */
-  private resetKey?: string;
+  /** The key and grace window of the reset the user confirmed, reused by a retry of that reset. */
+  private confirmedReset?: { key: string; graceMinutes?: number };
 
   constructor(
     readonly backend: CredentialsBackend,
@@ -154,18 +154,43 @@ export class KeysSession {
   }
 
   /**
-   * Replaces the secret; the old one stops working. `retry: true` repeats the last confirmed reset with its
-   * `Idempotency-Key` (a lost answer then resets once, not twice); otherwise this is a new reset.
+   * Replaces the secret. The old one stops working at once, or after `graceMinutes` (0–1440) when the backend
+   * keeps a grace window (`keys.previousSecretValidUntil`). `retry: true` repeats the last confirmed reset with
+   * its `Idempotency-Key` and its grace window (a lost answer then resets once, not twice); otherwise this is a
+   * new reset.
    */
-  resetSecret(options: { retry?: boolean } = {}): Promise<Credentials> {
+  resetSecret(options: { graceMinutes?: number; retry?: boolean } = {}): Promise<Credentials> {
     if (this.mutating) return this.mutating;
-    if (!options.retry || !this.resetKey) this.resetKey = newIdempotencyKey();
-    const key = this.resetKey;
+    if (!options.retry || !this.confirmedReset) {
+      this.confirmedReset = { key: newIdempotencyKey(), graceMinutes: options.graceMinutes };
+    }
+    const confirmed = this.confirmedReset;
     return this.mutate('reset', async (signal) => {
-      const credentials = await this.backend.resetSecret({ idempotencyKey: key, signal });
-      if (this.resetKey === key) this.resetKey = undefined;
+      const credentials = await this.backend.resetSecret({
+        idempotencyKey: confirmed.key,
+        signal,
+        ...(confirmed.graceMinutes === undefined ? {} : { graceMinutes: confirmed.graceMinutes }),
+      });
+      if (this.confirmedReset === confirmed) this.confirmedReset = undefined;
       return credentials;
     });
+  }
+
+  /** The backend can end a grace window early (`revokePreviousSecret`); without it there is nothing to offer. */
+  get canRevokePreviousSecret(): boolean {
+    return typeof this.backend.revokePreviousSecret === 'function';
+  }
+
+  /**
+   * Ends the previous secret's grace window now. Harmless to repeat (the backend answers the credentials when
+   * there is no window); a second call while one runs joins it. Rejects with `not-found` on a backend without it.
+   */
+  revokePreviousSecret(): Promise<Credentials> {
+    if (this.mutating) return this.mutating;
+    const revoke = this.backend.revokePreviousSecret?.bind(this.backend);
+    if (!revoke) return Promise.reject(new BackendError('not-found', 'This backend cannot revoke a previous secret.'));
+    const idempotencyKey = newIdempotencyKey();
+    return this.mutate('revoke-previous', (signal) => revoke({ idempotencyKey, signal }));
   }
 
   /**

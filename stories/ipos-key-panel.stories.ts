@@ -9,6 +9,7 @@ import { findPart, waitForPart } from './support/shadow.js';
 interface Args extends PreviewArgs {
   allowReveal: boolean;
   confirmPhrase: string;
+  resetGraceOptions: string;
 }
 
 const meta: Meta<Args> = {
@@ -19,6 +20,7 @@ const meta: Meta<Args> = {
     userRole: 'iso',
     allowReveal: false,
     confirmPhrase: '',
+    resetGraceOptions: '',
   },
   argTypes: {
     ...previewArgTypes,
@@ -31,6 +33,7 @@ const meta: Meta<Args> = {
       locale=${args.locale}
       ?allow-reveal=${args.allowReveal}
       confirm-phrase=${args.confirmPhrase || nothing}
+      reset-grace-options=${args.resetGraceOptions || nothing}
       .backend=${loaded.backend as ReferenceBackend}
       .initialCredentials=${loaded.initialCredentials as Credentials | undefined}
     ></ipos-key-panel>`,
@@ -92,6 +95,40 @@ export const TypedConfirmation: Story = {
     (await waitForPart(canvasElement, 'reset-button')).click();
     await waitForPart(canvasElement, 'confirm-phrase-input');
     await expect(await waitForPart(canvasElement, 'confirm-button')).toHaveProperty('disabled', true);
+  },
+};
+
+/** `reset-grace-options="0,60,1440"`: the reset dialog offers how long the current secret keeps working. */
+export const ResetWithGraceOptions: Story = {
+  args: { resetGraceOptions: '0,60,1440' },
+  play: async ({ canvasElement }) => {
+    (await waitForPart(canvasElement, 'reset-button')).click();
+    const choices = await waitForPart(canvasElement, 'grace-options');
+    await expect(choices.querySelectorAll('input[type="radio"]')).toHaveLength(3);
+  },
+};
+
+/** After a reset with a 1-hour grace window: when the previous secret stops, counting down, and the way to end it now. */
+export const GraceWindowActive: Story = {
+  loaders: [
+    async ({ args }) => {
+      const backend = await previewBackend(args as Args);
+      await backend.resetSecret({ graceMinutes: 60 });
+      return { backend };
+    },
+  ],
+  play: async ({ canvasElement }) => {
+    await expect((await waitForPart(canvasElement, 'previous-secret')).textContent).toContain('stops working in');
+    await waitForPart(canvasElement, 'revoke-previous-button');
+  },
+};
+
+export const RevokeConfirmation: Story = {
+  loaders: GraceWindowActive.loaders,
+  play: async ({ canvasElement }) => {
+    (await waitForPart(canvasElement, 'revoke-previous-button')).click();
+    const dialog = (await waitForPart(canvasElement, 'revoke-dialog')) as HTMLDialogElement;
+    await expect(dialog).toHaveProperty('open', true);
   },
 };
 

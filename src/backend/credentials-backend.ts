@@ -11,6 +11,12 @@ export interface RequestOptions {
   idempotencyKey?: string;
 }
 
+/** A reset's options: the request's, and how long the previous secret keeps working. */
+export interface ResetSecretOptions extends RequestOptions {
+  /** 0–1440 whole minutes the previous secret keeps working; 0 or absent: it stops at once. */
+  graceMinutes?: number;
+}
+
 export interface GenerateTokenInput {
   /** The 12-digit Terminal Profile Number the token is for. */
   tpn: string;
@@ -45,7 +51,13 @@ export interface CredentialsBackend {
   getCredentials(opts?: RequestOptions): Promise<Credentials>;
   generateKeys(opts?: RequestOptions): Promise<Credentials>;
   revealSecret(opts?: RequestOptions): Promise<RevealedSecret>;
-  resetSecret(opts?: RequestOptions): Promise<Credentials>;
+  /** Replaces the secret; with `graceMinutes` the previous one keeps working that long (`keys.previousSecretValidUntil`). */
+  resetSecret(opts?: ResetSecretOptions): Promise<Credentials>;
+  /**
+   * Ends the previous secret's grace window now; with no window open it just answers the credentials. Optional: a
+   * backend without it is still valid, and `<ipos-key-panel>` then offers no "Revoke previous secret now".
+   */
+  revokePreviousSecret?(opts?: RequestOptions): Promise<Credentials>;
   listTerminals(opts?: RequestOptions): Promise<Terminal[]>;
   generateToken(input: GenerateTokenInput, opts?: RequestOptions): Promise<AuthToken>;
   refreshToken(input: RefreshTokenInput, opts?: RequestOptions): Promise<AuthToken>;

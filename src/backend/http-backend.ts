@@ -24,6 +24,7 @@ import type {
   ListActivityInput,
   RefreshTokenInput,
   RequestOptions,
+  ResetSecretOptions,
 } from './credentials-backend.js';
 
 /** What `new Headers(…)` accepts (the DOM's `HeadersInit`), named so that Node typings without the DOM lib read it. */
@@ -180,8 +181,14 @@ export class HttpBackend implements CredentialsBackend {
     return this.operation('revealSecret', undefined, options);
   }
 
-  resetSecret(options?: RequestOptions): Promise<Credentials> {
-    return this.operation('resetSecret', undefined, options);
+  resetSecret(options?: ResetSecretOptions): Promise<Credentials> {
+    const graceMinutes = options?.graceMinutes;
+    // No body without a grace window: the request stays what a server without grace windows accepts.
+    return this.operation('resetSecret', graceMinutes === undefined ? undefined : { graceMinutes }, options);
+  }
+
+  revokePreviousSecret(options?: RequestOptions): Promise<Credentials> {
+    return this.operation('revokePreviousSecret', undefined, options);
   }
 
   async listTerminals(options?: RequestOptions): Promise<Terminal[]> {

@@ -73,6 +73,11 @@ export interface ErrorBody {
   errorMessage: string;
 }
 
+export interface ResetSecretRequest {
+  /** 0–1440 whole minutes the previous secret keeps working; 0 or absent: it stops at once. */
+  graceMinutes?: number | undefined;
+}
+
 export interface GenerateTokenRequest {
   tpn: string;
   expiresInMinutes?: number | undefined;
@@ -89,6 +94,7 @@ export interface ContractBodies {
   TerminalList: TerminalList;
   AuthToken: AuthToken;
   ActivityPage: ActivityPage;
+  ResetSecretRequest: ResetSecretRequest;
   GenerateTokenRequest: GenerateTokenRequest;
   RefreshTokenRequest: RefreshTokenRequest;
 }

@@ -19,6 +19,7 @@ const SCHEMA_DESCRIPTIONS: Record<SchemaName, string> = {
   TerminalList: "The merchant's terminals.",
   AuthToken: 'A signed RS256 JWT for one TPN, with its times (ISO 8601).',
   ActivityPage: "A page of the account's activity trail, newest first, and the cursor of the older events.",
+  ResetSecretRequest: 'How many minutes (0–1440) the previous secret keeps working; 0 or no body: it stops at once.',
   GenerateTokenRequest: 'Which terminal, and the lifetime in minutes (1–1440, default 1440).',
   RefreshTokenRequest: 'The token to refresh; accepted until 15 minutes after it expired.',
 };
@@ -80,8 +81,16 @@ const OPERATION_DOCS: Record<OperationId, OperationDocs> = {
     errors: KEYS_NOT_FOUND,
   },
   resetSecret: {
-    summary: 'Replace the secret key; the old one stops working at once',
-    success: "The credentials with the new secret's hint.",
+    summary: 'Replace the secret key; the old one stops working at once, or after graceMinutes',
+    success: "The credentials with the new secret's hint, and previousSecretValidUntil during a grace window.",
+    errors: {
+      ...KEYS_NOT_FOUND,
+      '400': `${BODY_ERRORS['400']} INVALID_GRACE_MINUTES (not an integer 0–1440).`,
+    },
+  },
+  revokePreviousSecret: {
+    summary: 'End the grace window of the previous secret now (nothing to end is not an error)',
+    success: 'The credentials, with previousSecretValidUntil null.',
     errors: KEYS_NOT_FOUND,
   },
   listTerminals: { summary: "The merchant's terminals (TPNs)", success: 'The terminals.' },
@@ -132,6 +141,8 @@ export interface OperationDocument {
   headers?: JsonObject[];
   /** The request body's schema component. */
   body?: string;
+  /** The body may be left out. */
+  bodyOptional?: boolean;
   success: [status: string, description: string, schema?: string];
   errors: Record<string, string>;
 }
@@ -215,6 +226,7 @@ function contractOperation(id: OperationId, extraHeaders: JsonObject[]): Operati
       ...extraHeaders,
     ],
     body: route.request,
+    bodyOptional: route.requestOptional,
     success: [String(route.status), docs.success, route.response],
     errors: {
       ...COMMON_ERRORS,
@@ -234,7 +246,7 @@ function operationObject(operation: OperationDocument): JsonObject {
     parameters: operation.headers ?? [],
     ...(operation.body && {
       requestBody: {
-        required: true,
+        required: !operation.bodyOptional,
         content: { 'application/json': { schema: { $ref: `#/components/schemas/${operation.body}` } } },
       },
     }),

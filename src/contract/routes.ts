@@ -11,6 +11,7 @@ export type SchemaName =
   | 'TerminalList'
   | 'AuthToken'
   | 'ActivityPage'
+  | 'ResetSecretRequest'
   | 'GenerateTokenRequest'
   | 'RefreshTokenRequest';
 
@@ -22,6 +23,8 @@ export interface RouteDefinition {
   query?: readonly string[];
   /** The JSON body the operation takes, if any. */
   request?: SchemaName;
+  /** The body may be left out (no body, or an empty one): what the operation did before it took one. */
+  requestOptional?: true;
   /** The body of the success answer. */
   response: SchemaName;
   /** The success status. */
@@ -41,6 +44,15 @@ export const ROUTES = {
   resetSecret: {
     method: 'POST',
     path: '/credentials/secret/reset',
+    request: 'ResetSecretRequest',
+    requestOptional: true,
+    response: 'Credentials',
+    status: 200,
+    idempotent: true,
+  },
+  revokePreviousSecret: {
+    method: 'POST',
+    path: '/credentials/secret/previous/revoke',
     response: 'Credentials',
     status: 200,
     idempotent: true,

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import type * as bodies from './bodies.js';
 import { API_KEY_PATTERN, JWT_PATTERN, SECRET_KEY_HINT_PATTERN, SECRET_KEY_PATTERN, TPN_PATTERN } from './patterns.js';
 import type { SchemaName } from './routes.js';
-import { ACTIVITY_TYPES, SCOPES, USER_ROLES } from './vocabulary.js';
+import { ACTIVITY_TYPES, GRACE_MINUTES, SCOPES, USER_ROLES } from './vocabulary.js';
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -77,6 +77,11 @@ export const activityPageSchema = z.object({
   nextCursor: z.nullable(z.string().check(z.maxLength(200))),
 });
 
+export const resetSecretRequestSchema = z.object({
+  /** 0–1440 whole minutes the previous secret keeps working; 0 or absent: it stops at once. */
+  graceMinutes: z.optional(z.number().check(z.int(), z.minimum(GRACE_MINUTES.min), z.maximum(GRACE_MINUTES.max))),
+});
+
 export const generateTokenRequestSchema = z.object({
   tpn: z.string().check(z.regex(TPN_PATTERN)),
   expiresInMinutes: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1440))),
@@ -101,6 +106,7 @@ export type {
   GenerateTokenRequest,
   Keys,
   RefreshTokenRequest,
+  ResetSecretRequest,
   RevealedSecret,
   Terminal,
   TerminalList,
@@ -119,6 +125,7 @@ export type BodiesMatchSchemas = Holds<
     Same<z.infer<typeof activityEventSchema>, bodies.ActivityEvent> &
     Same<z.infer<typeof activityPageSchema>, bodies.ActivityPage> &
     Same<z.infer<typeof errorBodySchema>, bodies.ErrorBody> &
+    Same<z.infer<typeof resetSecretRequestSchema>, bodies.ResetSecretRequest> &
     Same<z.infer<typeof generateTokenRequestSchema>, bodies.GenerateTokenRequest> &
     Same<z.infer<typeof refreshTokenRequestSchema>, bodies.RefreshTokenRequest> &
     Same<{ [Name in SchemaName]: z.infer<(typeof CONTRACT_SCHEMAS)[Name]> }, bodies.ContractBodies>
@@ -131,6 +138,7 @@ export const CONTRACT_SCHEMAS = {
   TerminalList: terminalListSchema,
   AuthToken: authTokenSchema,
   ActivityPage: activityPageSchema,
+  ResetSecretRequest: resetSecretRequestSchema,
   GenerateTokenRequest: generateTokenRequestSchema,
   RefreshTokenRequest: refreshTokenRequestSchema,
 } as const satisfies Record<SchemaName, z.ZodMiniType>;

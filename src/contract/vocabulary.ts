@@ -26,3 +26,6 @@ export const ACTIVITY_TYPES = [
 
 /** What an activity event records. */
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+/** A reset's `graceMinutes`: how long the previous secret keeps working, 0 (it stops at once) to a day. */
+export const GRACE_MINUTES = { min: 0, max: 1440 } as const;

@@ -61,6 +61,20 @@ export const ar: Catalog = {
   'keys.resetCancelled': 'تم إلغاء إعادة التعيين. لم يتغير المفتاح السري.',
   'keys.resetCancel': 'إلغاء',
   'keys.forbidden': 'لا يمكن لحسابك إدارة هذه المفاتيح.',
+  'keys.graceLegend': 'متى يجب أن يتوقف المفتاح السري الحالي عن العمل؟',
+  'keys.graceImmediately': 'فورًا',
+  'keys.graceIn': 'بعد {duration}',
+  'keys.resetWarningGrace':
+    'يظل المفتاح السري الحالي يعمل لمدة {duration} ثم يتوقف. حدّث عمليات التكامل بالمفتاح السري الجديد قبل ذلك.',
+  'keys.resetDoneGrace': 'تمت إعادة تعيين المفتاح السري. يظل المفتاح السري السابق يعمل حتى {time}.',
+  'keys.previousValidUntil': 'يتوقف المفتاح السري السابق عن العمل {relative} ({time}).',
+  'keys.revokePrevious': 'إلغاء المفتاح السابق الآن',
+  'keys.revokingPrevious': 'جارٍ الإلغاء…',
+  'keys.revokeTitle': 'إلغاء المفتاح السري السابق؟',
+  'keys.revokeWarning':
+    'يتوقف المفتاح السري السابق عن العمل فورًا. ستفشل عمليات التكامل التي لا تزال تستخدمه حتى تحدّثها بالمفتاح السري الحالي.',
+  'keys.revokeConfirm': 'إلغاء المفتاح السابق',
+  'keys.revokeDone': 'تم إلغاء المفتاح السري السابق. يعمل المفتاح السري الحالي فقط.',
 
   'action.retry': 'إعادة المحاولة',
   'failed.load-credentials': 'تعذّر تحميل بيانات اعتماد API.',
@@ -75,6 +89,7 @@ export const ar: Catalog = {
   'failed.copy-token': 'تعذّر نسخ رمز المصادقة.',
   'failed.copy-tpn': 'تعذّر نسخ رقم TPN.',
   'failed.load-activity': 'تعذّر تحميل النشاط.',
+  'failed.revoke-previous-secret': 'تعذّر إلغاء المفتاح السري السابق.',
 
   'reason.network': 'تعذّر الوصول إلى الخادم. تحقّق من اتصالك، ثم أعد المحاولة.',
   'reason.timeout': 'استغرق الخادم وقتًا طويلًا في الرد. أعد المحاولة.',

@@ -57,6 +57,20 @@ export const en = {
   'keys.resetCancelled': 'Reset cancelled. The secret key was not changed.',
   'keys.resetCancel': 'Cancel',
   'keys.forbidden': 'Your account cannot manage these keys.',
+  'keys.graceLegend': 'When should the current secret key stop working?',
+  'keys.graceImmediately': 'Immediately',
+  'keys.graceIn': 'In {duration}',
+  'keys.resetWarningGrace':
+    'The current secret key keeps working for {duration}, then stops. Update your integrations with the new secret key before then.',
+  'keys.resetDoneGrace': 'Secret key reset. The previous secret key keeps working until {time}.',
+  'keys.previousValidUntil': 'The previous secret key stops working {relative} ({time}).',
+  'keys.revokePrevious': 'Revoke previous secret now',
+  'keys.revokingPrevious': 'Revoking…',
+  'keys.revokeTitle': 'Revoke the previous secret key?',
+  'keys.revokeWarning':
+    'The previous secret key stops working immediately. Integrations still using it will fail until you update them with the current secret key.',
+  'keys.revokeConfirm': 'Revoke previous secret',
+  'keys.revokeDone': 'Previous secret key revoked. Only the current secret key works.',
 
   'action.retry': 'Retry',
   'failed.load-credentials': 'Couldn’t load your API credentials.',
@@ -71,6 +85,7 @@ export const en = {
   'failed.copy-token': 'Couldn’t copy the token.',
   'failed.copy-tpn': 'Couldn’t copy the TPN.',
   'failed.load-activity': 'Couldn’t load the activity.',
+  'failed.revoke-previous-secret': 'Couldn’t revoke the previous secret key.',
 
   'reason.network': 'The server could not be reached. Check your connection and try again.',
   'reason.timeout': 'The server took too long to answer. Try again.',

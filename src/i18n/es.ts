@@ -56,6 +56,20 @@ export const es: Catalog = {
   'keys.resetCancelled': 'Restablecimiento cancelado. La clave secreta no ha cambiado.',
   'keys.resetCancel': 'Cancelar',
   'keys.forbidden': 'Su cuenta no puede administrar estas claves.',
+  'keys.graceLegend': '¿Cuándo debe dejar de funcionar la clave secreta actual?',
+  'keys.graceImmediately': 'De inmediato',
+  'keys.graceIn': 'Dentro de {duration}',
+  'keys.resetWarningGrace':
+    'La clave secreta actual seguirá funcionando durante {duration} y luego dejará de hacerlo. Actualice sus integraciones con la nueva clave secreta antes de ese momento.',
+  'keys.resetDoneGrace': 'Clave secreta restablecida. La clave secreta anterior funciona hasta el {time}.',
+  'keys.previousValidUntil': 'La clave secreta anterior deja de funcionar {relative} ({time}).',
+  'keys.revokePrevious': 'Revocar ahora la clave anterior',
+  'keys.revokingPrevious': 'Revocando…',
+  'keys.revokeTitle': '¿Revocar la clave secreta anterior?',
+  'keys.revokeWarning':
+    'La clave secreta anterior deja de funcionar de inmediato. Las integraciones que aún la usen fallarán hasta que las actualice con la clave secreta actual.',
+  'keys.revokeConfirm': 'Revocar la clave anterior',
+  'keys.revokeDone': 'Clave secreta anterior revocada. Solo funciona la clave secreta actual.',
 
   'action.retry': 'Reintentar',
   'failed.load-credentials': 'No se pudieron cargar sus credenciales de API.',
@@ -70,6 +84,7 @@ export const es: Catalog = {
   'failed.copy-token': 'No se pudo copiar el token.',
   'failed.copy-tpn': 'No se pudo copiar el TPN.',
   'failed.load-activity': 'No se pudo cargar la actividad.',
+  'failed.revoke-previous-secret': 'No se pudo revocar la clave secreta anterior.',
 
   'reason.network': 'No se pudo conectar con el servidor. Compruebe su conexión e inténtelo de nuevo.',
   'reason.timeout': 'El servidor tardó demasiado en responder. Inténtelo de nuevo.',

@@ -58,6 +58,20 @@ export const fr: Catalog = {
   'keys.resetCancelled': 'Réinitialisation annulée. La clé secrète n’a pas changé.',
   'keys.resetCancel': 'Annuler',
   'keys.forbidden': 'Votre compte ne peut pas gérer ces clés.',
+  'keys.graceLegend': 'Quand la clé secrète actuelle doit-elle cesser de fonctionner ?',
+  'keys.graceImmediately': 'Immédiatement',
+  'keys.graceIn': 'Dans {duration}',
+  'keys.resetWarningGrace':
+    'La clé secrète actuelle continue de fonctionner pendant {duration}, puis cesse de fonctionner. Mettez à jour vos intégrations avec la nouvelle clé secrète avant cette échéance.',
+  'keys.resetDoneGrace': 'Clé secrète réinitialisée. L’ancienne clé secrète fonctionne jusqu’au {time}.',
+  'keys.previousValidUntil': 'L’ancienne clé secrète cesse de fonctionner {relative} ({time}).',
+  'keys.revokePrevious': 'Révoquer l’ancienne clé maintenant',
+  'keys.revokingPrevious': 'Révocation…',
+  'keys.revokeTitle': 'Révoquer l’ancienne clé secrète ?',
+  'keys.revokeWarning':
+    'L’ancienne clé secrète cesse de fonctionner immédiatement. Les intégrations qui l’utilisent encore échoueront jusqu’à ce que vous les mettiez à jour avec la clé secrète actuelle.',
+  'keys.revokeConfirm': 'Révoquer l’ancienne clé',
+  'keys.revokeDone': 'Ancienne clé secrète révoquée. Seule la clé secrète actuelle fonctionne.',
 
   'action.retry': 'Réessayer',
   'failed.load-credentials': 'Impossible de charger vos identifiants API.',
@@ -72,6 +86,7 @@ export const fr: Catalog = {
   'failed.copy-token': 'Impossible de copier le jeton.',
   'failed.copy-tpn': 'Impossible de copier le TPN.',
   'failed.load-activity': 'Impossible de charger l’activité.',
+  'failed.revoke-previous-secret': 'Impossible de révoquer l’ancienne clé secrète.',
 
   'reason.network': 'Le serveur est injoignable. Vérifiez votre connexion, puis réessayez.',
   'reason.timeout': 'Le serveur a mis trop de temps à répondre. Réessayez.',

@@ -20,3 +20,9 @@ export function formatRelative(ms: number, locale: string): string {
 export function formatMoment(iso: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
+
+/** A length of time in whole minutes, in words: "1 hour", "24 hours", "90 minutes" (hours when they are whole). */
+export function formatDuration(minutes: number, locale: string): string {
+  const [value, unit] = minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+}

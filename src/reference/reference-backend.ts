@@ -5,6 +5,7 @@ import type {
   ListActivityInput,
   RefreshTokenInput,
   RequestOptions,
+  ResetSecretOptions,
 } from '../backend/credentials-backend.js';
 import { HttpBackend, type HttpBackendOptions } from '../backend/http-backend.js';
 import type { ActivityPage, AuthToken, Credentials, RevealedSecret, Terminal } from '../contract/schemas.js';
@@ -75,8 +76,12 @@ export class ReferenceBackend implements CredentialsBackend {
     return this.http.revealSecret(options);
   }
 
-  resetSecret(options?: RequestOptions): Promise<Credentials> {
+  resetSecret(options?: ResetSecretOptions): Promise<Credentials> {
     return this.http.resetSecret(options);
+  }
+
+  revokePreviousSecret(options?: RequestOptions): Promise<Credentials> {
+    return this.http.revokePreviousSecret(options);
   }
 
   listTerminals(options?: RequestOptions): Promise<Terminal[]> {

@@ -55,11 +55,16 @@ export async function readJsonText(request: Request, maxBytes: number): Promise<
  * `maxBytes` (ignored); anything else is refused like a bad JSON body (413, 415, 400), never a 500.
  */
 export async function refuseUnexpectedBody(request: Request, maxBytes: number): Promise<void> {
-  if (request.body === null) return;
+  const text = await readOptionalJsonText(request, maxBytes);
+  if (text !== '') parseJson(text);
+}
+
+/** The JSON body text of a route whose body may be left out: `''` for none, else as `readJsonText`. */
+export async function readOptionalJsonText(request: Request, maxBytes: number): Promise<string> {
+  if (request.body === null) return '';
   const text = await readUtf8(request, maxBytes);
-  if (text === '') return;
-  if (!isJsonMediaType(request)) throw unsupportedMediaType();
-  parseJson(text);
+  if (text !== '' && !isJsonMediaType(request)) throw unsupportedMediaType();
+  return text;
 }
 
 async function readUtf8(request: Request, maxBytes: number): Promise<string> {

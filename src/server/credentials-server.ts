@@ -19,7 +19,15 @@ import type { CryptoKey } from 'jose';
 import { ROUTES, OPERATION_IDS, type OperationId, type RouteDefinition } from '../contract/routes.js';
 import type { Terminal } from '../contract/schemas.js';
 import { isUserRole, canGenerateTokens } from '../roles.js';
-import { Problem, parseJson, readJsonText, refuseUnexpectedBody, toResponse, type Answer } from './answers.js';
+import {
+  Problem,
+  parseJson,
+  readJsonText,
+  readOptionalJsonText,
+  refuseUnexpectedBody,
+  toResponse,
+  type Answer,
+} from './answers.js';
 import { systemClock, type Clock } from './clock.js';
 import { SecretBox, ephemeralKeyring, sha256, type DataKeyring } from './crypto.js';
 import {
@@ -62,6 +70,7 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitedAction, RateLimit>>
 const RATE_LIMITED: Partial<Record<OperationId, RateLimitedAction>> = {
   revealSecret: 'reveal',
   resetSecret: 'reset',
+  revokePreviousSecret: 'reset',
   generateToken: 'token',
   refreshToken: 'token',
 };
@@ -210,9 +219,17 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
           const rows = await tx.keysNotSealedWith(sealer.currentKeyId, batchSize);
           let done = 0;
           for (const row of rows) {
-            const secret = await sealer.open(row.secret, row.accountId);
-            const sealed = await sealer.seal(secret, row.accountId);
-            if (await tx.resealSecret(row.accountId, row.secret, sealed, await sealer.index(row.apiKey))) done++;
+            if (row.secret.keyId !== sealer.currentKeyId) {
+              const secret = await sealer.open(row.secret, row.accountId);
+              const sealed = await sealer.seal(secret, row.accountId);
+              if (await tx.resealSecret(row.accountId, row.secret, sealed, await sealer.index(row.apiKey))) done++;
+            }
+            // A grace window's previous secret too: it must still open once the old data key is dropped.
+            if (row.previousSecret && row.previousSecret.keyId !== sealer.currentKeyId) {
+              const previous = await sealer.open(row.previousSecret, row.accountId);
+              const sealed = await sealer.seal(previous, row.accountId);
+              if (await tx.resealPreviousSecret(row.accountId, row.previousSecret, sealed)) done++;
+            }
           }
           return { rows: rows.length, done };
         });
@@ -277,8 +294,13 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     if ('merchantOnly' in route && route.merchantOnly && !canGenerateTokens(account.role)) {
       throw merchantOnlyProblem(account.role);
     }
-    const text = route.request === undefined ? '' : await readJsonText(request, maxBodyBytes);
-    const body = route.request === undefined ? undefined : parseJson(text);
+    const text =
+      route.request === undefined
+        ? ''
+        : route.requestOptional
+          ? await readOptionalJsonText(request, maxBodyBytes)
+          : await readJsonText(request, maxBodyBytes);
+    const body = route.request === undefined || text === '' ? undefined : parseJson(text);
     const action = RATE_LIMITED[id];
     if (action) await rateLimit(action, `account:${account.accountId}`, serverNow);
 

@@ -4,13 +4,14 @@ import type { OperationId } from '../contract/routes.js';
 import {
   generateTokenRequestSchema,
   refreshTokenRequestSchema,
+  resetSecretRequestSchema,
   type ActivityEvent,
   type ActivityPage,
   type AuthToken,
   type Credentials,
   type Terminal,
 } from '../contract/schemas.js';
-import type { UserRole } from '../contract/vocabulary.js';
+import { GRACE_MINUTES, type UserRole } from '../contract/vocabulary.js';
 import { ROLE_SCOPES, ROLE_TITLES } from '../roles.js';
 import { Problem, type Answer } from './answers.js';
 import { secretsMatch, type SecretBox } from './crypto.js';
@@ -61,13 +62,14 @@ const keysNotFound = () =>
 
 /** The contract's operations, by operation id. */
 export const OPERATIONS: Record<OperationId, AccountOperation> = {
-  getCredentials: async ({ tx, account }) => ({
+  getCredentials: async ({ tx, account, now }) => ({
     status: 200,
-    body: credentialsOf(account, await tx.keys(account.accountId)),
+    body: credentialsOf(account, await tx.keys(account.accountId), now),
   }),
   generateKeys,
   revealSecret,
   resetSecret,
+  revokePreviousSecret,
   listTerminals: async ({ terminals }) => ({ status: 200, body: { terminals: [...(await terminals())] } }),
   generateToken,
   refreshToken,
@@ -144,7 +146,12 @@ export function merchantOnlyProblem(role: UserRole): Problem {
   );
 }
 
-function credentialsOf(account: ServerAccount, row: KeyRow | null): Credentials {
+/** Whether a row's previous secret still authenticates at `now`. */
+function previousSecretValid(row: KeyRow, now: number): boolean {
+  return row.previousSecret !== null && row.previousSecretValidUntil !== null && now < row.previousSecretValidUntil;
+}
+
+function credentialsOf(account: ServerAccount, row: KeyRow | null, now: number): Credentials {
   return {
     role: account.role,
     scopes: [...ROLE_SCOPES[account.role]],
@@ -156,11 +163,17 @@ function credentialsOf(account: ServerAccount, row: KeyRow | null): Credentials 
       lastUsedAt: row.lastUsedAt === null ? null : isoTime(row.lastUsedAt),
       // Capped like the contract's field: a client label could be anything a host passes.
       lastUsedFrom: row.lastUsedFrom === null ? null : row.lastUsedFrom.slice(0, 200),
+      // A window that has ended is no window: the row keeps it until the next reset or revoke.
+      previousSecretValidUntil: previousSecretValid(row, now) ? isoTime(row.previousSecretValidUntil!) : null,
     },
   };
 }
 
-function audit(context: AccountOperationContext, type: AuditEventType, tpn: string | null = null): Promise<void> {
+function audit(
+  context: AccountOperationContext,
+  type: AuditEventType,
+  details: { tpn?: string; graceMinutes?: number } = {},
+): Promise<void> {
   const { tx, account, now, source } = context;
   return tx.appendAudit({
     accountId: account.accountId,
@@ -169,7 +182,8 @@ function audit(context: AccountOperationContext, type: AuditEventType, tpn: stri
     actorId: account.accountId,
     actorName: account.name ?? null,
     source,
-    tpn,
+    tpn: details.tpn ?? null,
+    graceMinutes: details.graceMinutes ?? null,
   });
 }
 
@@ -197,11 +211,13 @@ async function generateKeys(context: AccountOperationContext): Promise<Answer> {
     rotation: 0,
     lastUsedAt: null,
     lastUsedFrom: null,
+    previousSecret: null,
+    previousSecretValidUntil: null,
   };
   // A concurrent generate for the same account that committed first wins; this one is a 409.
   if (!(await tx.insertKeys(row))) throw keysExist();
   await audit(context, 'keys-generated');
-  return { status: 201, body: credentialsOf(account, row) };
+  return { status: 201, body: credentialsOf(account, row, now) };
 }
 
 async function revealSecret(context: AccountOperationContext): Promise<Answer> {
@@ -213,21 +229,45 @@ async function revealSecret(context: AccountOperationContext): Promise<Answer> {
   return { status: 200, body: { secretKey } };
 }
 
+const INVALID_GRACE = `graceMinutes must be a whole number of minutes from ${GRACE_MINUTES.min} to ${GRACE_MINUTES.max} (24 hours); 0 or none: the old secret stops working at once.`;
+
+/**
+ * `POST /credentials/secret/reset`, with an optional `{ graceMinutes }`. With a window the replaced secret keeps
+ * working until it ends; a reset during a window replaces the previous secret with the one it replaces, so the
+ * older one stops at once — never more than two secrets work.
+ */
 async function resetSecret(context: AccountOperationContext): Promise<Answer> {
-  const { tx, account, now, box } = context;
+  const { tx, account, now, box, body } = context;
+  const parsed = resetSecretRequestSchema.safeParse(body ?? {});
+  if (!parsed.success) throw new Problem(400, 'INVALID_GRACE_MINUTES', INVALID_GRACE);
+  const graceMinutes = parsed.data.graceMinutes ?? 0;
   const secretKey = generateSecretKey();
   const current = await tx.keys(account.accountId);
   if (!current) throw keysNotFound();
-  // The old secret stops working at commit: /authenticate-token reads the row, never a cache.
+  // The old secret stops working at commit, or when the window ends: /authenticate-token reads the row, never a cache.
   const row = await tx.rotateSecret(account.accountId, {
     secret: await box.seal(secretKey, account.accountId),
     apiKeyIndex: await box.index(current.apiKey),
     secretHint: secretKey.slice(-4),
     at: now,
+    previousSecretValidUntil: graceMinutes > 0 ? now + graceMinutes * 60_000 : null,
   });
   if (!row) throw keysNotFound();
-  await audit(context, 'secret-reset');
-  return { status: 200, body: credentialsOf(account, row) };
+  await audit(context, 'secret-reset', { graceMinutes });
+  return { status: 200, body: credentialsOf(account, row, now) };
+}
+
+/** `POST /credentials/secret/previous/revoke`: the previous secret stops now; with none, the same answer. */
+async function revokePreviousSecret(context: AccountOperationContext): Promise<Answer> {
+  const { tx, account, now } = context;
+  const current = await tx.keys(account.accountId);
+  if (!current) throw keysNotFound();
+  // Only a window still open is worth a line in the trail: a repeat (or a late click) changes nothing.
+  if (!previousSecretValid(current, now)) return { status: 200, body: credentialsOf(account, current, now) };
+  const row = await tx.revokePreviousSecret(account.accountId);
+  if (!row) throw keysNotFound();
+  await audit(context, 'previous-secret-revoked');
+  return { status: 200, body: credentialsOf(account, row, now) };
 }
 
 async function generateToken(context: AccountOperationContext): Promise<Answer> {
@@ -245,7 +285,7 @@ async function generateToken(context: AccountOperationContext): Promise<Answer> 
   const { tpn, expiresInMinutes = DEFAULT_TOKEN_MINUTES } = parsed.data;
   await requireOwnTerminal(context, tpn);
   const token = await issueAuthToken(context, tpn, expiresInMinutes);
-  await audit(context, 'token-generated', tpn);
+  await audit(context, 'token-generated', { tpn });
   return { status: 201, body: token };
 }
 
@@ -273,7 +313,7 @@ async function refreshToken(context: AccountOperationContext): Promise<Answer> {
   // A refresh keeps the lifetime the token was generated with.
   const lifetimeMinutes = Math.round((claims.exp - claims.iat) / 60);
   const token = await issueAuthToken(context, tpn, lifetimeMinutes);
-  await audit(context, 'token-refreshed', tpn);
+  await audit(context, 'token-refreshed', { tpn });
   return { status: 200, body: token };
 }
 
@@ -300,8 +340,13 @@ export async function authenticateToken(
   const row = found && accepts(found.accountId) ? found : null;
   // Opened and compared even for an unknown key, so the answer takes as long either way.
   const stored = row ? await box.open(row.secret, row.accountId) : 'dskey_';
-  const matches = secretsMatch(stored, secretKey) && row !== null && row.apiKey === apiKey;
-  const event = { at: now, source, tpn: null };
+  // The previous secret of a grace window counts only while the window is open, by this request's time.
+  const previous = row && previousSecretValid(row, now) ? await box.open(row.previousSecret!, row.accountId) : null;
+  const matches =
+    (secretsMatch(stored, secretKey) || (previous !== null && secretsMatch(previous, secretKey))) &&
+    row !== null &&
+    row.apiKey === apiKey;
+  const event = { at: now, source, tpn: null, graceMinutes: null };
   if (!matches || !row) {
     await store.autocommit((tx) =>
       tx.appendAudit({

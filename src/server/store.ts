@@ -4,7 +4,7 @@
  * (PostgreSQL through `pg`); the last two share one SQL schema and its migrations (`sql-store.ts`).
  * Every change happens inside `transaction()`: all of it commits, or none of it does.
  */
-import type { UserRole } from '../contract/vocabulary.js';
+import type { ActivityType, UserRole } from '../contract/vocabulary.js';
 import type { SealedValue } from './crypto.js';
 
 /** A stored credential row. Times are epoch ms. The secret is only ever sealed. */
@@ -23,6 +23,10 @@ export interface KeyRow {
   rotation: number;
   lastUsedAt: number | null;
   lastUsedFrom: string | null;
+  /** The secret a reset with a grace window replaced, sealed like the current one; null when none. */
+  previousSecret: SealedValue | null;
+  /** Until when (exclusive) `previousSecret` still authenticates; null when there is none. */
+  previousSecretValidUntil: number | null;
 }
 
 /** The new secret of a reset. */
@@ -31,16 +35,15 @@ export interface SecretUpdate {
   apiKeyIndex: string;
   secretHint: string;
   at: number;
+  /**
+   * Until when the secret being replaced keeps working; null: it stops now. Either way the secret kept from
+   * an earlier grace window is dropped: there is never more than one previous secret.
+   */
+  previousSecretValidUntil: number | null;
 }
 
-export type AuditEventType =
-  | 'keys-generated'
-  | 'secret-revealed'
-  | 'secret-reset'
-  | 'token-generated'
-  | 'token-refreshed'
-  | 'authenticated'
-  | 'authentication-failed';
+/** What an audit event records: the contract's activity types, one list. */
+export type AuditEventType = ActivityType;
 
 /** One line of the append-only audit log. */
 export interface AuditEvent {
@@ -54,6 +57,8 @@ export interface AuditEvent {
   /** The source address (or client label) of the request. */
   source: string | null;
   tpn: string | null;
+  /** For `secret-reset`: the grace window asked for, in minutes (0: none); null for other events. */
+  graceMinutes: number | null;
 }
 
 export interface StoredAuditEvent extends AuditEvent {
@@ -86,11 +91,18 @@ export interface StoreTransaction {
   keysByApiKeyIndex(indexes: readonly string[]): Promise<KeyRow | null>;
   /** Adds an account's keys; false when the account already has some. */
   insertKeys(row: KeyRow): Promise<boolean>;
-  /** Replaces the secret and adds one rotation, atomically; null when the account has no keys. */
+  /**
+   * Replaces the secret and adds one rotation, atomically; with a grace window the replaced secret becomes the
+   * previous one, read from the row as it is at that moment. Null when the account has no keys.
+   */
   rotateSecret(accountId: string, update: SecretUpdate): Promise<KeyRow | null>;
+  /** Forgets the previous secret and its window; null when the account has no keys. */
+  revokePreviousSecret(accountId: string): Promise<KeyRow | null>;
   /** Re-seals a secret under another key (rotation of data keys); the secret itself is unchanged. */
   resealSecret(accountId: string, from: SealedValue, to: SealedValue, apiKeyIndex: string): Promise<boolean>;
-  /** Rows whose secret is not sealed with `keyId`, at most `limit`. */
+  /** Re-seals a previous secret under another key, if it is still `from`. */
+  resealPreviousSecret(accountId: string, from: SealedValue, to: SealedValue): Promise<boolean>;
+  /** Rows whose secret or previous secret is not sealed with `keyId`, at most `limit`. */
   keysNotSealedWith(keyId: string, limit: number): Promise<KeyRow[]>;
   markUsed(accountId: string, at: number, from: string | null): Promise<void>;
   /** Forgets an account's keys and replays (not its audit events). */

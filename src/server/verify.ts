@@ -40,6 +40,8 @@ export const CHECKS = {
   'reset-secret': 'POST /credentials/secret/reset answers Credentials with a new secret',
   'idempotent-replay': 'a repeated Idempotency-Key replays the first answer and does not reset again',
   'reset-invalidates': 'after a reset, POST /authenticate-token refuses the old secret and accepts the new one',
+  'grace-window':
+    'a reset with graceMinutes keeps the old secret working until previousSecretValidUntil; revoking the previous secret ends that at once (AUTH_ERR_004), and again is harmless',
   'terminals-schema': 'GET /terminals answers a TerminalList, or 403 for roles without terminals',
   'token-generate': 'POST /tokens answers a valid AuthToken for the TPN and lifetime asked',
   'token-refresh': 'POST /tokens/refresh answers a new AuthToken for the same TPN',
@@ -122,6 +124,8 @@ export async function verifyBackend(options: VerifyOptions): Promise<CheckResult
   let apiKey: string | undefined;
   let secret: string | undefined;
   let oldSecret: string | undefined;
+  /** The secret a reset with a grace window replaced. */
+  let graceSecret: string | undefined;
   let tpn: string | undefined;
   let token: string | undefined;
 
@@ -198,6 +202,58 @@ export async function verifyBackend(options: VerifyOptions): Promise<CheckResult
     ensure(stale.status === 401, `the old secret got ${stale.status}, expected 401`);
   });
 
+  await check('grace-window', async () => {
+    ensure(apiKey && secret, 'no keys to check');
+    const revoke = () => send('POST', '/credentials/secret/previous/revoke', { idempotencyKey: key('revoke') });
+    const probe = await revoke();
+    if (probe.status === 404 || probe.status === 405) return 'the backend offers no grace window (optional)';
+    ensure(probe.status === 200, `a revoke with no window open answered ${probe.status}, expected 200`);
+    const tooLong = await send('POST', '/credentials/secret/reset', { json: { graceMinutes: 1441 } });
+    ensure(tooLong.status === 400, `graceMinutes 1441 got ${tooLong.status}, expected 400`);
+    const previous = secret;
+    const answer = await send('POST', '/credentials/secret/reset', {
+      json: { graceMinutes: 60 },
+      idempotencyKey: key('reset-grace'),
+    });
+    ensure(answer.status === 200, `a reset with graceMinutes 60 answered ${answer.status}, expected 200`);
+    const keys = parse(credentialsSchema, answer.body, 'the body').keys;
+    const until = Date.parse(keys?.previousSecretValidUntil ?? '');
+    const window = until - Date.parse(keys?.secretRotatedAt ?? '');
+    ensure(
+      Math.abs(window - 60 * 60_000) <= 1000,
+      `previousSecretValidUntil is ${window} ms after the reset, not 60 min`,
+    );
+    secret = await revealed('POST /credentials/secret/reveal after a reset with a grace window');
+    graceSecret = previous;
+    const authenticate = (secretKey: string) =>
+      send('POST', '/authenticate-token', { headers: { apiKey: apiKey as string, secretKey } });
+    const offered = (await authenticate(secret)).status;
+    ensure(offered === 200 || offered === 404 || offered === 405, `the new secret got ${offered}, expected 200`);
+    const canAuthenticate = offered === 200;
+    if (canAuthenticate) {
+      const during = await authenticate(previous);
+      ensure(during.status === 200, `the previous secret got ${during.status} during its window, expected 200`);
+    }
+    const revoked = await revoke();
+    ensure(revoked.status === 200, `the revoke answered ${revoked.status}, expected 200`);
+    const after = parse(credentialsSchema, revoked.body, 'the revoke body').keys;
+    ensure(!after?.previousSecretValidUntil, 'previousSecretValidUntil is still set after the revoke');
+    if (canAuthenticate) {
+      const refused = await authenticate(previous);
+      // The body's shape is the error-bodies check's to judge; its code is this one's.
+      const error = errorBodySchema.safeParse(refused.body);
+      const code = error.success ? error.data.errorCode : 'AUTH_ERR_004';
+      ensure(
+        refused.status === 401 && code === 'AUTH_ERR_004',
+        `after the revoke the old secret got ${refused.status} ${code}, expected 401 AUTH_ERR_004`,
+      );
+      ensure((await authenticate(secret)).status === 200, 'after the revoke the new secret no longer authenticates');
+    }
+    const again = await revoke();
+    ensure(again.status === 200, `a second revoke answered ${again.status}, expected 200`);
+    parse(credentialsSchema, again.body, 'the second revoke body');
+  });
+
   await check('terminals-schema', async () => {
     const answer = await send('GET', '/terminals');
     if (role !== 'merchant') {
@@ -255,7 +311,7 @@ export async function verifyBackend(options: VerifyOptions): Promise<CheckResult
     );
     const text = JSON.stringify(first);
     ensure(
-      ![secret, oldSecret, token].some((value) => value && text.includes(value)),
+      ![secret, oldSecret, graceSecret, token].some((value) => value && text.includes(value)),
       'an event carries a secret or a token',
     );
     const one = await page('?limit=1');

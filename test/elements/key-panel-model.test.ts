@@ -1,6 +1,7 @@
 /**
  * Model-based test of the key panel: fast-check plays random sequences of what users, hosts and
- * networks do — reveal, hide, copy, reset (confirm or cancel), account switches, language switches,
+ * networks do — reveal, hide, copy, reset with a grace window and revoke of the previous secret (each confirmed
+ * or cancelled), account switches, language switches,
  * page blur, disconnect and reconnect — while the backend answers (or fails) its calls in random
  * order. After every step the invariants of the panel's security rules are checked.
  */
@@ -23,6 +24,8 @@ interface Model {
   mayShowSecret: boolean;
   /** Confirmed resets per account: the most rotations the backend may have seen. */
   confirmedResets: [number, number];
+  /** Confirmed revokes per account: the most revoke requests the backend may have seen. */
+  confirmedRevokes: [number, number];
   connected: boolean;
 }
 
@@ -80,6 +83,11 @@ function checkInvariants(model: Model, real: Real): void {
   real.accounts.forEach((account, index) =>
     expect(account.rotations, 'more resets than confirmations').to.be.at.most(model.confirmedResets[index]!),
   );
+  real.accounts.forEach((account, index) =>
+    expect(account.revokeRequests, 'a revoke nobody confirmed for this account').to.be.at.most(
+      model.confirmedRevokes[index]!,
+    ),
+  );
   expect(real.uncaught, 'uncaught errors').to.deep.equal([]);
 }
 
@@ -93,7 +101,11 @@ class Click implements Command {
     const button = model.connected ? part(real, this.name) : undefined;
     if (!button || button.getAttribute('aria-disabled') === 'true' || (button as HTMLButtonElement).disabled) return;
     const dialogOpen = (part(real, 'dialog') as HTMLDialogElement | undefined)?.open ?? false;
-    if (dialogOpen && !['confirm-button', 'cancel-button'].includes(this.name)) return; // the modal makes the page inert
+    const revokeOpen = (part(real, 'revoke-dialog') as HTMLDialogElement | undefined)?.open ?? false;
+    // A modal makes the page behind it inert.
+    if (dialogOpen && !['confirm-button', 'cancel-button'].includes(this.name)) return;
+    if (revokeOpen && !['revoke-confirm-button', 'revoke-cancel-button'].includes(this.name)) return;
+    if (this.name === 'revoke-confirm-button' && revokeOpen) model.confirmedRevokes[model.current]++;
     if (this.name === 'reveal-button') model.mayShowSecret = !secretShown(real);
     if (this.name === 'confirm-button' && dialogOpen) {
       model.confirmedResets[model.current]++;
@@ -107,6 +119,17 @@ class Click implements Command {
     await step(model, real);
   }
   toString = () => `click ${this.name}`;
+}
+
+/** "Revoke previous secret now", then the choice in its confirmation, as one user gesture after another. */
+class Revoke implements Command {
+  constructor(readonly confirm: boolean) {}
+  check = () => true;
+  async run(model: Model, real: Real) {
+    await new Click('revoke-previous-button').run(model, real);
+    await new Click(this.confirm ? 'revoke-confirm-button' : 'revoke-cancel-button').run(model, real);
+  }
+  toString = () => `revoke, ${this.confirm ? 'confirmed' : 'cancelled'}`;
 }
 
 class SwitchAccount implements Command {
@@ -179,9 +202,11 @@ const commands = [
       'reset-button',
       'confirm-button',
       'cancel-button',
+      'revoke-confirm-button',
       'retry-button',
     )
     .map((name) => new Click(name)),
+  fc.boolean().map((confirm) => new Revoke(confirm)),
   fc.constant(new SwitchAccount()),
   fc.tuple(fc.nat(8), fc.boolean()).map(([index, ok]) => new Answer(index, ok)),
   fc.tuple(fc.nat(8), fc.constant(true)).map(([index, ok]) => new Answer(index, ok)),
@@ -202,7 +227,12 @@ describe('key panel model', () => {
           new ControlledAccount('iso', queue),
         ];
         const element = await fixture<IposKeyPanel>(
-          html`<ipos-key-panel user-role="merchant" .backend=${accounts[0]} allow-reveal></ipos-key-panel>`,
+          html`<ipos-key-panel
+            user-role="merchant"
+            .backend=${accounts[0]}
+            allow-reveal
+            reset-grace-options="60,0"
+          ></ipos-key-panel>`,
         );
         const real: Real = {
           element,
@@ -220,7 +250,13 @@ describe('key panel model', () => {
           real.uncaught.push('reason' in event ? event.reason : event.error);
         window.addEventListener('error', onError);
         window.addEventListener('unhandledrejection', onError);
-        const model: Model = { current: 0, mayShowSecret: false, confirmedResets: [0, 0], connected: true };
+        const model: Model = {
+          current: 0,
+          mayShowSecret: false,
+          confirmedResets: [0, 0],
+          confirmedRevokes: [0, 0],
+          connected: true,
+        };
         // Each sequence starts with the keys on screen.
         queue.shift()?.settle(true);
         await step(model, real);

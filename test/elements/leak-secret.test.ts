@@ -114,6 +114,35 @@ describe('secret leak proof: key panel', () => {
     expect(errors()).to.deep.equal([]);
   });
 
+  it('reset with a grace window → countdown → revoke confirmation → revoked', async () => {
+    flows += 3;
+    const session = new ReferenceSession('merchant');
+    await session.call('POST', '/credentials');
+    await remember(session);
+    const element = await fixture<IposKeyPanel>(
+      html`<ipos-key-panel
+        user-role="merchant"
+        reset-grace-options="60,0"
+        .backend=${session.backend()}
+      ></ipos-key-panel>`,
+    );
+    await waitUntil(() => allByPart(element, 'reset-button').length === 1, 'keys did not load');
+    byPart(element, 'reset-button').click();
+    await settle(element);
+    byPart(element, 'confirm-button').click();
+    await waitUntil(() => allByPart(element, 'revoke-previous-button').length === 1, 'no grace window shown');
+    await remember(session);
+    expectNoLeak('during the grace window');
+    byPart(element, 'revoke-previous-button').click();
+    await settle(element);
+    expectNoLeak('with the revoke confirmation open');
+    byPart(element, 'revoke-confirm-button').click();
+    await waitUntil(() => events.of('ipos-previous-secret-revoked').length === 1);
+    await settle(element);
+    expectNoLeak('after the revoke');
+    expect(errors()).to.deep.equal([]);
+  });
+
   it('failures of copy, reveal, reset and generate, and a backend that echoes the secret in its errors', async () => {
     flows += 6;
     const session = new ReferenceSession('iso');

@@ -389,6 +389,25 @@ describe('HttpBackend with a fake fetch', () => {
     expect(headers.get('Idempotency-Key')).toMatch(/^[0-9a-f-]{32,36}$/);
   });
 
+  it('sends a reset with no body unless a grace window is asked for, and a revoke to its own route', async () => {
+    const recorder = recordingFetch(() => Response.json({}, { status: 400 }));
+    const backend = new HttpBackend({ baseUrl: '/api', fetch: recorder.fetch });
+    await failure(backend.resetSecret());
+    await failure(backend.resetSecret({ graceMinutes: 60 }));
+    await failure(backend.revokePreviousSecret());
+    const sent = recorder.calls.map(({ url, init }) => [
+      url,
+      init.body,
+      new Headers(init.headers).get('Content-Type'),
+      /^[0-9a-f-]{32,36}$/.test(new Headers(init.headers).get('Idempotency-Key') ?? ''),
+    ]);
+    expect(sent).toEqual([
+      ['/api/credentials/secret/reset', undefined, null, true],
+      ['/api/credentials/secret/reset', '{"graceMinutes":60}', 'application/json', true],
+      ['/api/credentials/secret/previous/revoke', undefined, null, true],
+    ]);
+  });
+
   it('rejects with a BackendError when the headers option throws', async () => {
     const backend = new HttpBackend({
       baseUrl: '/api',

@@ -107,6 +107,54 @@ describe('KeysSession', () => {
     expect(session.state.credentials?.keys?.secretKeyHint).toBe((await backend.revealSecret()).secretKey.slice(-4));
   });
 
+  it('resets with a grace window, and a retry of that reset repeats its window under the same key', async () => {
+    const { backend, server, calls } = recordedBackend();
+    const session = sessionFor(backend);
+    await session.generateKeys();
+    server.faults = { forcedStatus: { 'POST /credentials/secret/reset': { status: 503, afterWork: true, times: 1 } } };
+    await rejection(session.resetSecret({ graceMinutes: 60 }));
+    const credentials = await session.resetSecret({ retry: true, graceMinutes: 0 });
+    const resets = calls.filter((call) => call.method === 'resetSecret');
+    expect(resets.map((call) => call.key)).toEqual([resets[0]!.key, resets[0]!.key]);
+    const until = Date.parse(credentials.keys!.previousSecretValidUntil!);
+    expect(until - Date.parse(credentials.keys!.secretRotatedAt)).toBe(60 * 60_000);
+    expect(session.state.credentials?.keys?.previousSecretValidUntil).toBe(credentials.keys!.previousSecretValidUntil);
+  });
+
+  it('revokes the previous secret once per click, however often it is asked meanwhile', async () => {
+    const { backend, calls } = recordedBackend();
+    const session = sessionFor(backend);
+    await session.generateKeys();
+    await session.resetSecret({ graceMinutes: 60 });
+    expect(session.canRevokePreviousSecret).toBe(true);
+    const states: KeysState[] = [];
+    session.subscribe((state) => states.push(state));
+    const [first, second] = [session.revokePreviousSecret(), session.revokePreviousSecret()];
+    expect(second).toBe(first);
+    expect((await first).keys?.previousSecretValidUntil).toBeNull();
+    expect(calls.filter((call) => call.method === 'revokePreviousSecret')).toHaveLength(1);
+    expect(states.map((state) => state.mutation)).toEqual(['revoke-previous', 'revoke-previous', undefined]);
+    expect(session.state.credentials?.keys?.previousSecretValidUntil).toBeNull();
+  });
+
+  it('offers no revoke on a backend without revokePreviousSecret, and says so if asked', async () => {
+    const { backend } = recordedBackend();
+    // An adapter written before grace windows: every required method, no revokePreviousSecret.
+    const older: CredentialsBackend = {
+      getCredentials: (options) => backend.getCredentials(options),
+      generateKeys: (options) => backend.generateKeys(options),
+      revealSecret: (options) => backend.revealSecret(options),
+      resetSecret: (options) => backend.resetSecret(options),
+      listTerminals: (options) => backend.listTerminals(options),
+      generateToken: (input, options) => backend.generateToken(input, options),
+      refreshToken: (input, options) => backend.refreshToken(input, options),
+    };
+    const session = sessionFor(older);
+    expect(session.canRevokePreviousSecret).toBe(false);
+    expect((await rejection(session.revokePreviousSecret())).code).toBe('not-found');
+    expect(session.state.mutation).toBeUndefined();
+  });
+
   it('fetches the secret for one use and keeps it nowhere in its state', async () => {
     const { backend } = recordedBackend();
     const session = sessionFor(backend);
@@ -125,11 +173,12 @@ describe('KeysSession', () => {
     session.subscribe((state) => states.push(state));
     const secret = session.fetchSecret();
     const load = session.load();
-    const reset = session.resetSecret();
+    const reset = session.resetSecret({ graceMinutes: 60 });
     session.dispose();
     expect((await rejection(secret)).code).toBe('aborted');
     expect((await rejection(load)).code).toBe('aborted');
     expect((await rejection(reset)).code).toBe('aborted');
+    expect((await rejection(session.revokePreviousSecret())).code).toBe('aborted');
     const notified = states.length;
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(states.length).toBe(notified);

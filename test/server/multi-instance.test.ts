@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OffsetClock } from '../../src/server/clock.js';
 import { pgliteStore } from '../../src/server/stores/pglite.js';
 import { postgresStore } from '../../src/server/stores/postgres.js';
 import { call, freshDatabase, testServer } from './harness.js';
@@ -82,6 +83,27 @@ describe('two server processes on one PostgreSQL', () => {
     expect((await post(a, '/authenticate-token', { apiKey, secretKey: fresh })).status).toBe(200);
   });
 
+  it('honours a grace window opened on A from B, and a revoke on A from B at once', async () => {
+    const account = { 'X-Test-Account': 'grace' };
+    const generated = await (await post(a, '/credentials', account)).json();
+    const apiKey = generated.keys.apiKey as string;
+    const old = (await (await post(a, '/credentials/secret/reveal', account)).json()).secretKey as string;
+    const reset = await fetch(`${a}/credentials/secret/reset`, {
+      method: 'POST',
+      headers: { ...account, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ graceMinutes: 60 }),
+    });
+    expect((await reset.json()).keys.previousSecretValidUntil).not.toBeNull();
+    const fresh = (await (await post(b, '/credentials/secret/reveal', account)).json()).secretKey as string;
+    expect((await post(b, '/authenticate-token', { apiKey, secretKey: old })).status).toBe(200);
+    expect((await post(b, '/authenticate-token', { apiKey, secretKey: fresh })).status).toBe(200);
+    const revoked = await (await post(a, '/credentials/secret/previous/revoke', account)).json();
+    expect(revoked.keys.previousSecretValidUntil).toBeNull();
+    const refused = await post(b, '/authenticate-token', { apiKey, secretKey: old });
+    expect([refused.status, (await refused.json()).errorCode]).toEqual([401, 'AUTH_ERR_004']);
+    expect((await post(b, '/authenticate-token', { apiKey, secretKey: fresh })).status).toBe(200);
+  });
+
   it('counts exactly 100 rotations for 100 concurrent resets through both instances', async () => {
     const before = await (await fetch(`${a}/credentials`, { headers: { 'X-Test-Account': 'shared' } })).json();
     const store = await postgresStore({ connectionString: url });
@@ -97,6 +119,32 @@ describe('two server processes on one PostgreSQL', () => {
     const final = (await (await post(b, '/credentials/secret/reveal')).json()).secretKey as string;
     expect((await post(a, '/authenticate-token', { apiKey: before.keys.apiKey, secretKey: final })).status).toBe(200);
     await store.close();
+  });
+});
+
+describe('two servers on one PostgreSQL, each with its own pool and clock', () => {
+  it('ends a grace window opened on A when B’s clock passes its end', async () => {
+    const url = await freshDatabase();
+    const start = Date.UTC(2026, 10, 24, 12);
+    const clockA = new OffsetClock({ now: () => start });
+    const clockB = new OffsetClock({ now: () => start });
+    const [storeA, storeB] = [
+      await postgresStore({ connectionString: url }),
+      await postgresStore({ connectionString: url }),
+    ];
+    const [serverA, serverB] = [testServer(storeA, { clock: clockA }), testServer(storeB, { clock: clockB })];
+    const generated = await call(serverA, 'POST', '/credentials', { account: 'expiry' });
+    const apiKey = generated.body.keys.apiKey as string;
+    const old = (await call(serverA, 'POST', '/credentials/secret/reveal', { account: 'expiry' })).body.secretKey;
+    await call(serverA, 'POST', '/credentials/secret/reset', { account: 'expiry', json: { graceMinutes: 5 } });
+    const authenticateOnB = async () =>
+      (await call(serverB, 'POST', '/authenticate-token', { account: null, headers: { apiKey, secretKey: old } })).body
+        .errorCode ?? 'ok';
+    clockB.advance(5 * 60_000 - 1);
+    expect(await authenticateOnB()).toBe('ok');
+    clockB.advance(1);
+    expect(await authenticateOnB()).toBe('AUTH_ERR_004');
+    await Promise.all([storeA.close(), storeB.close()]);
   });
 });
 

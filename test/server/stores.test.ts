@@ -9,6 +9,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authTokenSchema, credentialsSchema } from '../../src/contract/schemas.js';
 import type { CredentialsServer } from '../../src/server/credentials-server.js';
+import { MIGRATIONS } from '../../src/server/stores/sql-store.js';
 import { KEYRING, STORE_KINDS, call, openStore, testServer, type OpenedStore } from './harness.js';
 
 const TPN = '139322815010';
@@ -262,7 +263,9 @@ describe.each(['pglite', 'postgres'] as const)('%s schema', (kind) => {
     try {
       const twin = await opened.twin();
       await Promise.all([opened.store.migrate(), twin.migrate(), opened.store.migrate()]);
-      expect(await opened.sql!('SELECT version FROM ipos_schema_migrations')).toEqual([{ version: 1 }]);
+      expect(await opened.sql!('SELECT version FROM ipos_schema_migrations ORDER BY version')).toEqual(
+        MIGRATIONS.map(({ version }) => ({ version })),
+      );
       if (twin !== opened.store) await twin.close();
     } finally {
       await opened.store.close();

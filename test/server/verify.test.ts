@@ -82,86 +82,97 @@ function withHeaders(request: Request, change: (headers: Headers) => void): Requ
 }
 
 const revealedSecrets: string[] = [];
-const DEFECTS: Record<string, [string, (request: Request, server: CredentialsServer) => Promise<Response>]> = {
-  'answers without no-store': [
-    'no-store',
-    async (request, server) => {
-      const response = await server.handle(request);
-      const headers = new Headers(response.headers);
-      headers.delete('Cache-Control');
-      return new Response(response.body, { status: response.status, headers });
-    },
-  ],
-  'lets an old secret authenticate after a reset': [
-    'reset-invalidates',
-    async (request, server) => {
-      const path = new URL(request.url).pathname;
-      if (path.endsWith('/authenticate-token') && revealedSecrets.includes(request.headers.get('secretKey') ?? '')) {
-        request = withHeaders(request, (headers) => headers.set('secretKey', revealedSecrets.at(-1)!));
-      }
-      const response = await server.handle(request);
-      if (path.endsWith('/secret/reveal') && response.ok) {
-        revealedSecrets.push(((await response.clone().json()) as { secretKey: string }).secretKey);
-      }
-      return response;
-    },
-  ],
-  'accepts any activity page size': [
-    'activity',
-    (request, server) => {
-      const url = new URL(request.url);
-      if (url.pathname.endsWith('/credentials/activity') && url.searchParams.get('limit') === '0') {
-        url.searchParams.delete('limit');
-        return server.handle(new Request(url, request));
-      }
-      return server.handle(request);
-    },
-  ],
-  'ignores Idempotency-Key': [
-    'idempotent-replay',
-    (request, server) => server.handle(withHeaders(request, (headers) => headers.delete('Idempotency-Key'))),
-  ],
-  'answers 500 to malformed JSON': [
-    'bad-input',
-    async (request, server) => {
-      const text = await request.clone().text();
-      if (request.headers.get('Content-Type') === 'application/json' && !isJson(text)) {
-        return Response.json(
-          { errorCode: 'INTERNAL', errorMessage: 'parse failed' },
-          { status: 500, headers: { 'Cache-Control': 'no-store' } },
-        );
-      }
-      return server.handle(request);
-    },
-  ],
-  'does not check the origin': [
-    'csrf',
-    (request, server) =>
-      server.handle(
-        withHeaders(request, (headers) => {
-          headers.delete('Origin');
-          headers.delete('Sec-Fetch-Site');
-        }),
-      ),
-  ],
-  'answers errors in its own shape': [
-    'error-bodies',
-    async (request, server) => {
-      const response = await server.handle(request);
-      if (response.status < 400) return response;
-      return Response.json({ error: 'failed' }, { status: response.status, headers: response.headers });
-    },
-  ],
-  'leaves scopes out of Credentials': [
-    'credentials-schema',
-    async (request, server) => {
-      const response = await server.handle(request);
-      if (request.method !== 'GET' || !new URL(request.url).pathname.endsWith('/credentials')) return response;
-      const { scopes: _scopes, ...rest } = (await response.json()) as Record<string, unknown>;
-      return Response.json(rest, { headers: { 'Cache-Control': 'no-store' } });
-    },
-  ],
-};
+const DEFECTS: Record<string, [string | string[], (request: Request, server: CredentialsServer) => Promise<Response>]> =
+  {
+    'answers without no-store': [
+      'no-store',
+      async (request, server) => {
+        const response = await server.handle(request);
+        const headers = new Headers(response.headers);
+        headers.delete('Cache-Control');
+        return new Response(response.body, { status: response.status, headers });
+      },
+    ],
+    // Old secrets that keep working are what a revoked grace window must prevent too.
+    'lets an old secret authenticate after a reset': [
+      ['reset-invalidates', 'grace-window'],
+      async (request, server) => {
+        const path = new URL(request.url).pathname;
+        if (path.endsWith('/authenticate-token') && revealedSecrets.includes(request.headers.get('secretKey') ?? '')) {
+          request = withHeaders(request, (headers) => headers.set('secretKey', revealedSecrets.at(-1)!));
+        }
+        const response = await server.handle(request);
+        if (path.endsWith('/secret/reveal') && response.ok) {
+          revealedSecrets.push(((await response.clone().json()) as { secretKey: string }).secretKey);
+        }
+        return response;
+      },
+    ],
+    'accepts any activity page size': [
+      'activity',
+      (request, server) => {
+        const url = new URL(request.url);
+        if (url.pathname.endsWith('/credentials/activity') && url.searchParams.get('limit') === '0') {
+          url.searchParams.delete('limit');
+          return server.handle(new Request(url, request));
+        }
+        return server.handle(request);
+      },
+    ],
+    'does not end the grace window on revoke': [
+      'grace-window',
+      (request, server) => {
+        const url = new URL(request.url);
+        if (!url.pathname.endsWith('/credentials/secret/previous/revoke')) return server.handle(request);
+        url.pathname = url.pathname.replace('/secret/previous/revoke', '');
+        return server.handle(new Request(url, { headers: request.headers }));
+      },
+    ],
+    'ignores Idempotency-Key': [
+      'idempotent-replay',
+      (request, server) => server.handle(withHeaders(request, (headers) => headers.delete('Idempotency-Key'))),
+    ],
+    'answers 500 to malformed JSON': [
+      'bad-input',
+      async (request, server) => {
+        const text = await request.clone().text();
+        if (request.headers.get('Content-Type') === 'application/json' && !isJson(text)) {
+          return Response.json(
+            { errorCode: 'INTERNAL', errorMessage: 'parse failed' },
+            { status: 500, headers: { 'Cache-Control': 'no-store' } },
+          );
+        }
+        return server.handle(request);
+      },
+    ],
+    'does not check the origin': [
+      'csrf',
+      (request, server) =>
+        server.handle(
+          withHeaders(request, (headers) => {
+            headers.delete('Origin');
+            headers.delete('Sec-Fetch-Site');
+          }),
+        ),
+    ],
+    'answers errors in its own shape': [
+      'error-bodies',
+      async (request, server) => {
+        const response = await server.handle(request);
+        if (response.status < 400) return response;
+        return Response.json({ error: 'failed' }, { status: response.status, headers: response.headers });
+      },
+    ],
+    'leaves scopes out of Credentials': [
+      'credentials-schema',
+      async (request, server) => {
+        const response = await server.handle(request);
+        if (request.method !== 'GET' || !new URL(request.url).pathname.endsWith('/credentials')) return response;
+        const { scopes: _scopes, ...rest } = (await response.json()) as Record<string, unknown>;
+        return Response.json(rest, { headers: { 'Cache-Control': 'no-store' } });
+      },
+    ],
+  };
 
 function isJson(text: string): boolean {
   try {
@@ -176,7 +187,24 @@ describe('against deliberately broken backends', () => {
   it.each(Object.entries(DEFECTS))('a backend that %s fails exactly its check', async (_name, [check, defect]) => {
     const base = await listen(broken(defect));
     const results = await verifyBackend({ baseUrl: base, headers: { 'X-Test-Account': 'broken' } });
-    expect(failing(results), formatResults(results)).toEqual([check]);
+    expect(failing(results), formatResults(results)).toEqual([check].flat());
+  });
+});
+
+it('skips the grace-window check, saying why, for a backend without grace windows', async () => {
+  const base = await listen(
+    broken((request, server) => {
+      const path = new URL(request.url).pathname;
+      if (path.endsWith('/secret/previous/revoke'))
+        return Promise.resolve(Response.json({ errorCode: 'NOT_FOUND', errorMessage: 'No route.' }, { status: 404 }));
+      return server.handle(request);
+    }),
+  );
+  const results = await verifyBackend({ baseUrl: base, headers: { 'X-Test-Account': 'no-grace' } });
+  expect(failing(results), formatResults(results)).toEqual([]);
+  expect(results.find((result) => result.id === 'grace-window')).toMatchObject({
+    status: 'skip',
+    detail: 'the backend offers no grace window (optional)',
   });
 });
 
@@ -196,7 +224,7 @@ describe('npx ipos-credential-elements verify', () => {
   it('prints every check and exits 0 on a conforming backend, 1 on a broken one', async () => {
     const good = await run(['verify', await listen(testServer(memoryStore())), '--header', 'X-Test-Account: cli']);
     expect(good.code, good.stdout).toBe(0);
-    expect(good.stdout).toContain('14 passed, 0 failed, 0 skipped');
+    expect(good.stdout).toContain('15 passed, 0 failed, 0 skipped');
     const bad = await run([
       'verify',
       await listen(broken(DEFECTS['answers without no-store']![1])),

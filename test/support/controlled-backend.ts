@@ -4,7 +4,7 @@
  * aborts. Each account has its own secrets, so a test can tell whose secret reached the screen.
  */
 import { BackendError } from '../../src/backend/backend-error.js';
-import type { CredentialsBackend, RequestOptions } from '../../src/backend/credentials-backend.js';
+import type { CredentialsBackend, RequestOptions, ResetSecretOptions } from '../../src/backend/credentials-backend.js';
 import type { Credentials, RevealedSecret } from '../../src/contract/schemas.js';
 import { ROLE_SCOPES, type UserRole } from '../../src/roles.js';
 
@@ -21,10 +21,14 @@ const urlSafe = (length: number) =>
 
 export class ControlledAccount implements CredentialsBackend {
   readonly apiKey = `dakey_${urlSafe(32)}`;
-  /** Every secret this account ever had, oldest first; the last one is current. */
-  readonly secrets = [`dskey_${urlSafe(32)}`];
+  /** Every secret this account ever had, oldest first; the last one is current (and the one before still works for an hour). */
+  readonly secrets = [`dskey_${urlSafe(32)}`, `dskey_${urlSafe(32)}`];
   /** Resets that really replaced the secret (a replayed Idempotency-Key does not). */
   rotations = 0;
+  /** Revokes of the previous secret asked of this account (answered or not). */
+  revokeRequests = 0;
+  /** Until when the previous secret works: each account starts in a grace window, so a revoke is a click away. */
+  private previousSecretValidUntil: string | null = new Date(Date.now() + 60 * 60_000).toISOString();
   private readonly resetAnswers = new Map<string, Credentials>();
   private readonly createdAt = new Date().toISOString();
   private rotatedAt = this.createdAt;
@@ -52,7 +56,7 @@ export class ControlledAccount implements CredentialsBackend {
     return this.wait('revealSecret', options, () => ({ secretKey: this.secret }));
   }
 
-  resetSecret(options?: RequestOptions): Promise<Credentials> {
+  resetSecret(options?: ResetSecretOptions): Promise<Credentials> {
     return this.wait('resetSecret', options, () => {
       const key = options?.idempotencyKey;
       const replay = key === undefined ? undefined : this.resetAnswers.get(key);
@@ -60,9 +64,19 @@ export class ControlledAccount implements CredentialsBackend {
       this.secrets.push(`dskey_${urlSafe(32)}`);
       this.rotations++;
       this.rotatedAt = new Date().toISOString();
+      const grace = options?.graceMinutes ?? 0;
+      this.previousSecretValidUntil = grace > 0 ? new Date(Date.now() + grace * 60_000).toISOString() : null;
       const answer = this.credentials();
       if (key !== undefined) this.resetAnswers.set(key, answer);
       return answer;
+    });
+  }
+
+  revokePreviousSecret(options?: RequestOptions): Promise<Credentials> {
+    this.revokeRequests++;
+    return this.wait('revokePreviousSecret', options, () => {
+      this.previousSecretValidUntil = null;
+      return this.credentials();
     });
   }
 
@@ -87,6 +101,7 @@ export class ControlledAccount implements CredentialsBackend {
         secretKeyHint: this.secret.slice(-4),
         createdAt: this.createdAt,
         secretRotatedAt: this.rotatedAt,
+        previousSecretValidUntil: this.previousSecretValidUntil,
       },
     };
   }

@@ -1,5 +1,5 @@
 import { provide } from '@lit/context';
-import { css, html, type PropertyValues, type TemplateResult } from 'lit';
+import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { credentialsContext, type CredentialsConfig } from '../../context.js';
 import type { Credentials, Terminal } from '../../contract/bodies.js';
@@ -64,6 +64,12 @@ export class IposCredentials extends IposElement {
    */
   @property({ attribute: false }) initialCredentials?: Credentials;
 
+  /**
+   * The default screen's `reset-grace-options` (see `<ipos-key-panel>`): comma-separated minutes the reset dialog
+   * offers as the old secret's grace window, e.g. `0,60,1440`. Elements you place inside take their own.
+   */
+  @property({ attribute: 'reset-grace-options' }) resetGraceOptions?: string;
+
   /** Terminals the page was rendered with, for every token generator inside. */
   @property({ attribute: false }) initialTerminals?: Terminal[];
 
@@ -121,7 +127,11 @@ export class IposCredentials extends IposElement {
         this.hasElementChildren
           ? null
           : html`<div class="screen" part="screen">
-              <ipos-key-panel part="key-panel" exportparts=${KEY_PANEL_EXPORTS}></ipos-key-panel>
+              <ipos-key-panel
+                part="key-panel"
+                exportparts=${KEY_PANEL_EXPORTS}
+                reset-grace-options=${this.resetGraceOptions ?? nothing}
+              ></ipos-key-panel>
               ${
                 this.activeBackend?.listActivity
                   ? html`<ipos-key-activity

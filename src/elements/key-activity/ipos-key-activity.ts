@@ -31,6 +31,7 @@ const PAGE_SIZE = { name: 'page-size', min: 1, max: 100, integer: true, fallback
 const RECORDED: readonly IposEventName[] = [
   'ipos-keys-generated',
   'ipos-secret-reset',
+  'ipos-previous-secret-revoked',
   'ipos-copy',
   'ipos-token-generated',
   'ipos-token-refreshed',

@@ -64,11 +64,33 @@ export const keyPanelStyles = css`
   .dialog-warning {
     margin: 0 0 calc(var(--_space) * 2);
   }
-  .dialog input {
+  .dialog input:not([type='radio']) {
     display: block;
     box-sizing: border-box;
     inline-size: 100%;
     margin-block: calc(var(--_space) / 2) calc(var(--_space) * 2);
+  }
+  .previous-secret {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_space);
+    align-items: center;
+  }
+  .grace {
+    display: grid;
+    gap: calc(var(--_space) / 2);
+    margin: 0 0 calc(var(--_space) * 2);
+    padding: 0;
+    border: 0;
+  }
+  .grace legend {
+    padding: 0;
+    margin-block-end: calc(var(--_space) / 2);
+  }
+  .grace-option {
+    display: flex;
+    gap: calc(var(--_space) / 2);
+    align-items: center;
   }
   .dialog .actions {
     justify-content: flex-end;

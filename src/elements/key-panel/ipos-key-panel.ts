@@ -3,8 +3,9 @@ import { property, query, state } from 'lit/decorators.js';
 import { BackendError } from '../../backend/backend-error.js';
 import type { Credentials, Keys } from '../../contract/bodies.js';
 import { dispatchIposEvent } from '../../events.js';
-import { formatMoment, formatRelative } from '../../i18n/time.js';
+import { formatDuration, formatMoment, formatRelative } from '../../i18n/time.js';
 import { KeysSession } from '../../keys-session.js';
+import { graceOptions } from '../../options/grace-options.js';
 import { controlStyles } from '../../styles/controls.js';
 import { panelStyles } from '../../styles/panel.js';
 import { themeStyles } from '../../styles/theme.js';
@@ -12,6 +13,7 @@ import { AccountLoader, type Account } from '../shared/account-loader.js';
 import { CopyFeedback, FEEDBACK_DURATION } from '../shared/copy-feedback.js';
 import { isAbort } from '../shared/failure.js';
 import { IposPanel } from '../shared/ipos-panel.js';
+import { Ticker } from '../shared/ticker.js';
 import { keyPanelStyles } from './ipos-key-panel.styles.js';
 
 type CopiedKey = 'apiKey' | 'secretKey';
@@ -35,7 +37,13 @@ export const KEY_PANEL_PARTS = [
   'confirm-button',
   'cancel-button',
   'confirm-phrase-input',
+  'grace-options',
   'last-used',
+  'previous-secret',
+  'revoke-previous-button',
+  'revoke-dialog',
+  'revoke-confirm-button',
+  'revoke-cancel-button',
 ] as const;
 
 /** `reveal-timeout`: seconds, default 30, at most a day. */
@@ -53,8 +61,9 @@ const MASK = '••••••••••••••••••••••
  *
  * @fires {CustomEvent<KeysGeneratedDetail>} ipos-keys-generated - Keys were generated. Carries no secret.
  * @fires {CustomEvent<SecretResetDetail>} ipos-secret-reset - The secret was reset; the old one no longer works. Carries no secret.
+ * @fires {CustomEvent<PreviousSecretRevokedDetail>} ipos-previous-secret-revoked - The previous secret's grace window was ended; only the current secret works. Carries no secret.
  * @fires {CustomEvent<CopyDetail>} ipos-copy - A key was copied: `detail.field` is `apiKey` or `secretKey`.
- * @fires {CustomEvent<ErrorDetail>} ipos-error - Loading, generating, copying, revealing or resetting failed.
+ * @fires {CustomEvent<ErrorDetail>} ipos-error - Loading, generating, copying, revealing, resetting or revoking failed.
  *
  * @csspart base - The card; carries the theme.
  * @csspart scopes - The `<ipos-scope-list>` of what the keys can access.
@@ -73,7 +82,13 @@ const MASK = '••••••••••••••••••••••
  * @csspart confirm-button - Confirms the reset.
  * @csspart cancel-button - Cancels the reset.
  * @csspart confirm-phrase-input - Where the user types the `confirm-phrase` (only with that attribute).
+ * @csspart grace-options - The reset dialog's choice of how long the current secret keeps working (only with `reset-grace-options`).
  * @csspart last-used - "Last used … from …" or "Never used" (only from a backend that reports it).
+ * @csspart previous-secret - When the previous secret stops working, counting down (only during a grace window).
+ * @csspart revoke-previous-button - Opens the confirmation to end the grace window now (only from a backend that can).
+ * @csspart revoke-dialog - The revoke confirmation (a native modal `<dialog>`).
+ * @csspart revoke-confirm-button - Confirms the revoke.
+ * @csspart revoke-cancel-button - Cancels the revoke.
  */
 export class IposKeyPanel extends IposPanel {
   static override styles = [themeStyles, panelStyles, controlStyles, keyPanelStyles];
@@ -107,14 +122,31 @@ export class IposKeyPanel extends IposPanel {
    */
   @property({ attribute: false }) beforeReset?: () => boolean | Promise<boolean>;
 
+  /**
+   * Grace windows the reset dialog offers, as comma-separated whole minutes from 0 to 1440 (`0,60,1440`: Immediately,
+   * In 1 hour, In 24 hours; the first is chosen by default). During a window the previous secret keeps working.
+   * Absent: no choice, the old secret stops at once. Malformed entries are left out with a console warning.
+   */
+  @property({ attribute: 'reset-grace-options' }) resetGraceOptions?: string;
+
+  /** The grace window chosen in the open reset dialog, in minutes. */
+  @state() private graceMinutes = 0;
+
   /** What the user typed into the confirm-phrase field. */
   @state() private typedPhrase = '';
 
   /** Only while revealed; cleared on Hide, timeout, page blur, disconnect, reset and account change. */
   @state() private revealedSecret?: string;
 
-  @query('dialog') private dialog?: HTMLDialogElement;
+  @query('dialog[part~="dialog"]') private dialog?: HTMLDialogElement;
+  @query('dialog[part~="revoke-dialog"]') private revokeDialog?: HTMLDialogElement;
   @query('[part~="reset-button"]') private resetButton?: HTMLButtonElement;
+  @query('[part~="revoke-previous-button"]') private revokeButton?: HTMLButtonElement;
+
+  /** `reset-grace-options`, checked: the minutes the reset dialog offers, in order. */
+  private graceChoices: number[] = [];
+  /** Counts down the previous secret's window, once a second and only while it is open and on screen. */
+  private readonly ticker = new Ticker(this);
 
   /** The account's keys, shared with every panel of the same account (backend and role); a new one per account. */
   private session?: KeysSession;
@@ -159,6 +191,14 @@ export class IposKeyPanel extends IposPanel {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (changed.has('allowReveal') && !this.allowReveal) this.hideSecret();
+    if (changed.has('resetGraceOptions')) this.graceChoices = graceOptions(this.resetGraceOptions);
+    this.ticker.running = this.previousSecretEnds() !== undefined;
+  }
+
+  /** When the previous secret stops working (epoch ms), while that is still ahead; a backend that does not say: never. */
+  private previousSecretEnds(): number | undefined {
+    const ends = Date.parse(this.credentials?.keys?.previousSecretValidUntil ?? '');
+    return ends > Date.now() ? ends : undefined;
   }
 
   private get account(): Account | undefined {
@@ -176,8 +216,9 @@ export class IposKeyPanel extends IposPanel {
     this.hideSecret();
     this.copyingSecret?.abort();
     this.copyingSecret = undefined;
-    // A modal left open would keep the rest of the page inert, and would reset the wrong account.
+    // A modal left open would keep the rest of the page inert, and would act on the wrong account.
     this.dialog?.close();
+    this.revokeDialog?.close();
     this.unsubscribe?.();
     this.session?.release();
     this.session = account && KeysSession.for(account.backend, account.role);
@@ -192,7 +233,7 @@ export class IposKeyPanel extends IposPanel {
         problem: this.settingsProblem(),
       },
       () => this.renderBody(),
-      this.renderDialog(),
+      html`${this.renderDialog()}${this.renderRevokeDialog()}`,
     );
   }
 
@@ -274,7 +315,7 @@ export class IposKeyPanel extends IposPanel {
         ${this.t('keys.created', { date: this.formatTime(keys.createdAt) })} ·
         ${this.t('keys.rotated', { date: this.formatTime(keys.secretRotatedAt) })}
       </p>
-      ${this.renderLastUse(keys)}
+      ${this.renderLastUse(keys)} ${this.renderPreviousSecret()}
       <div class="actions">
         <!-- aria-disabled, not disabled: focus returns here when the dialog closes, while the reset runs. -->
         <button
@@ -302,6 +343,85 @@ export class IposKeyPanel extends IposPanel {
     return html`<p class="meta" part="last-used">${text}</p>`;
   }
 
+  /** "The previous secret key stops working in 59 minutes (…)", and its Revoke button, during a grace window only. */
+  private renderPreviousSecret() {
+    const ends = this.previousSecretEnds();
+    if (ends === undefined) return nothing;
+    const revoking = this.session?.state.mutation === 'revoke-previous';
+    const line = this.t('keys.previousValidUntil', {
+      relative: formatRelative(ends - Date.now(), this.activeLocale),
+      time: this.formatTime(new Date(ends).toISOString()),
+    });
+    return html`<div class="previous-secret">
+      <p class="meta" part="previous-secret">${line}</p>
+      ${
+        this.session?.canRevokePreviousSecret
+          ? html`<button
+              type="button"
+              class="danger"
+              part="revoke-previous-button"
+              aria-disabled=${revoking ? 'true' : 'false'}
+              @click=${this.openRevokeDialog}
+            >
+              ${revoking ? this.t('keys.revokingPrevious') : this.t('keys.revokePrevious')}
+            </button>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  /** The reset dialog's choice of grace window, with `reset-grace-options` only. */
+  private renderGraceChoice() {
+    if (!this.graceChoices.length) return nothing;
+    return html`<fieldset class="grace" part="grace-options">
+      <legend class="field-label">${this.t('keys.graceLegend')}</legend>
+      ${this.graceChoices.map(
+        (minutes) =>
+          html`<label class="grace-option">
+            <input
+              type="radio"
+              name="grace-minutes"
+              .value=${String(minutes)}
+              .checked=${minutes === this.graceMinutes}
+              @change=${this.onGraceChange}
+            />
+            ${minutes === 0 ? this.t('keys.graceImmediately') : this.t('keys.graceIn', { duration: this.duration(minutes) })}
+          </label>`,
+      )}
+    </fieldset>`;
+  }
+
+  private duration(minutes: number): string {
+    return formatDuration(minutes, this.activeLocale);
+  }
+
+  private renderRevokeDialog() {
+    return html`<dialog
+      class="dialog"
+      part="revoke-dialog"
+      aria-labelledby="revoke-title"
+      aria-describedby="revoke-warning"
+      @close=${this.restoreFocusAfterRevokeDialog}
+    >
+      <h3 class="dialog-title" id="revoke-title">${this.t('keys.revokeTitle')}</h3>
+      <p class="dialog-warning" id="revoke-warning">${this.t('keys.revokeWarning')}</p>
+      <div class="actions">
+        <button type="button" part="revoke-cancel-button" autofocus @click=${this.closeRevokeDialog}>
+          ${this.t('keys.resetCancel')}
+        </button>
+        <button
+          type="button"
+          class="danger primary"
+          part="revoke-confirm-button"
+          ?disabled=${this.session?.state.mutation === 'revoke-previous'}
+          @click=${this.confirmRevoke}
+        >
+          ${this.t('keys.revokeConfirm')}
+        </button>
+      </div>
+    </dialog>`;
+  }
+
   private renderDialog() {
     return html`<dialog
       class="dialog"
@@ -311,7 +431,14 @@ export class IposKeyPanel extends IposPanel {
       @close=${this.restoreFocusAfterDialog}
     >
       <h3 class="dialog-title" id="reset-title">${this.t('keys.resetTitle')}</h3>
-      <p class="dialog-warning" id="reset-warning">${this.t('keys.resetWarning')}</p>
+      <p class="dialog-warning" id="reset-warning">
+        ${
+          this.graceChoices.length && this.graceMinutes > 0
+            ? this.t('keys.resetWarningGrace', { duration: this.duration(this.graceMinutes) })
+            : this.t('keys.resetWarning')
+        }
+      </p>
+      ${this.renderGraceChoice()}
       ${
         this.confirmPhrase
           ? html`<label class="field-label" for="confirm-phrase">
@@ -438,7 +565,12 @@ export class IposKeyPanel extends IposPanel {
   private readonly openResetDialog = (): void => {
     if (this.session?.state.mutation) return;
     this.typedPhrase = '';
+    this.graceMinutes = this.graceChoices[0] ?? 0;
     this.dialog?.showModal();
+  };
+
+  private readonly onGraceChange = (event: Event): void => {
+    this.graceMinutes = Number((event.target as HTMLInputElement).value);
   };
 
   private readonly onPhraseInput = (event: Event): void => {
@@ -488,8 +620,15 @@ export class IposKeyPanel extends IposPanel {
     this.feedback.clearFailure();
     this.hideSecret();
     try {
-      const credentials = await session.resetSecret({ retry });
-      this.feedback.announce(this.t('keys.resetDone'));
+      // Without reset-grace-options nothing changes: no window is asked for, and the request has no body.
+      const graceMinutes = this.graceChoices.length ? this.graceMinutes : undefined;
+      const credentials = await session.resetSecret({ retry, graceMinutes });
+      const ends = this.previousSecretEnds();
+      this.feedback.announce(
+        ends === undefined
+          ? this.t('keys.resetDone')
+          : this.t('keys.resetDoneGrace', { time: this.formatTime(new Date(ends).toISOString()) }),
+      );
       if (credentials.keys) {
         const { apiKey, secretKeyHint, secretRotatedAt } = credentials.keys;
         dispatchIposEvent(this, 'ipos-secret-reset', { apiKey, secretKeyHint, secretRotatedAt });
@@ -502,6 +641,46 @@ export class IposKeyPanel extends IposPanel {
 
   private readonly retryReset = (): void => {
     void this.reset(true);
+  };
+
+  private readonly openRevokeDialog = (): void => {
+    if (this.session?.state.mutation || this.revokeDialog?.open) return;
+    this.revokeDialog?.showModal();
+  };
+
+  private readonly closeRevokeDialog = (): void => {
+    this.revokeDialog?.close();
+  };
+
+  private readonly restoreFocusAfterRevokeDialog = (): void => {
+    (this.revokeButton ?? this.resetButton)?.focus();
+  };
+
+  private readonly confirmRevoke = async (): Promise<void> => {
+    // Only a confirmation the user saw counts, and only once: the dialog closes on the first click.
+    if (!this.revokeDialog?.open || this.session?.state.mutation) return;
+    this.closeRevokeDialog();
+    await this.revokePrevious();
+  };
+
+  /** Ends the grace window; an answer for an account left meanwhile is dropped by its session. */
+  private readonly revokePrevious = async (): Promise<void> => {
+    const session = this.session;
+    if (!session || session.state.mutation) return;
+    this.feedback.clearFailure();
+    try {
+      const credentials = await session.revokePreviousSecret();
+      this.feedback.announce(this.t('keys.revokeDone'));
+      if (credentials.keys) {
+        const { apiKey, secretKeyHint } = credentials.keys;
+        dispatchIposEvent(this, 'ipos-previous-secret-revoked', { apiKey, secretKeyHint });
+      }
+      // The button that had focus is gone with the window: focus goes to the next action, not to the page.
+      await this.updateComplete;
+      if (!this.shadowRoot?.activeElement) this.resetButton?.focus();
+    } catch (error) {
+      if (!isAbort(error)) this.feedback.fail('revoke-previous-secret', error, this.revokePrevious);
+    }
   };
 }
 

@@ -83,7 +83,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
           secretHint: update.secretHint,
           secretRotatedAt: update.at,
           rotation: row.rotation + 1,
+          previousSecret: update.previousSecretValidUntil === null ? null : row.secret,
+          previousSecretValidUntil: update.previousSecretValidUntil,
         };
+        set(keys, accountId, next);
+        return { ...next };
+      },
+      async revokePreviousSecret(accountId) {
+        const row = keys.get(accountId);
+        if (!row) return null;
+        const next: KeyRow = { ...row, previousSecret: null, previousSecretValidUntil: null };
         set(keys, accountId, next);
         return { ...next };
       },
@@ -93,9 +102,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         set(keys, accountId, { ...row, secret: to, apiKeyIndex });
         return true;
       },
+      async resealPreviousSecret(accountId, from, to) {
+        const row = keys.get(accountId);
+        const previous = row?.previousSecret;
+        if (!row || previous?.keyId !== from.keyId || previous.ciphertext !== from.ciphertext) return false;
+        set(keys, accountId, { ...row, previousSecret: to });
+        return true;
+      },
       async keysNotSealedWith(keyId, limit) {
         return [...keys.values()]
-          .filter((row) => row.secret.keyId !== keyId)
+          .filter((row) => row.secret.keyId !== keyId || (row.previousSecret && row.previousSecret.keyId !== keyId))
           .slice(0, limit)
           .map((row) => ({ ...row }));
       },

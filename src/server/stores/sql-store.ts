@@ -82,6 +82,17 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         FOR EACH ROW EXECUTE FUNCTION ipos_audit_log_append_only();
     `,
   },
+  {
+    version: 2,
+    name: 'previous secret with a grace window; grace minutes of a reset in the audit log',
+    sql: `
+      ALTER TABLE ipos_credentials
+        ADD COLUMN previous_secret_key_id text,
+        ADD COLUMN previous_secret_ciphertext text,
+        ADD COLUMN previous_secret_valid_until bigint;
+      ALTER TABLE ipos_audit_log ADD COLUMN grace_minutes integer;
+    `,
+  },
 ];
 
 /** Serialises concurrent migrations from several processes (an arbitrary, fixed advisory lock id). */
@@ -142,6 +153,9 @@ interface CredentialRow {
   rotation: string | number;
   last_used_at: string | number | null;
   last_used_from: string | null;
+  previous_secret_key_id: string | null;
+  previous_secret_ciphertext: string | null;
+  previous_secret_valid_until: string | number | null;
 }
 
 function keyRowOf(row: CredentialRow | undefined): KeyRow | null {
@@ -158,6 +172,11 @@ function keyRowOf(row: CredentialRow | undefined): KeyRow | null {
     rotation: Number(row.rotation),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
     lastUsedFrom: row.last_used_from,
+    previousSecret:
+      row.previous_secret_key_id === null || row.previous_secret_ciphertext === null
+        ? null
+        : { keyId: row.previous_secret_key_id, ciphertext: row.previous_secret_ciphertext },
+    previousSecretValidUntil: row.previous_secret_valid_until === null ? null : Number(row.previous_secret_valid_until),
   };
 }
 
@@ -199,11 +218,32 @@ function transactionOver(query: SqlQuery): StoreTransaction {
       return inserted.length === 1;
     },
     async rotateSecret(accountId, update) {
+      // The right-hand sides read the row as it was: the secret being replaced becomes the previous one.
       const rows = await query<CredentialRow>(
         `UPDATE ipos_credentials SET secret_key_id = $2, secret_ciphertext = $3, api_key_index = $4, secret_hint = $5,
-           secret_rotated_at = $6, rotation = rotation + 1
+           secret_rotated_at = $6, rotation = rotation + 1,
+           previous_secret_key_id = CASE WHEN $7::bigint IS NULL THEN NULL ELSE secret_key_id END,
+           previous_secret_ciphertext = CASE WHEN $7::bigint IS NULL THEN NULL ELSE secret_ciphertext END,
+           previous_secret_valid_until = $7::bigint
          WHERE account_id = $1 RETURNING *`,
-        [accountId, update.secret.keyId, update.secret.ciphertext, update.apiKeyIndex, update.secretHint, update.at],
+        [
+          accountId,
+          update.secret.keyId,
+          update.secret.ciphertext,
+          update.apiKeyIndex,
+          update.secretHint,
+          update.at,
+          update.previousSecretValidUntil,
+        ],
+      );
+      return keyRowOf(rows[0]);
+    },
+    async revokePreviousSecret(accountId) {
+      const rows = await query<CredentialRow>(
+        `UPDATE ipos_credentials SET previous_secret_key_id = NULL, previous_secret_ciphertext = NULL,
+           previous_secret_valid_until = NULL
+         WHERE account_id = $1 RETURNING *`,
+        [accountId],
       );
       return keyRowOf(rows[0]);
     },
@@ -215,9 +255,18 @@ function transactionOver(query: SqlQuery): StoreTransaction {
       );
       return rows.length === 1;
     },
+    async resealPreviousSecret(accountId, from, to) {
+      const rows = await query(
+        `UPDATE ipos_credentials SET previous_secret_key_id = $4, previous_secret_ciphertext = $5
+         WHERE account_id = $1 AND previous_secret_key_id = $2 AND previous_secret_ciphertext = $3 RETURNING account_id`,
+        [accountId, from.keyId, from.ciphertext, to.keyId, to.ciphertext],
+      );
+      return rows.length === 1;
+    },
     async keysNotSealedWith(keyId, limit) {
       const rows = await query<CredentialRow>(
-        'SELECT * FROM ipos_credentials WHERE secret_key_id <> $1 ORDER BY account_id LIMIT $2',
+        `SELECT * FROM ipos_credentials WHERE secret_key_id <> $1 OR previous_secret_key_id <> $1
+         ORDER BY account_id LIMIT $2`,
         [keyId, limit],
       );
       return rows.map((row) => keyRowOf(row) as KeyRow);
@@ -273,9 +322,18 @@ function transactionOver(query: SqlQuery): StoreTransaction {
     },
     async appendAudit(event) {
       await query(
-        `INSERT INTO ipos_audit_log (account_id, type, at, actor_id, actor_name, source, tpn)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [event.accountId, event.type, event.at, event.actorId, event.actorName, event.source, event.tpn],
+        `INSERT INTO ipos_audit_log (account_id, type, at, actor_id, actor_name, source, tpn, grace_minutes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          event.accountId,
+          event.type,
+          event.at,
+          event.actorId,
+          event.actorName,
+          event.source,
+          event.tpn,
+          event.graceMinutes,
+        ],
       );
     },
     async listAudit(accountId, { beforeId, limit = 50 } = {}) {
@@ -288,6 +346,7 @@ function transactionOver(query: SqlQuery): StoreTransaction {
         actor_name: string | null;
         source: string | null;
         tpn: string | null;
+        grace_minutes: number | null;
       }>(
         `SELECT * FROM ipos_audit_log WHERE account_id = $1 AND ($2::bigint IS NULL OR id < $2)
          ORDER BY id DESC LIMIT $3`,
@@ -302,6 +361,7 @@ function transactionOver(query: SqlQuery): StoreTransaction {
         actorName: row.actor_name,
         source: row.source,
         tpn: row.tpn,
+        graceMinutes: row.grace_minutes === null ? null : Number(row.grace_minutes),
       }));
     },
   };
