@@ -7,11 +7,11 @@ import { collectResult } from '@lit-labs/ssr/lib/render-result.js';
 import { html, nothing } from 'lit';
 import { HttpBackend } from '../backend/http-backend.js';
 import type { ActivityPage, Credentials, Terminal } from '../contract/bodies.js';
-import type { Theme } from '../context.js';
 import { loadCatalog } from '../i18n/catalogs.js';
 import type { Preload } from '../preload.js';
 import type { UserRole } from '../roles.js';
 import { defineForServer } from './define-for-server.js';
+import { runControllersInWillUpdate } from './server-lifecycle.js';
 import { checkScreenData, SECRET_IN_TEXT, type ScreenData } from './screen-data.js';
 
 export interface CredentialsScreenOptions {
@@ -26,7 +26,7 @@ export interface CredentialsScreenOptions {
   /** BCP 47 language tag of the screen; default `en`. Rendered in that language, and set as the `locale` attribute. */
   lang?: string;
   /** `light`, `dark` or `auto` (default). */
-  theme?: Theme;
+  theme?: 'light' | 'dark' | 'auto';
   /** Where the browser's elements call the HTTP contract (the `api-base` attribute). */
   apiBase?: string;
 }
@@ -48,6 +48,7 @@ export async function renderCredentialsScreen(options: CredentialsScreenOptions)
   const lang = options.lang || 'en';
   // The elements render once on the server, in the catalogue's language: it must be there first.
   await loadCatalog(lang);
+  runControllersInWillUpdate();
   defineForServer();
   const preload = preloadOf(data);
   const element = await collectResult(render(screenTemplate(data.role, preload, { ...options, lang })));
