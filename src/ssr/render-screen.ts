@@ -9,7 +9,7 @@ import { HttpBackend } from '../backend/http-backend.js';
 import type { ActivityPage, Credentials, Terminal } from '../contract/bodies.js';
 import { loadCatalog } from '../i18n/catalogs.js';
 import type { Preload } from '../preload.js';
-import type { UserRole } from '../roles.js';
+import { ROLE_SCOPES, type UserRole } from '../roles.js';
 import { defineForServer } from './define-for-server.js';
 import { runControllersInWillUpdate } from './server-lifecycle.js';
 import { checkScreenData, SECRET_IN_TEXT, type ScreenData } from './screen-data.js';
@@ -60,8 +60,8 @@ export async function renderCredentialsScreen(options: CredentialsScreenOptions)
 
 /** What the browser's elements read instead of requesting it: the same data the server rendered. */
 function preloadOf(data: ScreenData): Preload {
-  // `null` credentials are a no-keys account; the preload keeps the contract's shape.
-  const credentials = data.credentials ?? { role: data.role, scopes: [], keys: null };
+  // `null` credentials are a no-keys account with the role's scopes; the preload keeps the contract's shape.
+  const credentials = data.credentials ?? { role: data.role, scopes: [...ROLE_SCOPES[data.role]], keys: null };
   return { credentials, terminals: data.terminals, activity: data.activity };
 }
 

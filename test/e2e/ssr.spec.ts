@@ -162,6 +162,10 @@ for (const [as, lang] of [
   }) => {
     const keys = await signIn(context, as);
     const catalog = CATALOGS[lang];
+    const served = await (await context.request.get(`${example.url}/?lang=${lang}`)).text();
+    expect(served).not.toMatch(SECRET);
+    expect(served).toContain(keys.apiKey);
+    if (lang !== 'en') expect(served).not.toContain(en['keys.copyApiKey']);
     const { release, apiRequests, errors } = await openBeforeHydration(page, `?lang=${lang}`);
     const panel = page.locator('ipos-key-panel');
     // Before any script: the server's HTML is the screen, already in its language.

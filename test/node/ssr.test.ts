@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ar } from '../../src/i18n/ar.js';
 import { en } from '../../src/i18n/en.js';
 import { fr } from '../../src/i18n/fr.js';
+import { ROLE_SCOPES } from '../../src/roles.js';
 import { renderCredentialsScreen } from '../../src/ssr/index.js';
 import {
   emptyActivity,
@@ -85,11 +86,23 @@ describe('renderCredentialsScreen', () => {
     expect(arabic).not.toContain(en['tokens.none']);
   });
 
+  it('keeps concurrent renders apart: each page shows its own account only', async () => {
+    const [merchantPage, isoPage] = await Promise.all([
+      renderCredentialsScreen({ ...merchant, lang: 'fr' }),
+      renderCredentialsScreen({ role: 'iso', credentials: isoCredentials }),
+    ]);
+    expect(merchantPage).toContain(merchantCredentials.keys!.apiKey);
+    expect(merchantPage).not.toContain(isoCredentials.keys!.apiKey);
+    expect(isoPage).toContain(isoCredentials.keys!.apiKey);
+    expect(isoPage).not.toContain(merchantCredentials.keys!.apiKey);
+  });
+
   it('renders the ISO screen without a token generator, and an account with no keys with Generate', async () => {
     const iso = await renderCredentialsScreen({ role: 'iso', credentials: isoCredentials });
     expect(iso).not.toContain('<ipos-token-generator');
     expect(iso).toContain(isoCredentials.keys!.apiKey);
     const none = await renderCredentialsScreen({ role: 'iso', credentials: null });
     expect(none).toContain('part="generate-button"');
+    for (const scope of ROLE_SCOPES.iso) expect(none).toContain(scope);
   });
 });
