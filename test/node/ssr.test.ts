@@ -86,15 +86,19 @@ describe('renderCredentialsScreen', () => {
     expect(arabic).not.toContain(en['tokens.none']);
   });
 
-  it('keeps concurrent renders apart: each page shows its own account only', async () => {
-    const [merchantPage, isoPage] = await Promise.all([
-      renderCredentialsScreen({ ...merchant, lang: 'fr' }),
-      renderCredentialsScreen({ role: 'iso', credentials: isoCredentials }),
+  it('keeps concurrent renders apart: two merchants on one api-base each see their own keys', async () => {
+    const other = {
+      ...merchantCredentials,
+      keys: { ...merchantCredentials.keys!, apiKey: 'dakey_AnotherMerchantsKey0123456789ab' },
+    };
+    const [first, second] = await Promise.all([
+      renderCredentialsScreen({ ...merchant, apiBase: '/api/ipos', lang: 'fr' }),
+      renderCredentialsScreen({ ...merchant, apiBase: '/api/ipos', credentials: other }),
     ]);
-    expect(merchantPage).toContain(merchantCredentials.keys!.apiKey);
-    expect(merchantPage).not.toContain(isoCredentials.keys!.apiKey);
-    expect(isoPage).toContain(isoCredentials.keys!.apiKey);
-    expect(isoPage).not.toContain(merchantCredentials.keys!.apiKey);
+    expect(first).toContain(merchantCredentials.keys!.apiKey);
+    expect(first).not.toContain(other.keys.apiKey);
+    expect(second).toContain(other.keys.apiKey);
+    expect(second).not.toContain(merchantCredentials.keys!.apiKey);
   });
 
   it('renders the ISO screen without a token generator, and an account with no keys with Generate', async () => {
