@@ -72,7 +72,10 @@ async function page(credentials: CredentialsServer, req: IncomingMessage, url: U
   const account = signedIn(session);
   if (!account)
     return { status: 401, html: '<p>Sign in: <a href="/?as=merchant">merchant</a> · <a href="/?as=iso">ISO</a></p>' };
-  const lang = url.searchParams.get('lang') ?? 'en';
+  // Goes into the page's HTML as it is: only a plain language tag.
+  const lang = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(url.searchParams.get('lang') ?? '')
+    ? url.searchParams.get('lang')!
+    : 'en';
   // The same requests the elements would make, answered by the same handler with the page's session.
   const read = async (path: string) => {
     const response = await credentials.handle(

@@ -45,7 +45,7 @@ export async function renderCredentialsScreen(options: CredentialsScreenOptions)
     terminals: options.terminals,
     activity: options.activity,
   });
-  const lang = options.lang || 'en';
+  const lang = checkedLanguage(options.lang || 'en');
   // The elements render once on the server, in the catalogue's language: it must be there first.
   await loadCatalog(lang);
   runControllersInWillUpdate();
@@ -94,4 +94,15 @@ function stripOuterMarkers(markup: string): string {
   return markup
     .replace(/^<!--lit-part[^>]*-->(?:<!--lit-node \d+-->)?<ipos-credentials\s+/, '<ipos-credentials ')
     .replace(/<!--\/lit-part-->$/, '');
+}
+
+/** A BCP 47 tag `Intl` accepts (the elements format times with it), or an Error that says so. */
+function checkedLanguage(lang: string): string {
+  try {
+    return Intl.getCanonicalLocales(lang)[0]!;
+  } catch {
+    throw new Error(
+      `renderCredentialsScreen: lang must be a BCP 47 language tag such as "fr" or "es-MX", not ${JSON.stringify(lang)}.`,
+    );
+  }
 }

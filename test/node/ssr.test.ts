@@ -68,6 +68,7 @@ describe('renderCredentialsScreen', () => {
       /malformed credentials \(.*apiKey/,
     );
     await expect(renderCredentialsScreen({ ...merchant, role: 'admin' as never })).rejects.toThrow(/role must be/);
+    await expect(renderCredentialsScreen({ ...merchant, lang: '"><script>' })).rejects.toThrow(/BCP 47/);
     await expect(renderCredentialsScreen({ ...merchant, role: 'iso' })).rejects.toThrow(
       /a merchant's, the screen is a iso's/,
     );
