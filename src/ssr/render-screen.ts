@@ -36,7 +36,8 @@ export interface CredentialsScreenOptions {
  * and the data as its `<script type="application/json" data-ipos-initial>` child: the browser shows the keys
  * (masked), scopes and token state with no script, and the elements hydrate it with no request.
  *
- * @throws Error when the role is unknown, the data does not match the contract, or it holds a secret key.
+ * @throws Error when the role, language or theme is unknown, the data does not match the contract, or it holds a
+ *   secret key.
  */
 export async function renderCredentialsScreen(options: CredentialsScreenOptions): Promise<string> {
   const data = checkScreenData({
@@ -46,6 +47,11 @@ export async function renderCredentialsScreen(options: CredentialsScreenOptions)
     activity: options.activity,
   });
   const lang = checkedLanguage(options.lang || 'en');
+  if (options.theme !== undefined && !['light', 'dark', 'auto'].includes(options.theme)) {
+    throw new Error(
+      `renderCredentialsScreen: theme must be "light", "dark" or "auto", not ${JSON.stringify(options.theme)}.`,
+    );
+  }
   // The elements render once on the server, in the catalogue's language: it must be there first.
   await loadCatalog(lang);
   runControllersInWillUpdate();

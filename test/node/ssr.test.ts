@@ -62,13 +62,14 @@ describe('renderCredentialsScreen', () => {
     await expect(renderCredentialsScreen({ ...merchant, terminals })).rejects.toThrow(/secret key/);
   });
 
-  it('refuses malformed data, an unknown role and credentials of another role, saying what is wrong', async () => {
+  it('refuses malformed data, an unknown role, language or theme and credentials of another role, saying what is wrong', async () => {
     const badKeys = { ...merchantCredentials, keys: { ...merchantCredentials.keys!, apiKey: 'nope' } };
     await expect(renderCredentialsScreen({ ...merchant, credentials: badKeys })).rejects.toThrow(
       /malformed credentials \(.*apiKey/,
     );
     await expect(renderCredentialsScreen({ ...merchant, role: 'admin' as never })).rejects.toThrow(/role must be/);
     await expect(renderCredentialsScreen({ ...merchant, lang: '"><script>' })).rejects.toThrow(/BCP 47/);
+    await expect(renderCredentialsScreen({ ...merchant, theme: 'blue' as never })).rejects.toThrow(/theme must be/);
     await expect(renderCredentialsScreen({ ...merchant, role: 'iso' })).rejects.toThrow(
       /a merchant's, the screen is a iso's/,
     );
