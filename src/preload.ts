@@ -2,28 +2,31 @@
  * Data a host preloads into the page so the first render shows the keys with no request: checked with
  * the same guards as an answer (unknown fields, such as a secret pasted in by mistake, are dropped).
  */
-import { credentialsGuard, terminalListGuard } from './contract/guards.js';
-import type { Credentials, Terminal } from './contract/bodies.js';
+import { activityPageGuard, credentialsGuard, terminalListGuard, type Guard } from './contract/guards.js';
+import type { ActivityPage, Credentials, Terminal } from './contract/bodies.js';
 
 export interface Preload {
   credentials?: Credentials;
   terminals?: Terminal[];
+  /** The activity trail's first page (newest events), for a server-rendered screen that makes no request. */
+  activity?: ActivityPage;
 }
 
 /** The usable parts of a preload; a malformed part is left out with a warning, and loaded as usual. */
-export function checkPreload(preload: { credentials?: unknown; terminals?: unknown }): Preload {
-  const checked: Preload = {};
-  if (preload.credentials !== undefined) {
-    const result = credentialsGuard.safeParse(preload.credentials);
-    if (result.success) checked.credentials = result.data;
-    else warn('credentials');
-  }
-  if (preload.terminals !== undefined) {
-    const result = terminalListGuard.safeParse({ terminals: preload.terminals });
-    if (result.success) checked.terminals = result.data.terminals;
-    else warn('terminals');
-  }
-  return checked;
+export function checkPreload(preload: { credentials?: unknown; terminals?: unknown; activity?: unknown }): Preload {
+  const terminals = preload.terminals === undefined ? undefined : { terminals: preload.terminals };
+  return {
+    credentials: checked('credentials', credentialsGuard, preload.credentials),
+    terminals: checked('terminals', terminalListGuard, terminals)?.terminals,
+    activity: checked('activity', activityPageGuard, preload.activity),
+  };
+}
+
+function checked<T>(what: string, guard: Guard<T>, value: unknown): T | undefined {
+  if (value === undefined) return undefined;
+  const result = guard.safeParse(value);
+  if (result.success) return result.data;
+  warn(what);
 }
 
 /** The preload of a `<script type="application/json" data-ipos-initial>` child, for hosts not on Node. */
@@ -31,7 +34,7 @@ export function preloadFromScript(host: Element): Preload {
   const script = host.querySelector(':scope > script[type="application/json"][data-ipos-initial]');
   if (!script?.textContent) return {};
   try {
-    const json = JSON.parse(script.textContent) as { credentials?: unknown; terminals?: unknown } | null;
+    const json = JSON.parse(script.textContent) as Record<string, unknown> | null;
     return json && typeof json === 'object' ? checkPreload(json) : (warn('script'), {});
   } catch {
     warn('script');

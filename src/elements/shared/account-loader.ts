@@ -1,5 +1,5 @@
 import { Task, TaskStatus, initialState } from '@lit/task';
-import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { html, isServer, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { BackendError } from '../../backend/backend-error.js';
 import type { CredentialsBackend } from '../../backend/credentials-backend.js';
 import type { ErrorAction } from '../../events.js';
@@ -49,8 +49,8 @@ export class AccountLoader<T> implements ReactiveController {
     host.addController(this);
     this.task = new Task(host, {
       args: () => {
-        // Nothing is loaded for a detached panel: reconnecting loads what it then shows.
-        const account = host.isConnected ? options.account() : undefined;
+        // Nothing is loaded for a detached panel: reconnecting loads what it then shows. A server render has no DOM.
+        const account = isServer || host.isConnected ? options.account() : undefined;
         return [account?.backend, account?.role] as const;
       },
       task: ([backend, role], { signal }) => {
@@ -61,20 +61,26 @@ export class AccountLoader<T> implements ReactiveController {
         this.preloadedValue = account && !this.preloadTaken ? options.preloaded?.(account) : undefined;
         if (!account) return initialState;
         this.preloadTaken = true;
-        return this.preloadedValue ?? options.load(account, signal);
+        // The server renders the preload or the skeleton; every request is the browser's.
+        return this.preloadedValue ?? (isServer ? initialState : options.load(account, signal));
       },
       onError: (error) => this.fail(error),
     });
   }
 
+  /** Whether a load is on its way; a preload being taken is data already there, not a load. */
   get pending(): boolean {
+    return this.running && this.preloadedValue === undefined;
+  }
+
+  private get running(): boolean {
     return this.task.status === TaskStatus.PENDING;
   }
 
   /** The last load's result (for the current account: a switch runs a new load first). */
   get value(): T | undefined {
     if (this.task.status === TaskStatus.COMPLETE) return this.task.value;
-    return this.pending ? this.preloadedValue : undefined;
+    return this.running ? this.preloadedValue : undefined;
   }
 
   /** Whether the last load failed (its failure is in the panel's feedback). */
@@ -98,7 +104,7 @@ export class AccountLoader<T> implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    if (!this.pending) return;
+    if (!this.running) return;
     this.interrupted = true;
     this.task.abort();
   }
