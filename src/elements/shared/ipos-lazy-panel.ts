@@ -1,0 +1,130 @@
+import { type nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { BackendError } from '../../backend/backend-error.js';
+import type { CredentialsBackend } from '../../backend/credentials-backend.js';
+import type { CredentialsConfig } from '../../context.js';
+import type { ErrorAction } from '../../events.js';
+import type { CatalogKey } from '../../i18n/en.js';
+import type { MessageParams } from '../../i18n/localize.js';
+import type { NumberRange } from '../../options/number-option.js';
+import type { UserRole } from '../../roles.js';
+import { renderSkeleton } from './account-loader.js';
+import { IposPanel, type PanelCard } from './ipos-panel.js';
+import type { PanelFeedback } from './panel-feedback.js';
+
+/** What a panel lends the view that does its work: its protected helpers and resolved settings, nothing else. */
+export interface PanelPort {
+  readonly feedback: PanelFeedback;
+  readonly backend: CredentialsBackend | undefined;
+  readonly role: UserRole | undefined;
+  readonly locale: string;
+  readonly inherited: CredentialsConfig | undefined;
+  t(key: CatalogKey, params?: MessageParams): string;
+  numberSetting(value: number, range: NumberRange): number;
+  settingsProblem(): string | undefined;
+  renderCard(card: PanelCard, body: () => unknown): TemplateResult;
+}
+
+/** The work of a panel, loaded on demand: it follows the element's updates and renders its card. */
+export interface PanelView {
+  willUpdate(changed: PropertyValues): void;
+  render(): TemplateResult | typeof nothing;
+}
+
+/** What the card shows until the view is there: the panel's heading and its loading skeleton. */
+export interface Placeholder {
+  heading: string;
+  /** Announced to assistive technology while loading. */
+  label: string;
+  /** Skeleton bars, as many as the loading state of the view shows, so nothing moves when it arrives. */
+  bars: number;
+  /** The action a failed load of the view is reported as: the panel's own first load. */
+  action: Extract<ErrorAction, 'load-terminals' | 'load-activity'>;
+}
+
+/**
+ * A panel whose work (session, templates, wording) is a separate module, imported when the element is
+ * first connected: a page that never shows the panel never downloads it. The class, its attributes
+ * and its tag are registered up front like every element's. Until the view is there the card shows
+ * the same skeleton the view shows while loading; a failed import shows the error with Retry.
+ */
+export abstract class IposLazyPanel<V extends PanelView> extends IposPanel {
+  protected view?: V;
+  private loading?: Promise<void>;
+
+  /** Imports the view module and makes the view for this element. */
+  protected abstract loadView(port: PanelPort): Promise<V>;
+
+  protected abstract get placeholder(): Placeholder;
+
+  /** Whether the element needs its view now (a panel that hides itself may not). */
+  protected get wantsView(): boolean {
+    return true;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.load();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    this.load();
+    this.view?.willUpdate(changed);
+  }
+
+  override render(): TemplateResult | typeof nothing {
+    if (this.view) return this.view.render();
+    const { heading, label, bars } = this.placeholder;
+    const failed = this.feedback.failure !== undefined;
+    return this.renderCard({ heading, busy: !failed, problem: this.settingsProblem() }, () =>
+      failed ? this.feedback.renderFailure() : renderSkeleton(label, bars),
+    );
+  }
+
+  /** Resolves once the view has loaded (or failed to) and rendered, so `await element.updateComplete` sees it. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.loading;
+    return super.getUpdateComplete();
+  }
+
+  private load(): void {
+    if (this.view || this.loading || !this.isConnected || !this.wantsView) return;
+    this.loading = this.loadView(this.port()).then(
+      (view) => {
+        this.view = view;
+        this.feedback.clearFailure();
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        this.loading = undefined;
+        // A module that did not arrive is a network failure to the user, whatever the browser threw.
+        const failure = new BackendError('network', 'The element’s module could not be loaded.', { cause: error });
+        this.feedback.fail(this.placeholder.action, failure, () => this.load());
+      },
+    );
+  }
+
+  private port(): PanelPort {
+    // Getters, so that the view always reads the element's current settings.
+    const element = this;
+    return {
+      feedback: this.feedback,
+      get backend() {
+        return element.activeBackend;
+      },
+      get role() {
+        return element.activeRole;
+      },
+      get locale() {
+        return element.activeLocale;
+      },
+      get inherited() {
+        return element.inherited;
+      },
+      t: (key, params) => this.t(key, params),
+      numberSetting: (value, range) => this.numberSetting(value, range),
+      settingsProblem: () => this.settingsProblem(),
+      renderCard: (card, body) => this.renderCard(card, body),
+    };
+  }
+}
