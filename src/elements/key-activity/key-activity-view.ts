@@ -91,7 +91,8 @@ export class KeyActivityView implements PanelView, ReactiveController {
   }
 
   private get account(): Account | undefined {
-    const { backend, role } = this.port;
+    const backend = this.port.backend();
+    const role = this.port.role();
     return backend?.listActivity && role ? { backend, role } : undefined;
   }
 
@@ -145,7 +146,8 @@ export class KeyActivityView implements PanelView, ReactiveController {
   }
 
   private renderEvent(event: ActivityEvent, now: number) {
-    const { t, locale } = this.port;
+    const { t } = this.port;
+    const locale = this.port.locale();
     const details = [
       event.actor && t('activity.by', { name: event.actor.name }),
       event.from && t('activity.from', { from: event.from }),

@@ -14,10 +14,11 @@ import type { PanelFeedback } from './panel-feedback.js';
 /** What a panel lends the view that does its work: its protected helpers and resolved settings, nothing else. */
 export interface PanelPort {
   readonly feedback: PanelFeedback;
-  readonly backend: CredentialsBackend | undefined;
-  readonly role: UserRole | undefined;
-  readonly locale: string;
-  readonly inherited: CredentialsConfig | undefined;
+  /** The element's current settings, resolved as every element resolves them (own, then the provider's). */
+  backend(): CredentialsBackend | undefined;
+  role(): UserRole | undefined;
+  locale(): string;
+  inherited(): CredentialsConfig | undefined;
   t(key: CatalogKey, params?: MessageParams): string;
   numberSetting(value: number, range: NumberRange): number;
   settingsProblem(): string | undefined;
@@ -105,22 +106,12 @@ export abstract class IposLazyPanel<V extends PanelView> extends IposPanel {
   }
 
   private port(): PanelPort {
-    // Getters, so that the view always reads the element's current settings.
-    const element = this;
     return {
       feedback: this.feedback,
-      get backend() {
-        return element.activeBackend;
-      },
-      get role() {
-        return element.activeRole;
-      },
-      get locale() {
-        return element.activeLocale;
-      },
-      get inherited() {
-        return element.inherited;
-      },
+      backend: () => this.activeBackend,
+      role: () => this.activeRole,
+      locale: () => this.activeLocale,
+      inherited: () => this.inherited,
       t: (key, params) => this.t(key, params),
       numberSetting: (value, range) => this.numberSetting(value, range),
       settingsProblem: () => this.settingsProblem(),

@@ -47,14 +47,15 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
   private readonly ticker = new Ticker(this.element);
   private readonly terminalList = new AccountLoader<Terminal[]>(this.element, this.port.feedback, {
     account: () => {
-      const { backend, role } = this.port;
+      const backend = this.port.backend();
+      const role = this.port.role();
       return backend && role && canGenerateTokens(role) ? { backend, role } : undefined;
     },
     // Another account's terminals and token must never stay on screen.
     switchAccount: () => this.selectTpn(undefined),
     load: async ({ backend }: Account, signal) => this.selectFirstTpn(await backend.listTerminals({ signal })),
     preloaded: () => {
-      const initial = this.element.initialTerminals ?? this.port.inherited?.initialTerminals;
+      const initial = this.element.initialTerminals ?? this.port.inherited()?.initialTerminals;
       return initial && this.selectFirstTpn(initial);
     },
     action: 'load-terminals',
@@ -82,7 +83,8 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
   }
 
   render(): TemplateResult {
-    const { t, role } = this.port;
+    const { t } = this.port;
+    const role = this.port.role();
     return this.port.renderCard(
       {
         heading: t('tokens.heading'),
@@ -142,7 +144,8 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
   }
 
   private renderToken(token: AuthToken) {
-    const { t, locale } = this.port;
+    const { t } = this.port;
+    const locale = this.port.locale();
     const refreshing = this.state.busy === 'refresh';
     const state = this.expiryState(token);
     const value = token.token;
@@ -176,7 +179,8 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
   }
 
   private expiryText(token: AuthToken, state: ExpiryState): string {
-    const { t, locale } = this.port;
+    const { t } = this.port;
+    const locale = this.port.locale();
     const until = (iso: string) => formatRelative(Date.parse(iso) - Date.now(), locale);
     switch (state) {
       case 'valid':
@@ -227,7 +231,7 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
    * unchanged; otherwise a new one, so a changed lifetime or refresh setting applies from this token on.
    */
   private sessionForSelectedTpn(): TokenSession | undefined {
-    const { backend } = this.port;
+    const backend = this.port.backend();
     const tpn = this.state.selectedTpn;
     if (!backend || !tpn) return undefined;
     const options: TokenSessionOptions = {
