@@ -78,10 +78,7 @@ export async function cdnSizes() {
       Object.fromEntries(
         chunks
           .filter((chunk) => chunk.fileName.startsWith(`${folder}/`))
-          .map((chunk) => [
-            chunk.fileName.slice(folder.length + 1).replace(/-[\w-]+\.js$/, ''),
-            compressed(chunk.code),
-          ]),
+          .map((chunk) => [basename(chunk.facadeModuleId, '.ts'), compressed(chunk.code)]),
       );
     const screens = Object.fromEntries(
       Object.entries(SCREENS).map(([role, { views }]) => [role, bytesUpFront(chunks, views)]),
