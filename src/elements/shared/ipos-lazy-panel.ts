@@ -51,6 +51,7 @@ export interface Placeholder {
 export abstract class IposLazyPanel<V extends PanelView> extends IposPanel {
   protected view?: V;
   private loading?: Promise<void>;
+  private loadFailed = false;
 
   /** Imports the view module and makes the view for this element. */
   protected abstract loadView(port: PanelPort): Promise<V>;
@@ -88,8 +89,10 @@ export abstract class IposLazyPanel<V extends PanelView> extends IposPanel {
     return super.getUpdateComplete();
   }
 
-  private load(): void {
-    if (this.view || this.loading || !this.isConnected || !this.wantsView) return;
+  /** Imports the view unless it is there or on its way; after a failure, only the Retry button tries again. */
+  private load(retry = false): void {
+    if (this.view || this.loading || (this.loadFailed && !retry) || !this.isConnected || !this.wantsView) return;
+    this.loadFailed = false;
     this.loading = this.loadView(this.port()).then(
       (view) => {
         this.view = view;
@@ -98,9 +101,10 @@ export abstract class IposLazyPanel<V extends PanelView> extends IposPanel {
       },
       (error: unknown) => {
         this.loading = undefined;
+        this.loadFailed = true;
         // A module that did not arrive is a network failure to the user, whatever the browser threw.
         const failure = new BackendError('network', 'The element’s module could not be loaded.', { cause: error });
-        this.feedback.fail(this.placeholder.action, failure, () => this.load());
+        this.feedback.fail(this.placeholder.action, failure, () => this.load(true));
       },
     );
   }
