@@ -17,9 +17,11 @@ const dependencies = [
   'pg',
   '@electric-sql/pglite',
 ];
-/** CDN chunks: the catalogues under `locales/`, the views of elements under `chunks/`. */
+/** CDN chunks: the catalogues of other languages under `locales/`, the views and their English wording under `chunks/`. */
 const cdnChunkFileName = (chunk: { facadeModuleId: string | null }) =>
-  /\/src\/i18n\/[^/]+\.ts$/.test(chunk.facadeModuleId ?? '') ? 'locales/[name]-[hash].js' : 'chunks/[name]-[hash].js';
+  /\/src\/i18n\/[a-z]{2}\.ts$/.test(chunk.facadeModuleId ?? '')
+    ? 'locales/[name]-[hash].js'
+    : 'chunks/[name]-[hash].js';
 
 const isDependency = (id: string) =>
   id.startsWith('node:') || dependencies.some((name) => id === name || id.startsWith(`${name}/`));
@@ -36,7 +38,8 @@ const isDependency = (id: string) =>
 export default defineConfig(async ({ mode, command }): Promise<UserConfig> => ({
   plugins: [
     referenceVitePlugin({ basePath: '/api/ipos', ...(command === 'serve' ? await demoPersistence(root) : {}) }),
-    ...(mode === 'cdn' ? [minifyTemplates()] : []),
+    // Shipped builds (CDN and the library in dist/) carry the templates' text minified; the dev server keeps it as written.
+    ...(command === 'build' ? [minifyTemplates()] : []),
   ],
   // No CORS for other origins: a page on another port must not read the demo's secret.
   server: { port: 5173, cors: false },

@@ -6,6 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { Buffer } from 'node:buffer';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'vite';
+import { minifyTemplates } from './minify-templates.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -103,6 +104,8 @@ export async function bundleEntry(entry, rollupOptions = {}) {
     configFile: false,
     logLevel: 'warn',
     mode: 'production',
+    // As dist/ ships them: the text of Lit's templates minified.
+    plugins: [minifyTemplates()],
     build: {
       write: false,
       target: 'es2022',

@@ -1,6 +1,8 @@
 import { html, nothing, type PropertyValues, type ReactiveController, type TemplateResult } from 'lit';
 import type { ActivityEvent, ActivityPage } from '../../contract/bodies.js';
 import type { IposEventName } from '../../events.js';
+import { activityWording } from '../../i18n/en-activity.js';
+import { addEnglish } from '../../i18n/english.js';
 import { formatMoment, formatRelative } from '../../i18n/time.js';
 import { AccountLoader, type Account } from '../shared/account-loader.js';
 import { isAbort } from '../shared/failure.js';
@@ -57,6 +59,7 @@ export class KeyActivityView implements PanelView, ReactiveController {
     private readonly element: IposKeyActivity,
     private readonly port: PanelPort,
   ) {
+    addEnglish(activityWording);
     element.addController(this);
   }
 
