@@ -1,4 +1,4 @@
-import { nothing, type PropertyValues } from 'lit';
+import { nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { PAGE_SIZE } from '../../options/element-ranges.js';
 import { controlStyles } from '../../styles/controls.js';
@@ -85,7 +85,7 @@ export class IposKeyActivity extends IposLazyPanel<KeyActivityView> {
     super.willUpdate(changed);
   }
 
-  override render() {
+  override render(): TemplateResult | typeof nothing {
     return this.supported ? super.render() : nothing;
   }
 }
