@@ -51,7 +51,7 @@ export function bytesUpFront(chunks, views = []) {
   const loaded = chunksUpFront(chunks, views);
   const total = { raw: 0, gzip: 0, brotli: 0 };
   for (const chunk of loaded) {
-    const size = compressed(chunk.code);
+    const size = compressed(Buffer.from(chunk.code));
     for (const key of Object.keys(total)) total[key] += size[key];
   }
   return { ...total, files: loaded.map((chunk) => chunk.fileName) };
@@ -79,7 +79,7 @@ export async function cdnSizes() {
       Object.fromEntries(
         chunks
           .filter((chunk) => chunk.fileName.startsWith(`${folder}/`))
-          .map((chunk) => [basename(chunk.facadeModuleId, '.ts'), compressed(chunk.code)]),
+          .map((chunk) => [basename(chunk.facadeModuleId, '.ts'), compressed(Buffer.from(chunk.code))]),
       );
     const screens = Object.fromEntries(
       Object.entries(SCREENS).map(([role, { views }]) => [role, bytesUpFront(chunks, views)]),
