@@ -10,7 +10,9 @@ import type { IposCredentials } from '../../src/elements/credentials/ipos-creden
 import type { PanelPort } from '../../src/elements/shared/ipos-lazy-panel.js';
 import { IposTokenGenerator } from '../../src/elements/token-generator/ipos-token-generator.js';
 import type { TokenGeneratorView } from '../../src/elements/token-generator/token-generator-view.js';
+import type { CredentialsBackend } from '../../src/backend/credentials-backend.js';
 import type { ErrorDetail } from '../../src/events.js';
+import { en } from '../../src/i18n/en.js';
 import { allByPart, byPart } from '../support/fixtures.js';
 import { ReferenceSession } from '../support/reference-session.js';
 
@@ -64,6 +66,39 @@ describe('role-split loading', () => {
     await waitUntil(() => allByPart(element, 'tpn-select').length === 1, 'no terminals on the merchant screen');
     await flushObserver();
     expect(tokenViewRequests()).to.have.length(1);
+  });
+
+  it('until its view arrives, the card shows its heading and the very skeleton the view shows while loading', async () => {
+    let arrive!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrive = resolve));
+    /** A token generator whose view arrives when the test says so. */
+    class SlowTokenGenerator extends IposTokenGenerator {
+      protected override async loadView(port: PanelPort): Promise<TokenGeneratorView> {
+        await arrival;
+        return super.loadView(port);
+      }
+    }
+    customElements.define('test-slow-token-generator', SlowTokenGenerator);
+    // Terminals that never come: the view stays in its own loading state.
+    const backend = { listTerminals: () => new Promise<never>(() => {}) } as unknown as CredentialsBackend;
+    const element = document.createElement('test-slow-token-generator') as SlowTokenGenerator;
+    element.setAttribute('user-role', 'merchant');
+    element.backend = backend;
+    // Not `fixture()`: it awaits `updateComplete`, which waits for the view.
+    document.body.append(element);
+    await waitUntil(() => allByPart(element, 'skeleton').length === 1, 'no placeholder while the view loads');
+    const card = () => ({
+      heading: element.shadowRoot!.querySelector('h2')!.textContent,
+      skeleton: byPart(element, 'skeleton').innerHTML.replace(/<!--[^>]*-->/g, ''),
+    });
+    const placeholder = card();
+
+    arrive();
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector('#tpn')).to.equal(null, 'the view showed terminals it never got');
+    expect(card()).to.deep.equal(placeholder);
+    expect(placeholder.heading).to.equal(en['tokens.heading']);
+    element.remove();
   });
 
   it('a view module that fails to arrive shows the error with Retry, reports it, and Retry loads it', async () => {
