@@ -89,7 +89,8 @@ describe('role-split loading', () => {
     await waitUntil(() => allByPart(element, 'skeleton').length === 1, 'no placeholder while the view loads');
     const card = () => ({
       heading: element.shadowRoot!.querySelector('h2')!.textContent,
-      skeleton: byPart(element, 'skeleton').innerHTML.replace(/<!--[^>]*-->/g, ''),
+      label: byPart(element, 'skeleton').textContent!.trim(),
+      bars: byPart(element, 'skeleton').querySelectorAll('.skeleton-bar').length,
     });
     const placeholder = card();
 
