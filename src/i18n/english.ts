@@ -24,10 +24,15 @@ export function englishCatalog(): Catalog {
   return english as Catalog;
 }
 
-/** All of English, for completing another language's catalogue: the views' wording is fetched with it. */
+/**
+ * All of English, for completing another language's catalogue: the views' wording is fetched with it. A part
+ * that cannot be fetched is left out (its view brings it when it loads): it never costs the page its language.
+ */
 export async function allEnglish(): Promise<Catalog> {
-  const [tokens, activity] = await Promise.all([import('./en-tokens.js'), import('./en-activity.js')]);
-  addEnglish(tokens.tokenWording);
-  addEnglish(activity.activityWording);
+  const parts = await Promise.allSettled([
+    import('./en-tokens.js').then((module) => module.tokenWording),
+    import('./en-activity.js').then((module) => module.activityWording),
+  ]);
+  for (const part of parts) if (part.status === 'fulfilled') addEnglish(part.value);
   return englishCatalog();
 }
