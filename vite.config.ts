@@ -18,6 +18,12 @@ const dependencies = [
   '@electric-sql/pglite',
   '@lit-labs/ssr',
 ];
+/** CDN chunks: the catalogues of other languages under `locales/`, the views and their English wording under `chunks/`. */
+const cdnChunkFileName = (chunk: { facadeModuleId: string | null }) =>
+  /\/src\/i18n\/[a-z]{2}\.ts$/.test(chunk.facadeModuleId ?? '')
+    ? 'locales/[name]-[hash].js'
+    : 'chunks/[name]-[hash].js';
+
 const isDependency = (id: string) =>
   id.startsWith('node:') || dependencies.some((name) => id === name || id.startsWith(`${name}/`));
 
@@ -26,13 +32,15 @@ const isDependency = (id: string) =>
  * PGlite under .ipos-demo-data/ (`npm start -- --memory`: in memory). The reference mount answers before
  * Vite's CORS middleware and refuses state-changing requests from other origins.
  * `vite build`: the library entry points for bundlers (dependencies stay imports).
- * `vite build --mode cdn`: one self-contained ES module for a plain <script type="module">,
- * plus the non-English catalogues beside it, fetched only by pages that use them.
+ * `vite build --mode cdn`: one ES module for a plain <script type="module">, plus the non-English
+ * catalogues (`locales/`) and the views of the token generator and activity trail (`chunks/`) beside it,
+ * fetched only by pages that show them.
  */
 export default defineConfig(async ({ mode, command }): Promise<UserConfig> => ({
   plugins: [
     referenceVitePlugin({ basePath: '/api/ipos', ...(command === 'serve' ? await demoPersistence(root) : {}) }),
-    ...(mode === 'cdn' ? [minifyTemplates()] : []),
+    // Shipped builds (CDN and the library in dist/) carry the templates' text minified; the dev server keeps it as written.
+    ...(command === 'build' ? [minifyTemplates()] : []),
   ],
   // No CORS for other origins: a page on another port must not read the demo's secret.
   server: { port: 5173, cors: false },
@@ -47,10 +55,20 @@ export default defineConfig(async ({ mode, command }): Promise<UserConfig> => ({
             formats: ['es'],
             fileName: () => 'ipos-credential-elements.js',
           },
-          // The module is self-contained; only the non-English catalogues are separate, loaded on demand.
-          // Fully minified (Vite keeps whitespace in ES libraries for bundlers; this file goes to browsers as is).
+          // What every page needs is one module; the non-English catalogues and the views only some screens
+          // show (token generator, activity trail) are chunks beside it, loaded on demand.
+          // Fully minified (Vite keeps whitespace in ES libraries for bundlers; these files go to browsers as is).
           rollupOptions: {
-            output: { chunkFileNames: 'locales/[name]-[hash].js', minify: true, comments: false },
+            // The chunks import what they share with the module from it (hence extra exports), and everything
+            // the module reaches statically stays in it: without the group Rolldown moves what the module and
+            // both views share into a third file that every page would then fetch up front.
+            preserveEntrySignatures: 'allow-extension',
+            output: {
+              chunkFileNames: cdnChunkFileName,
+              codeSplitting: { groups: [{ name: 'ipos-credential-elements', tags: ['$initial'] }] },
+              minify: true,
+              comments: false,
+            },
           },
         }
       : {
@@ -61,6 +79,7 @@ export default defineConfig(async ({ mode, command }): Promise<UserConfig> => ({
             entry: {
               index: resolve(root, 'src/index.ts'),
               define: resolve(root, 'src/define.ts'),
+              hydrate: resolve(root, 'src/hydrate.ts'),
               'reference/index': resolve(root, 'src/reference/index.ts'),
               'reference/node': resolve(root, 'src/reference/node.ts'),
               'server/index': resolve(root, 'src/server/index.ts'),

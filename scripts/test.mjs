@@ -28,7 +28,11 @@ const steps = [
   { name: 'elements', command: 'web-test-runner', counts: 'wtr' },
   { name: 'stories', command: 'vitest run --project storybook', counts: 'vitest' },
   { name: 'react', command: 'vitest run --project react', counts: 'vitest' },
-  { name: 'size', command: 'node scripts/size.mjs', why: 'gzip budget of the CDN module and the define entry' },
+  {
+    name: 'size',
+    command: 'node scripts/size.mjs',
+    why: 'gzip budgets of what each role downloads up front (CDN chunk graph) and of the define entry; issue 16 goals',
+  },
   { name: 'e2e', command: 'playwright test', counts: 'playwright' },
   {
     name: 'package',

@@ -21,7 +21,7 @@ export async function startSsrExample({ port = 5180, host = '127.0.0.1' } = {}) 
     optimizeDeps: { noDiscovery: true, include: [] },
     resolve: {
       alias: {
-        'ipos-credential-elements/define': source('define.ts'),
+        'ipos-credential-elements/hydrate': source('hydrate.ts'),
         'ipos-credential-elements/server': source('server/index.ts'),
         'ipos-credential-elements/ssr': source('ssr/index.ts'),
       },

@@ -1,4 +1,5 @@
-import { en, type Catalog, type CatalogKey, type CatalogOverrides } from './en.js';
+import type { Catalog, CatalogKey, CatalogOverrides } from './en.js';
+import { englishMessage } from './english.js';
 
 /** Placeholder values for `{name}` in a catalogue string. */
 export type MessageParams = Record<string, string | number>;
@@ -55,6 +56,7 @@ export function translate(
   inheritedOverrides?: CatalogOverrides,
   locale = 'en',
 ): string {
-  const message: Message = ownOverrides?.[key] ?? inheritedOverrides?.[key] ?? catalog?.[key] ?? en[key];
-  return formatMessage(message, params, message === en[key] ? 'en' : locale);
+  const english = englishMessage(key);
+  const message: Message = ownOverrides?.[key] ?? inheritedOverrides?.[key] ?? catalog?.[key] ?? english;
+  return formatMessage(message, params, message === english ? 'en' : locale);
 }

@@ -1,15 +1,13 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import type { ActivityEvent, ActivityPage } from '../../contract/bodies.js';
-import type { IposEventName } from '../../events.js';
-import { formatMoment, formatRelative } from '../../i18n/time.js';
-import { panelStyles } from '../../styles/panel.js';
+import { nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { ActivityPage } from '../../contract/bodies.js';
+import { PAGE_SIZE } from '../../options/element-ranges.js';
 import { controlStyles } from '../../styles/controls.js';
+import { panelStyles } from '../../styles/panel.js';
 import { themeStyles } from '../../styles/theme.js';
-import { AccountLoader, type Account } from '../shared/account-loader.js';
-import { isAbort } from '../shared/failure.js';
-import { IposPanel } from '../shared/ipos-panel.js';
+import { IposLazyPanel, type Placeholder } from '../shared/ipos-lazy-panel.js';
 import { keyActivityStyles } from './ipos-key-activity.styles.js';
+import type { KeyActivityView } from './key-activity-view.js';
 
 /** The parts the activity trail renders; the provider re-exports them prefixed `key-activity__`. */
 export const KEY_ACTIVITY_PARTS = [
@@ -23,22 +21,6 @@ export const KEY_ACTIVITY_PARTS = [
   'skeleton',
   'status',
 ] as const;
-
-/** `page-size`: events per page, 1–100, default 20 (the contract's default). */
-const PAGE_SIZE = { name: 'page-size', min: 1, max: 100, integer: true, fallback: 20 };
-
-/** What the panels dispatch after a call that the audit log records: the trail then loads its newest page again. */
-const RECORDED: readonly IposEventName[] = [
-  'ipos-keys-generated',
-  'ipos-secret-reset',
-  'ipos-previous-secret-revoked',
-  'ipos-copy',
-  'ipos-token-generated',
-  'ipos-token-refreshed',
-];
-
-/** An account backend that can list activity: the method is optional in `CredentialsBackend`. */
-type ActivityAccount = Account & { backend: Required<Pick<Account['backend'], 'listActivity'>> };
 
 /**
  * The account's activity trail: keys generated, the secret revealed (copies count: they fetch it) and reset,
@@ -61,7 +43,7 @@ type ActivityAccount = Account & { backend: Required<Pick<Account['backend'], 'l
  * @csspart error - What failed and why, with a Retry button when retrying can help.
  * @csspart retry-button - Loads the failed page again.
  */
-export class IposKeyActivity extends IposPanel {
+export class IposKeyActivity extends IposLazyPanel<KeyActivityView> {
   static override styles = [themeStyles, panelStyles, controlStyles, keyActivityStyles];
   static override defaultTag = 'ipos-key-activity';
   static readonly parts = KEY_ACTIVITY_PARTS;
@@ -72,52 +54,12 @@ export class IposKeyActivity extends IposPanel {
   /** The first page the page was rendered with (e.g. by the server): shown with no request. Used once. */
   @property({ attribute: false }) initialActivity?: ActivityPage;
 
-  /** The pages after the first, loaded with "Show more", oldest last. */
-  @state() private older: ActivityEvent[] = [];
-  /** The cursor of the next older page once "Show more" ran; `undefined`: take the first page's. */
-  @state() private olderCursor?: string | null;
-  /** The "Show more" in flight. */
-  @state() private loadingMore?: AbortController;
-  /** The first page last shown, kept while it loads again so the list does not blink. */
-  private shown?: ActivityPage;
-
-  private readonly loader = new AccountLoader<ActivityPage>(this, this.feedback, {
-    account: () => this.account,
-    switchAccount: (account) =>
-      this.forgetOlder(account?.backend === this.shownFor?.backend && account?.role === this.shownFor?.role),
-    load: (account, signal) =>
-      (account as ActivityAccount).backend.listActivity({ limit: this.limit }, { signal }).then((page) => {
-        this.shownFor = account;
-        return page;
-      }),
-    preloaded: (account) => {
-      const page = this.initialActivity ?? this.inherited?.initialActivity;
-      // A later refresh of the same account keeps the list on screen while it loads.
-      if (page) this.shownFor = account;
-      return page;
-    },
-    action: 'load-activity',
-  });
-  /** The account `shown` belongs to. */
-  private shownFor?: Account;
   /** Whether this element set its own `hidden` (for a backend without `listActivity`), so it may clear it. */
   private hiddenForBackend = false;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    for (const name of RECORDED) this.ownerDocument.addEventListener(name, this.refresh);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    for (const name of RECORDED) this.ownerDocument.removeEventListener(name, this.refresh);
-    this.forgetOlder(false);
-    this.loader.reloadWhenConnected();
-  }
-
   /** Loads the newest page again (older pages are dropped); the panels' events do this by themselves. */
   readonly refresh = (): void => {
-    if (this.account) this.loader.reload();
+    this.view?.refresh();
   };
 
   /** Whether the backend can list activity: without it the element is hidden and calls nothing. */
@@ -125,111 +67,29 @@ export class IposKeyActivity extends IposPanel {
     return typeof this.activeBackend?.listActivity === 'function';
   }
 
-  private get account(): Account | undefined {
-    const backend = this.activeBackend;
-    const role = this.activeRole;
-    return backend?.listActivity && role ? { backend, role } : undefined;
+  protected override get wantsView(): boolean {
+    return this.supported;
   }
 
-  private get limit(): number {
-    return this.numberSetting(this.pageSize, PAGE_SIZE);
+  protected override get placeholder(): Placeholder {
+    return { heading: this.t('activity.heading'), label: this.t('activity.loading'), bars: 3, action: 'load-activity' };
   }
 
-  /** Drops the older pages (and the shown page too unless it is the same account's) and aborts "Show more". */
-  private forgetOlder(sameAccount: boolean): void {
-    this.loadingMore?.abort();
-    this.loadingMore = undefined;
-    this.older = [];
-    this.olderCursor = undefined;
-    if (!sameAccount) this.shown = this.shownFor = undefined;
+  // Its own chunk: the trail shows below the keys, so the keys never wait for it.
+  protected override importView(): Promise<unknown> {
+    return import('./key-activity-view.js');
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    super.willUpdate(changed);
     // Only an unsupported backend hides; a host's own `hidden` is never cleared.
-    if (!this.supported && !this.hidden) this.hidden = this.hiddenForBackend = true;
-    else if (this.supported && this.hiddenForBackend) this.hidden = this.hiddenForBackend = false;
+    const supported = this.supported;
+    if (!supported && !this.hidden) this.hidden = this.hiddenForBackend = true;
+    else if (supported && this.hiddenForBackend) this.hidden = this.hiddenForBackend = false;
+    super.willUpdate(changed);
   }
 
   override render(): TemplateResult | typeof nothing {
-    if (!this.supported) return nothing;
-    return this.renderCard(
-      {
-        heading: this.t('activity.heading'),
-        busy: this.loader.pending || this.loadingMore !== undefined,
-        problem: this.settingsProblem(),
-      },
-      () => this.renderBody(),
-    );
-  }
-
-  private renderBody() {
-    // Read here, not in willUpdate: the loader (a controller) takes a preload after willUpdate, before render.
-    const first = (this.shown = this.loader.value ?? (this.loader.pending ? this.shown : undefined));
-    if (!first) {
-      return this.loader.failed
-        ? this.feedback.renderFailure()
-        : this.loader.renderSkeleton(this.t('activity.loading'), 3);
-    }
-    const events = [...first.events, ...this.older];
-    const cursor = this.olderCursor === undefined ? first.nextCursor : this.olderCursor;
-    const now = Date.now();
-    return html`${
-      events.length
-        ? html`<ol class="events" part="list">
-            ${events.map((event) => this.renderEvent(event, now))}
-          </ol>`
-        : html`<p class="empty" part="empty">${this.t('activity.empty')}</p>`
-    }
-    ${this.feedback.renderFailure()}
-    ${
-      cursor
-        ? html`<button
-            type="button"
-            class="more"
-            part="more-button"
-            ?disabled=${this.loadingMore !== undefined}
-            @click=${() => this.showMore(cursor)}
-          >
-            ${this.loadingMore ? this.t('activity.loadingMore') : this.t('activity.more')}
-          </button>`
-        : nothing
-    }`;
-  }
-
-  private renderEvent(event: ActivityEvent, now: number) {
-    const locale = this.activeLocale;
-    const details = [
-      event.actor && this.t('activity.by', { name: event.actor.name }),
-      event.from && this.t('activity.from', { from: event.from }),
-      event.tpn && this.t('activity.tpn', { tpn: event.tpn }),
-    ].filter(Boolean);
-    return html`<li class="event ${event.type === 'authentication-failed' ? 'failed' : ''}" part="event">
-      <span class="event-type">${this.t(`activity.type.${event.type}`)}</span>
-      <p class="event-meta">
-        <time datetime=${event.at} title=${formatMoment(event.at, locale)}
-          >${formatRelative(Date.parse(event.at) - now, locale)}</time
-        >${details.length ? ` · ${details.join(' · ')}` : ''}
-      </p>
-    </li>`;
-  }
-
-  private async showMore(cursor: string): Promise<void> {
-    const account = this.account as ActivityAccount | undefined;
-    if (!account || this.loadingMore) return;
-    const controller = (this.loadingMore = new AbortController());
-    this.feedback.clearFailure('load-activity');
-    try {
-      const page = await account.backend.listActivity({ cursor, limit: this.limit }, { signal: controller.signal });
-      if (controller.signal.aborted) return;
-      this.older = [...this.older, ...page.events];
-      this.olderCursor = page.nextCursor;
-    } catch (error) {
-      if (controller.signal.aborted || isAbort(error)) return;
-      this.feedback.fail('load-activity', error, () => void this.showMore(cursor));
-    } finally {
-      if (this.loadingMore === controller) this.loadingMore = undefined;
-    }
+    return this.supported ? super.render() : nothing;
   }
 }
 

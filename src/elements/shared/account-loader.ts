@@ -7,6 +7,14 @@ import type { UserRole } from '../../roles.js';
 import { isAbort } from './failure.js';
 import type { PanelFeedback } from './panel-feedback.js';
 
+/** The placeholder shown while loading: a label for assistive technology and bars the size of the data. */
+export function renderSkeleton(label: string, bars: number): TemplateResult {
+  return html`<div class="skeleton" part="skeleton">
+    <span class="visually-hidden">${label}</span>
+    ${Array.from({ length: bars }, () => html`<span class="skeleton-bar" aria-hidden="true"></span>`)}
+  </div>`;
+}
+
 /** The account a panel acts for: the backend it calls and the role it shows. */
 export interface Account {
   backend: CredentialsBackend;
@@ -109,12 +117,8 @@ export class AccountLoader<T> implements ReactiveController {
     this.task.abort();
   }
 
-  /** The placeholder shown while loading: a label for assistive technology and bars the size of the data. */
   renderSkeleton(label: string, bars: number): TemplateResult {
-    return html`<div class="skeleton" part="skeleton">
-      <span class="visually-hidden">${label}</span>
-      ${Array.from({ length: bars }, () => html`<span class="skeleton-bar" aria-hidden="true"></span>`)}
-    </div>`;
+    return renderSkeleton(label, bars);
   }
 
   private fail(error: unknown): void {

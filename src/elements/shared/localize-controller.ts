@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { catalogIfLoaded, languageOf, loadCatalog } from '../../i18n/catalogs.js';
-import { en, type Catalog, type CatalogKey, type CatalogOverrides } from '../../i18n/en.js';
+import type { Catalog, CatalogKey, CatalogOverrides } from '../../i18n/en.js';
+import { englishCatalog } from '../../i18n/english.js';
 import { translate, type MessageParams } from '../../i18n/localize.js';
 
 /** Where an element's wording comes from: its locale, then its own and its provider's overrides. */
@@ -16,7 +17,7 @@ export interface WordingSource {
  * is there, so a French page never flashes English.
  */
 export class LocalizeController implements ReactiveController {
-  private catalog: Catalog = en;
+  private catalog: Catalog = englishCatalog();
   private language = 'en';
   private loading?: Promise<void>;
 

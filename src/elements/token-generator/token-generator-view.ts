@@ -1,0 +1,359 @@
+import { html, nothing, type PropertyValues, type ReactiveController, type TemplateResult } from 'lit';
+import { BackendError } from '../../backend/backend-error.js';
+import type { AuthToken, Terminal } from '../../contract/bodies.js';
+import { dispatchIposEvent, type CopyField } from '../../events.js';
+import { tokenWording } from '../../i18n/en-tokens.js';
+import { addEnglish } from '../../i18n/english.js';
+import { formatMoment, formatRelative } from '../../i18n/time.js';
+import { canGenerateTokens } from '../../roles.js';
+import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../token-session.js';
+import { tokenPhase, type TokenPhase } from '../../token-timing.js';
+import { AccountLoader, type Account } from '../shared/account-loader.js';
+import { CopyFeedback, FEEDBACK_DURATION } from '../shared/copy-feedback.js';
+import { isAbort } from '../shared/failure.js';
+import { provideView, type PanelPort, type PanelView } from '../shared/ipos-lazy-panel.js';
+import { MAX_LIFETIME_MINUTES, REFRESH_BEFORE } from '../../options/element-ranges.js';
+import { IposTokenGenerator, type ExpiryState } from './ipos-token-generator.js';
+import { Ticker } from '../shared/ticker.js';
+
+type Busy = 'generate' | 'refresh';
+type CopiedValue = Extract<CopyField, 'token' | 'tpn'>;
+
+/** What the token generator shows besides its settings: one owner, every change re-renders. */
+interface TokenGeneratorState {
+  selectedTpn?: string;
+  token?: AuthToken;
+  busy?: Busy;
+}
+
+const EXPIRY_STATE: Readonly<Record<TokenPhase, ExpiryState>> = {
+  fresh: 'valid',
+  due: 'soon',
+  grace: 'grace',
+  over: 'expired',
+};
+
+/**
+ * The work of `<ipos-token-generator>`: terminals, the token session, the countdown and the card. A
+ * module of its own, loaded with the first token generator, so that ISO and agent pages never download it.
+ */
+export class TokenGeneratorView implements PanelView, ReactiveController {
+  private state: TokenGeneratorState = {};
+  private session?: TokenSession;
+  /** What `session` was made with: a new token after a change of any of these needs a new session. */
+  private sessionOptions?: TokenSessionOptions;
+  private unsubscribe?: () => void;
+  private readonly copyFeedback = new CopyFeedback<CopiedValue>(this.element, this.port.feedback, () =>
+    this.port.numberSetting(this.element.feedbackDuration, FEEDBACK_DURATION),
+  );
+  private readonly ticker = new Ticker(this.element);
+  private readonly terminalList = new AccountLoader<Terminal[]>(this.element, this.port.feedback, {
+    account: () => {
+      const backend = this.port.backend();
+      const role = this.port.role();
+      return backend && role && canGenerateTokens(role) ? { backend, role } : undefined;
+    },
+    // Another account's terminals and token must never stay on screen.
+    switchAccount: () => this.selectTpn(undefined),
+    load: async ({ backend }: Account, signal) => this.selectFirstTpn(await backend.listTerminals({ signal })),
+    preloaded: () => {
+      const initial = this.element.initialTerminals ?? this.port.inherited()?.initialTerminals;
+      return initial && this.selectFirstTpn(initial);
+    },
+    action: 'load-terminals',
+  });
+
+  constructor(
+    private readonly element: IposTokenGenerator,
+    private readonly port: PanelPort,
+  ) {
+    addEnglish(tokenWording);
+    element.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.endSession();
+    this.state = {};
+  }
+
+  willUpdate(changed: PropertyValues<IposTokenGenerator>): void {
+    const { tpn } = this.element;
+    if (changed.has('tpn') && tpn && this.terminalList.value?.some((terminal) => terminal.tpn === tpn)) {
+      this.selectTpn(tpn);
+    }
+    const { token } = this.state;
+    this.ticker.running = token !== undefined && this.expiryState(token) !== 'expired';
+  }
+
+  render(): TemplateResult {
+    const { t } = this.port;
+    const role = this.port.role();
+    return this.port.renderCard(
+      {
+        heading: t('tokens.heading'),
+        busy: this.terminalList.pending || this.state.busy !== undefined,
+        problem: role && !canGenerateTokens(role) ? t('tokens.merchantOnly') : this.port.settingsProblem(),
+      },
+      () => this.renderBody(),
+    );
+  }
+
+  private setState(patch: TokenGeneratorState): void {
+    this.state = { ...this.state, ...patch };
+    this.element.requestUpdate();
+  }
+
+  private renderBody() {
+    const { t, feedback } = this.port;
+    const terminals = this.terminalList.value;
+    if (!terminals) {
+      if (this.terminalList.failed) return feedback.renderFailure();
+      return this.terminalList.renderSkeleton(t('tokens.loadingTerminals'), 2);
+    }
+    if (!terminals.length) return html`<p class="meta" part="empty">${t('tokens.noTerminals')}</p>`;
+    const { selectedTpn, token, busy } = this.state;
+    const lifetimeProblem = this.lifetimeProblem();
+    const generating = busy === 'generate';
+    return html`<p class="intro">${t('tokens.intro')}</p>
+      <div class="field">
+        <label class="field-label" for="tpn">${t('tokens.tpnLabel')}</label>
+        <div class="row">
+          <select id="tpn" part="tpn-select" @change=${this.onTpnChange}>
+            ${terminals.map(
+              (terminal) =>
+                html`<option value=${terminal.tpn} ?selected=${terminal.tpn === selectedTpn}>
+                  ${t('tokens.tpnOption', { label: terminal.label, tpn: terminal.tpn })}
+                </option>`,
+            )}
+          </select>
+          <button type="button" part="copy-tpn" @click=${this.copyTpn}>
+            ${this.copyFeedback.copied === 'tpn' ? t('tokens.copied') : t('tokens.copyTpn')}
+          </button>
+        </div>
+      </div>
+      ${lifetimeProblem ? html`<p class="error" part="error" role="alert">${lifetimeProblem}</p>` : nothing}
+      <div class="row">
+        <button
+          type="button"
+          class="primary"
+          part="generate-button"
+          ?disabled=${generating || lifetimeProblem !== undefined}
+          @click=${this.generate}
+        >
+          ${generating ? t('tokens.generating') : t('tokens.generate')}
+        </button>
+      </div>
+      ${token ? this.renderToken(token) : html`<p class="meta">${t('tokens.none')}</p>`} ${feedback.renderFailure()}`;
+  }
+
+  private renderToken(token: AuthToken) {
+    const { t } = this.port;
+    const locale = this.port.locale();
+    const refreshing = this.state.busy === 'refresh';
+    const state = this.expiryState(token);
+    const value = token.token;
+    return html`<div class="field">
+        <span class="field-label" id="token-label">${t('tokens.tokenLabel')}</span>
+        <div class="row">
+          <code class="token" part="token" dir="ltr" aria-labelledby="token-label"
+            >${value.slice(0, 16)}…${value.slice(-8)}</code
+          >
+          <button type="button" part="copy-token" @click=${this.copyToken}>
+            ${this.copyFeedback.copied === 'token' ? t('tokens.copied') : t('tokens.copyToken')}
+          </button>
+          <button
+            type="button"
+            part="refresh-button"
+            aria-disabled=${refreshing || state === 'expired' ? 'true' : 'false'}
+            @click=${this.refresh}
+          >
+            ${refreshing ? t('tokens.refreshing') : t('tokens.refresh')}
+          </button>
+        </div>
+      </div>
+      <p class="expiry ${state}" part="expiry" data-state=${state}>
+        ${this.expiryText(token, state)}
+        <span class="meta">${t('tokens.validUntil', { time: formatMoment(token.expiresAt, locale) })}</span>
+      </p>`;
+  }
+
+  private expiryState(token: AuthToken): ExpiryState {
+    return EXPIRY_STATE[tokenPhase(token, Date.now(), this.refreshBeforeSeconds * 1000)];
+  }
+
+  private expiryText(token: AuthToken, state: ExpiryState): string {
+    const { t } = this.port;
+    const locale = this.port.locale();
+    const until = (iso: string) => formatRelative(Date.parse(iso) - Date.now(), locale);
+    switch (state) {
+      case 'valid':
+        return t('tokens.expiresIn', { relative: until(token.expiresAt) });
+      case 'soon':
+        return t('tokens.expiringSoon', { relative: until(token.expiresAt) });
+      case 'grace':
+        return t('tokens.inGrace', { relative: until(token.graceEndsAt) });
+      case 'expired':
+        return t('tokens.expired');
+    }
+  }
+
+  /** `refresh-before` checked: a malformed value (`"5m"`) is warned about and the default used, never `NaN`. */
+  private get refreshBeforeSeconds(): number {
+    return this.port.numberSetting(this.element.refreshBefore, REFRESH_BEFORE);
+  }
+
+  /** Why `expires-in-minutes` cannot be used, or `undefined` when it is a whole number of minutes from 1 to 1440. */
+  private lifetimeProblem(): string | undefined {
+    const minutes = this.element.expiresInMinutes;
+    if (Number.isInteger(minutes) && minutes >= 1 && minutes <= MAX_LIFETIME_MINUTES) return undefined;
+    const written = this.element.getAttribute('expires-in-minutes') ?? minutes;
+    return this.port.t('tokens.lifetimeInvalid', { value: String(written) });
+  }
+
+  /** Selects the `tpn` attribute's terminal when the account has it, else the first one. */
+  private selectFirstTpn(terminals: Terminal[]): Terminal[] {
+    const { tpn } = this.element;
+    this.selectTpn(terminals.find((terminal) => terminal.tpn === tpn)?.tpn ?? terminals[0]?.tpn);
+    return terminals;
+  }
+
+  /** Selecting another TPN drops the old token and aborts whatever was in flight for it. */
+  private selectTpn(tpn: string | undefined): void {
+    if (tpn === this.state.selectedTpn) return;
+    this.endSession();
+    this.setState({ selectedTpn: tpn, token: undefined, busy: undefined });
+    this.port.feedback.clearFailure();
+  }
+
+  private readonly onTpnChange = (event: Event): void => {
+    this.selectTpn((event.target as HTMLSelectElement).value);
+  };
+
+  /**
+   * The session a new token is generated in: the current one while TPN, backend and settings are
+   * unchanged; otherwise a new one, so a changed lifetime or refresh setting applies from this token on.
+   */
+  private sessionForSelectedTpn(): TokenSession | undefined {
+    const backend = this.port.backend();
+    const tpn = this.state.selectedTpn;
+    if (!backend || !tpn) return undefined;
+    const options: TokenSessionOptions = {
+      backend,
+      tpn,
+      expiresInMinutes: this.element.expiresInMinutes,
+      refreshBefore: this.refreshBeforeSeconds,
+      autoRefresh: this.element.autoRefresh,
+      channelName: this.element.channelName,
+    };
+    const current = this.sessionOptions;
+    const reusable =
+      this.session &&
+      current &&
+      (Object.keys(options) as (keyof TokenSessionOptions)[]).every((key) => options[key] === current[key]);
+    if (!reusable) {
+      this.endSession();
+      this.session = new TokenSession(options);
+      this.sessionOptions = options;
+      this.unsubscribe = this.session.subscribe(this.onSessionEvent);
+    }
+    return this.session;
+  }
+
+  private endSession(): void {
+    this.unsubscribe?.();
+    this.session?.dispose();
+    this.unsubscribe = undefined;
+    this.session = undefined;
+    this.sessionOptions = undefined;
+  }
+
+  private readonly onSessionEvent = (event: TokenSessionEvent): void => {
+    switch (event.type) {
+      case 'generated':
+      case 'refreshed': {
+        this.setState({ token: event.token });
+        const { token, tpn, expiresAt, graceEndsAt } = event.token;
+        const name = event.type === 'generated' ? 'ipos-token-generated' : 'ipos-token-refreshed';
+        dispatchIposEvent(this.element, name, { token, tpn, expiresAt, graceEndsAt });
+        if (event.type === 'refreshed') {
+          this.port.feedback.clearFailure('refresh-token');
+          this.port.feedback.announce(this.port.t('tokens.refreshed'));
+        }
+        break;
+      }
+      case 'expired': {
+        const { tpn, expiresAt, graceEndsAt } = event.token;
+        dispatchIposEvent(this.element, 'ipos-token-expired', { tpn, expiresAt, graceEndsAt });
+        this.element.requestUpdate();
+        break;
+      }
+      case 'refresh-failed':
+        this.failRefresh(event.error);
+        break;
+    }
+  };
+
+  private failRefresh(error: unknown): void {
+    if (isAbort(error)) return;
+    const { token } = this.state;
+    const graceOver =
+      (error instanceof BackendError && error.errorCode === 'TOKEN_GRACE_EXPIRED') ||
+      (token !== undefined && this.expiryState(token) === 'expired');
+    // After the grace period only a new token helps, so that is what the error offers.
+    if (graceOver) {
+      this.port.feedback.fail('refresh-token', error, this.generate, {
+        message: this.port.t('tokens.graceOver'),
+        retryLabel: this.port.t('tokens.generate'),
+      });
+    } else {
+      this.port.feedback.fail('refresh-token', error, this.refresh);
+    }
+  }
+
+  private readonly generate = async (): Promise<void> => {
+    if (this.state.busy || this.lifetimeProblem()) return;
+    const session = this.sessionForSelectedTpn();
+    if (!session) return;
+    this.setState({ busy: 'generate' });
+    this.port.feedback.clearFailure();
+    try {
+      const token = await session.generate();
+      if (session === this.session) this.port.feedback.announce(this.port.t('tokens.generated', { tpn: token.tpn }));
+    } catch (error) {
+      // A stale answer (the TPN changed meanwhile) is dropped, never shown.
+      if (session === this.session && !isAbort(error)) this.port.feedback.fail('generate-token', error, this.generate);
+    } finally {
+      if (session === this.session) this.setState({ busy: undefined });
+    }
+  };
+
+  private readonly refresh = async (): Promise<void> => {
+    const session = this.session;
+    const { busy, token } = this.state;
+    if (busy || !session || !token || this.expiryState(token) === 'expired') return;
+    this.setState({ busy: 'refresh' });
+    try {
+      await session.refresh();
+    } catch {
+      // The session reports the failure as a `refresh-failed` event, handled once in onSessionEvent.
+    } finally {
+      if (session === this.session) this.setState({ busy: undefined });
+    }
+  };
+
+  private readonly copyToken = this.copyFeedback.copyButton(
+    'token',
+    'copy-token',
+    () => this.state.token?.token,
+    () => this.port.t('tokens.tokenCopied'),
+  );
+
+  private readonly copyTpn = this.copyFeedback.copyButton(
+    'tpn',
+    'copy-tpn',
+    () => this.state.selectedTpn,
+    (tpn) => this.port.t('tokens.tpnCopied', { tpn }),
+  );
+}
+
+provideView(IposTokenGenerator, (element, port) => new TokenGeneratorView(element, port));

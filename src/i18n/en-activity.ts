@@ -1,0 +1,21 @@
+/**
+ * The activity trail's own English wording, loaded with its view (see `en.ts`). Its heading and loading line
+ * are in the shared wording, since the element shows them first.
+ */
+export const activityWording = {
+  'activity.empty':
+    'No activity yet. Generating the keys, showing, copying or resetting the secret key, and each Auth Token issued will be listed here.',
+  'activity.more': 'Show more',
+  'activity.loadingMore': 'Loading…',
+  'activity.by': 'by {name}',
+  'activity.from': 'from {from}',
+  'activity.tpn': 'TPN {tpn}',
+  'activity.type.keys-generated': 'API and Secret keys generated',
+  'activity.type.secret-revealed': 'Secret key shown or copied',
+  'activity.type.secret-reset': 'Secret key reset',
+  'activity.type.previous-secret-revoked': 'Previous secret key revoked',
+  'activity.type.token-generated': 'Auth Token generated',
+  'activity.type.token-refreshed': 'Auth Token refreshed',
+  'activity.type.authenticated': 'Signed in with the keys',
+  'activity.type.authentication-failed': 'Sign-in with the keys refused',
+} as const;
