@@ -28,40 +28,44 @@ export interface AccountLoaderOptions<T> {
   forbiddenMessage?: () => string;
 }
 
+type AccountArgs = readonly [CredentialsBackend | undefined, UserRole | undefined];
+
 /**
  * Loads a panel's data for the account it shows: again whenever the backend or role changes (the old
  * request aborted, the old account's data dropped first), aborted on disconnect and resumed on reconnect,
  * failures shown with a Retry. One controller for both panels.
  */
 export class AccountLoader<T> implements ReactiveController {
-  private readonly task: Task<readonly [CredentialsBackend | undefined, UserRole | undefined], T>;
+  private readonly task: Task<AccountArgs, T>;
+  /** The account of the last update, to notice a change of backend or role. */
+  private shownArgs?: AccountArgs;
   /** The load was cut short by a disconnect: run it again when connected again. */
   private interrupted = false;
-  /** The preload, once taken: it stands for the first load, from the very first render. */
+  /** The preload, once taken: it stands for the first load, with no load run, until the next one. */
   private preloadedValue?: T;
   private preloadTaken = false;
+  /** The account `hostUpdate` already switched to when it found no preload: the load it runs need not switch again. */
+  private switchedFor?: AccountArgs;
 
   constructor(
-    host: ReactiveControllerHost & HTMLElement,
+    private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly feedback: PanelFeedback,
     private readonly options: AccountLoaderOptions<T>,
   ) {
     host.addController(this);
+    // Run by `hostUpdate`, not by the Task itself: a preloaded account runs no load, so a preloaded first paint
+    // is the panel's only update (a Task run, even of a value at hand, settles a microtask later and updates again).
     this.task = new Task(host, {
-      args: () => {
-        // Nothing is loaded for a detached panel: reconnecting loads what it then shows.
-        const account = host.isConnected ? options.account() : undefined;
-        return [account?.backend, account?.role] as const;
-      },
-      task: ([backend, role], { signal }) => {
+      autoRun: false,
+      task: (args, { signal }) => {
+        const [backend, role] = args;
         const account = backend && role ? { backend, role } : undefined;
-        options.switchAccount(account);
-        this.feedback.clearFailure();
-        // Runs within the update, before render: the first paint shows the preloaded data.
-        this.preloadedValue = account && !this.preloadTaken ? options.preloaded?.(account) : undefined;
+        this.preloadedValue = undefined;
+        if (this.switchedFor !== args) this.switchTo(account);
+        this.switchedFor = undefined;
         if (!account) return initialState;
         this.preloadTaken = true;
-        return this.preloadedValue ?? options.load(account, signal);
+        return options.load(account, signal);
       },
       onError: (error) => this.fail(error),
     });
@@ -71,10 +75,10 @@ export class AccountLoader<T> implements ReactiveController {
     return this.task.status === TaskStatus.PENDING;
   }
 
-  /** The last load's result (for the current account: a switch runs a new load first). */
+  /** The last load's result, or the preload standing for it (for the current account: a switch runs a new load first). */
   get value(): T | undefined {
-    if (this.task.status === TaskStatus.COMPLETE) return this.task.value;
-    return this.pending ? this.preloadedValue : undefined;
+    if (this.preloadedValue !== undefined) return this.preloadedValue;
+    return this.task.status === TaskStatus.COMPLETE ? this.task.value : undefined;
   }
 
   /** Whether the last load failed (its failure is in the panel's feedback). */
@@ -83,7 +87,8 @@ export class AccountLoader<T> implements ReactiveController {
   }
 
   reload(): void {
-    void this.task.run();
+    const args = (this.shownArgs = this.currentArgs());
+    void this.task.run(args);
   }
 
   /** The panel dropped its data (it was disconnected): load again when it is connected again. */
@@ -101,6 +106,39 @@ export class AccountLoader<T> implements ReactiveController {
     if (!this.pending) return;
     this.interrupted = true;
     this.task.abort();
+  }
+
+  /** Before each render: a new account is loaded, or shown from the preload within this update. */
+  hostUpdate(): void {
+    const args = this.currentArgs();
+    const previous = this.shownArgs;
+    this.shownArgs = args;
+    if (previous && previous[0] === args[0] && previous[1] === args[1]) return;
+    const [backend, role] = args;
+    const account = backend && role ? { backend, role } : undefined;
+    if (account && !this.preloadTaken) {
+      this.preloadTaken = true;
+      this.switchTo(account);
+      const preloaded = this.options.preloaded?.(account);
+      if (preloaded !== undefined) {
+        this.preloadedValue = preloaded;
+        return;
+      }
+      this.switchedFor = args;
+    }
+    void this.task.run(args);
+  }
+
+  private currentArgs(): AccountArgs {
+    // Nothing is loaded for a detached panel: reconnecting loads what it then shows.
+    const account = this.host.isConnected ? this.options.account() : undefined;
+    return [account?.backend, account?.role];
+  }
+
+  /** Drops the previous account's data and failure; the panel joins `account`. */
+  private switchTo(account: Account | undefined): void {
+    this.options.switchAccount(account);
+    this.feedback.clearFailure();
   }
 
   /** The placeholder shown while loading: a label for assistive technology and bars the size of the data. */
