@@ -1,0 +1,297 @@
+/* global performance, PerformanceObserver, requestAnimationFrame -- probe() and collect() run in the page */
+// Cold page loads over an emulated slow network, for `npm run bench` (issue 16): how long until the API key is
+// visible on a client-only page, a preloaded page and a server-rendered page, against the limit measured in the
+// same run — a static HTML page with the identical DOM and styles and no script — with each page's cumulative
+// layout shift, the requests it made before the keys were visible, and the bytes it downloaded.
+//
+// One Node HTTP server on loopback serves the pages, the CDN module (`vite build --mode cdn` into a temporary
+// directory) and the reference backend under /api/ipos, every text response gzip -9 and `no-store`. Each load is
+// a new browser context (empty cache, cookies, connections) with the CDP cache disabled and the network emulated:
+// 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up. Pages are loaded in turn, run after run, so that noise from
+// the shared machine falls on all of them alike.
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { Buffer } from 'node:buffer';
+import { gzipSync } from 'node:zlib';
+import { build, runnerImport } from 'vite';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** The emulated network: what CDP's `Network.emulateNetworkConditions` is given. */
+export const NETWORK = {
+  offline: false,
+  latency: 150, // ms added to every request: the round trip
+  downloadThroughput: 1_600_000 / 8, // bytes per second
+  uploadThroughput: 750_000 / 8,
+};
+
+export const PAGES = ['static', 'client', 'preloaded', 'server'];
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+
+/** The same document around every page's body, so pages differ only by what the comparison is about. */
+const documentOf = (head, body) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
+  `<meta name="viewport" content="width=device-width, initial-scale=1"><title>API credentials</title>${head}` +
+  `</head><body>${body}</body></html>`;
+
+/** JSON inside `<script>`: nothing in it can close the element. */
+const scriptJson = (value) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+/** Every `<script>` element removed: the static limit keeps the DOM and styles, and runs nothing. */
+export const withoutScripts = (html) => html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
+
+/**
+ * Runs in every page before anything else (the measuring instrument, not part of the page): marks the first
+ * animation frame in which the key panel's API key has text and a box, and sums layout shifts.
+ * "Keys visible": in a `requestAnimationFrame` callback — before that frame's style, layout and paint — the
+ * `[part~="api-key"]` node inside `<ipos-credentials>` → `<ipos-key-panel>` shadow roots exists, its text
+ * starts with `dakey_`, and it has a non-empty box and passes `checkVisibility()` (not hidden by display,
+ * visibility, opacity or content-visibility). Element timing and LCP do not see into shadow roots.
+ */
+export function probe() {
+  const state = (globalThis.__iposColdLoad = { cls: 0, shifts: 0 });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.hadRecentInput) continue;
+      state.cls += entry.value;
+      state.shifts++;
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+  const apiKey = () =>
+    document
+      .querySelector('ipos-credentials')
+      ?.shadowRoot?.querySelector('ipos-key-panel')
+      ?.shadowRoot?.querySelector('[part~="api-key"]');
+  const visible = (node) => {
+    if (!node?.textContent?.trim().startsWith('dakey_')) return false;
+    const box = node.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && node.checkVisibility({ opacityProperty: true, visibilityProperty: true });
+  };
+  const frame = () => {
+    if (visible(apiKey())) state.keysVisibleAt = performance.now();
+    else requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
+/** What a page reports once its keys showed and its network went quiet. */
+function collect() {
+  const state = globalThis.__iposColdLoad;
+  const at = state.keysVisibleAt;
+  const [navigation] = performance.getEntriesByType('navigation');
+  const resources = performance.getEntriesByType('resource');
+  const before = resources.filter((entry) => entry.startTime < at);
+  const path = (entry) => new URL(entry.name).pathname;
+  return {
+    keysVisibleMs: at,
+    cls: state.cls,
+    layoutShifts: state.shifts,
+    requestsBeforeKeys: before.map(path),
+    apiRequestsBeforeKeys: before.filter((entry) => path(entry).startsWith('/api/')).length,
+    bytesBeforeKeys: navigation.transferSize + before.reduce((sum, entry) => sum + entry.transferSize, 0),
+    bytesTotal: navigation.transferSize + resources.reduce((sum, entry) => sum + entry.transferSize, 0),
+    requestsTotal: resources.map(path),
+  };
+}
+
+/** `vite build --mode cdn` into `outDir`: the module every client page loads, as a CDN would serve it. */
+async function buildCdn(outDir) {
+  await build({ root, mode: 'cdn', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  const files = new Map();
+  const add = (dir, prefix) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) add(join(dir, entry.name), `${prefix}${entry.name}/`);
+      else files.set(`/cdn/${prefix}${entry.name}`, readFileSync(join(dir, entry.name)));
+    }
+  };
+  add(outDir, '');
+  return files;
+}
+
+const importTs = async (path) =>
+  (await runnerImport(resolve(root, path), { configFile: false, logLevel: 'error' })).module;
+
+/**
+ * The server-rendered screen, from `ipos-credential-elements/ssr` when this checkout has it; otherwise `undefined`.
+ * @returns {Promise<{ html: string, head: string } | undefined>}
+ */
+async function serverRendered(credentials, terminals) {
+  let ssr;
+  try {
+    ssr = await importTs('src/ssr/index.ts');
+  } catch {
+    return undefined;
+  }
+  const html = await ssr.renderCredentialsScreen({ role: 'merchant', credentials, terminals, apiBase: '/api/ipos' });
+  return { html, head: '' };
+}
+
+/**
+ * The static limit without a server renderer: the preloaded page rendered in Chromium (backend answers held
+ * back: the activity trail's is still on its way when the keys show), each shadow root given a `<style>` with its
+ * adopted style sheets and serialized as declarative shadow DOM, scripts removed.
+ */
+async function capturedStaticBody(browser, origin) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.route('**/api/ipos/**', () => {}); // never answered: the screen as it is when the keys show
+    await page.goto(`${origin}/preloaded`);
+    await page.waitForFunction(() => {
+      const panel = document.querySelector('ipos-credentials')?.shadowRoot?.querySelector('ipos-key-panel');
+      return panel?.shadowRoot?.querySelector('[part~="api-key"]')?.textContent?.includes('dakey_');
+    });
+    return await page.evaluate(() => {
+      const roots = [];
+      const walk = (node) => {
+        for (const element of node.querySelectorAll('*')) {
+          if (!element.shadowRoot) continue;
+          roots.push(element.shadowRoot);
+          walk(element.shadowRoot);
+        }
+      };
+      walk(document.body);
+      for (const shadow of roots) {
+        const style = document.createElement('style');
+        style.textContent = shadow.adoptedStyleSheets
+          .flatMap((sheet) => [...sheet.cssRules].map((rule) => rule.cssText))
+          .join('\n');
+        shadow.prepend(style);
+      }
+      return document.body.getHTML({ shadowRoots: roots });
+    });
+  } finally {
+    await context.close();
+  }
+}
+
+/** Starts the server; `pages` may be filled in after it listens (the static page is captured from it). */
+async function startServer(files, pages, middleware) {
+  const gzipped = new Map();
+  const send = (req, res, key, type, body) => {
+    const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+    if (gzip && !gzipped.has(key)) gzipped.set(key, gzipSync(body, { level: 9 }));
+    res.writeHead(200, {
+      'Content-Type': type,
+      'Cache-Control': 'no-store',
+      ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
+    });
+    res.end(gzip ? gzipped.get(key) : body);
+  };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://localhost').pathname;
+    const page = pages.get(path.slice(1));
+    if (page !== undefined) return send(req, res, `page:${path}:${page.length}`, TYPES['.html'], Buffer.from(page));
+    const file = files.get(path);
+    if (file) return send(req, res, path, TYPES[extname(path)] ?? 'application/octet-stream', file);
+    middleware(req, res, () => {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found');
+    });
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+async function loadOnce(browser, url, timeoutMs) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(probe);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await cdp.send('Network.emulateNetworkConditions', NETWORK);
+    await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
+    await page.waitForFunction(() => globalThis.__iposColdLoad?.keysVisibleAt !== undefined, null, {
+      timeout: timeoutMs,
+    });
+    // Late answers (the activity trail) and the layout shifts they cause count for CLS.
+    await page.waitForLoadState('networkidle', { timeout: timeoutMs });
+    return await page.evaluate(collect);
+  } finally {
+    await context.close();
+  }
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/**
+ * Measures every page `runs` times; returns per page the median time to keys visible, its ratio to the static
+ * page's, the largest CLS seen, requests before the keys (from the run closest to the median) and bytes.
+ */
+export async function coldLoad({ browser, runs = 7, log = () => {}, timeoutMs = 20_000 }) {
+  const outDir = mkdtempSync(join(tmpdir(), 'ipos-cold-'));
+  let listening;
+  try {
+    log('cold load: building the CDN module, starting the reference backend');
+    const files = await buildCdn(outDir);
+    const { createReferenceServer, ReferenceBackend } = await importTs('src/reference/index.ts');
+    const { referenceMiddleware } = await importTs('src/reference/node.ts');
+    const reference = createReferenceServer();
+    const account = new ReferenceBackend({ server: reference, account: 'merchant' });
+    const credentials = await account.generateKeys();
+    const terminals = await account.listTerminals();
+
+    const module = `<script type="module" src="/cdn/ipos-credential-elements.js"></script>`;
+    const host = (inner = '') =>
+      `<ipos-credentials user-role="merchant" api-base="/api/ipos">${inner}</ipos-credentials>`;
+    const preload = `<script type="application/json" data-ipos-initial>${scriptJson({ credentials, terminals })}</script>`;
+    const pages = new Map([
+      ['client', documentOf(module, host())],
+      ['preloaded', documentOf(module, host(preload))],
+    ]);
+    listening = await startServer(files, pages, referenceMiddleware(reference, { account: 'merchant' }));
+    const { origin } = listening;
+
+    const rendered = await serverRendered(credentials, terminals);
+    if (rendered) {
+      pages.set('server', documentOf(rendered.head, rendered.html));
+      pages.set('static', documentOf('', withoutScripts(rendered.html)));
+    } else {
+      pages.set('static', documentOf('', withoutScripts(await capturedStaticBody(browser, origin))));
+    }
+    const measured = PAGES.filter((name) => pages.has(name));
+    const staticFrom = rendered ? 'server render, scripts removed' : 'client render captured, scripts removed';
+
+    log(`cold load: ${runs} loads each of ${measured.join(', ')} (static page: ${staticFrom})`);
+    const loads = Object.fromEntries(measured.map((name) => [name, []]));
+    for (let run = 0; run < runs; run++) {
+      for (const name of measured) loads[name].push(await loadOnce(browser, `${origin}/${name}`, timeoutMs));
+    }
+
+    const limit = median(loads.static.map((load) => load.keysVisibleMs));
+    const pagesOut = {};
+    for (const name of measured) {
+      const all = loads[name];
+      const ms = median(all.map((load) => load.keysVisibleMs));
+      const typical = all.reduce((best, load) =>
+        Math.abs(load.keysVisibleMs - ms) < Math.abs(best.keysVisibleMs - ms) ? load : best,
+      );
+      pagesOut[name] = {
+        keysVisibleMs: Math.round(ms),
+        ratio: Number((ms / limit).toFixed(2)),
+        keysVisibleMsRuns: all.map((load) => Math.round(load.keysVisibleMs)),
+        cls: Number(Math.max(...all.map((load) => load.cls)).toFixed(4)),
+        layoutShifts: Math.max(...all.map((load) => load.layoutShifts)),
+        apiRequestsBeforeKeys: Math.max(...all.map((load) => load.apiRequestsBeforeKeys)),
+        requestsBeforeKeys: typical.requestsBeforeKeys,
+        bytesBeforeKeys: typical.bytesBeforeKeys,
+        bytesTotal: typical.bytesTotal,
+        htmlBytes: Buffer.byteLength(pages.get(name)),
+        htmlGzipBytes: gzipSync(pages.get(name), { level: 9 }).length,
+      };
+    }
+    return { runs, network: NETWORK, staticFrom, pages: pagesOut };
+  } finally {
+    listening?.server.close();
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
