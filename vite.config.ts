@@ -16,6 +16,7 @@ const dependencies = [
   'jose',
   'pg',
   '@electric-sql/pglite',
+  '@lit-labs/ssr',
 ];
 const isDependency = (id: string) =>
   id.startsWith('node:') || dependencies.some((name) => id === name || id.startsWith(`${name}/`));
@@ -64,6 +65,7 @@ export default defineConfig(async ({ mode, command }): Promise<UserConfig> => ({
               'reference/node': resolve(root, 'src/reference/node.ts'),
               'server/index': resolve(root, 'src/server/index.ts'),
               'server/verify': resolve(root, 'src/server/verify.ts'),
+              'ssr/index': resolve(root, 'src/ssr/index.ts'),
               react: resolve(root, 'src/react.ts'),
               vue: resolve(root, 'src/vue.ts'),
             },

@@ -1,6 +1,6 @@
 import { createContext } from '@lit/context';
 import type { CredentialsBackend } from './backend/credentials-backend.js';
-import type { Credentials, Terminal } from './contract/bodies.js';
+import type { ActivityPage, Credentials, Terminal } from './contract/bodies.js';
 import type { CatalogOverrides } from './i18n/en.js';
 
 /** Colour scheme of the elements; `auto` follows `prefers-color-scheme`. */
@@ -17,6 +17,7 @@ export interface CredentialsConfig {
   /** Data the host rendered the page with: the first render shows it with no GET. Never the secret. */
   initialCredentials?: Credentials;
   initialTerminals?: Terminal[];
+  initialActivity?: ActivityPage;
 }
 
 /** `Symbol.for` so that two copies of the library on one page still find each other's provider. */

@@ -2,16 +2,18 @@
  * Data a host preloads into the page so the first render shows the keys with no request: checked with
  * the same guards as an answer (unknown fields, such as a secret pasted in by mistake, are dropped).
  */
-import { credentialsGuard, terminalListGuard } from './contract/guards.js';
-import type { Credentials, Terminal } from './contract/bodies.js';
+import { activityPageGuard, credentialsGuard, terminalListGuard } from './contract/guards.js';
+import type { ActivityPage, Credentials, Terminal } from './contract/bodies.js';
 
 export interface Preload {
   credentials?: Credentials;
   terminals?: Terminal[];
+  /** The activity trail's first page (newest events), for a server-rendered screen that makes no request. */
+  activity?: ActivityPage;
 }
 
 /** The usable parts of a preload; a malformed part is left out with a warning, and loaded as usual. */
-export function checkPreload(preload: { credentials?: unknown; terminals?: unknown }): Preload {
+export function checkPreload(preload: { credentials?: unknown; terminals?: unknown; activity?: unknown }): Preload {
   const checked: Preload = {};
   if (preload.credentials !== undefined) {
     const result = credentialsGuard.safeParse(preload.credentials);
@@ -23,6 +25,11 @@ export function checkPreload(preload: { credentials?: unknown; terminals?: unkno
     if (result.success) checked.terminals = result.data.terminals;
     else warn('terminals');
   }
+  if (preload.activity !== undefined) {
+    const result = activityPageGuard.safeParse(preload.activity);
+    if (result.success) checked.activity = result.data;
+    else warn('activity');
+  }
   return checked;
 }
 
@@ -31,7 +38,7 @@ export function preloadFromScript(host: Element): Preload {
   const script = host.querySelector(':scope > script[type="application/json"][data-ipos-initial]');
   if (!script?.textContent) return {};
   try {
-    const json = JSON.parse(script.textContent) as { credentials?: unknown; terminals?: unknown } | null;
+    const json = JSON.parse(script.textContent) as Record<string, unknown> | null;
     return json && typeof json === 'object' ? checkPreload(json) : (warn('script'), {});
   } catch {
     warn('script');

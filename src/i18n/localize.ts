@@ -37,8 +37,9 @@ export function formatMessage(message: Message, params: MessageParams = {}, loca
 }
 
 /** The locale an element speaks: its own, else the page's `<html lang>`, else English. */
-export function resolveLocale(own: string | undefined, documentRef: Document = document): string {
-  return own || documentRef.documentElement.lang || 'en';
+export function resolveLocale(own: string | undefined, documentRef?: Document): string {
+  // The document only when needed: a server render has none, and always names the locale.
+  return own || (documentRef ?? document).documentElement.lang || 'en';
 }
 
 /**

@@ -2,7 +2,7 @@ import { provide } from '@lit/context';
 import { css, html, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { credentialsContext, type CredentialsConfig } from '../../context.js';
-import type { Credentials, Terminal } from '../../contract/bodies.js';
+import type { ActivityPage, Credentials, Terminal } from '../../contract/bodies.js';
 import { preloadFromScript, type Preload } from '../../preload.js';
 import { canGenerateTokens } from '../../roles.js';
 import { themeStyles } from '../../styles/theme.js';
@@ -67,6 +67,9 @@ export class IposCredentials extends IposElement {
   /** Terminals the page was rendered with, for every token generator inside. */
   @property({ attribute: false }) initialTerminals?: Terminal[];
 
+  /** The activity trail's first page the page was rendered with (the script's `activity`), for the trail inside. */
+  @property({ attribute: false }) initialActivity?: ActivityPage;
+
   /** Whether the host placed its own elements inside; text, comments and the preload script do not count. */
   @state() private hasElementChildren = false;
 
@@ -89,7 +92,8 @@ export class IposCredentials extends IposElement {
       changed.has('strings') ||
       changed.has('theme') ||
       changed.has('initialCredentials') ||
-      changed.has('initialTerminals')
+      changed.has('initialTerminals') ||
+      changed.has('initialActivity')
     ) {
       // A new object so that subscribed consumers are notified of the change.
       this.config = {
@@ -100,6 +104,7 @@ export class IposCredentials extends IposElement {
         theme: this.theme,
         initialCredentials: this.initialCredentials ?? this.scriptPreload.credentials,
         initialTerminals: this.initialTerminals ?? this.scriptPreload.terminals,
+        initialActivity: this.initialActivity ?? this.scriptPreload.activity,
       };
     }
   }
@@ -117,16 +122,22 @@ export class IposCredentials extends IposElement {
         ${this.roleProblem()}
       </p>`;
     }
+    // The default screen's elements also get the settings bound: context travels by DOM events, which a server render has not.
     return html`<slot @slotchange=${this.onSlotChange}></slot> ${
         this.hasElementChildren
           ? null
           : html`<div class="screen" part="screen">
-              <ipos-key-panel part="key-panel" exportparts=${KEY_PANEL_EXPORTS}></ipos-key-panel>
+              <ipos-key-panel
+                part="key-panel"
+                exportparts=${KEY_PANEL_EXPORTS}
+                .inherited=${this.config}
+              ></ipos-key-panel>
               ${
                 this.activeBackend?.listActivity
                   ? html`<ipos-key-activity
                       part="key-activity"
                       exportparts=${KEY_ACTIVITY_EXPORTS}
+                      .inherited=${this.config}
                     ></ipos-key-activity>`
                   : null
               }
@@ -135,6 +146,7 @@ export class IposCredentials extends IposElement {
                   ? html`<ipos-token-generator
                       part="token-generator"
                       exportparts=${TOKEN_GENERATOR_EXPORTS}
+                      .inherited=${this.config}
                     ></ipos-token-generator>`
                   : null
               }

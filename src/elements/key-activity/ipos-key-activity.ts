@@ -68,6 +68,9 @@ export class IposKeyActivity extends IposPanel {
   /** Events per page, 1–100 (default 20). */
   @property({ type: Number, attribute: 'page-size' }) pageSize = PAGE_SIZE.fallback;
 
+  /** The first page the page was rendered with (e.g. by the server): shown with no request. Used once. */
+  @property({ attribute: false }) initialActivity?: ActivityPage;
+
   /** The pages after the first, loaded with "Show more", oldest last. */
   @state() private older: ActivityEvent[] = [];
   /** The cursor of the next older page once "Show more" ran; `undefined`: take the first page's. */
@@ -86,6 +89,12 @@ export class IposKeyActivity extends IposPanel {
         this.shownFor = account;
         return page;
       }),
+    preloaded: (account) => {
+      const page = this.initialActivity ?? this.inherited?.initialActivity;
+      // A later refresh of the same account keeps the list on screen while it loads.
+      if (page) this.shownFor = account;
+      return page;
+    },
     action: 'load-activity',
   });
   /** The account `shown` belongs to. */
@@ -139,7 +148,6 @@ export class IposKeyActivity extends IposPanel {
     // Only an unsupported backend hides; a host's own `hidden` is never cleared.
     if (!this.supported && !this.hidden) this.hidden = this.hiddenForBackend = true;
     else if (this.supported && this.hiddenForBackend) this.hidden = this.hiddenForBackend = false;
-    this.shown = this.loader.value ?? (this.loader.pending ? this.shown : undefined);
   }
 
   override render(): TemplateResult | typeof nothing {
@@ -155,7 +163,8 @@ export class IposKeyActivity extends IposPanel {
   }
 
   private renderBody() {
-    const first = this.shown;
+    // Read here, not in willUpdate: the loader (a controller) takes a preload after willUpdate, before render.
+    const first = (this.shown = this.loader.value ?? (this.loader.pending ? this.shown : undefined));
     if (!first) {
       return this.loader.failed
         ? this.feedback.renderFailure()

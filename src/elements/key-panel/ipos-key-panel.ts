@@ -210,6 +210,7 @@ export class IposKeyPanel extends IposPanel {
         .userRole=${this.activeRole}
         .strings=${this.strings}
         .locale=${this.locale}
+        .inherited=${this.inherited}
         .theme=${this.activeTheme}
       ></ipos-scope-list>`;
   }

@@ -1,5 +1,5 @@
 import { Task, TaskStatus, initialState } from '@lit/task';
-import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { html, isServer, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { BackendError } from '../../backend/backend-error.js';
 import type { CredentialsBackend } from '../../backend/credentials-backend.js';
 import type { ErrorAction } from '../../events.js';
@@ -65,12 +65,14 @@ export class AccountLoader<T> implements ReactiveController {
         this.switchedFor = undefined;
         if (!account) return initialState;
         this.preloadTaken = true;
-        return options.load(account, signal);
+        // The server renders the preload or the skeleton; every request is the browser's.
+        return isServer ? initialState : options.load(account, signal);
       },
       onError: (error) => this.fail(error),
     });
   }
 
+  /** Whether a load is on its way (a preload is data already there, not a load). */
   get pending(): boolean {
     return this.task.status === TaskStatus.PENDING;
   }
@@ -130,8 +132,8 @@ export class AccountLoader<T> implements ReactiveController {
   }
 
   private currentArgs(): AccountArgs {
-    // Nothing is loaded for a detached panel: reconnecting loads what it then shows.
-    const account = this.host.isConnected ? this.options.account() : undefined;
+    // Nothing is loaded for a detached panel: reconnecting loads what it then shows. A server render has no DOM.
+    const account = isServer || this.host.isConnected ? this.options.account() : undefined;
     return [account?.backend, account?.role];
   }
 
