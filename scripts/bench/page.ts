@@ -247,11 +247,11 @@ function captureScreen(host: Element): FairScreen {
 async function countUpdates(work: () => Promise<void>): Promise<Record<string, { updates: number; ms: number }>> {
   const counts: Record<string, { updates: number; ms: number }> = {};
   const proto = LitElement.prototype as unknown as { performUpdate(): void };
-  const update = proto.performUpdate;
+  const performUpdate = proto.performUpdate;
   proto.performUpdate = function (this: HTMLElement) {
     const started = performance.now();
     try {
-      return update.call(this);
+      return performUpdate.call(this);
     } finally {
       const count = (counts[this.localName] ??= { updates: 0, ms: 0 });
       count.updates++;
@@ -261,15 +261,15 @@ async function countUpdates(work: () => Promise<void>): Promise<Record<string, {
   try {
     await work();
   } finally {
-    proto.update = update;
+    proto.performUpdate = performUpdate;
   }
   return counts;
 }
 
 /**
- * The merchant screen with its data preloaded as a host that renders HTML would (the `data-ipos-initial` script),
- * on a backend answering like a network: after `NETWORK_MS`, with answers made before the clock starts. What is
- * not preloaded (the activity trail) is still on its way when the keys show, as on a real page.
+ * The merchant screen with its data preloaded as a server renders it (the `data-ipos-initial` script: credentials,
+ * terminals and the activity trail's first page), on a backend that would answer like a network, after
+ * `NETWORK_MS`, with answers made before the clock starts (a preloaded screen asks it nothing).
  */
 async function preloadedScreen(): Promise<IposCredentials> {
   const reference = new ReferenceBackend();
@@ -286,7 +286,7 @@ async function preloadedScreen(): Promise<IposCredentials> {
   const script = document.createElement('script');
   script.type = 'application/json';
   script.dataset.iposInitial = '';
-  script.textContent = JSON.stringify({ credentials, terminals });
+  script.textContent = JSON.stringify({ credentials, terminals, activity });
   host.append(script);
   return host;
 }
