@@ -318,6 +318,10 @@ function missNotes(results) {
       );
     } else notes.push(`${name}: measured ${value}, goal ${goal}.`);
   }
+  // A page that failed (a script error, a hydration mismatch) measures something else than it should.
+  for (const [name, page] of Object.entries(results.coldLoad.pages)) {
+    if (page.errors.length) notes.push(`cold load, ${name} page: errors in the page: ${page.errors.join('; ')}.`);
+  }
   return notes;
 }
 
@@ -354,12 +358,12 @@ async function writeReport(results) {
     '',
     `Cold load, median of ${c.runs} loads per page (static page: ${c.staticFrom}):`,
     '',
-    '| page | keys visible (ms) | × static | CLS | API requests before keys | requests before keys | bytes before keys | bytes in all |',
-    '| --- | --: | --: | --: | --: | --- | --: | --: |',
+    '| page | keys visible (ms) | × static | CLS | API requests before keys | requests started before keys | bytes until keys | bytes in all | elements |',
+    '| --- | --: | --: | --: | --: | --- | --: | --: | --- |',
     ...Object.entries(c.pages).map(
       ([name, p]) =>
         `| ${COLD_PAGE_NAMES[name]} | ${p.keysVisibleMs} | ${p.ratio} | ${p.cls} | ${p.apiRequestsBeforeKeys} | ` +
-        `${p.requestsBeforeKeys.map((path) => `\`${path}\``).join(' ') || '—'} | ${b(p.bytesBeforeKeys)} | ${b(p.bytesTotal)} |`,
+        `${p.requestsBeforeKeys.map((path) => `\`${path}\``).join(' ') || '—'} | ${b(p.bytesUntilKeys)} | ${b(p.bytesTotal)} | ${p.elements} |`,
     ),
     '',
     '| goal | measured | goal | met |',
@@ -395,11 +399,11 @@ function print(results) {
   );
   const c = results.coldLoad;
   console.log(`\nCold load (median of ${c.runs}; static page: ${c.staticFrom})`);
-  console.log('page          keys ms   × static   CLS      API req   bytes before keys');
+  console.log('page          keys ms   × static   CLS      API req   bytes until keys   bytes in all');
   for (const [name, p] of Object.entries(c.pages)) {
     console.log(
       `${name.padEnd(13)} ${String(p.keysVisibleMs).padStart(7)} ${String(p.ratio).padStart(10)}   ` +
-        `${String(p.cls).padEnd(8)} ${String(p.apiRequestsBeforeKeys).padStart(7)}   ${kb(p.bytesBeforeKeys)}`,
+        `${String(p.cls).padEnd(8)} ${String(p.apiRequestsBeforeKeys).padStart(7)}   ${kb(p.bytesUntilKeys).padStart(16)}   ${kb(p.bytesTotal).padStart(12)}`,
     );
   }
   console.log(`Leaks: ${results.leaks.cycles} cycles in ${results.leaks.seconds} s`);

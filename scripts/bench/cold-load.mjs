@@ -16,6 +16,7 @@ import { extname, join, resolve } from 'node:path';
 import { Buffer } from 'node:buffer';
 import { gzipSync } from 'node:zlib';
 import { build, runnerImport } from 'vite';
+import { minifyTemplates } from './minify-templates.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -85,13 +86,28 @@ function collect() {
   const resources = performance.getEntriesByType('resource');
   const before = resources.filter((entry) => entry.startTime < at);
   const path = (entry) => new URL(entry.name).pathname;
+  // After the load: how many ipos elements there are and how many rendered (or hydrated), and that the key shows once.
+  const elements = [];
+  const walk = (node) => {
+    for (const element of node.querySelectorAll('*')) {
+      if (element.localName.startsWith('ipos-')) elements.push(element);
+      if (element.shadowRoot) walk(element.shadowRoot);
+    }
+  };
+  walk(document);
+  const panel = document.querySelector('ipos-credentials')?.shadowRoot?.querySelector('ipos-key-panel');
   return {
+    elements: elements.length,
+    elementsRendered: elements.filter((element) => element.hasUpdated === true).length,
+    apiKeyNodes: panel?.shadowRoot?.querySelectorAll('[part~="api-key"]').length ?? 0,
     keysVisibleMs: at,
     cls: state.cls,
     layoutShifts: state.shifts,
     requestsBeforeKeys: before.map(path),
     apiRequestsBeforeKeys: before.filter((entry) => path(entry).startsWith('/api/')).length,
-    bytesBeforeKeys: navigation.transferSize + before.reduce((sum, entry) => sum + entry.transferSize, 0),
+    bytesUntilKeys:
+      navigation.transferSize +
+      resources.filter((entry) => entry.responseEnd <= at).reduce((sum, entry) => sum + entry.transferSize, 0),
     bytesTotal: navigation.transferSize + resources.reduce((sum, entry) => sum + entry.transferSize, 0),
     requestsTotal: resources.map(path),
   };
@@ -111,23 +127,53 @@ async function buildCdn(outDir) {
   return files;
 }
 
-const importTs = async (path) =>
-  (await runnerImport(resolve(root, path), { configFile: false, logLevel: 'error' })).module;
+/**
+ * `@lit-labs/ssr-client/lit-element-hydrate-support.js` as one minified production module, for the server-rendered
+ * page to load before the CDN module defines the elements (as the ssr entry's documentation asks).
+ */
+async function buildHydrateSupport() {
+  const result = await build({
+    root,
+    configFile: false,
+    logLevel: 'warn',
+    mode: 'production',
+    build: {
+      write: false,
+      target: 'es2022',
+      minify: true,
+      lib: {
+        entry: resolve(root, 'node_modules/@lit-labs/ssr-client/lit-element-hydrate-support.js'),
+        formats: ['es'],
+        fileName: 'hydrate-support',
+      },
+      rollupOptions: { output: { codeSplitting: false } },
+    },
+  });
+  const output = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
+  return Buffer.from(output.find((chunk) => chunk.type === 'chunk' && chunk.isEntry).code);
+}
+
+const importTs = async (path, plugins = []) =>
+  (await runnerImport(resolve(root, path), { configFile: false, logLevel: 'error', plugins })).module;
 
 /**
  * The server-rendered screen, from `ipos-credential-elements/ssr` when this checkout has it; otherwise `undefined`.
  * @returns {Promise<{ html: string, head: string } | undefined>}
  */
-async function serverRendered(credentials, terminals) {
+async function serverRendered(data, files) {
   let ssr;
   try {
-    ssr = await importTs('src/ssr/index.ts');
+    // With the CDN build's template minifier: hydration compares each template's digest with the server's.
+    ssr = await importTs('src/ssr/index.ts', [minifyTemplates()]);
   } catch {
     return undefined;
   }
-  const html = await ssr.renderCredentialsScreen({ role: 'merchant', credentials, terminals, apiBase: '/api/ipos' });
-  return { html, head: '' };
+  const html = await ssr.renderCredentialsScreen({ role: 'merchant', ...data, apiBase: '/api/ipos' });
+  files.set('/cdn/hydrate-support.js', await buildHydrateSupport());
+  return { html, head: `<script type="module" src="/cdn/hydrate-support.js"></script>${MODULE}` };
 }
+
+const MODULE = `<script type="module" src="/cdn/ipos-credential-elements.js"></script>`;
 
 /**
  * The static limit without a server renderer: the preloaded page rendered in Chromium (backend answers held
@@ -200,6 +246,9 @@ async function loadOnce(browser, url, timeoutMs) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
     await page.addInitScript(probe);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
@@ -211,7 +260,7 @@ async function loadOnce(browser, url, timeoutMs) {
     });
     // Late answers (the activity trail) and the layout shifts they cause count for CLS.
     await page.waitForLoadState('networkidle', { timeout: timeoutMs });
-    return await page.evaluate(collect);
+    return { ...(await page.evaluate(collect)), errors };
   } finally {
     await context.close();
   }
@@ -237,21 +286,24 @@ export async function coldLoad({ browser, runs = 7, log = () => {}, timeoutMs = 
     const { referenceMiddleware } = await importTs('src/reference/node.ts');
     const reference = createReferenceServer();
     const account = new ReferenceBackend({ server: reference, account: 'merchant' });
-    const credentials = await account.generateKeys();
-    const terminals = await account.listTerminals();
+    // What a server has at hand when it renders the page: the same data for the preloaded and server-rendered pages.
+    const data = {
+      credentials: await account.generateKeys(),
+      terminals: await account.listTerminals(),
+      activity: await account.listActivity({}),
+    };
 
-    const module = `<script type="module" src="/cdn/ipos-credential-elements.js"></script>`;
     const host = (inner = '') =>
       `<ipos-credentials user-role="merchant" api-base="/api/ipos">${inner}</ipos-credentials>`;
-    const preload = `<script type="application/json" data-ipos-initial>${scriptJson({ credentials, terminals })}</script>`;
+    const preload = `<script type="application/json" data-ipos-initial>${scriptJson(data)}</script>`;
     const pages = new Map([
-      ['client', documentOf(module, host())],
-      ['preloaded', documentOf(module, host(preload))],
+      ['client', documentOf(MODULE, host())],
+      ['preloaded', documentOf(MODULE, host(preload))],
     ]);
     listening = await startServer(files, pages, referenceMiddleware(reference, { account: 'merchant' }));
     const { origin } = listening;
 
-    const rendered = await serverRendered(credentials, terminals);
+    const rendered = await serverRendered(data, files);
     if (rendered) {
       pages.set('server', documentOf(rendered.head, rendered.html));
       pages.set('static', documentOf('', withoutScripts(rendered.html)));
@@ -283,7 +335,10 @@ export async function coldLoad({ browser, runs = 7, log = () => {}, timeoutMs = 
         layoutShifts: Math.max(...all.map((load) => load.layoutShifts)),
         apiRequestsBeforeKeys: Math.max(...all.map((load) => load.apiRequestsBeforeKeys)),
         requestsBeforeKeys: typical.requestsBeforeKeys,
-        bytesBeforeKeys: typical.bytesBeforeKeys,
+        bytesUntilKeys: typical.bytesUntilKeys,
+        elements: `${typical.elementsRendered} of ${typical.elements} rendered by script`,
+        apiKeyNodes: typical.apiKeyNodes,
+        errors: [...new Set(all.flatMap((load) => load.errors))],
         bytesTotal: typical.bytesTotal,
         htmlBytes: Buffer.byteLength(pages.get(name)),
         htmlGzipBytes: gzipSync(pages.get(name), { level: 9 }).length,

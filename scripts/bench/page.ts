@@ -297,9 +297,7 @@ const NETWORK_MS = 50;
  * data: no request stands between define and the keys, so what is measured is the elements' own first render.
  * `countUpdates`: also counts the updates of each element until the keys show and two tasks after.
  */
-async function preloadedKeysShown(
-  options: { countUpdates?: boolean } = {},
-): Promise<{
+async function preloadedKeysShown(options: { countUpdates?: boolean } = {}): Promise<{
   ms: number;
   defineMs: number;
   screen: FairScreen;
