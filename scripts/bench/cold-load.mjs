@@ -156,18 +156,10 @@ async function buildHydrateSupport() {
 const importTs = async (path, plugins = []) =>
   (await runnerImport(resolve(root, path), { configFile: false, logLevel: 'error', plugins })).module;
 
-/**
- * The server-rendered screen, from `ipos-credential-elements/ssr` when this checkout has it; otherwise `undefined`.
- * @returns {Promise<{ html: string, head: string } | undefined>}
- */
+/** The server-rendered screen and the head that loads what hydrates it. */
 async function serverRendered(data, files) {
-  let ssr;
-  try {
-    // With the CDN build's template minifier: hydration compares each template's digest with the server's.
-    ssr = await importTs('src/ssr/index.ts', [minifyTemplates()]);
-  } catch {
-    return undefined;
-  }
+  // With the CDN build's template minifier: hydration compares each template's digest with the server's.
+  const ssr = await importTs('src/ssr/index.ts', [minifyTemplates()]);
   const html = await ssr.renderCredentialsScreen({ role: 'merchant', ...data, apiBase: '/api/ipos' });
   files.set('/cdn/hydrate-support.js', await buildHydrateSupport());
   return { html, head: `<script type="module" src="/cdn/hydrate-support.js"></script>${MODULE}` };
@@ -175,46 +167,7 @@ async function serverRendered(data, files) {
 
 const MODULE = `<script type="module" src="/cdn/ipos-credential-elements.js"></script>`;
 
-/**
- * The static limit without a server renderer: the preloaded page rendered in Chromium (backend answers held
- * back: the activity trail's is still on its way when the keys show), each shadow root given a `<style>` with its
- * adopted style sheets and serialized as declarative shadow DOM, scripts removed.
- */
-async function capturedStaticBody(browser, origin) {
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    await page.route('**/api/ipos/**', () => {}); // never answered: the screen as it is when the keys show
-    await page.goto(`${origin}/preloaded`);
-    await page.waitForFunction(() => {
-      const panel = document.querySelector('ipos-credentials')?.shadowRoot?.querySelector('ipos-key-panel');
-      return panel?.shadowRoot?.querySelector('[part~="api-key"]')?.textContent?.includes('dakey_');
-    });
-    return await page.evaluate(() => {
-      const roots = [];
-      const walk = (node) => {
-        for (const element of node.querySelectorAll('*')) {
-          if (!element.shadowRoot) continue;
-          roots.push(element.shadowRoot);
-          walk(element.shadowRoot);
-        }
-      };
-      walk(document.body);
-      for (const shadow of roots) {
-        const style = document.createElement('style');
-        style.textContent = shadow.adoptedStyleSheets
-          .flatMap((sheet) => [...sheet.cssRules].map((rule) => rule.cssText))
-          .join('\n');
-        shadow.prepend(style);
-      }
-      return document.body.getHTML({ shadowRoots: roots });
-    });
-  } finally {
-    await context.close();
-  }
-}
-
-/** Starts the server; `pages` may be filled in after it listens (the static page is captured from it). */
+/** Starts the server of the pages, the CDN files and the reference backend (`middleware`). */
 async function startServer(files, pages, middleware) {
   const gzipped = new Map();
   const send = (req, res, key, type, body) => {
@@ -304,24 +257,18 @@ export async function coldLoad({ browser, runs = 7, log = () => {}, timeoutMs = 
     const { origin } = listening;
 
     const rendered = await serverRendered(data, files);
-    if (rendered) {
-      pages.set('server', documentOf(rendered.head, rendered.html));
-      pages.set('static', documentOf('', withoutScripts(rendered.html)));
-    } else {
-      pages.set('static', documentOf('', withoutScripts(await capturedStaticBody(browser, origin))));
-    }
-    const measured = PAGES.filter((name) => pages.has(name));
-    const staticFrom = rendered ? 'server render, scripts removed' : 'client render captured, scripts removed';
+    pages.set('server', documentOf(rendered.head, rendered.html));
+    pages.set('static', documentOf('', withoutScripts(rendered.html)));
 
-    log(`cold load: ${runs} loads each of ${measured.join(', ')} (static page: ${staticFrom})`);
-    const loads = Object.fromEntries(measured.map((name) => [name, []]));
+    log(`cold load: ${runs} loads each of ${PAGES.join(', ')}`);
+    const loads = Object.fromEntries(PAGES.map((name) => [name, []]));
     for (let run = 0; run < runs; run++) {
-      for (const name of measured) loads[name].push(await loadOnce(browser, `${origin}/${name}`, timeoutMs));
+      for (const name of PAGES) loads[name].push(await loadOnce(browser, `${origin}/${name}`, timeoutMs));
     }
 
     const limit = median(loads.static.map((load) => load.keysVisibleMs));
     const pagesOut = {};
-    for (const name of measured) {
+    for (const name of PAGES) {
       const all = loads[name];
       const ms = median(all.map((load) => load.keysVisibleMs));
       const typical = all.reduce((best, load) =>
@@ -344,7 +291,7 @@ export async function coldLoad({ browser, runs = 7, log = () => {}, timeoutMs = 
         htmlGzipBytes: gzipSync(pages.get(name), { level: 9 }).length,
       };
     }
-    return { runs, network: NETWORK, staticFrom, pages: pagesOut };
+    return { runs, network: NETWORK, pages: pagesOut };
   } finally {
     listening?.server.close();
     rmSync(outDir, { recursive: true, force: true });
