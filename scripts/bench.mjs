@@ -173,8 +173,9 @@ async function main() {
     log(`cold load: ${COLD_RUNS} loads of each page over an emulated 150 ms RTT, 1.6 Mbit/s network`);
     results.coldLoad = await coldLoad({ browser, runs: COLD_RUNS, log });
 
-    // BYTES UP FRONT PER ROLE (issue 16): the `split` branch adds the function to scripts/bench/sizes.mjs that
-    // measures what each role's screen downloads before it shows (ISO, agent, merchant); its rows and goal go here.
+    // BYTES UP FRONT PER ROLE (issue 16) come with the `split` branch: `bytesUpFront` in scripts/bench/sizes.mjs
+    // measures each role's screen (ISO, agent, merchant) in `cdnSizes()`, and its `roleSplitGoals(results, goal)`
+    // and `roleSplitSizeRows(results)` replace the `cdn gzip bytes` goal below and add the size rows.
 
     log('requests: opening the merchant screen');
     await load();
