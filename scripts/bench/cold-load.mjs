@@ -249,16 +249,15 @@ export async function coldLoad({ browser, runs = 7, log = () => {}, timeoutMs = 
     const host = (inner = '') =>
       `<ipos-credentials user-role="merchant" api-base="/api/ipos">${inner}</ipos-credentials>`;
     const preload = `<script type="application/json" data-ipos-initial>${scriptJson(data)}</script>`;
+    const rendered = await serverRendered(data, files);
     const pages = new Map([
+      ['static', documentOf('', withoutScripts(rendered.html))],
       ['client', documentOf(MODULE, host())],
       ['preloaded', documentOf(MODULE, host(preload))],
+      ['server', documentOf(rendered.head, rendered.html)],
     ]);
     listening = await startServer(files, pages, referenceMiddleware(reference, { account: 'merchant' }));
     const { origin } = listening;
-
-    const rendered = await serverRendered(data, files);
-    pages.set('server', documentOf(rendered.head, rendered.html));
-    pages.set('static', documentOf('', withoutScripts(rendered.html)));
 
     log(`cold load: ${runs} loads each of ${PAGES.join(', ')}`);
     const loads = Object.fromEntries(PAGES.map((name) => [name, []]));
