@@ -13,13 +13,14 @@ import { cdnSizes, entrySize, ENTRIES } from './bench/sizes.mjs';
  * the typed reset confirmation and the step-up hook; +0.9 KB: issue 12's races fixes — numberOption in TokenSession
  * and HttpBackend, account-scoped and checked tab messages, real calendar dates in the guards, capped answers; +1.69 KB:
  * issue 15's activity trail — the <ipos-key-activity> element, its English strings, the ActivityPage guard and
- * the route's query parameters in HttpBackend). The goal is
+ * the route's query parameters in HttpBackend; +0.1 KB: issue 16's preloaded first paint in one update per element
+ * — the account loader runs its Task only for a load — and date formatters built once per locale). The goal is
  * 20,000 for the CDN module, by loading the token generator only for merchants; lower these as the
  * figures come down.
  */
 export const BUDGET = {
-  cdn: 28_245,
-  define: 28_840,
+  cdn: 28_345,
+  define: 28_940,
 };
 
 const started = performance.now();

@@ -44,8 +44,6 @@ export class AccountLoader<T> implements ReactiveController {
   /** The preload, once taken: it stands for the first load, with no load run, until the next one. */
   private preloadedValue?: T;
   private preloadTaken = false;
-  /** The account `hostUpdate` already switched to when it found no preload: the load it runs need not switch again. */
-  private switchedFor?: AccountArgs;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -53,21 +51,13 @@ export class AccountLoader<T> implements ReactiveController {
     private readonly options: AccountLoaderOptions<T>,
   ) {
     host.addController(this);
-    // Run by `hostUpdate`, not by the Task itself: a preloaded account runs no load, so a preloaded first paint
-    // is the panel's only update (a Task run, even of a value at hand, settles a microtask later and updates again).
+    // Run by `switchTo`, not by the Task itself: a preloaded account runs no load, so a preloaded first paint is
+    // the panel's only update (a Task run, even of a value at hand, settles a microtask later and updates again).
     this.task = new Task(host, {
       autoRun: false,
-      task: (args, { signal }) => {
-        const [backend, role] = args;
-        const account = backend && role ? { backend, role } : undefined;
-        this.preloadedValue = undefined;
-        if (this.switchedFor !== args) this.switchTo(account);
-        this.switchedFor = undefined;
-        if (!account) return initialState;
-        this.preloadTaken = true;
-        // The server renders the preload or the skeleton; every request is the browser's.
-        return isServer ? initialState : options.load(account, signal);
-      },
+      // The server renders the preload or the skeleton; every request is the browser's.
+      task: ([backend, role], { signal }) =>
+        backend && role && !isServer ? options.load({ backend, role }, signal) : initialState,
       onError: (error) => this.fail(error),
     });
   }
@@ -89,8 +79,7 @@ export class AccountLoader<T> implements ReactiveController {
   }
 
   reload(): void {
-    const args = (this.shownArgs = this.currentArgs());
-    void this.task.run(args);
+    this.switchTo((this.shownArgs = this.currentArgs()));
   }
 
   /** The panel dropped its data (it was disconnected): load again when it is connected again. */
@@ -113,22 +102,9 @@ export class AccountLoader<T> implements ReactiveController {
   /** Before each render: a new account is loaded, or shown from the preload within this update. */
   hostUpdate(): void {
     const args = this.currentArgs();
-    const previous = this.shownArgs;
-    this.shownArgs = args;
-    if (previous && previous[0] === args[0] && previous[1] === args[1]) return;
-    const [backend, role] = args;
-    const account = backend && role ? { backend, role } : undefined;
-    if (account && !this.preloadTaken) {
-      this.preloadTaken = true;
-      this.switchTo(account);
-      const preloaded = this.options.preloaded?.(account);
-      if (preloaded !== undefined) {
-        this.preloadedValue = preloaded;
-        return;
-      }
-      this.switchedFor = args;
-    }
-    void this.task.run(args);
+    const shown = this.shownArgs;
+    if (shown && shown[0] === args[0] && shown[1] === args[1]) return;
+    this.switchTo((this.shownArgs = args));
   }
 
   private currentArgs(): AccountArgs {
@@ -137,10 +113,19 @@ export class AccountLoader<T> implements ReactiveController {
     return [account?.backend, account?.role];
   }
 
-  /** Drops the previous account's data and failure; the panel joins `account`. */
-  private switchTo(account: Account | undefined): void {
+  /** Drops the previous account's data and failure, then shows the account's preload (the first time) or loads it. */
+  private switchTo(args: AccountArgs): void {
+    const [backend, role] = args;
+    const account = backend && role ? { backend, role } : undefined;
+    this.preloadedValue = undefined;
     this.options.switchAccount(account);
     this.feedback.clearFailure();
+    if (account && !this.preloadTaken) {
+      this.preloadTaken = true;
+      this.preloadedValue = this.options.preloaded?.(account);
+      if (this.preloadedValue !== undefined) return;
+    }
+    void this.task.run(args);
   }
 
   /** The placeholder shown while loading: a label for assistive technology and bars the size of the data. */
