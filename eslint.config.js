@@ -63,7 +63,15 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },
   },
   {
-    files: ['scripts/**', 'bin/**', 'test/support/**/*.mjs', 'test/server/**/*.mjs', '*.config.*', '.storybook/**'],
+    files: [
+      'scripts/**',
+      'bin/**',
+      'examples/**/*.mjs',
+      'test/support/**/*.mjs',
+      'test/server/**/*.mjs',
+      '*.config.*',
+      '.storybook/**',
+    ],
     languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
   },
 );

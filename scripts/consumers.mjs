@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test` step `consumers`: the README's snippets are tests. Installs the packed library (scripts/pack.mjs)
 // into fresh consumer apps — Vite + TypeScript, React 19, Vue 3 (vue-tsc), Angular (standalone, ngc), a
-// plain HTML page with the CDN file, and a Node server (reference entries, no DOM lib, no Vite) —, pastes each README code block marked `<!-- snippet: name -->` into
+// plain HTML page with the CDN file, a Node server (reference entries, no DOM lib, no Vite) and a Node server rendering
+// the screen (./ssr with @lit-labs/ssr, its page read in Chromium with JavaScript off) —, pastes each
+// README code block marked `<!-- snippet: name -->` into
 // them unchanged, type-checks strictly, builds, serves each against the reference backend and drives it in
 // Chromium: keys generated and shown, the secret copied to the clipboard, an event received by the snippet.
 //
@@ -26,6 +28,7 @@ export const CONSUMER_DEPENDENCIES = {
   '@angular/compiler-cli': '~21.2.26',
   '@angular/core': '~21.2.26',
   '@angular/platform-browser': '~21.2.26',
+  '@lit-labs/ssr': '~4.1.0',
   '@types/node': '^20.19.0',
   '@types/react': '^19.2.0',
   '@types/react-dom': '^19.2.0',
@@ -216,6 +219,40 @@ const apps = {
     build: [],
     serve: 'script',
   },
+  // A Node server rendering the screen (./ssr with @lit-labs/ssr), no DOM lib, skipLibCheck off: ./ssr's types hold there.
+  ssr: {
+    files: {
+      'server.ts':
+        "import { createServer } from 'node:http';\n" +
+        "import { renderCredentialsScreen, type Credentials } from 'ipos-credential-elements/ssr';\n" +
+        'const credentials: Credentials = {\n' +
+        "  role: 'iso',\n" +
+        "  scopes: ['BatchReport', 'ExternalApi'],\n" +
+        "  keys: { apiKey: 'dakey_ConsumerRenderedKey0123456789ab', secretKeyHint: 'Zq9x', createdAt: '2026-03-01T09:30:00.000Z', secretRotatedAt: '2026-03-01T09:30:00.000Z' },\n" +
+        '};\n' +
+        'const server = createServer(async (_req, res) => {\n' +
+        "  const screen = await renderCredentialsScreen({ role: 'iso', lang: 'fr', apiBase: '/api/ipos', credentials });\n" +
+        "  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });\n" +
+        '  res.end(`<!doctype html><html lang="fr"><body>${screen}</body></html>`);\n' +
+        '});\n' +
+        "server.listen(0, '127.0.0.1', () => console.log(JSON.stringify(server.address())));\n",
+      'package.json': { type: 'module' },
+      'tsconfig.json': {
+        compilerOptions: {
+          ...strictTs,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          lib: ['ES2023'],
+          noEmit: false,
+          outDir: 'out',
+        },
+        files: ['server.ts'],
+      },
+    },
+    check: [[bin('tsc'), ['-p', '.']]],
+    build: [],
+    serve: 'ssr',
+  },
   cdn: {
     files: {
       'index.html': page(snippet('cdn-html'), '<meta name="csrf-token" content="csrf-from-the-page">'),
@@ -288,6 +325,27 @@ async function probeNodeServer(dir) {
   }
 }
 
+/** Runs the compiled SSR app and reads its page in Chromium with JavaScript off: the key, in French. */
+async function probeSsrServer(dir, browser) {
+  const child = spawn(process.execPath, ['out/server.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const { port } = await new Promise((resolveAddress, reject) => {
+      child.stdout.once('data', (chunk) => resolveAddress(JSON.parse(String(chunk))));
+      child.on('exit', (code) => reject(new Error(`the SSR app exited with ${code}`)));
+    });
+    const tab = await context.newPage();
+    await tab.goto(`http://127.0.0.1:${port}/`);
+    const shown = await tab.locator('ipos-key-panel [part~="api-key"]').textContent({ timeout: 20_000 });
+    const heading = await tab.locator('ipos-key-panel h2').textContent();
+    if (shown !== 'dakey_ConsumerRenderedKey0123456789ab' || !heading?.startsWith('Générer'))
+      throw new Error(`the page shows key ${shown} under "${heading}", not the rendered key in French`);
+  } finally {
+    await context.close();
+    child.kill();
+  }
+}
+
 /** Keys shown, the secret copied, the snippet's event handler heard: in real Chromium. */
 async function drive(browser, url, expected) {
   const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
@@ -344,6 +402,8 @@ for (const [name, app] of selected) {
     for (const [command, args] of [...app.check, ...app.build]) run(command, args, dir);
     if (app.serve === 'script') {
       await probeNodeServer(dir);
+    } else if (app.serve === 'ssr') {
+      await probeSsrServer(dir, browser);
     } else {
       server = app.serve === 'vite' ? await serveWithVite(dir) : await serveWithNode(dir);
       await drive(browser, server.url, { ...app.event, style: app.style });
@@ -355,7 +415,10 @@ for (const [name, app] of selected) {
     }
     results.push({ name, ok: true, time: seconds(since) });
     const proved =
-      app.serve === 'script' ? 'served the development account' : 'keys shown, secret copied, event received';
+      {
+        script: 'served the development account',
+        ssr: 'rendered the key in French, readable with JavaScript off',
+      }[app.serve] ?? 'keys shown, secret copied, event received';
     console.log(`ok  ${name}: type-checked, built, ${proved} (${seconds(since)})`);
   } catch (error) {
     results.push({ name, ok: false, time: seconds(since) });

@@ -66,7 +66,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   // What each entry's declarations import, followed through dist/: the browser entries' types must not need the
   // reference backend's optional peers, and no entry's types may need Vite.
   const forbidden = { '.': ['zod', 'jose', 'vite'], define: ['zod', 'jose', 'vite'], cdn: ['zod', 'jose', 'vite'] };
-  Object.assign(forbidden, { react: forbidden.define, vue: forbidden.define, 'reference/node': ['vite'] });
+  Object.assign(forbidden, {
+    react: forbidden.define,
+    vue: forbidden.define,
+    'reference/node': ['vite'],
+    // A Node server's page renderer: its types need neither the reference backend's peers nor Lit SSR's.
+    ssr: ['zod', 'jose', 'vite', '@lit-labs/ssr'],
+  });
   for (const [entry, packages] of Object.entries(forbidden)) {
     const needed = packagesTypesNeed(`dist/${entry === '.' ? 'index' : entry}.d.ts`);
     const wrong = [...needed].filter((name) => packages.some((bad) => name === bad || name.startsWith(`${bad}/`)));
@@ -75,7 +81,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       process.exit(1);
     }
   }
-  console.log('entry types: no zod, jose or Vite needed by the browser entries, no Vite by ./reference/node');
+  console.log('entry types: no zod, jose or Vite needed by the browser entries and ./ssr, no Vite by ./reference/node');
   const bin = (name) => resolve('node_modules/.bin', name);
   execFileSync(bin('publint'), ['run', tarball, '--strict'], { stdio: 'inherit' });
   try {

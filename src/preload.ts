@@ -2,7 +2,7 @@
  * Data a host preloads into the page so the first render shows the keys with no request: checked with
  * the same guards as an answer (unknown fields, such as a secret pasted in by mistake, are dropped).
  */
-import { activityPageGuard, credentialsGuard, terminalListGuard } from './contract/guards.js';
+import { activityPageGuard, credentialsGuard, terminalListGuard, type Guard } from './contract/guards.js';
 import type { ActivityPage, Credentials, Terminal } from './contract/bodies.js';
 
 export interface Preload {
@@ -14,23 +14,19 @@ export interface Preload {
 
 /** The usable parts of a preload; a malformed part is left out with a warning, and loaded as usual. */
 export function checkPreload(preload: { credentials?: unknown; terminals?: unknown; activity?: unknown }): Preload {
-  const checked: Preload = {};
-  if (preload.credentials !== undefined) {
-    const result = credentialsGuard.safeParse(preload.credentials);
-    if (result.success) checked.credentials = result.data;
-    else warn('credentials');
-  }
-  if (preload.terminals !== undefined) {
-    const result = terminalListGuard.safeParse({ terminals: preload.terminals });
-    if (result.success) checked.terminals = result.data.terminals;
-    else warn('terminals');
-  }
-  if (preload.activity !== undefined) {
-    const result = activityPageGuard.safeParse(preload.activity);
-    if (result.success) checked.activity = result.data;
-    else warn('activity');
-  }
-  return checked;
+  const terminals = preload.terminals === undefined ? undefined : { terminals: preload.terminals };
+  return {
+    credentials: checked('credentials', credentialsGuard, preload.credentials),
+    terminals: checked('terminals', terminalListGuard, terminals)?.terminals,
+    activity: checked('activity', activityPageGuard, preload.activity),
+  };
+}
+
+function checked<T>(what: string, guard: Guard<T>, value: unknown): T | undefined {
+  if (value === undefined) return undefined;
+  const result = guard.safeParse(value);
+  if (result.success) return result.data;
+  warn(what);
 }
 
 /** The preload of a `<script type="application/json" data-ipos-initial>` child, for hosts not on Node. */

@@ -5,5 +5,4 @@
  */
 export { renderCredentialsScreen, type CredentialsScreenOptions } from './render-screen.js';
 export type { ActivityPage, Credentials, Terminal } from '../contract/bodies.js';
-export type { Theme } from '../context.js';
 export type { UserRole } from '../roles.js';

@@ -7,11 +7,11 @@ import { collectResult } from '@lit-labs/ssr/lib/render-result.js';
 import { html, nothing } from 'lit';
 import { HttpBackend } from '../backend/http-backend.js';
 import type { ActivityPage, Credentials, Terminal } from '../contract/bodies.js';
-import type { Theme } from '../context.js';
 import { loadCatalog } from '../i18n/catalogs.js';
 import type { Preload } from '../preload.js';
-import type { UserRole } from '../roles.js';
+import { ROLE_SCOPES, type UserRole } from '../roles.js';
 import { defineForServer } from './define-for-server.js';
+import { runControllersInWillUpdate } from './server-lifecycle.js';
 import { checkScreenData, SECRET_IN_TEXT, type ScreenData } from './screen-data.js';
 
 export interface CredentialsScreenOptions {
@@ -26,7 +26,7 @@ export interface CredentialsScreenOptions {
   /** BCP 47 language tag of the screen; default `en`. Rendered in that language, and set as the `locale` attribute. */
   lang?: string;
   /** `light`, `dark` or `auto` (default). */
-  theme?: Theme;
+  theme?: 'light' | 'dark' | 'auto';
   /** Where the browser's elements call the HTTP contract (the `api-base` attribute). */
   apiBase?: string;
 }
@@ -36,7 +36,8 @@ export interface CredentialsScreenOptions {
  * and the data as its `<script type="application/json" data-ipos-initial>` child: the browser shows the keys
  * (masked), scopes and token state with no script, and the elements hydrate it with no request.
  *
- * @throws Error when the role is unknown, the data does not match the contract, or it holds a secret key.
+ * @throws Error when the role, language or theme is unknown, the data does not match the contract, or it holds a
+ *   secret key.
  */
 export async function renderCredentialsScreen(options: CredentialsScreenOptions): Promise<string> {
   const data = checkScreenData({
@@ -45,9 +46,15 @@ export async function renderCredentialsScreen(options: CredentialsScreenOptions)
     terminals: options.terminals,
     activity: options.activity,
   });
-  const lang = options.lang || 'en';
+  const lang = checkedLanguage(options.lang || 'en');
+  if (options.theme !== undefined && !['light', 'dark', 'auto'].includes(options.theme)) {
+    throw new Error(
+      `renderCredentialsScreen: theme must be "light", "dark" or "auto", not ${JSON.stringify(options.theme)}.`,
+    );
+  }
   // The elements render once on the server, in the catalogue's language: it must be there first.
   await loadCatalog(lang);
+  runControllersInWillUpdate();
   defineForServer();
   const preload = preloadOf(data);
   const element = await collectResult(render(screenTemplate(data.role, preload, { ...options, lang })));
@@ -59,8 +66,8 @@ export async function renderCredentialsScreen(options: CredentialsScreenOptions)
 
 /** What the browser's elements read instead of requesting it: the same data the server rendered. */
 function preloadOf(data: ScreenData): Preload {
-  // `null` credentials are a no-keys account; the preload keeps the contract's shape.
-  const credentials = data.credentials ?? { role: data.role, scopes: [], keys: null };
+  // `null` credentials are a no-keys account with the role's scopes; the preload keeps the contract's shape.
+  const credentials = data.credentials ?? { role: data.role, scopes: [...ROLE_SCOPES[data.role]], keys: null };
   return { credentials, terminals: data.terminals, activity: data.activity };
 }
 
@@ -93,4 +100,15 @@ function stripOuterMarkers(markup: string): string {
   return markup
     .replace(/^<!--lit-part[^>]*-->(?:<!--lit-node \d+-->)?<ipos-credentials\s+/, '<ipos-credentials ')
     .replace(/<!--\/lit-part-->$/, '');
+}
+
+/** A BCP 47 tag `Intl` accepts (the elements format times with it), or an Error that says so. */
+function checkedLanguage(lang: string): string {
+  try {
+    return Intl.getCanonicalLocales(lang)[0]!;
+  } catch {
+    throw new Error(
+      `renderCredentialsScreen: lang must be a BCP 47 language tag such as "fr" or "es-MX", not ${JSON.stringify(lang)}.`,
+    );
+  }
 }

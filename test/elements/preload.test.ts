@@ -1,8 +1,9 @@
 /** Preloaded data: the first render shows the keys and terminals with no GET, no skeleton and no secret. */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/define.js';
-import type { Credentials, Terminal } from '../../src/contract/schemas.js';
+import type { ActivityPage, Credentials, Terminal } from '../../src/contract/schemas.js';
 import type { IposCredentials } from '../../src/elements/credentials/ipos-credentials.js';
+import type { IposKeyActivity } from '../../src/elements/key-activity/ipos-key-activity.js';
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { ConsoleLog, findInDom } from '../support/leak-scan.js';
@@ -19,7 +20,7 @@ async function preloadedAccount(role: 'merchant' | 'iso') {
   return { session, backend: session.backend(), credentials, terminals, secret: secretKey };
 }
 
-// The activity trail is not part of a preload (`{ credentials, terminals }`): it loads its own, and is left out here.
+// Most tests here preload `{ credentials, terminals }` only: the activity trail loads its own and is left out.
 const gets = (session: ReferenceSession) =>
   session.requests.filter((request) => request.startsWith('GET') && request !== 'GET /credentials/activity');
 
@@ -60,6 +61,42 @@ describe('preloaded data', () => {
     expect(byPart(element, 'api-key').textContent).to.equal(account.credentials.keys!.apiKey);
     expect((byPart(element, 'tpn-select') as HTMLSelectElement).value).to.equal(account.terminals[0]!.tpn);
     expect(gets(account.session)).to.deep.equal([]);
+  });
+
+  it('a preloaded activity page: the trail shows it from the first paint, and the screen makes no GET at all', async () => {
+    const account = await preloadedAccount('merchant');
+    const activity = (await account.session.call('GET', '/credentials/activity?limit=20')) as ActivityPage;
+    account.session.requests.length = 0;
+    const preload = JSON.stringify({ credentials: account.credentials, terminals: account.terminals, activity });
+    const element = await fixture<IposCredentials>(
+      html`<ipos-credentials user-role="merchant" .backend=${account.backend}
+        ><script type="application/json" data-ipos-initial>
+          ${preload}
+        </script></ipos-credentials
+      >`,
+    );
+    const trail = element.shadowRoot!.querySelector<IposKeyActivity>('ipos-key-activity')!;
+    await trail.updateComplete;
+    expect(allByPart(trail, 'skeleton')).to.have.length(0);
+    expect(activity.events.length).to.be.greaterThan(0);
+    expect(allByPart(trail, 'event')).to.have.length(activity.events.length);
+    await settle(element);
+    expect(account.session.requests.filter((request) => request.startsWith('GET'))).to.deep.equal([]);
+  });
+
+  it('initialActivity on a lone trail: its first paint is the page, not a skeleton, and the page is not busy', async () => {
+    const account = await preloadedAccount('iso');
+    const activity = (await account.session.call('GET', '/credentials/activity?limit=20')) as ActivityPage;
+    const element = await fixture<IposKeyActivity>(
+      html`<ipos-key-activity
+        user-role="iso"
+        .backend=${account.backend}
+        .initialActivity=${activity}
+      ></ipos-key-activity>`,
+    );
+    expect(allByPart(element, 'skeleton')).to.have.length(0);
+    expect(allByPart(element, 'event')).to.have.length(activity.events.length);
+    expect(byPart(element, 'base').getAttribute('aria-busy')).to.equal('false');
   });
 
   it('drops a secret pasted into the preload: it never reaches the DOM', async () => {

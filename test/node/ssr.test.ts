@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ar } from '../../src/i18n/ar.js';
 import { en } from '../../src/i18n/en.js';
 import { fr } from '../../src/i18n/fr.js';
+import { ROLE_SCOPES } from '../../src/roles.js';
 import { renderCredentialsScreen } from '../../src/ssr/index.js';
 import {
   emptyActivity,
@@ -61,12 +62,14 @@ describe('renderCredentialsScreen', () => {
     await expect(renderCredentialsScreen({ ...merchant, terminals })).rejects.toThrow(/secret key/);
   });
 
-  it('refuses malformed data, an unknown role and credentials of another role, saying what is wrong', async () => {
+  it('refuses malformed data, an unknown role, language or theme and credentials of another role, saying what is wrong', async () => {
     const badKeys = { ...merchantCredentials, keys: { ...merchantCredentials.keys!, apiKey: 'nope' } };
     await expect(renderCredentialsScreen({ ...merchant, credentials: badKeys })).rejects.toThrow(
       /malformed credentials \(.*apiKey/,
     );
     await expect(renderCredentialsScreen({ ...merchant, role: 'admin' as never })).rejects.toThrow(/role must be/);
+    await expect(renderCredentialsScreen({ ...merchant, lang: '"><script>' })).rejects.toThrow(/BCP 47/);
+    await expect(renderCredentialsScreen({ ...merchant, theme: 'blue' as never })).rejects.toThrow(/theme must be/);
     await expect(renderCredentialsScreen({ ...merchant, role: 'iso' })).rejects.toThrow(
       /a merchant's, the screen is a iso's/,
     );
@@ -85,11 +88,27 @@ describe('renderCredentialsScreen', () => {
     expect(arabic).not.toContain(en['tokens.none']);
   });
 
+  it('keeps concurrent renders apart: two merchants on one api-base each see their own keys', async () => {
+    const other = {
+      ...merchantCredentials,
+      keys: { ...merchantCredentials.keys!, apiKey: 'dakey_AnotherMerchantsKey0123456789ab' },
+    };
+    const [first, second] = await Promise.all([
+      renderCredentialsScreen({ ...merchant, apiBase: '/api/ipos', lang: 'fr' }),
+      renderCredentialsScreen({ ...merchant, apiBase: '/api/ipos', credentials: other }),
+    ]);
+    expect(first).toContain(merchantCredentials.keys!.apiKey);
+    expect(first).not.toContain(other.keys.apiKey);
+    expect(second).toContain(other.keys.apiKey);
+    expect(second).not.toContain(merchantCredentials.keys!.apiKey);
+  });
+
   it('renders the ISO screen without a token generator, and an account with no keys with Generate', async () => {
     const iso = await renderCredentialsScreen({ role: 'iso', credentials: isoCredentials });
     expect(iso).not.toContain('<ipos-token-generator');
     expect(iso).toContain(isoCredentials.keys!.apiKey);
     const none = await renderCredentialsScreen({ role: 'iso', credentials: null });
     expect(none).toContain('part="generate-button"');
+    for (const scope of ROLE_SCOPES.iso) expect(none).toContain(scope);
   });
 });

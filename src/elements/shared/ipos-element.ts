@@ -1,4 +1,4 @@
-import { isServer, LitElement, type PropertyValues, type ReactiveController } from 'lit';
+import { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { CredentialsBackend } from '../../backend/credentials-backend.js';
 import { HttpBackend } from '../../backend/http-backend.js';
@@ -70,26 +70,6 @@ export class IposElement extends LitElement {
     locale: this.activeLocale,
     overrides: [this.strings, this.inherited?.strings],
   }));
-
-  /**
-   * The controllers, kept on the server only: Lit SSR skips their `hostUpdate`, so `willUpdate` runs it.
-   * No initialiser: decorators add controllers before this class's fields are set.
-   */
-  private serverControllers?: ReactiveController[];
-
-  override addController(controller: ReactiveController): void {
-    super.addController(controller);
-    if (isServer) (this.serverControllers ??= []).push(controller);
-  }
-
-  /**
-   * On the server, the controllers' `hostUpdate` (the catalogue, the preloaded data) before the one render:
-   * Lit SSR calls `willUpdate` and `render`, nothing in between.
-   */
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
-    if (isServer) for (const controller of this.serverControllers ?? []) controller.hostUpdate?.();
-  }
 
   /** Holds each paint until the catalogue of the element's language is there: no English flash. */
   protected override scheduleUpdate(): void | Promise<unknown> {
