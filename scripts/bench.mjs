@@ -38,7 +38,7 @@ const COLD_PAGE_NAMES = {
   static: 'static HTML, same DOM and styles, no script (the limit)',
   client: 'client-only (CDN module, data by GET)',
   preloaded: 'preloaded (CDN module, `data-ipos-initial` script)',
-  server: 'server-rendered (declarative shadow DOM, hydrated)',
+  server: 'server-rendered (declarative shadow DOM; bundled hydrate support and `./define`)',
 };
 
 /** scripts/bench/page.ts with production Lit, one file, minified like a real deployment. */

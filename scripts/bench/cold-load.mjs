@@ -5,18 +5,17 @@
 // layout shift, the requests it made before the keys were visible, and the bytes it downloaded.
 //
 // One Node HTTP server on loopback serves the pages, the CDN module (`vite build --mode cdn` into a temporary
-// directory) and the reference backend under /api/ipos, every text response gzip -9 and `no-store`. Each load is
+// directory), the server-rendered page's bundled script and the reference backend under /api/ipos, every text response gzip -9 and `no-store`. Each load is
 // a new browser context (empty cache, cookies, connections) with the CDP cache disabled and the network emulated:
 // 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up. Pages are loaded in turn, run after run, so that noise from
 // the shared machine falls on all of them alike.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { Buffer } from 'node:buffer';
 import { gzipSync } from 'node:zlib';
 import { build, runnerImport } from 'vite';
-import { minifyTemplates } from './minify-templates.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -128,10 +127,17 @@ async function buildCdn(outDir) {
 }
 
 /**
- * `@lit-labs/ssr-client/lit-element-hydrate-support.js` as one minified production module, for the server-rendered
- * page to load before the CDN module defines the elements (as the ssr entry's documentation asks).
+ * The server-rendered page's script as docs/ssr.md says to make it: `@lit-labs/ssr-client`'s hydrate support, then
+ * `ipos-credential-elements/define`, bundled (minified, production Lit, catalogues split off; Lit templates left
+ * as they are, so that they match what the server rendered — the CDN module's minified templates would not).
  */
-async function buildHydrateSupport() {
+async function buildHydratingClient(outDir) {
+  const entry = join(outDir, 'ssr-client.js');
+  writeFileSync(
+    entry,
+    `import ${JSON.stringify(resolve(root, 'node_modules/@lit-labs/ssr-client/lit-element-hydrate-support.js'))};\n` +
+      `import ${JSON.stringify(resolve(root, 'src/define.ts'))};\n`,
+  );
   const result = await build({
     root,
     configFile: false,
@@ -141,28 +147,22 @@ async function buildHydrateSupport() {
       write: false,
       target: 'es2022',
       minify: true,
-      lib: {
-        entry: resolve(root, 'node_modules/@lit-labs/ssr-client/lit-element-hydrate-support.js'),
-        formats: ['es'],
-        fileName: 'hydrate-support',
-      },
-      rollupOptions: { output: { codeSplitting: false } },
+      lib: { entry, formats: ['es'], fileName: 'ssr-client' },
     },
   });
-  const output = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
-  return Buffer.from(output.find((chunk) => chunk.type === 'chunk' && chunk.isEntry).code);
+  const chunks = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output).filter((o) => o.type === 'chunk');
+  return new Map(chunks.map((chunk) => [`/app/${chunk.fileName}`, Buffer.from(chunk.code)]));
 }
 
-const importTs = async (path, plugins = []) =>
-  (await runnerImport(resolve(root, path), { configFile: false, logLevel: 'error', plugins })).module;
+const importTs = async (path) =>
+  (await runnerImport(resolve(root, path), { configFile: false, logLevel: 'error' })).module;
 
-/** The server-rendered screen and the head that loads what hydrates it. */
-async function serverRendered(data, files) {
-  // With the CDN build's template minifier: hydration compares each template's digest with the server's.
-  const ssr = await importTs('src/ssr/index.ts', [minifyTemplates()]);
+/** The server-rendered screen, and the head that loads what hydrates it. */
+async function serverRendered(data, files, outDir) {
+  const ssr = await importTs('src/ssr/index.ts');
   const html = await ssr.renderCredentialsScreen({ role: 'merchant', ...data, apiBase: '/api/ipos' });
-  files.set('/cdn/hydrate-support.js', await buildHydrateSupport());
-  return { html, head: `<script type="module" src="/cdn/hydrate-support.js"></script>${MODULE}` };
+  for (const [path, code] of await buildHydratingClient(outDir)) files.set(path, code);
+  return { html, head: `<script type="module" src="/app/ssr-client.js"></script>` };
 }
 
 const MODULE = `<script type="module" src="/cdn/ipos-credential-elements.js"></script>`;
@@ -249,7 +249,7 @@ export async function coldLoad({ browser, runs = 7, log = () => {}, timeoutMs = 
     const host = (inner = '') =>
       `<ipos-credentials user-role="merchant" api-base="/api/ipos">${inner}</ipos-credentials>`;
     const preload = `<script type="application/json" data-ipos-initial>${scriptJson(data)}</script>`;
-    const rendered = await serverRendered(data, files);
+    const rendered = await serverRendered(data, files, outDir);
     const pages = new Map([
       ['static', documentOf('', withoutScripts(rendered.html))],
       ['client', documentOf(MODULE, host())],
