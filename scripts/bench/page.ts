@@ -3,7 +3,14 @@
  * Nothing registers itself on import: each measurement defines the elements when its clock starts.
  */
 import { LitElement, html, type CSSResultGroup, type TemplateResult } from 'lit';
-import { IposCredentials, IposKeyPanel, IposScopeList, IposTokenGenerator, TokenSession } from '../../src/index.js';
+import {
+  IposCredentials,
+  IposKeyActivity,
+  IposKeyPanel,
+  IposScopeList,
+  IposTokenGenerator,
+  TokenSession,
+} from '../../src/index.js';
 import { ReferenceBackend } from '../../src/reference/index.js';
 
 const yieldTask = () =>
@@ -205,6 +212,179 @@ async function mountCycles(cycles: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
+/** Every element class of the full screen, by tag, as `ipos-credential-elements/define` registers them. */
+const CLASSES = {
+  'ipos-scope-list': IposScopeList,
+  'ipos-key-panel': IposKeyPanel,
+  'ipos-token-generator': IposTokenGenerator,
+  'ipos-key-activity': IposKeyActivity,
+  'ipos-credentials': IposCredentials,
+} as const;
+type Tag = keyof typeof CLASSES;
+
+/** One element of a rendered screen as static markup: its shadow DOM without Lit's markers, ipos tags renamed bare. */
+export type FairScreen = { tag: Tag; markup: string }[];
+
+/** The shadow DOM of every ipos element under `host` (and of `host`), as a bare element would render it. */
+function captureScreen(host: Element): FairScreen {
+  const seen = new Map<Tag, string>();
+  for (const element of [host, ...deepAll(host, '*')]) {
+    const tag = element.localName as Tag;
+    if (!(tag in CLASSES) || seen.has(tag) || !element.shadowRoot) continue;
+    const markup = element.shadowRoot
+      .getHTML()
+      .replace(/<!--[^>]*-->/g, '')
+      .replace(/<(\/?)ipos-/g, '<$1bare-');
+    seen.set(tag, markup);
+  }
+  return [...seen].map(([tag, markup]) => ({ tag, markup }));
+}
+
+/**
+ * Resolves in the task right after a frame was rendered: a render timed from here has the most time before the
+ * browser's next frame, so that a frame's style, layout and paint rarely fall inside the few milliseconds timed.
+ */
+const frameStart = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+
+/**
+ * Until the key panel's API key is in its shadow DOM, then laid out (a forced layout of it): style and layout are
+ * part of showing the keys, and are then counted whether or not a frame happened to render them meanwhile.
+ */
+async function untilKeysLaidOut(host: Element, panelTag: string): Promise<void> {
+  await until(() => panelShowsKeys(host, panelTag));
+  host.shadowRoot!.querySelector(panelTag)!.shadowRoot!.querySelector('[part~="api-key"]')!.getBoundingClientRect();
+}
+
+/**
+ * Updates per element tag during `work` and the milliseconds they took (a child's upgrade and connection
+ * counted in its parent's update, where they happen): a preloaded first paint should be one update per element.
+ */
+async function countUpdates(work: () => Promise<void>): Promise<Record<string, { updates: number; ms: number }>> {
+  const counts: Record<string, { updates: number; ms: number }> = {};
+  const proto = LitElement.prototype as unknown as { performUpdate(): void };
+  const performUpdate = proto.performUpdate;
+  proto.performUpdate = function (this: HTMLElement) {
+    const started = performance.now();
+    try {
+      return performUpdate.call(this);
+    } finally {
+      const count = (counts[this.localName] ??= { updates: 0, ms: 0 });
+      count.updates++;
+      count.ms += performance.now() - started;
+    }
+  };
+  try {
+    await work();
+  } finally {
+    proto.performUpdate = performUpdate;
+  }
+  return counts;
+}
+
+/**
+ * The merchant screen with its data preloaded as a server renders it (the `data-ipos-initial` script: credentials,
+ * terminals and the activity trail's first page), on a backend that would answer like a network, after
+ * `NETWORK_MS`, with answers made before the clock starts (a preloaded screen asks it nothing).
+ */
+async function preloadedScreen(): Promise<IposCredentials> {
+  const reference = new ReferenceBackend();
+  const credentials = await reference.generateKeys();
+  const terminals = await reference.listTerminals();
+  const activity = await reference.listActivity({});
+  const later = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), NETWORK_MS));
+  const backend = {
+    getCredentials: () => later(credentials),
+    listTerminals: () => later(terminals),
+    listActivity: () => later(activity),
+  } as unknown as ReferenceBackend;
+  const host = merchantScreen(backend);
+  const script = document.createElement('script');
+  script.type = 'application/json';
+  script.dataset.iposInitial = '';
+  script.textContent = JSON.stringify({ credentials, terminals, activity });
+  host.append(script);
+  return host;
+}
+const NETWORK_MS = 50;
+
+/**
+ * define → keys shown, for the full merchant screen (every element `define` registers) rendered from preloaded
+ * data: no request stands between define and the keys, so what is measured is the elements' own first render.
+ * `countUpdates`: also counts the updates of each element until the keys show and two tasks after.
+ */
+async function preloadedKeysShown(options: { countUpdates?: boolean } = {}): Promise<{
+  ms: number;
+  defineMs: number;
+  screen: FairScreen;
+  updates?: Record<string, { updates: number; ms: number }>;
+}> {
+  const host = await preloadedScreen();
+  document.body.append(host);
+  let ms = 0;
+  const run = async () => {
+    await frameStart();
+    const started = performance.now();
+    for (const element of Object.values(CLASSES)) element.define();
+    defineMs = performance.now() - started;
+    await untilKeysLaidOut(host, 'ipos-key-panel');
+    ms = performance.now() - started;
+    screen = captureScreen(host);
+    if (options.countUpdates) for (let i = 0; i < 2; i++) await yieldTask();
+  };
+  let screen: FairScreen = [];
+  let defineMs = 0;
+  const updates = options.countUpdates ? await countUpdates(run) : (await run(), undefined);
+  return { ms, defineMs, screen, updates };
+}
+
+/**
+ * The limit for `preloadedKeysShown`: bare LitElements, one per element of the screen, each rendering the markup
+ * the real one rendered (captured in the same run) with the real one's `static styles`, nested as they were.
+ */
+async function fairBareAfterDefine(
+  screen: FairScreen,
+  options: { countUpdates?: boolean } = {},
+): Promise<{ ms: number; defineMs: number; updates?: Record<string, { updates: number; ms: number }> }> {
+  const template = (markup: string): TemplateResult => {
+    const strings = Object.assign([markup], { raw: [markup] }) as unknown as TemplateStringsArray;
+    return html(strings);
+  };
+  const host = document.createElement('bare-credentials');
+  document.body.append(host);
+  const bare = screen.map(
+    ({ tag, markup }) =>
+      [
+        tag.replace(/^ipos-/, 'bare-'),
+        class extends LitElement {
+          static override styles: CSSResultGroup = CLASSES[tag].styles!;
+          override render() {
+            return template(markup);
+          }
+        },
+      ] as const,
+  );
+  let ms = 0;
+  const run = async () => {
+    await frameStart();
+    const started = performance.now();
+    for (const [tag, element] of bare) customElements.define(tag, element);
+    defineMs = performance.now() - started;
+    await untilKeysLaidOut(host, 'bare-key-panel');
+    ms = performance.now() - started;
+  };
+  let defineMs = 0;
+  const updates = options.countUpdates ? await countUpdates(run) : (await run(), undefined);
+  return { ms, defineMs, updates };
+}
+
 Object.assign(globalThis, {
-  bench: { keysShownAfterDefine, bareAfterDefine, requestsToOpen, refreshesPerToken, mountCycles },
+  bench: {
+    keysShownAfterDefine,
+    bareAfterDefine,
+    preloadedKeysShown,
+    fairBareAfterDefine,
+    requestsToOpen,
+    refreshesPerToken,
+    mountCycles,
+  },
 });

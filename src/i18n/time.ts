@@ -7,7 +7,7 @@ const DAY = 24 * HOUR;
  * the largest unit that still reads precisely enough for a countdown.
  */
 export function formatRelative(ms: number, locale: string): string {
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'always' });
+  const format = cached(`r${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'always' }));
   const size = Math.abs(ms);
   // Past a token's lifetime (a key last used days ago): days read better than 72 hours.
   if (size >= 2 * DAY) return format.format(Math.round(ms / DAY), 'day');
@@ -18,7 +18,20 @@ export function formatRelative(ms: number, locale: string): string {
 
 /** A moment as date and time in the element's language. */
 export function formatMoment(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return cached(
+    `m${locale}`,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+  ).format(new Date(iso));
+}
+
+// One formatter per kind and locale: building one costs far more than formatting with it (each render formats every
+// date, and every countdown tick), and its output does not change. A tag `Intl` rejects throws, and is not kept.
+const formats = new Map<string, unknown>();
+
+function cached<F>(key: string, create: () => F): F {
+  let format = formats.get(key) as F | undefined;
+  if (!format) formats.set(key, (format = create()));
+  return format;
 }
 
 /** A length of time in whole minutes, in words: "1 hour", "24 hours", "90 minutes" (hours when they are whole). */

@@ -36,59 +36,49 @@ export interface AccountLoaderOptions<T> {
   forbiddenMessage?: () => string;
 }
 
+type AccountArgs = readonly [CredentialsBackend | undefined, UserRole | undefined];
+
 /**
  * Loads a panel's data for the account it shows: again whenever the backend or role changes (the old
  * request aborted, the old account's data dropped first), aborted on disconnect and resumed on reconnect,
  * failures shown with a Retry. One controller for both panels.
  */
 export class AccountLoader<T> implements ReactiveController {
-  private readonly task: Task<readonly [CredentialsBackend | undefined, UserRole | undefined], T>;
+  private readonly task: Task<AccountArgs, T>;
+  /** The account of the last update, to notice a change of backend or role. */
+  private shownArgs?: AccountArgs;
   /** The load was cut short by a disconnect: run it again when connected again. */
   private interrupted = false;
-  /** The preload, once taken: it stands for the first load, from the very first render. */
+  /** The preload, once taken: it stands for the first load, with no load run, until the next one. */
   private preloadedValue?: T;
   private preloadTaken = false;
 
   constructor(
-    host: ReactiveControllerHost & HTMLElement,
+    private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly feedback: PanelFeedback,
     private readonly options: AccountLoaderOptions<T>,
   ) {
     host.addController(this);
+    // Run by `switchTo`, not by the Task itself: a preloaded account runs no load, so a preloaded first paint is
+    // the panel's only update (a Task run, even of a value at hand, settles a microtask later and updates again).
     this.task = new Task(host, {
-      args: () => {
-        // Nothing is loaded for a detached panel: reconnecting loads what it then shows. A server render has no DOM.
-        const account = isServer || host.isConnected ? options.account() : undefined;
-        return [account?.backend, account?.role] as const;
-      },
-      task: ([backend, role], { signal }) => {
-        const account = backend && role ? { backend, role } : undefined;
-        options.switchAccount(account);
-        this.feedback.clearFailure();
-        // Runs within the update, before render: the first paint shows the preloaded data.
-        this.preloadedValue = account && !this.preloadTaken ? options.preloaded?.(account) : undefined;
-        if (!account) return initialState;
-        this.preloadTaken = true;
-        // The server renders the preload or the skeleton; every request is the browser's.
-        return this.preloadedValue ?? (isServer ? initialState : options.load(account, signal));
-      },
+      autoRun: false,
+      // The server renders the preload or the skeleton; every request is the browser's.
+      task: ([backend, role], { signal }) =>
+        backend && role && !isServer ? options.load({ backend, role }, signal) : initialState,
       onError: (error) => this.fail(error),
     });
   }
 
-  /** Whether a load is on its way; a preload being taken is data already there, not a load. */
+  /** Whether a load is on its way (a preload is data already there, not a load). */
   get pending(): boolean {
-    return this.running && this.preloadedValue === undefined;
-  }
-
-  private get running(): boolean {
     return this.task.status === TaskStatus.PENDING;
   }
 
-  /** The last load's result (for the current account: a switch runs a new load first). */
+  /** The last load's result, or the preload standing for it (for the current account: a switch runs a new load first). */
   get value(): T | undefined {
-    if (this.task.status === TaskStatus.COMPLETE) return this.task.value;
-    return this.running ? this.preloadedValue : undefined;
+    if (this.preloadedValue !== undefined) return this.preloadedValue;
+    return this.task.status === TaskStatus.COMPLETE ? this.task.value : undefined;
   }
 
   /** Whether the last load failed (its failure is in the panel's feedback). */
@@ -97,7 +87,7 @@ export class AccountLoader<T> implements ReactiveController {
   }
 
   reload(): void {
-    void this.task.run();
+    this.switchTo((this.shownArgs = this.currentArgs()));
   }
 
   /** The panel dropped its data (it was disconnected): load again when it is connected again. */
@@ -112,9 +102,38 @@ export class AccountLoader<T> implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    if (!this.running) return;
+    if (!this.pending) return;
     this.interrupted = true;
     this.task.abort();
+  }
+
+  /** Before each render: a new account is loaded, or shown from the preload within this update. */
+  hostUpdate(): void {
+    const args = this.currentArgs();
+    const shown = this.shownArgs;
+    if (shown && shown[0] === args[0] && shown[1] === args[1]) return;
+    this.switchTo((this.shownArgs = args));
+  }
+
+  private currentArgs(): AccountArgs {
+    // Nothing is loaded for a detached panel: reconnecting loads what it then shows. A server render has no DOM.
+    const account = isServer || this.host.isConnected ? this.options.account() : undefined;
+    return [account?.backend, account?.role];
+  }
+
+  /** Drops the previous account's data and failure, then shows the account's preload (the first time) or loads it. */
+  private switchTo(args: AccountArgs): void {
+    const [backend, role] = args;
+    const account = backend && role ? { backend, role } : undefined;
+    this.preloadedValue = undefined;
+    this.options.switchAccount(account);
+    this.feedback.clearFailure();
+    if (account && !this.preloadTaken) {
+      this.preloadTaken = true;
+      this.preloadedValue = this.options.preloaded?.(account);
+      if (this.preloadedValue !== undefined) return;
+    }
+    void this.task.run(args);
   }
 
   renderSkeleton(label: string, bars: number): TemplateResult {

@@ -1,4 +1,4 @@
-import { LitElement } from 'lit';
+import { isServer, LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { CredentialsBackend } from '../../backend/credentials-backend.js';
 import { HttpBackend } from '../../backend/http-backend.js';
@@ -70,6 +70,19 @@ export class IposElement extends LitElement {
     locale: this.activeLocale,
     overrides: [this.strings, this.inherited?.strings],
   }));
+
+  /** The element adopted a shadow root its server rendered (declarative shadow DOM): its first update hydrates it. */
+  private readonly hydrating = !isServer && this.shadowRoot !== null;
+
+  /**
+   * After hydrating, one render more: Lit's hydration keeps a text binding the server left empty (`''`, `undefined`)
+   * with no text node, and would write the binding's next text into the closing marker comment (a status message
+   * never shown); a render commits those bindings anew. A screen the client renders needs none.
+   */
+  protected override firstUpdated(changed: PropertyValues): void {
+    super.firstUpdated(changed);
+    if (this.hydrating) this.requestUpdate();
+  }
 
   /** Holds each paint until the catalogue of the element's language is there: no English flash. */
   protected override scheduleUpdate(): void | Promise<unknown> {
