@@ -17,12 +17,17 @@ import { BYTE_GOALS, MISSED_BECAUSE, SCREENS, cdnSizes, entrySize, ENTRIES } fro
  * went from 28,081 to ~23,570 B; a merchant page, which loads every chunk, pays ~2.8 KB for the split (28,081 to
  * ~30,910 B: each file is compressed alone, and the chunks import what they share from the module by name).
  * The `./define` entry (28,674 before) went to ~24,020 B, templates now minified in dist/ as in the CDN build.
+ * Then raised on purpose, every screen ~2.0 KB: issue 15's grace window (+1.48 KB: the reset dialog's choice of
+ * window, the previous secret's countdown and revoke confirmation in the key panel, their English, KeysSession's
+ * revoke and the reset body in HttpBackend), issue 16's server rendering (+0.1 KB: the first page of activity in the
+ * preload, settings bound to the default screen), a preload painted in one update (+0.1 KB) and lazy panels that
+ * take their view at once when its module is here (provideView, for SSR and hydration).
  */
 export const BUDGET = {
-  iso: 23_760,
-  agent: 23_760,
-  merchant: 31_180,
-  define: 24_240,
+  iso: 25_810,
+  agent: 25_810,
+  merchant: 33_160,
+  define: 26_840,
 };
 
 const started = performance.now();
