@@ -29,6 +29,8 @@ export interface CredentialsScreenOptions {
   theme?: 'light' | 'dark' | 'auto';
   /** Where the browser's elements call the HTTP contract (the `api-base` attribute). */
   apiBase?: string;
+  /** The reset dialog's grace windows in minutes, e.g. `0,60,1440` (the `reset-grace-options` attribute). */
+  resetGraceOptions?: string;
 }
 
 /**
@@ -76,7 +78,7 @@ function screenTemplate(role: UserRole, preload: Preload, options: CredentialsSc
   // sends a request (the server renders the preload or a skeleton); the browser's elements use `api-base`.
   const backend = new HttpBackend({ baseUrl: options.apiBase ?? '/' });
   // prettier-ignore
-  return html`<ipos-credentials user-role=${role} api-base=${options.apiBase ?? nothing} locale=${options.lang} theme=${options.theme ?? nothing} .backend=${backend} .initialCredentials=${preload.credentials} .initialTerminals=${preload.terminals} .initialActivity=${preload.activity}></ipos-credentials>`;
+  return html`<ipos-credentials user-role=${role} api-base=${options.apiBase ?? nothing} locale=${options.lang} theme=${options.theme ?? nothing} reset-grace-options=${options.resetGraceOptions ?? nothing} .backend=${backend} .initialCredentials=${preload.credentials} .initialTerminals=${preload.terminals} .initialActivity=${preload.activity}></ipos-credentials>`;
 }
 
 /**

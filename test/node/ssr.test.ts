@@ -40,6 +40,21 @@ describe('renderCredentialsScreen', () => {
     expect(html).toContain('Front desk');
   });
 
+  it('renders a grace window in progress: when the previous secret stops working, and its Revoke button', async () => {
+    const validUntil = new Date(Date.now() + 45 * 60_000).toISOString();
+    const keys = { ...merchantCredentials.keys!, previousSecretValidUntil: validUntil };
+    const html = await renderCredentialsScreen({
+      ...merchant,
+      credentials: { ...merchantCredentials, keys },
+      resetGraceOptions: '0,60,1440',
+    });
+    expect(html).toContain('reset-grace-options="0,60,1440"');
+    expect(html).toMatch(
+      /part="previous-secret"[^>]*>(<!--[^>]*-->|\s)*The previous secret key stops working in (45|44) minutes/,
+    );
+    expect(html).toContain(en['keys.revokePrevious']);
+  });
+
   it('carries the data in the preload script the browser reads, so it makes no GET', async () => {
     const html = await renderCredentialsScreen({ ...merchant, activity: emptyActivity });
     const script = /<script type="application\/json" data-ipos-initial>(.*?)<\/script>/.exec(html);
