@@ -18,6 +18,8 @@ export interface CredentialsConfig {
   initialCredentials?: Credentials;
   initialTerminals?: Terminal[];
   initialActivity?: ActivityPage;
+  /** Load preloaded data again in the background and show the fresh answer (stale-while-revalidate). */
+  revalidate?: boolean;
 }
 
 /** `Symbol.for` so that two copies of the library on one page still find each other's provider. */

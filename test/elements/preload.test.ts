@@ -144,3 +144,92 @@ describe('preloaded data', () => {
     await waitUntil(() => gets(account.session).length === 2, 'a reconnected panel did not load again');
   });
 });
+
+describe('revalidate (stale-while-revalidate, opt-in)', () => {
+  it('a panel paints the preload at once, then one GET, then the fresh answer replaces it', async () => {
+    const account = await preloadedAccount('iso');
+    // The page was cached: since it was rendered the secret was reset elsewhere.
+    await account.session.call('POST', '/credentials/secret/reset');
+    const fresh = (await account.session.call('GET', '/credentials')) as Credentials;
+    account.session.requests.length = 0;
+    const element = await fixture<IposKeyPanel>(
+      html`<ipos-key-panel
+        user-role="iso"
+        revalidate
+        .backend=${account.backend}
+        .initialCredentials=${account.credentials}
+      ></ipos-key-panel>`,
+    );
+    expect(allByPart(element, 'skeleton')).to.have.length(0);
+    expect(byPart(element, 'secret-key').textContent).to.include(account.credentials.keys!.secretKeyHint);
+
+    await waitUntil(
+      () => byPart(element, 'secret-key').textContent!.endsWith(fresh.keys!.secretKeyHint),
+      'the fresh answer never replaced the preload',
+    );
+    await settle(element);
+    expect(gets(account.session)).to.deep.equal(['GET /credentials']);
+    expect(allByPart(element, 'skeleton')).to.have.length(0);
+  });
+
+  it("the provider's revalidate reaches its panels: one GET each for credentials and terminals, the TPN on screen kept", async () => {
+    const account = await preloadedAccount('merchant');
+    const preload = JSON.stringify({ credentials: account.credentials, terminals: account.terminals });
+    expect(account.terminals.length).to.be.at.least(2);
+    // Answers take a moment, so that the user picks another TPN while the terminals revalidate.
+    await account.session.force({}, 150);
+    const element = await fixture<IposCredentials>(
+      html`<ipos-credentials user-role="merchant" revalidate .backend=${account.backend}
+        ><script type="application/json" data-ipos-initial>
+          ${preload}
+        </script></ipos-credentials
+      >`,
+    );
+    const select = byPart(element, 'tpn-select') as HTMLSelectElement;
+    select.value = account.terminals[1]!.tpn;
+    select.dispatchEvent(new Event('change'));
+    // Revalidating shows as busy; wait for both answers to land.
+    const busy = () =>
+      [...element.shadowRoot!.querySelectorAll('ipos-key-panel, ipos-token-generator')].map((panel) =>
+        panel.shadowRoot!.querySelector('[part~="base"]')!.getAttribute('aria-busy'),
+      );
+    await waitUntil(() => busy().includes('true'), 'the panels did not revalidate');
+    await waitUntil(() => busy().every((value) => value === 'false'), 'the revalidation never ended');
+    await settle(element);
+    expect([...gets(account.session)].sort()).to.deep.equal(['GET /credentials', 'GET /terminals']);
+    expect(byPart(element, 'api-key').textContent).to.equal(account.credentials.keys!.apiKey);
+    expect((byPart(element, 'tpn-select') as HTMLSelectElement).value).to.equal(account.terminals[1]!.tpn);
+  });
+
+  it('a failed revalidation keeps the preload on screen, with the error and Retry', async () => {
+    const account = await preloadedAccount('iso');
+    await account.session.force({ 'GET /credentials': { status: 500, times: 1 } });
+    const element = await fixture<IposKeyPanel>(
+      html`<ipos-key-panel
+        user-role="iso"
+        revalidate
+        .backend=${account.backend}
+        .initialCredentials=${account.credentials}
+      ></ipos-key-panel>`,
+    );
+    await waitUntil(() => allByPart(element, 'retry-button').length === 1, 'no Retry after the failed revalidation');
+    expect(byPart(element, 'api-key').textContent).to.equal(account.credentials.keys!.apiKey);
+    byPart(element, 'retry-button').click();
+    await waitUntil(() => allByPart(element, 'error').length === 0, 'Retry did not load');
+    expect(byPart(element, 'api-key').textContent).to.equal(account.credentials.keys!.apiKey);
+  });
+
+  it('is off by default: a preloaded panel makes no GET', async () => {
+    const account = await preloadedAccount('iso');
+    const element = await fixture<IposKeyPanel>(
+      html`<ipos-key-panel
+        user-role="iso"
+        .backend=${account.backend}
+        .initialCredentials=${account.credentials}
+      ></ipos-key-panel>`,
+    );
+    await settle(element);
+    expect(element.revalidate).to.equal(false);
+    expect(gets(account.session)).to.deep.equal([]);
+  });
+});

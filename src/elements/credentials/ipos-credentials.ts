@@ -76,6 +76,9 @@ export class IposCredentials extends IposElement {
   /** The activity trail's first page the page was rendered with (the script's `activity`), for the trail inside. */
   @property({ attribute: false }) initialActivity?: ActivityPage;
 
+  /** The default screen's and every inside panel's `revalidate`: preloaded data is loaded again after the first paint. */
+  @property({ type: Boolean }) revalidate = false;
+
   /** Whether the host placed its own elements inside; text, comments and the preload script do not count. */
   @state() private hasElementChildren = false;
 
@@ -99,7 +102,8 @@ export class IposCredentials extends IposElement {
       changed.has('theme') ||
       changed.has('initialCredentials') ||
       changed.has('initialTerminals') ||
-      changed.has('initialActivity')
+      changed.has('initialActivity') ||
+      changed.has('revalidate')
     ) {
       // A new object so that subscribed consumers are notified of the change.
       this.config = {
@@ -111,6 +115,7 @@ export class IposCredentials extends IposElement {
         initialCredentials: this.initialCredentials ?? this.scriptPreload.credentials,
         initialTerminals: this.initialTerminals ?? this.scriptPreload.terminals,
         initialActivity: this.initialActivity ?? this.scriptPreload.activity,
+        revalidate: this.revalidate,
       };
     }
   }

@@ -59,6 +59,7 @@ export class KeyActivityView implements PanelView, ReactiveController {
       if (page) this.shownFor = account;
       return page;
     },
+    revalidate: () => this.port.revalidate(),
     action: 'load-activity',
   });
 

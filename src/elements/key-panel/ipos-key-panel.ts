@@ -164,6 +164,7 @@ export class IposKeyPanel extends IposPanel {
       this.session!.adopt(initial);
       return initial;
     },
+    revalidate: () => this.activeRevalidate,
     action: 'load-credentials',
     forbiddenMessage: () => this.t('keys.forbidden'),
   });

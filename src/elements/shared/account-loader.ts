@@ -30,6 +30,8 @@ export interface AccountLoaderOptions<T> {
   load: (account: Account, signal: AbortSignal) => Promise<T>;
   /** What the host preloaded for the account, if anything: used instead of the first load, once. */
   preloaded?: (account: Account) => T | undefined;
+  /** Whether a preload is shown and then loaded again in the background (stale-while-revalidate). */
+  revalidate?: () => boolean;
   /** The action a failed load is reported as. */
   action: Extract<ErrorAction, 'load-credentials' | 'load-terminals' | 'load-activity'>;
   /** The message for a 403, when the panel can say it better than the generic one. */
@@ -66,6 +68,8 @@ export class AccountLoader<T> implements ReactiveController {
       // The server renders the preload or the skeleton; every request is the browser's.
       task: ([backend, role], { signal }) =>
         backend && role && !isServer ? options.load({ backend, role }, signal) : initialState,
+      // A load's answer supersedes the preload it revalidated.
+      onComplete: () => (this.preloadedValue = undefined),
       onError: (error) => this.fail(error),
     });
   }
@@ -131,7 +135,9 @@ export class AccountLoader<T> implements ReactiveController {
     if (account && !this.preloadTaken) {
       this.preloadTaken = true;
       this.preloadedValue = this.options.preloaded?.(account);
-      if (this.preloadedValue !== undefined) return;
+      // A preload is painted with no load, unless asked to revalidate it: then the fresh answer replaces it.
+      const revalidate = !isServer && this.options.revalidate?.() === true;
+      if (this.preloadedValue !== undefined && !revalidate) return;
     }
     void this.task.run(args);
   }

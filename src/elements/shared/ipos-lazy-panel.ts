@@ -19,6 +19,8 @@ export interface PanelPort {
   role(): UserRole | undefined;
   locale(): string;
   inherited(): CredentialsConfig | undefined;
+  /** Whether preloaded data is loaded again in the background. */
+  revalidate(): boolean;
   t(key: CatalogKey, params?: MessageParams): string;
   numberSetting(value: number, range: NumberRange): number;
   settingsProblem(): string | undefined;
@@ -147,6 +149,7 @@ export abstract class IposLazyPanel<V extends PanelView> extends IposPanel {
       role: () => this.activeRole,
       locale: () => this.activeLocale,
       inherited: () => this.inherited,
+      revalidate: () => this.activeRevalidate,
       t: (key, params) => this.t(key, params),
       numberSetting: (value, range) => this.numberSetting(value, range),
       settingsProblem: () => this.settingsProblem(),

@@ -1,4 +1,5 @@
 import { html, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
 import { IposContextElement } from './ipos-context-element.js';
 import { PanelFeedback } from './panel-feedback.js';
 
@@ -13,6 +14,18 @@ export interface PanelCard {
 /** The base of the two panels: one card layout, one feedback region, one public `retry()`. */
 export class IposPanel extends IposContextElement {
   protected readonly feedback = new PanelFeedback(this, (key) => this.t(key));
+
+  /**
+   * With preloaded data: show it at once, then load it again in the background and show the fresh answer
+   * (stale-while-revalidate: one GET after the first paint). Off by default: a preload stands until the account
+   * changes. Set it when the page may be served from a cache. The provider's `revalidate` applies to its panels.
+   */
+  @property({ type: Boolean }) revalidate = false;
+
+  /** Whether a preload is loaded again in the background: this panel's `revalidate`, or its provider's. */
+  protected get activeRevalidate(): boolean {
+    return this.revalidate || this.inherited?.revalidate === true;
+  }
 
   /**
    * Runs the last failed action again — what the error's Retry button does — so that a host can

@@ -60,6 +60,7 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
       const initial = this.element.initialTerminals ?? this.port.inherited()?.initialTerminals;
       return initial && this.selectFirstTpn(initial);
     },
+    revalidate: () => this.port.revalidate(),
     action: 'load-terminals',
   });
 
@@ -212,7 +213,8 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
 
   /** Selects the `tpn` attribute's terminal when the account has it, else the first one. */
   private selectFirstTpn(terminals: Terminal[]): Terminal[] {
-    const { tpn } = this.element;
+    // The TPN on screen stays chosen through a revalidation (an account switch clears it first).
+    const tpn = this.state.selectedTpn ?? this.element.tpn;
     this.selectTpn(terminals.find((terminal) => terminal.tpn === tpn)?.tpn ?? terminals[0]?.tpn);
     return terminals;
   }
