@@ -148,6 +148,11 @@ async function buildHydratingClient(outDir) {
       target: 'es2022',
       minify: true,
       lib: { entry, formats: ['es'], fileName: 'ssr-client' },
+      rollupOptions: {
+        // Lit in the entry's own chunk, after the hydrate support: a shared chunk would run Lit first, unhydrated.
+        preserveEntrySignatures: 'allow-extension',
+        output: { codeSplitting: { groups: [{ name: 'ssr-client', tags: ['$initial'] }] } },
+      },
     },
   });
   const chunks = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output).filter((o) => o.type === 'chunk');

@@ -75,6 +75,23 @@ export class IposElement extends LitElement {
   private readonly hydrating = !isServer && this.shadowRoot !== null;
 
   /**
+   * A server-rendered shadow root the page cannot hydrate (`@lit-labs/ssr-client`'s hydrate support did not run
+   * before Lit, e.g. a bundler put Lit in a chunk that runs first): Lit would render a second screen after the
+   * server's. The server's copy is dropped instead, with a warning, so the page shows one screen.
+   */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    const root = super.createRenderRoot();
+    const hydrates = (this as { _$needsHydration?: boolean })._$needsHydration === true;
+    if (this.hydrating && !hydrates && root.hasChildNodes()) {
+      warnNoHydration(this.localName);
+      for (const node of [...root.childNodes]) node.remove();
+      // Lit meant to render before the server's first node, now gone.
+      this.renderOptions.renderBefore = null;
+    }
+    return root;
+  }
+
+  /**
    * After hydrating, one render more: Lit's hydration keeps a text binding the server left empty (`''`, `undefined`)
    * with no text node, and would write the binding's next text into the closing marker comment (a status message
    * never shown); a render commits those bindings anew. A screen the client renders needs none.
@@ -145,4 +162,15 @@ export class IposElement extends LitElement {
     if (isUserRole(role)) return undefined;
     return role ? this.t('role.invalid', { role }) : this.t('role.missing');
   }
+}
+
+let warnedNoHydration = false;
+
+function warnNoHydration(tag: string): void {
+  if (warnedNoHydration) return;
+  warnedNoHydration = true;
+  console.warn(
+    `ipos-credential-elements: <${tag}> has a server-rendered shadow root but hydration support is not loaded; it renders afresh. ` +
+      "Import '@lit-labs/ssr-client/lit-element-hydrate-support.js' first, in the chunk that loads Lit (docs/ssr.md).",
+  );
 }
