@@ -105,6 +105,18 @@ const strictTs = {
   skipLibCheck: false,
   isolatedModules: true,
 };
+/** A Node app's strict tsconfig: no DOM lib, NodeNext modules, compiled to out/. */
+const nodeTsconfig = (files) => ({
+  compilerOptions: {
+    ...strictTs,
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    lib: ['ES2023'],
+    noEmit: false,
+    outDir: 'out',
+  },
+  files,
+});
 const page = (body, head = '') =>
   `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>consumer</title>${head}</head>\n<body>\n${body}</body>\n</html>\n`;
 const viteConfigFor = (account) =>
@@ -214,17 +226,7 @@ const apps = {
         'const server = createServer(nodeListener(credentials));\n' +
         "server.listen(0, '127.0.0.1', () => console.log(JSON.stringify(server.address())));\n",
       'package.json': { type: 'module' },
-      'tsconfig.json': {
-        compilerOptions: {
-          ...strictTs,
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          lib: ['ES2023'],
-          noEmit: false,
-          outDir: 'out',
-        },
-        files: ['server.ts', 'kit.ts'],
-      },
+      'tsconfig.json': nodeTsconfig(['server.ts', 'kit.ts']),
     },
     check: [[bin('tsc'), ['-p', '.']]],
     build: [],
@@ -248,17 +250,7 @@ const apps = {
         '});\n' +
         "server.listen(0, '127.0.0.1', () => console.log(JSON.stringify(server.address())));\n",
       'package.json': { type: 'module' },
-      'tsconfig.json': {
-        compilerOptions: {
-          ...strictTs,
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          lib: ['ES2023'],
-          noEmit: false,
-          outDir: 'out',
-        },
-        files: ['server.ts'],
-      },
+      'tsconfig.json': nodeTsconfig(['server.ts']),
     },
     check: [[bin('tsc'), ['-p', '.']]],
     build: [],
