@@ -17,6 +17,7 @@ const dependencies = [
   'pg',
   '@electric-sql/pglite',
   '@lit-labs/ssr',
+  '@lit-labs/ssr-client',
 ];
 /** CDN chunks: the catalogues of other languages under `locales/`, the views and their English wording under `chunks/`. */
 const cdnChunkFileName = (chunk: { facadeModuleId: string | null }) =>

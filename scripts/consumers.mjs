@@ -29,6 +29,7 @@ export const CONSUMER_DEPENDENCIES = {
   '@angular/core': '~21.2.26',
   '@angular/platform-browser': '~21.2.26',
   '@lit-labs/ssr': '~4.1.0',
+  '@lit-labs/ssr-client': '~1.1.8',
   '@types/node': '^20.19.0',
   '@types/react': '^19.2.0',
   '@types/react-dom': '^19.2.0',
@@ -236,6 +237,7 @@ const apps = {
   ssr: {
     files: {
       'server.ts':
+        "import { readFile } from 'node:fs/promises';\n" +
         "import { createServer } from 'node:http';\n" +
         "import { renderCredentialsScreen, type Credentials } from 'ipos-credential-elements/ssr';\n" +
         'const credentials: Credentials = {\n' +
@@ -243,17 +245,27 @@ const apps = {
         "  scopes: ['BatchReport', 'ExternalApi'],\n" +
         "  keys: { apiKey: 'dakey_ConsumerRenderedKey0123456789ab', secretKeyHint: 'Zq9x', createdAt: '2026-03-01T09:30:00.000Z', secretRotatedAt: '2026-03-01T09:30:00.000Z' },\n" +
         '};\n' +
-        'const server = createServer(async (_req, res) => {\n' +
-        "  const screen = await renderCredentialsScreen({ role: 'iso', lang: 'fr', apiBase: '/api/ipos', credentials });\n" +
+        'const server = createServer(async (req, res) => {\n' +
+        "  if (/^\\/assets\\/[\\w-]+\\.js$/.test(req.url ?? '')) {\n" +
+        "    res.writeHead(200, { 'Content-Type': 'text/javascript' });\n" +
+        '    return res.end(await readFile(new URL(`../public${req.url}`, import.meta.url)));\n' +
+        '  }\n' +
+        '  const activity = { events: [], nextCursor: null };\n' +
+        "  const screen = await renderCredentialsScreen({ role: 'iso', lang: 'fr', apiBase: '/api/ipos', credentials, activity });\n" +
         "  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });\n" +
-        '  res.end(`<!doctype html><html lang="fr"><body>${screen}</body></html>`);\n' +
+        '  res.end(`<!doctype html><html lang="fr"><head><script type="module" src="/assets/client.js"></script></head><body>${screen}</body></html>`);\n' +
         '});\n' +
         "server.listen(0, '127.0.0.1', () => console.log(JSON.stringify(server.address())));\n",
       'package.json': { type: 'module' },
       'tsconfig.json': nodeTsconfig(['server.ts']),
+      // The page's module as docs/ssr.md says, built by Vite as an app would be.
+      'client.ts': "import 'ipos-credential-elements/hydrate';\n",
+      'vite.config.ts':
+        "import { defineConfig } from 'vite';\n" +
+        "export default defineConfig({ build: { outDir: 'public', rollupOptions: { input: 'client.ts', output: { entryFileNames: 'assets/client.js' } } } });\n",
     },
     check: [[bin('tsc'), ['-p', '.']]],
-    build: [],
+    build: [[bin('vite'), ['build', '--logLevel', 'warn']]],
     serve: 'ssr',
   },
   cdn: {
@@ -333,25 +345,58 @@ async function probeCredentials(dir, script, role) {
   }
 }
 
-/** Runs the compiled SSR app and reads its page in Chromium with JavaScript off: the key, in French. */
+/**
+ * Runs the compiled SSR app and reads its page in Chromium: with JavaScript off, the key in French; with it on, the
+ * same screen hydrated by the Vite-built module — one of each element, every one updated, no warning or error.
+ */
 async function probeSsrServer(dir, browser) {
   const child = spawn(process.execPath, ['out/server.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
-  const context = await browser.newContext({ javaScriptEnabled: false });
   try {
     const { port } = await new Promise((resolveAddress, reject) => {
       child.stdout.once('data', (chunk) => resolveAddress(JSON.parse(String(chunk))));
       child.on('exit', (code) => reject(new Error(`the SSR app exited with ${code}`)));
     });
-    const tab = await context.newPage();
-    await tab.goto(`http://127.0.0.1:${port}/`);
-    const shown = await tab.locator('ipos-key-panel [part~="api-key"]').textContent({ timeout: 20_000 });
-    const heading = await tab.locator('ipos-key-panel h2').textContent();
-    if (shown !== 'dakey_ConsumerRenderedKey0123456789ab' || !heading?.startsWith('Générer'))
-      throw new Error(`the page shows key ${shown} under "${heading}", not the rendered key in French`);
+    for (const javaScriptEnabled of [false, true]) {
+      const context = await browser.newContext({ javaScriptEnabled });
+      try {
+        const tab = await context.newPage();
+        const problems = [];
+        tab.on('console', (message) => ['warning', 'error'].includes(message.type()) && problems.push(message.text()));
+        tab.on('pageerror', (error) => problems.push(error.message));
+        await tab.goto(`http://127.0.0.1:${port}/`);
+        if (javaScriptEnabled) await checkHydrated(tab, problems);
+        const shown = await tab.locator('ipos-key-panel [part~="api-key"]').textContent({ timeout: 20_000 });
+        const heading = await tab.locator('ipos-key-panel h2').textContent();
+        if (shown !== 'dakey_ConsumerRenderedKey0123456789ab' || !heading?.startsWith('Générer'))
+          throw new Error(`the page shows key ${shown} under "${heading}", not the rendered key in French`);
+      } finally {
+        await context.close();
+      }
+    }
   } finally {
-    await context.close();
     child.kill();
   }
+}
+
+/** Every element of the ISO screen hydrated, once: a page that did not hydrate renders a second screen. */
+async function checkHydrated(tab, problems) {
+  await tab.waitForFunction(() => customElements.get('ipos-credentials') !== undefined, undefined, { timeout: 20_000 });
+  await tab.locator('ipos-key-panel [part~="copy-api-key"]').waitFor({ timeout: 20_000 });
+  const elements = await tab.evaluate(() => {
+    const found = [];
+    const walk = (root) => {
+      for (const element of root.querySelectorAll('*')) {
+        if (!element.localName.startsWith('ipos-')) continue;
+        found.push(`${element.localName}${element.hasUpdated ? '' : ' (not updated)'}`);
+        if (element.shadowRoot) walk(element.shadowRoot);
+      }
+    };
+    walk(document);
+    return found.sort();
+  });
+  const expected = ['ipos-credentials', 'ipos-key-activity', 'ipos-key-panel', 'ipos-scope-list'];
+  if (JSON.stringify(elements) !== JSON.stringify(expected) || problems.length)
+    throw new Error(`after hydration: ${elements.join(', ')}; console: ${problems.join(' | ') || 'nothing'}`);
 }
 
 /** Keys shown, the secret copied, the snippet's event handler heard: in real Chromium. */
@@ -425,7 +470,7 @@ for (const [name, app] of selected) {
     const proved =
       {
         script: 'served the accounts (reference, server kit)',
-        ssr: 'rendered the key in French, readable with JavaScript off',
+        ssr: 'rendered the key in French, readable with JavaScript off, hydrated once by a Vite build',
       }[app.serve] ?? 'keys shown, secret copied, event received';
     console.log(`ok  ${name}: type-checked, built, ${proved} (${seconds(since)})`);
   } catch (error) {

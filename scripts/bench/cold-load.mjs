@@ -127,17 +127,13 @@ async function buildCdn(outDir) {
 }
 
 /**
- * The server-rendered page's script as docs/ssr.md says to make it: `@lit-labs/ssr-client`'s hydrate support, then
- * `ipos-credential-elements/hydrate`, bundled (minified, production Lit, catalogues split off; Lit templates left
+ * The server-rendered page's script as docs/ssr.md says to make it: `ipos-credential-elements/hydrate` (Lit's
+ * hydrate support, then the elements), bundled (minified, production Lit, catalogues split off; Lit templates left
  * as they are, so that they match what the server rendered — the CDN module's minified templates would not).
  */
 async function buildHydratingClient(outDir) {
   const entry = join(outDir, 'ssr-client.js');
-  writeFileSync(
-    entry,
-    `import ${JSON.stringify(resolve(root, 'node_modules/@lit-labs/ssr-client/lit-element-hydrate-support.js'))};\n` +
-      `import ${JSON.stringify(resolve(root, 'src/hydrate.ts'))};\n`,
-  );
+  writeFileSync(entry, `import ${JSON.stringify(resolve(root, 'src/hydrate.ts'))};\n`);
   const result = await build({
     root,
     configFile: false,
@@ -148,11 +144,6 @@ async function buildHydratingClient(outDir) {
       target: 'es2022',
       minify: true,
       lib: { entry, formats: ['es'], fileName: 'ssr-client' },
-      rollupOptions: {
-        // Lit in the entry's own chunk, after the hydrate support: a shared chunk would run Lit first, unhydrated.
-        preserveEntrySignatures: 'allow-extension',
-        output: { codeSplitting: { groups: [{ name: 'ssr-client', tags: ['$initial'] }] } },
-      },
     },
   });
   const chunks = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output).filter((o) => o.type === 'chunk');

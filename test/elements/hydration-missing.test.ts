@@ -27,7 +27,7 @@ describe('a server-rendered shadow root without hydration support', () => {
       expect(list.shadowRoot!.textContent).to.include('ExternalApi');
       const warnings = log.lines.filter((line) => line.includes('hydration support is not loaded'));
       expect(warnings).to.have.length(1);
-      expect(warnings[0]).to.include('@lit-labs/ssr-client/lit-element-hydrate-support.js');
+      expect(warnings[0]).to.include("imports 'ipos-credential-elements/hydrate'");
     } finally {
       host.remove();
       log.dispose();

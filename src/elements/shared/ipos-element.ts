@@ -81,7 +81,8 @@ export class IposElement extends LitElement {
    */
   protected override createRenderRoot(): HTMLElement | DocumentFragment {
     const root = super.createRenderRoot();
-    const hydrates = (this as { _$needsHydration?: boolean })._$needsHydration === true;
+    // The support's one public trace: it adds `defer-hydration` to every LitElement's observed attributes.
+    const hydrates = (this.constructor as typeof IposElement).observedAttributes.includes('defer-hydration');
     if (this.hydrating && !hydrates && root.hasChildNodes()) {
       warnNoHydration(this.localName);
       for (const node of [...root.childNodes]) node.remove();
@@ -171,6 +172,6 @@ function warnNoHydration(tag: string): void {
   warnedNoHydration = true;
   console.warn(
     `ipos-credential-elements: <${tag}> has a server-rendered shadow root but hydration support is not loaded; it renders afresh. ` +
-      "Import '@lit-labs/ssr-client/lit-element-hydrate-support.js' first, in the chunk that loads Lit (docs/ssr.md).",
+      "A server-rendered page imports 'ipos-credential-elements/hydrate', not './define' (docs/ssr.md).",
   );
 }
