@@ -142,6 +142,30 @@ describe('ipos-key-panel grace windows', () => {
       expect(consoleLog.lines.join('\n')).not.to.contain('NaN');
     });
 
+    it('never sends a window the dialog no longer offers: new options while it is open choose their first', async () => {
+      const { session, first } = await accountWithKeys();
+      const element = await mountPanel(session, { graceOptions: '0,60,1440' });
+      await click(element, 'reset-button');
+      byPart(element, 'grace-options').querySelectorAll('input')[2]!.click();
+      await settle(element);
+      // The host narrows the options while the dialog is open: 24 hours is no longer a choice.
+      element.resetGraceOptions = '0,60';
+      await settle(element);
+      expect(radios(element)).to.deep.equal([
+        { label: 'Immediately', checked: true },
+        { label: 'In 1 hour', checked: false },
+      ]);
+      expect(dialogOf(element, 'dialog').textContent).to.contain('stops working immediately');
+      await click(element, 'confirm-button');
+      await waitUntil(() => events.of('ipos-secret-reset').length === 1);
+      await settle(element);
+      expect(allByPart(element, 'previous-secret')).to.have.length(0);
+      expect(await session.authenticate(text(element, 'api-key'), first)).to.deep.equal({
+        status: 401,
+        errorCode: 'AUTH_ERR_004',
+      });
+    });
+
     it('resets with 60 minutes: both secrets work, a countdown and a Revoke button show', async () => {
       const { session, first } = await accountWithKeys();
       const element = await mountPanel(session, { graceOptions: '0,60' });

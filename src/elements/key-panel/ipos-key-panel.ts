@@ -191,7 +191,11 @@ export class IposKeyPanel extends IposPanel {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (changed.has('allowReveal') && !this.allowReveal) this.hideSecret();
-    if (changed.has('resetGraceOptions')) this.graceChoices = graceOptions(this.resetGraceOptions);
+    if (changed.has('resetGraceOptions')) {
+      this.graceChoices = graceOptions(this.resetGraceOptions);
+      // A window the dialog no longer offers is never sent: the first choice is taken, as on opening.
+      if (!this.graceChoices.includes(this.graceMinutes)) this.graceMinutes = this.graceChoices[0] ?? 0;
+    }
     this.ticker.running = this.previousSecretEnds() !== undefined;
   }
 
