@@ -231,6 +231,32 @@ describe('ipos-key-panel grace windows', () => {
       expectNoSecret(first, fresh);
     });
 
+    it('a reset confirmed while a revoke is on its way still happens, after the revoke', async () => {
+      const { session, first } = await accountWithKeys(60);
+      const element = await mountPanel(session);
+      let answer!: (yes: boolean) => void;
+      // The host asks its own question before the reset; the user revokes meanwhile.
+      element.beforeReset = () => new Promise<boolean>((resolve) => (answer = resolve));
+      await click(element, 'reset-button');
+      await click(element, 'confirm-button');
+      await click(element, 'revoke-previous-button');
+      byPart(element, 'revoke-confirm-button').click();
+      answer(true);
+      await waitUntil(() => events.of('ipos-secret-reset').length === 1, 'the confirmed reset was dropped');
+      await settle(element);
+      expect(events.of('ipos-previous-secret-revoked')).to.have.length(1);
+      expect(session.requests.filter((request) => /reset|revoke/.test(request))).to.deep.equal([
+        'POST /credentials/secret/previous/revoke',
+        'POST /credentials/secret/reset',
+      ]);
+      const fresh = await currentSecret(session);
+      expect(text(element, 'secret-key')).to.contain(fresh.slice(-4));
+      expect(await session.authenticate(text(element, 'api-key'), first)).to.deep.equal({
+        status: 401,
+        errorCode: 'AUTH_ERR_004',
+      });
+    });
+
     it('says what failed when a revoke fails, and Retry revokes', async () => {
       const { session, first } = await accountWithKeys(60);
       const element = await mountPanel(session);

@@ -621,7 +621,8 @@ export class IposKeyPanel extends IposPanel {
   /** A confirmed reset; `retry` repeats the last one with its key, so a retried reset happens once. */
   private async reset(retry: boolean): Promise<void> {
     const session = this.session;
-    if (!session || session.state.mutation) return;
+    // A reset on its way is the one confirmed; a revoke on its way is waited for by the session, then this resets.
+    if (!session || session.state.mutation === 'reset') return;
     this.feedback.clearFailure();
     this.hideSecret();
     try {
