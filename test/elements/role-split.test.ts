@@ -179,4 +179,28 @@ describe('role-split loading', () => {
     expect(session.requests).to.deep.equal(['GET /credentials/activity']);
     element.remove();
   });
+
+  it('a view module that arrives but provides no view (another copy of the package) is a failure with Retry', async () => {
+    /** As when the module that ran registered its view for another copy of the class (two bundles of the package). */
+    class OrphanTokenGenerator extends IposTokenGenerator {
+      protected override async importView(): Promise<unknown> {
+        return {};
+      }
+      protected override readyView(): TokenGeneratorView | undefined {
+        return undefined;
+      }
+    }
+    customElements.define('test-orphan-token-generator', OrphanTokenGenerator);
+    const element = document.createElement('test-orphan-token-generator') as OrphanTokenGenerator;
+    element.setAttribute('user-role', 'merchant');
+    element.backend = new ReferenceSession('merchant').backend();
+    const reported = oneEvent(element, 'ipos-error');
+    document.body.append(element);
+    // It settles (never rejects), and says so with Retry instead of a skeleton that loads forever.
+    expect(await element.updateComplete).to.equal(true);
+    expect(((await reported) as CustomEvent<ErrorDetail>).detail).to.include({ action: 'load-terminals' });
+    expect(allByPart(element, 'skeleton')).to.have.length(0);
+    expect(allByPart(element, 'retry-button')).to.have.length(1);
+    element.remove();
+  });
 });
