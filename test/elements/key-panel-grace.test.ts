@@ -317,6 +317,24 @@ describe('ipos-key-panel grace windows', () => {
       expect(session.requests.length).to.equal(requests);
     });
 
+    it('closes the revoke confirmation when the window ends by time: nothing is left to revoke', async () => {
+      const session = new ReferenceSession('merchant');
+      await session.call('POST', '/credentials');
+      // The server runs 58.5 s behind the page: a 1-minute window ends 1.5 s from now in page time.
+      await session.setClockOffset(-(MINUTE - 1500));
+      await resetWithGrace(session, 1);
+      const element = await mountPanel(session);
+      await click(element, 'revoke-previous-button');
+      expect(dialogOf(element, 'revoke-dialog').open).to.equal(true);
+      await waitUntil(() => allByPart(element, 'previous-secret').length === 0, 'the line stayed', { timeout: 5000 });
+      await settle(element);
+      expect(dialogOf(element, 'revoke-dialog').open).to.equal(false, 'the confirmation outlived its window');
+      byPart(element, 'revoke-confirm-button').click();
+      await settle(element);
+      expect(session.requests).not.to.include('POST /credentials/secret/previous/revoke');
+      expect(events.of('ipos-previous-secret-revoked')).to.have.length(0);
+    });
+
     it('shows neither the line nor the button from a backend that knows no grace windows', async () => {
       const { session } = await accountWithKeys(60);
       const http = session.backend();

@@ -196,7 +196,10 @@ export class IposKeyPanel extends IposPanel {
       // A window the dialog no longer offers is never sent: the first choice is taken, as on opening.
       if (!this.graceChoices.includes(this.graceMinutes)) this.graceMinutes = this.graceChoices[0] ?? 0;
     }
-    this.ticker.running = this.previousSecretEnds() !== undefined;
+    const windowOpen = this.previousSecretEnds() !== undefined;
+    this.ticker.running = windowOpen;
+    // A window that ended (by time, or in another panel) leaves nothing to confirm a revoke of.
+    if (!windowOpen && this.revokeDialog?.open) this.revokeDialog.close();
   }
 
   /** When the previous secret stops working (epoch ms), while that is still ahead; a backend that does not say: never. */
