@@ -270,3 +270,28 @@ test('iso: after hydration the secret copies and there is no token generator', a
     'POST /api/ipos/credentials/secret/reveal',
   ]);
 });
+
+test('merchant: a grace window that has ended by the time the page hydrates leaves no line and no Revoke button', async ({
+  page,
+  context,
+}) => {
+  await signIn(context, 'merchant');
+  const reset = await context.request.post(`${example.url}/api/ipos/credentials/secret/reset`, {
+    data: { graceMinutes: 60 },
+  });
+  expect(reset.status()).toBe(200);
+  try {
+    // The browser's clock runs two hours ahead of the server's (a skewed clock, or a page opened from a cache):
+    // the server renders the window open, the page hydrates with it over.
+    await page.clock.install({ time: Date.now() + 2 * 60 * 60_000 });
+    const { release } = await openBeforeHydration(page, '');
+    const panel = page.locator('ipos-key-panel');
+    await expect(panel.locator('[part~="previous-secret"]')).toHaveCount(1);
+    release();
+    await hydrated(page);
+    await expect(panel.locator('[part~="previous-secret"]')).toHaveCount(0);
+    await expect(panel.locator('[part~="revoke-previous-button"]')).toHaveCount(0);
+  } finally {
+    await context.request.post(`${example.url}/api/ipos/credentials/secret/previous/revoke`);
+  }
+});

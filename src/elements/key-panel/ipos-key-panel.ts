@@ -353,7 +353,13 @@ export class IposKeyPanel extends IposPanel {
 
   /** "The previous secret key stops working in 59 minutes (…)", and its Revoke button, during a grace window only. */
   private renderPreviousSecret() {
-    const ends = this.previousSecretEnds();
+    let ends = this.previousSecretEnds();
+    // Hydrating, the server's DOM decides (Lit throws on a template where the server rendered none, or the reverse):
+    // the page's clock may disagree with the server's. The render after hydration follows the page's clock.
+    if (this.hydrating && !this.hasUpdated) {
+      const rendered = this.renderRoot.querySelector('[part~="previous-secret"]') !== null;
+      if (rendered !== (ends !== undefined)) ends = rendered ? Date.now() : undefined;
+    }
     if (ends === undefined) return nothing;
     const revoking = this.session?.state.mutation === 'revoke-previous';
     const line = this.t('keys.previousValidUntil', {

@@ -72,7 +72,7 @@ export class IposElement extends LitElement {
   }));
 
   /** The element adopted a shadow root its server rendered (declarative shadow DOM): its first update hydrates it. */
-  private readonly hydrating = !isServer && this.shadowRoot !== null;
+  protected readonly hydrating = !isServer && this.shadowRoot !== null;
 
   /**
    * After hydrating, one render more: Lit's hydration keeps a text binding the server left empty (`''`, `undefined`)
