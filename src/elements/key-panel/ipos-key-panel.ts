@@ -354,11 +354,14 @@ export class IposKeyPanel extends IposPanel {
   /** "The previous secret key stops working in 59 minutes (…)", and its Revoke button, during a grace window only. */
   private renderPreviousSecret() {
     let ends = this.previousSecretEnds();
+    let canRevoke = this.session?.canRevokePreviousSecret;
     // Hydrating, the server's DOM decides (Lit throws on a template where the server rendered none, or the reverse):
-    // the page's clock may disagree with the server's. The render after hydration follows the page's clock.
+    // the page's clock may disagree with the server's, the page's backend may have no revoke. The render after
+    // hydration follows the page.
     if (this.hydrating && !this.hasUpdated) {
-      const rendered = this.renderRoot.querySelector('[part~="previous-secret"]') !== null;
-      if (rendered !== (ends !== undefined)) ends = rendered ? Date.now() : undefined;
+      const rendered = (part: string) => this.renderRoot.querySelector(`[part~="${part}"]`) !== null;
+      if (rendered('previous-secret') !== (ends !== undefined)) ends = ends === undefined ? Date.now() : undefined;
+      canRevoke = rendered('revoke-previous-button');
     }
     if (ends === undefined) return nothing;
     const revoking = this.session?.state.mutation === 'revoke-previous';
@@ -369,7 +372,7 @@ export class IposKeyPanel extends IposPanel {
     return html`<div class="previous-secret">
       <p class="meta" part="previous-secret">${line}</p>
       ${
-        this.session?.canRevokePreviousSecret
+        canRevoke
           ? html`<button
               type="button"
               class="danger"
