@@ -21,13 +21,15 @@ import { BYTE_GOALS, MISSED_BECAUSE, SCREENS, cdnSizes, entrySize, ENTRIES } fro
  * window, the previous secret's countdown and revoke confirmation in the key panel, their English, KeysSession's
  * revoke and the reset body in HttpBackend), issue 16's server rendering (+0.1 KB: the first page of activity in the
  * preload, settings bound to the default screen), a preload painted in one update (+0.1 KB) and lazy panels that
- * take their view at once when its module is here (provideView, for SSR and hydration).
+ * take their view at once when its module is here (provideView, for SSR and hydration). Then +~0.1 KB on purpose
+ * (red-team fixes): a hydrating element follows the server's DOM where the page's clock or backend disagrees with
+ * the server's (the grace line, the Revoke button, the activity trail), instead of throwing a hydration mismatch.
  */
 export const BUDGET = {
-  iso: 25_810,
-  agent: 25_810,
+  iso: 25_900,
+  agent: 25_900,
   merchant: 33_160,
-  define: 26_840,
+  define: 26_960,
 };
 
 const started = performance.now();

@@ -338,3 +338,35 @@ await import(${JSON.stringify(elements)});
     await context.request.post(`${example.url}/api/ipos/credentials/secret/previous/revoke`);
   }
 });
+
+test('merchant: hydrates with a page backend that cannot list activity: the trail hides, no error', async ({
+  page,
+  context,
+}) => {
+  await signIn(context, 'merchant');
+  // The page's own adapter without the optional listActivity; the server rendered the trail with its own backend.
+  await page.route('**/examples/ssr-node/client.ts', async (route) => {
+    const served = await (await route.fetch()).text();
+    const [support, elements] = [...served.matchAll(/^import\s+["']([^"']+)["'];?$/gm)].map((match) => match[1]!);
+    await route.fulfill({
+      contentType: 'text/javascript',
+      body: `import ${JSON.stringify(support)};
+import { HttpBackend } from '/src/backend/http-backend.ts';
+const http = new HttpBackend({ baseUrl: '/api/ipos' });
+const adapter = {};
+for (const name of ['getCredentials', 'generateKeys', 'revealSecret', 'resetSecret', 'revokePreviousSecret', 'listTerminals', 'generateToken', 'refreshToken']) {
+  adapter[name] = http[name].bind(http);
+}
+document.querySelector('ipos-credentials').backend = adapter;
+await import(${JSON.stringify(elements)});
+`,
+    });
+  });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${example.url}/`);
+  await hydrated(page);
+  await expect(page.locator('ipos-key-activity')).toBeHidden();
+  await expect(page.locator('ipos-key-panel [part~="api-key"]')).toBeVisible();
+  expect(errors).toEqual([]);
+});

@@ -354,15 +354,11 @@ export class IposKeyPanel extends IposPanel {
   /** "The previous secret key stops working in 59 minutes (…)", and its Revoke button, during a grace window only. */
   private renderPreviousSecret() {
     let ends = this.previousSecretEnds();
-    let canRevoke = this.session?.canRevokePreviousSecret;
-    // Hydrating, the server's DOM decides (Lit throws on a template where the server rendered none, or the reverse):
-    // the page's clock may disagree with the server's, the page's backend may have no revoke. The render after
-    // hydration follows the page.
-    if (this.hydrating && !this.hasUpdated) {
-      const rendered = (part: string) => this.renderRoot.querySelector(`[part~="${part}"]`) !== null;
-      if (rendered('previous-secret') !== (ends !== undefined)) ends = ends === undefined ? Date.now() : undefined;
-      canRevoke = rendered('revoke-previous-button');
-    }
+    // Hydrating, the server's DOM decides: the page's clock may disagree with the server's, the page's backend may
+    // have no revoke. The render after hydration follows the page.
+    const rendered = this.serverRendered('[part~="previous-secret"]');
+    if (rendered !== undefined && rendered !== (ends !== undefined)) ends = rendered ? Date.now() : undefined;
+    const canRevoke = this.serverRendered('[part~="revoke-previous-button"]') ?? this.session?.canRevokePreviousSecret;
     if (ends === undefined) return nothing;
     const revoking = this.session?.state.mutation === 'revoke-previous';
     const line = this.t('keys.previousValidUntil', {

@@ -72,7 +72,7 @@ export class IposElement extends LitElement {
   }));
 
   /** The element adopted a shadow root its server rendered (declarative shadow DOM): its first update hydrates it. */
-  protected readonly hydrating = !isServer && this.shadowRoot !== null;
+  private readonly hydrating = !isServer && this.shadowRoot !== null;
 
   /**
    * After hydrating, one render more: Lit's hydration keeps a text binding the server left empty (`''`, `undefined`)
@@ -82,6 +82,14 @@ export class IposElement extends LitElement {
   protected override firstUpdated(changed: PropertyValues): void {
     super.firstUpdated(changed);
     if (this.hydrating) this.requestUpdate();
+  }
+
+  /**
+   * In the update that hydrates a server render: whether the server rendered `selector` in this shadow root (the first
+   * render must match it, or Lit throws); otherwise `undefined`: render what the page has.
+   */
+  protected serverRendered(selector: string): boolean | undefined {
+    return this.hydrating && !this.hasUpdated ? this.renderRoot.querySelector(selector) !== null : undefined;
   }
 
   /** Holds each paint until the catalogue of the element's language is there: no English flash. */
