@@ -45,8 +45,10 @@ export class KeysSession {
   /** Aborted by `dispose()`: every request of this session ends with it. */
   private readonly lifetime = new AbortController();
   private loading?: Promise<Credentials>;
-  /** The mutation in flight: a second call meanwhile joins it instead of repeating it. */
+  /** The mutation in flight: a second call of the same one meanwhile joins it instead of repeating it. */
   private mutating?: Promise<Credentials>;
+  /** Which mutation `mutating` is: another one asked for meanwhile waits for it, never takes its answer. */
+  private mutatingKind?: KeysMutation;
   /** The key of the generate the user asked for, reused until it succeeds. */
   private generateKey?: string;
   /** The key and grace window of the reset the user confirmed, reused by a retry of that reset. */
@@ -138,7 +140,8 @@ export class KeysSession {
 
   /** Generates the keys. A retry after a failure reuses the same `Idempotency-Key`, so keys are made once. */
   generateKeys(): Promise<Credentials> {
-    if (this.mutating) return this.mutating;
+    const busy = this.joinOrWait('generate', () => this.generateKeys());
+    if (busy) return busy;
     this.generateKey ??= newIdempotencyKey();
     return this.mutate('generate', async (signal) => {
       try {
@@ -160,7 +163,8 @@ export class KeysSession {
    * new reset.
    */
   resetSecret(options: { graceMinutes?: number; retry?: boolean } = {}): Promise<Credentials> {
-    if (this.mutating) return this.mutating;
+    const busy = this.joinOrWait('reset', () => this.resetSecret(options));
+    if (busy) return busy;
     if (!options.retry || !this.confirmedReset) {
       this.confirmedReset = { key: newIdempotencyKey(), graceMinutes: options.graceMinutes };
     }
@@ -186,7 +190,8 @@ export class KeysSession {
    * there is no window); a second call while one runs joins it. Rejects with `not-found` on a backend without it.
    */
   revokePreviousSecret(): Promise<Credentials> {
-    if (this.mutating) return this.mutating;
+    const busy = this.joinOrWait('revoke-previous', () => this.revokePreviousSecret());
+    if (busy) return busy;
     const revoke = this.backend.revokePreviousSecret?.bind(this.backend);
     if (!revoke) return Promise.reject(new BackendError('not-found', 'This backend cannot revoke a previous secret.'));
     const idempotencyKey = newIdempotencyKey();
@@ -212,10 +217,22 @@ export class KeysSession {
     this.listeners.clear();
   }
 
-  /** Runs one mutation; callers return `this.mutating` first, so a second call meanwhile joins the first. */
+  /**
+   * With a mutation in flight: the same one is joined (a double click changes the keys once); another one
+   * waits for it to settle and then runs, so a revoke asked for during a reset is never answered with the
+   * reset's credentials (whose window is still open), nor a reset with a revoke's.
+   */
+  private joinOrWait(mutation: KeysMutation, start: () => Promise<Credentials>): Promise<Credentials> | undefined {
+    if (!this.mutating) return undefined;
+    if (this.mutatingKind === mutation) return this.mutating;
+    return this.mutating.then(start, start);
+  }
+
+  /** Runs one mutation; callers call `joinOrWait` first, so a second call meanwhile joins the first. */
   private mutate(mutation: KeysMutation, work: (signal: AbortSignal) => Promise<Credentials>): Promise<Credentials> {
+    this.mutatingKind = mutation;
     const mutating = (this.mutating = this.run(mutation, work).finally(() => {
-      if (this.mutating === mutating) this.mutating = undefined;
+      if (this.mutating === mutating) this.mutating = this.mutatingKind = undefined;
     }));
     return mutating;
   }

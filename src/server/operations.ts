@@ -238,7 +238,8 @@ const INVALID_GRACE = `graceMinutes must be a whole number of minutes from ${GRA
  */
 async function resetSecret(context: AccountOperationContext): Promise<Answer> {
   const { tx, account, now, box, body } = context;
-  const parsed = resetSecretRequestSchema.safeParse(body ?? {});
+  // No body (or an empty one) is no window; a JSON `null` is a body, and not the contract's.
+  const parsed = resetSecretRequestSchema.safeParse(body === undefined ? {} : body);
   if (!parsed.success) throw new Problem(400, 'INVALID_GRACE_MINUTES', INVALID_GRACE);
   const graceMinutes = parsed.data.graceMinutes ?? 0;
   const secretKey = generateSecretKey();

@@ -44,7 +44,7 @@ export interface CredentialsScreenOptions {
 export async function renderCredentialsScreen(options: CredentialsScreenOptions): Promise<string> {
   const data = checkScreenData({
     role: options.role,
-    credentials: options.credentials ?? null,
+    credentials: options.credentials,
     terminals: options.terminals,
     activity: options.activity,
   });

@@ -29,6 +29,12 @@ export function checkScreenData(input: {
   if (!isUserRole(role)) {
     throw new Error(`renderCredentialsScreen: role must be "merchant", "iso" or "agent", not ${JSON.stringify(role)}.`);
   }
+  // Forgotten is not "no keys yet" (which would offer Generate to an account that has keys): `null` says that.
+  if (input.credentials === undefined) {
+    throw new Error(
+      "renderCredentialsScreen: credentials is required: GET /credentials's answer, or null for an account with no keys.",
+    );
+  }
   const credentials = input.credentials === null ? null : checked('credentials', credentialsGuard, input.credentials);
   if (credentials && credentials.role !== role) {
     throw new Error(`renderCredentialsScreen: the credentials are a ${credentials.role}'s, the screen is a ${role}'s.`);

@@ -270,3 +270,103 @@ test('iso: after hydration the secret copies and there is no token generator', a
     'POST /api/ipos/credentials/secret/reveal',
   ]);
 });
+
+test('merchant: a grace window that has ended by the time the page hydrates leaves no line and no Revoke button', async ({
+  page,
+  context,
+}) => {
+  await signIn(context, 'merchant');
+  const reset = await context.request.post(`${example.url}/api/ipos/credentials/secret/reset`, {
+    data: { graceMinutes: 60 },
+  });
+  expect(reset.status()).toBe(200);
+  try {
+    // The browser's clock runs two hours ahead of the server's (a skewed clock, or a page opened from a cache):
+    // the server renders the window open, the page hydrates with it over.
+    await page.clock.install({ time: Date.now() + 2 * 60 * 60_000 });
+    const { release } = await openBeforeHydration(page, '');
+    const panel = page.locator('ipos-key-panel');
+    await expect(panel.locator('[part~="previous-secret"]')).toHaveCount(1);
+    release();
+    await hydrated(page);
+    await expect(panel.locator('[part~="previous-secret"]')).toHaveCount(0);
+    await expect(panel.locator('[part~="revoke-previous-button"]')).toHaveCount(0);
+  } finally {
+    await context.request.post(`${example.url}/api/ipos/credentials/secret/previous/revoke`);
+  }
+});
+
+test('merchant: hydrates a grace window with a page backend that cannot revoke: the line, no button, no error', async ({
+  page,
+  context,
+}) => {
+  await signIn(context, 'merchant');
+  const reset = await context.request.post(`${example.url}/api/ipos/credentials/secret/reset`, {
+    data: { graceMinutes: 60 },
+  });
+  expect(reset.status()).toBe(200);
+  try {
+    // The page gives the provider its own backend before the elements are defined (docs/ssr.md): an adapter
+    // without the optional revokePreviousSecret. The server rendered the Revoke button with its own backend.
+    await page.route('**/examples/ssr-node/client.ts', async (route) => {
+      const served = await (await route.fetch()).text();
+      const imports = [...served.matchAll(/^import\s+["']([^"']+)["'];?$/gm)].map((match) => match[1]!);
+      const [support, elements] = imports;
+      await route.fulfill({
+        contentType: 'text/javascript',
+        body: `import ${JSON.stringify(support)};
+import { HttpBackend } from '/src/backend/http-backend.ts';
+const http = new HttpBackend({ baseUrl: '/api/ipos' });
+const adapter = {};
+for (const name of ['getCredentials', 'generateKeys', 'revealSecret', 'resetSecret', 'listTerminals', 'generateToken', 'refreshToken', 'listActivity']) {
+  adapter[name] = http[name].bind(http);
+}
+document.querySelector('ipos-credentials').backend = adapter;
+await import(${JSON.stringify(elements)});
+`,
+      });
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${example.url}/`);
+    await hydrated(page);
+    const panel = page.locator('ipos-key-panel');
+    await expect(panel.locator('[part~="previous-secret"]')).toHaveCount(1);
+    await expect(panel.locator('[part~="revoke-previous-button"]')).toHaveCount(0);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.request.post(`${example.url}/api/ipos/credentials/secret/previous/revoke`);
+  }
+});
+
+test('merchant: hydrates with a page backend that cannot list activity: the trail hides, no error', async ({
+  page,
+  context,
+}) => {
+  await signIn(context, 'merchant');
+  // The page's own adapter without the optional listActivity; the server rendered the trail with its own backend.
+  await page.route('**/examples/ssr-node/client.ts', async (route) => {
+    const served = await (await route.fetch()).text();
+    const [support, elements] = [...served.matchAll(/^import\s+["']([^"']+)["'];?$/gm)].map((match) => match[1]!);
+    await route.fulfill({
+      contentType: 'text/javascript',
+      body: `import ${JSON.stringify(support)};
+import { HttpBackend } from '/src/backend/http-backend.ts';
+const http = new HttpBackend({ baseUrl: '/api/ipos' });
+const adapter = {};
+for (const name of ['getCredentials', 'generateKeys', 'revealSecret', 'resetSecret', 'revokePreviousSecret', 'listTerminals', 'generateToken', 'refreshToken']) {
+  adapter[name] = http[name].bind(http);
+}
+document.querySelector('ipos-credentials').backend = adapter;
+await import(${JSON.stringify(elements)});
+`,
+    });
+  });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${example.url}/`);
+  await hydrated(page);
+  await expect(page.locator('ipos-key-activity')).toBeHidden();
+  await expect(page.locator('ipos-key-panel [part~="api-key"]')).toBeVisible();
+  expect(errors).toEqual([]);
+});

@@ -305,6 +305,25 @@ describe('ipos-token-generator', () => {
       expect(allByPart(element, 'error')).to.have.length(0);
     });
 
+    it('moved in the page, drops its token but keeps the chosen TPN: Generate works again for it', async () => {
+      const session = new ReferenceSession('merchant');
+      const element = await mountGenerator(session);
+      select(element).value = TPNS[1]!;
+      select(element).dispatchEvent(new Event('change'));
+      await settle(element);
+      await generate(element);
+      // A framework moves it (a tab, a re-parented layout): disconnected, then connected again.
+      const elsewhere = document.createElement('div');
+      document.body.append(elsewhere);
+      elsewhere.append(element);
+      await settle(element);
+      expect(allByPart(element, 'token')).to.have.length(0);
+      expect(select(element).value).to.equal(TPNS[1]);
+      const again = await generate(element);
+      expect(again.tpn).to.equal(TPNS[1]);
+      elsewhere.remove();
+    });
+
     it('stops every timer when removed: no refresh after disconnect', async () => {
       const session = new ReferenceSession('merchant');
       const element = await mountGenerator(session, { autoRefresh: true, refreshBefore: 300 });

@@ -142,6 +142,30 @@ describe('ipos-key-panel grace windows', () => {
       expect(consoleLog.lines.join('\n')).not.to.contain('NaN');
     });
 
+    it('never sends a window the dialog no longer offers: new options while it is open choose their first', async () => {
+      const { session, first } = await accountWithKeys();
+      const element = await mountPanel(session, { graceOptions: '0,60,1440' });
+      await click(element, 'reset-button');
+      byPart(element, 'grace-options').querySelectorAll('input')[2]!.click();
+      await settle(element);
+      // The host narrows the options while the dialog is open: 24 hours is no longer a choice.
+      element.resetGraceOptions = '0,60';
+      await settle(element);
+      expect(radios(element)).to.deep.equal([
+        { label: 'Immediately', checked: true },
+        { label: 'In 1 hour', checked: false },
+      ]);
+      expect(dialogOf(element, 'dialog').textContent).to.contain('stops working immediately');
+      await click(element, 'confirm-button');
+      await waitUntil(() => events.of('ipos-secret-reset').length === 1);
+      await settle(element);
+      expect(allByPart(element, 'previous-secret')).to.have.length(0);
+      expect(await session.authenticate(text(element, 'api-key'), first)).to.deep.equal({
+        status: 401,
+        errorCode: 'AUTH_ERR_004',
+      });
+    });
+
     it('resets with 60 minutes: both secrets work, a countdown and a Revoke button show', async () => {
       const { session, first } = await accountWithKeys();
       const element = await mountPanel(session, { graceOptions: '0,60' });
@@ -207,6 +231,32 @@ describe('ipos-key-panel grace windows', () => {
       expectNoSecret(first, fresh);
     });
 
+    it('a reset confirmed while a revoke is on its way still happens, after the revoke', async () => {
+      const { session, first } = await accountWithKeys(60);
+      const element = await mountPanel(session);
+      let answer!: (yes: boolean) => void;
+      // The host asks its own question before the reset; the user revokes meanwhile.
+      element.beforeReset = () => new Promise<boolean>((resolve) => (answer = resolve));
+      await click(element, 'reset-button');
+      await click(element, 'confirm-button');
+      await click(element, 'revoke-previous-button');
+      byPart(element, 'revoke-confirm-button').click();
+      answer(true);
+      await waitUntil(() => events.of('ipos-secret-reset').length === 1, 'the confirmed reset was dropped');
+      await settle(element);
+      expect(events.of('ipos-previous-secret-revoked')).to.have.length(1);
+      expect(session.requests.filter((request) => /reset|revoke/.test(request))).to.deep.equal([
+        'POST /credentials/secret/previous/revoke',
+        'POST /credentials/secret/reset',
+      ]);
+      const fresh = await currentSecret(session);
+      expect(text(element, 'secret-key')).to.contain(fresh.slice(-4));
+      expect(await session.authenticate(text(element, 'api-key'), first)).to.deep.equal({
+        status: 401,
+        errorCode: 'AUTH_ERR_004',
+      });
+    });
+
     it('says what failed when a revoke fails, and Retry revokes', async () => {
       const { session, first } = await accountWithKeys(60);
       const element = await mountPanel(session);
@@ -265,6 +315,24 @@ describe('ipos-key-panel grace windows', () => {
       await waitUntil(() => allByPart(element, 'previous-secret').length === 0, 'the line stayed', { timeout: 5000 });
       expect(allByPart(element, 'revoke-previous-button')).to.have.length(0);
       expect(session.requests.length).to.equal(requests);
+    });
+
+    it('closes the revoke confirmation when the window ends by time: nothing is left to revoke', async () => {
+      const session = new ReferenceSession('merchant');
+      await session.call('POST', '/credentials');
+      // The server runs 58.5 s behind the page: a 1-minute window ends 1.5 s from now in page time.
+      await session.setClockOffset(-(MINUTE - 1500));
+      await resetWithGrace(session, 1);
+      const element = await mountPanel(session);
+      await click(element, 'revoke-previous-button');
+      expect(dialogOf(element, 'revoke-dialog').open).to.equal(true);
+      await waitUntil(() => allByPart(element, 'previous-secret').length === 0, 'the line stayed', { timeout: 5000 });
+      await settle(element);
+      expect(dialogOf(element, 'revoke-dialog').open).to.equal(false, 'the confirmation outlived its window');
+      byPart(element, 'revoke-confirm-button').click();
+      await settle(element);
+      expect(session.requests).not.to.include('POST /credentials/secret/previous/revoke');
+      expect(events.of('ipos-previous-secret-revoked')).to.have.length(0);
     });
 
     it('shows neither the line nor the button from a backend that knows no grace windows', async () => {

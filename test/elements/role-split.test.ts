@@ -9,6 +9,8 @@ import '../../src/define.js';
 import type { IposCredentials } from '../../src/elements/credentials/ipos-credentials.js';
 import type { PanelPort } from '../../src/elements/shared/ipos-lazy-panel.js';
 import { IposTokenGenerator } from '../../src/elements/token-generator/ipos-token-generator.js';
+import { IposKeyActivity } from '../../src/elements/key-activity/ipos-key-activity.js';
+import type { KeyActivityView } from '../../src/elements/key-activity/key-activity-view.js';
 import type { TokenGeneratorView } from '../../src/elements/token-generator/token-generator-view.js';
 import type { CredentialsBackend } from '../../src/backend/credentials-backend.js';
 import type { ErrorDetail } from '../../src/events.js';
@@ -142,5 +144,63 @@ describe('role-split loading', () => {
     byPart(element, 'retry-button').click();
     await waitUntil(() => allByPart(element, 'tpn-select').length === 1, 'Retry did not load the view');
     expect(allByPart(element, 'error')).to.have.length(0);
+  });
+
+  it('a panel moved in the page while its view loads shows its data once back, with the one request', async () => {
+    let arrive!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrive = resolve));
+    /** An activity trail whose view arrives when the test says so. */
+    class SlowKeyActivity extends IposKeyActivity {
+      private arrived = false;
+      protected override async importView(): Promise<unknown> {
+        await arrival;
+        this.arrived = true;
+        return super.importView();
+      }
+      protected override readyView(port: PanelPort): KeyActivityView | undefined {
+        return this.arrived ? super.readyView(port) : undefined;
+      }
+    }
+    customElements.define('test-slow-key-activity', SlowKeyActivity);
+    const session = new ReferenceSession('merchant');
+    await session.call('POST', '/credentials');
+    const element = document.createElement('test-slow-key-activity') as SlowKeyActivity;
+    element.setAttribute('user-role', 'merchant');
+    element.backend = session.backend();
+    document.body.append(element);
+    await waitUntil(() => allByPart(element, 'skeleton').length === 1, 'no placeholder while the view loads');
+    // A framework moves it: out of the page when the view arrives, back in after.
+    element.remove();
+    arrive();
+    await element.updateComplete;
+    expect(session.requests).to.deep.equal([], 'a detached panel sent a request');
+    document.body.append(element);
+    await waitUntil(() => allByPart(element, 'event').length === 1, 'the trail stayed a skeleton once back');
+    expect(session.requests).to.deep.equal(['GET /credentials/activity']);
+    element.remove();
+  });
+
+  it('a view module that arrives but provides no view (another copy of the package) is a failure with Retry', async () => {
+    /** As when the module that ran registered its view for another copy of the class (two bundles of the package). */
+    class OrphanTokenGenerator extends IposTokenGenerator {
+      protected override async importView(): Promise<unknown> {
+        return {};
+      }
+      protected override readyView(): TokenGeneratorView | undefined {
+        return undefined;
+      }
+    }
+    customElements.define('test-orphan-token-generator', OrphanTokenGenerator);
+    const element = document.createElement('test-orphan-token-generator') as OrphanTokenGenerator;
+    element.setAttribute('user-role', 'merchant');
+    element.backend = new ReferenceSession('merchant').backend();
+    const reported = oneEvent(element, 'ipos-error');
+    document.body.append(element);
+    // It settles (never rejects), and says so with Retry instead of a skeleton that loads forever.
+    expect(await element.updateComplete).to.equal(true);
+    expect(((await reported) as CustomEvent<ErrorDetail>).detail).to.include({ action: 'load-terminals' });
+    expect(allByPart(element, 'skeleton')).to.have.length(0);
+    expect(allByPart(element, 'retry-button')).to.have.length(1);
+    element.remove();
   });
 });

@@ -137,6 +137,38 @@ describe('KeysSession', () => {
     expect(session.state.credentials?.keys?.previousSecretValidUntil).toBeNull();
   });
 
+  it('a revoke asked for during a reset is not answered with the reset: it runs after it, and ends its window', async () => {
+    const { backend, calls } = recordedBackend();
+    const session = sessionFor(backend);
+    await session.generateKeys();
+    const reset = session.resetSecret({ graceMinutes: 60 });
+    const revoke = session.revokePreviousSecret();
+    expect(revoke).not.toBe(reset);
+    expect((await reset).keys?.previousSecretValidUntil).not.toBeNull();
+    expect((await revoke).keys?.previousSecretValidUntil).toBeNull();
+    expect(calls.map((call) => call.method).filter((method) => method !== 'getCredentials')).toEqual([
+      'generateKeys',
+      'resetSecret',
+      'revokePreviousSecret',
+    ]);
+    expect(session.state.credentials?.keys?.previousSecretValidUntil).toBeNull();
+  });
+
+  it('a reset asked for during a revoke is not answered with the revoke: the secret is replaced after it', async () => {
+    const { backend, calls } = recordedBackend();
+    const session = sessionFor(backend);
+    await session.generateKeys();
+    await session.resetSecret({ graceMinutes: 60 });
+    const revoke = session.revokePreviousSecret();
+    const reset = session.resetSecret();
+    expect(reset).not.toBe(revoke);
+    const [revoked, afterReset] = await Promise.all([revoke, reset]);
+    expect(revoked.keys?.previousSecretValidUntil).toBeNull();
+    expect(afterReset).not.toBe(revoked);
+    expect(calls.map((call) => call.method).slice(-2)).toEqual(['revokePreviousSecret', 'resetSecret']);
+    expect(session.state.mutation).toBeUndefined();
+  });
+
   it('offers no revoke on a backend without revokePreviousSecret, and says so if asked', async () => {
     const { backend } = recordedBackend();
     // An adapter written before grace windows: every required method, no revokePreviousSecret.

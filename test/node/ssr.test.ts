@@ -83,6 +83,10 @@ describe('renderCredentialsScreen', () => {
       /malformed credentials \(.*apiKey/,
     );
     await expect(renderCredentialsScreen({ ...merchant, role: 'admin' as never })).rejects.toThrow(/role must be/);
+    // Forgotten (or a read that gave nothing) is not "no keys yet": that would offer Generate to an account with keys.
+    await expect(renderCredentialsScreen({ ...merchant, credentials: undefined as never })).rejects.toThrow(
+      /credentials is required/,
+    );
     await expect(renderCredentialsScreen({ ...merchant, lang: '"><script>' })).rejects.toThrow(/BCP 47/);
     await expect(renderCredentialsScreen({ ...merchant, theme: 'blue' as never })).rejects.toThrow(/theme must be/);
     await expect(renderCredentialsScreen({ ...merchant, role: 'iso' })).rejects.toThrow(

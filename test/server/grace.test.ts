@@ -103,6 +103,16 @@ describe.each(STORE_KINDS)('grace window (%s store)', (kind) => {
     ]);
   });
 
+  it('refuses every other body with 400 INVALID_GRACE_MINUTES, JSON null included, and resets nothing', async () => {
+    const { id, apiKey, secret } = await withKeys();
+    for (const body of [null, '60', 1.5, -1, 1441, [], { graceMinutes: null }, { graceMinutes: '60' }]) {
+      const answer = await reset(id, body);
+      expect([answer.status, answer.body.errorCode], JSON.stringify(body)).toEqual([400, 'INVALID_GRACE_MINUTES']);
+    }
+    expect(await authenticates(apiKey, secret)).toBe(200);
+    expect((await auditTypes(id)).filter((type) => type.startsWith('secret-reset'))).toEqual([]);
+  });
+
   it('keeps only the secret a second reset replaced: the older one stops at once', async () => {
     const { id, apiKey, secret: first } = await withKeys();
     await reset(id, { graceMinutes: 60 });

@@ -133,6 +133,9 @@ export class IposCredentials extends IposElement {
         ${this.roleProblem()}
       </p>`;
     }
+    // Hydrating, the trail is there exactly when the server rendered it (its backend may list activity, the page's
+    // not: Lit cannot hydrate a template where the server rendered none); the render after hydration follows the page.
+    const showsActivity = this.serverRendered('ipos-key-activity') ?? !!this.activeBackend?.listActivity;
     // The default screen's elements also get the settings bound: context travels by DOM events, which a server render has not.
     return html`<slot @slotchange=${this.onSlotChange}></slot> ${
         this.hasElementChildren
@@ -145,7 +148,7 @@ export class IposCredentials extends IposElement {
                 .inherited=${this.config}
               ></ipos-key-panel>
               ${
-                this.activeBackend?.listActivity
+                showsActivity
                   ? html`<ipos-key-activity
                       part="key-activity"
                       exportparts=${KEY_ACTIVITY_EXPORTS}

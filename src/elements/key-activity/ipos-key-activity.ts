@@ -91,6 +91,16 @@ export class IposKeyActivity extends IposLazyPanel<KeyActivityView> {
   override render(): TemplateResult | typeof nothing {
     return this.supported ? super.render() : nothing;
   }
+
+  protected override update(changed: PropertyValues<this>): void {
+    // The server rendered the trail with its own backend; this page's cannot list activity, so the first render is
+    // nothing, which Lit cannot hydrate over a card: the card goes (its styles stay), leaving an empty part.
+    if (!this.supported && this.serverRendered('[part]')) {
+      const root = this.renderRoot;
+      root.replaceChildren(...root.querySelectorAll('style'), new Comment('lit-part'), new Comment('/lit-part'));
+    }
+    super.update(changed);
+  }
 }
 
 declare global {

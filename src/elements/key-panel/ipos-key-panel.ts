@@ -192,8 +192,15 @@ export class IposKeyPanel extends IposPanel {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (changed.has('allowReveal') && !this.allowReveal) this.hideSecret();
-    if (changed.has('resetGraceOptions')) this.graceChoices = graceOptions(this.resetGraceOptions);
-    this.ticker.running = this.previousSecretEnds() !== undefined;
+    if (changed.has('resetGraceOptions')) {
+      this.graceChoices = graceOptions(this.resetGraceOptions);
+      // A window the dialog no longer offers is never sent: the first choice is taken, as on opening.
+      if (!this.graceChoices.includes(this.graceMinutes)) this.graceMinutes = this.graceChoices[0] ?? 0;
+    }
+    const windowOpen = this.previousSecretEnds() !== undefined;
+    this.ticker.running = windowOpen;
+    // A window that ended (by time, or in another panel) leaves nothing to confirm a revoke of.
+    if (!windowOpen && this.revokeDialog?.open) this.revokeDialog.close();
   }
 
   /** When the previous secret stops working (epoch ms), while that is still ahead; a backend that does not say: never. */
@@ -347,7 +354,12 @@ export class IposKeyPanel extends IposPanel {
 
   /** "The previous secret key stops working in 59 minutes (…)", and its Revoke button, during a grace window only. */
   private renderPreviousSecret() {
-    const ends = this.previousSecretEnds();
+    let ends = this.previousSecretEnds();
+    // Hydrating, the server's DOM decides: the page's clock may disagree with the server's, the page's backend may
+    // have no revoke. The render after hydration follows the page.
+    const rendered = this.serverRendered('[part~="previous-secret"]');
+    if (rendered !== undefined && rendered !== (ends !== undefined)) ends = rendered ? Date.now() : undefined;
+    const canRevoke = this.serverRendered('[part~="revoke-previous-button"]') ?? this.session?.canRevokePreviousSecret;
     if (ends === undefined) return nothing;
     const revoking = this.session?.state.mutation === 'revoke-previous';
     const line = this.t('keys.previousValidUntil', {
@@ -357,7 +369,7 @@ export class IposKeyPanel extends IposPanel {
     return html`<div class="previous-secret">
       <p class="meta" part="previous-secret">${line}</p>
       ${
-        this.session?.canRevokePreviousSecret
+        canRevoke
           ? html`<button
               type="button"
               class="danger"
@@ -618,7 +630,8 @@ export class IposKeyPanel extends IposPanel {
   /** A confirmed reset; `retry` repeats the last one with its key, so a retried reset happens once. */
   private async reset(retry: boolean): Promise<void> {
     const session = this.session;
-    if (!session || session.state.mutation) return;
+    // A reset on its way is the one confirmed; a revoke on its way is waited for by the session, then this resets.
+    if (!session || session.state.mutation === 'reset') return;
     this.feedback.clearFailure();
     this.hideSecret();
     try {

@@ -100,9 +100,16 @@ export class AccountLoader<T> implements ReactiveController {
   }
 
   hostConnected(): void {
-    if (!this.interrupted) return;
-    this.interrupted = false;
-    this.reload();
+    if (this.interrupted) {
+      this.interrupted = false;
+      this.reload();
+      return;
+    }
+    // Updated while detached (a view that arrived then saw no account): the next update loads what it now shows.
+    const shown = this.shownArgs;
+    if (!shown) return;
+    const [backend, role] = this.currentArgs();
+    if (shown[0] !== backend || shown[1] !== role) this.host.requestUpdate();
   }
 
   hostDisconnected(): void {

@@ -102,6 +102,14 @@ export class IposElement extends LitElement {
     if (this.hydrating) this.requestUpdate();
   }
 
+  /**
+   * In the update that hydrates a server render: whether the server rendered `selector` in this shadow root (the first
+   * render must match it, or Lit throws); otherwise `undefined`: render what the page has.
+   */
+  protected serverRendered(selector: string): boolean | undefined {
+    return this.hydrating && !this.hasUpdated ? this.renderRoot.querySelector(selector) !== null : undefined;
+  }
+
   /** Holds each paint until the catalogue of the element's language is there: no English flash. */
   protected override scheduleUpdate(): void | Promise<unknown> {
     const catalog = this.localize.ready();

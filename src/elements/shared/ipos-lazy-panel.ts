@@ -115,21 +115,22 @@ export abstract class IposLazyPanel<V extends PanelView> extends IposPanel {
     this.view = this.readyView(this.port());
     if (this.view || this.loading || (this.loadFailed && !retry) || !this.isConnected) return;
     this.loadFailed = false;
-    this.loading = this.importView().then(
-      () => {
+    this.loading = this.importView()
+      .then(() => {
+        // A module that ran but provided no view for this class (say, another copy of the package) fails like one
+        // that never came: with Retry, and an `updateComplete` that still settles.
         this.view = this.readyView(this.port());
         if (!this.view) throw new Error('the view module provided no view');
         this.feedback.clearFailure();
         this.requestUpdate();
-      },
-      (error: unknown) => {
+      })
+      .catch((error: unknown) => {
         this.loading = undefined;
         this.loadFailed = true;
         // A module that did not arrive is a network failure to the user, whatever the browser threw.
         const failure = new BackendError('network', 'The element’s module could not be loaded.', { cause: error });
         this.feedback.fail(this.placeholder.action, failure, () => this.load(true));
-      },
-    );
+      });
   }
 
   /** The view, made now if its module is here (for this class or the one it extends). */

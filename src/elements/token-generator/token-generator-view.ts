@@ -74,7 +74,8 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
 
   hostDisconnected(): void {
     this.endSession();
-    this.state = {};
+    // The token goes; the chosen TPN stays with the terminals still shown, so a moved element generates for it.
+    this.setState({ token: undefined, busy: undefined });
   }
 
   willUpdate(changed: PropertyValues<IposTokenGenerator>): void {
