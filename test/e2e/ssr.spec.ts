@@ -296,6 +296,34 @@ test('merchant: a grace window that has ended by the time the page hydrates leav
   }
 });
 
+/**
+ * The page gives the provider its own backend before the elements are defined (docs/ssr.md): an `HttpBackend`
+ * adapter with every method but `without`. The server rendered with its own, complete backend.
+ */
+async function pageAdapterWithout(page: Page, without: string): Promise<string[]> {
+  const methods = ['getCredentials', 'generateKeys', 'revealSecret', 'resetSecret', 'revokePreviousSecret']
+    .concat(['listTerminals', 'generateToken', 'refreshToken', 'listActivity'])
+    .filter((name) => name !== without);
+  await page.route('**/examples/ssr-node/client.ts', async (route) => {
+    const served = await (await route.fetch()).text();
+    // The example's one import, ipos-credential-elements/hydrate: the backend is set before it defines the elements.
+    const [elements] = [...served.matchAll(/^import\s+["']([^"']+)["'];?$/gm)].map((match) => match[1]!);
+    await route.fulfill({
+      contentType: 'text/javascript',
+      body: `import { HttpBackend } from '/src/backend/http-backend.ts';
+const http = new HttpBackend({ baseUrl: '/api/ipos' });
+const adapter = {};
+for (const name of ${JSON.stringify(methods)}) adapter[name] = http[name].bind(http);
+document.querySelector('ipos-credentials').backend = adapter;
+await import(${JSON.stringify(elements)});
+`,
+    });
+  });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
 test('merchant: hydrates a grace window with a page backend that cannot revoke: the line, no button, no error', async ({
   page,
   context,
@@ -306,27 +334,7 @@ test('merchant: hydrates a grace window with a page backend that cannot revoke: 
   });
   expect(reset.status()).toBe(200);
   try {
-    // The page gives the provider its own backend before the elements are defined (docs/ssr.md): an adapter
-    // without the optional revokePreviousSecret. The server rendered the Revoke button with its own backend.
-    await page.route('**/examples/ssr-node/client.ts', async (route) => {
-      const served = await (await route.fetch()).text();
-      // The example's one import, ipos-credential-elements/hydrate: the backend is set before it defines the elements.
-      const [elements] = [...served.matchAll(/^import\s+["']([^"']+)["'];?$/gm)].map((match) => match[1]!);
-      await route.fulfill({
-        contentType: 'text/javascript',
-        body: `import { HttpBackend } from '/src/backend/http-backend.ts';
-const http = new HttpBackend({ baseUrl: '/api/ipos' });
-const adapter = {};
-for (const name of ['getCredentials', 'generateKeys', 'revealSecret', 'resetSecret', 'listTerminals', 'generateToken', 'refreshToken', 'listActivity']) {
-  adapter[name] = http[name].bind(http);
-}
-document.querySelector('ipos-credentials').backend = adapter;
-await import(${JSON.stringify(elements)});
-`,
-      });
-    });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
+    const errors = await pageAdapterWithout(page, 'revokePreviousSecret');
     await page.goto(`${example.url}/`);
     await hydrated(page);
     const panel = page.locator('ipos-key-panel');
@@ -343,25 +351,7 @@ test('merchant: hydrates with a page backend that cannot list activity: the trai
   context,
 }) => {
   await signIn(context, 'merchant');
-  // The page's own adapter without the optional listActivity; the server rendered the trail with its own backend.
-  await page.route('**/examples/ssr-node/client.ts', async (route) => {
-    const served = await (await route.fetch()).text();
-    const [elements] = [...served.matchAll(/^import\s+["']([^"']+)["'];?$/gm)].map((match) => match[1]!);
-    await route.fulfill({
-      contentType: 'text/javascript',
-      body: `import { HttpBackend } from '/src/backend/http-backend.ts';
-const http = new HttpBackend({ baseUrl: '/api/ipos' });
-const adapter = {};
-for (const name of ['getCredentials', 'generateKeys', 'revealSecret', 'resetSecret', 'revokePreviousSecret', 'listTerminals', 'generateToken', 'refreshToken']) {
-  adapter[name] = http[name].bind(http);
-}
-document.querySelector('ipos-credentials').backend = adapter;
-await import(${JSON.stringify(elements)});
-`,
-    });
-  });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
+  const errors = await pageAdapterWithout(page, 'listActivity');
   await page.goto(`${example.url}/`);
   await hydrated(page);
   await expect(page.locator('ipos-key-activity')).toBeHidden();
