@@ -4,7 +4,7 @@ import type { IposEventName } from '../../events.js';
 import { activityWording } from '../../i18n/en-activity.js';
 import { addEnglish } from '../../i18n/english.js';
 import { formatMoment, formatRelative } from '../../i18n/time.js';
-import { AccountLoader, type Account } from '../shared/account-loader.js';
+import { AccountLoader, renderSkeleton, type Account } from '../shared/account-loader.js';
 import { isAbort } from '../shared/failure.js';
 import { provideView, type PanelPort, type PanelView } from '../shared/ipos-lazy-panel.js';
 import { PAGE_SIZE } from '../../options/element-ranges.js';
@@ -126,7 +126,7 @@ export class KeyActivityView implements PanelView, ReactiveController {
     // Read here, not in willUpdate: the loader (a controller) takes a preload after willUpdate, before render.
     const first = (this.shown = this.loader.value ?? (this.loader.pending ? this.shown : undefined));
     if (!first) {
-      return this.loader.failed ? feedback.renderFailure() : this.loader.renderSkeleton(t('activity.loading'), 3);
+      return this.loader.failed ? feedback.renderFailure() : renderSkeleton(t('activity.loading'), 3);
     }
     const { older, olderCursor, loadingMore } = this.pages;
     const events = [...first.events, ...older];

@@ -9,7 +9,7 @@ import { graceOptions } from '../../options/grace-options.js';
 import { controlStyles } from '../../styles/controls.js';
 import { panelStyles } from '../../styles/panel.js';
 import { themeStyles } from '../../styles/theme.js';
-import { AccountLoader, type Account } from '../shared/account-loader.js';
+import { AccountLoader, renderSkeleton, type Account } from '../shared/account-loader.js';
 import { CopyFeedback, FEEDBACK_DURATION } from '../shared/copy-feedback.js';
 import { isAbort } from '../shared/failure.js';
 import { IposPanel } from '../shared/ipos-panel.js';
@@ -249,7 +249,7 @@ export class IposKeyPanel extends IposPanel {
     const credentials = this.credentials;
     if (!credentials) {
       if (this.loader.failed) return this.feedback.renderFailure();
-      return this.loader.renderSkeleton(this.t('keys.loading'), 3);
+      return renderSkeleton(this.t('keys.loading'), 3);
     }
     return html`<p class="intro">${this.t('keys.intro')}</p>
       ${credentials.keys ? this.renderKeys(credentials.keys) : this.renderNoKeys()} ${this.feedback.renderFailure()}

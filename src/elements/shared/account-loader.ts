@@ -149,10 +149,6 @@ export class AccountLoader<T> implements ReactiveController {
     void this.task.run(args);
   }
 
-  renderSkeleton(label: string, bars: number): TemplateResult {
-    return renderSkeleton(label, bars);
-  }
-
   private fail(error: unknown): void {
     if (isAbort(error)) return;
     const forbidden = error instanceof BackendError && error.code === 'forbidden';

@@ -72,7 +72,7 @@ export class IposElement extends LitElement {
   }));
 
   /** The element adopted a shadow root its server rendered (declarative shadow DOM): its first update hydrates it. */
-  private readonly hydrating = !isServer && this.shadowRoot !== null;
+  private hydrating = !isServer && this.shadowRoot !== null;
 
   /**
    * A server-rendered shadow root the page cannot hydrate (`@lit-labs/ssr-client`'s hydrate support did not run
@@ -83,8 +83,10 @@ export class IposElement extends LitElement {
     const root = super.createRenderRoot();
     // The support's one public trace: it adds `defer-hydration` to every LitElement's observed attributes.
     const hydrates = (this.constructor as typeof IposElement).observedAttributes.includes('defer-hydration');
-    if (this.hydrating && !hydrates && root.hasChildNodes()) {
-      warnNoHydration(this.localName);
+    if (this.hydrating && !hydrates) {
+      // Nothing hydrates: the element renders as on a client-only page.
+      this.hydrating = false;
+      if (root.hasChildNodes()) warnNoHydration(this.localName);
       for (const node of [...root.childNodes]) node.remove();
       // Lit meant to render before the server's first node, now gone.
       this.renderOptions.renderBefore = null;

@@ -8,7 +8,7 @@ import { formatMoment, formatRelative } from '../../i18n/time.js';
 import { canGenerateTokens } from '../../roles.js';
 import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../token-session.js';
 import { tokenPhase, type TokenPhase } from '../../token-timing.js';
-import { AccountLoader, type Account } from '../shared/account-loader.js';
+import { AccountLoader, renderSkeleton, type Account } from '../shared/account-loader.js';
 import { CopyFeedback, FEEDBACK_DURATION } from '../shared/copy-feedback.js';
 import { isAbort } from '../shared/failure.js';
 import { provideView, type PanelPort, type PanelView } from '../shared/ipos-lazy-panel.js';
@@ -110,7 +110,7 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     const terminals = this.terminalList.value;
     if (!terminals) {
       if (this.terminalList.failed) return feedback.renderFailure();
-      return this.terminalList.renderSkeleton(t('tokens.loadingTerminals'), 2);
+      return renderSkeleton(t('tokens.loadingTerminals'), 2);
     }
     if (!terminals.length) return html`<p class="meta" part="empty">${t('tokens.noTerminals')}</p>`;
     const { selectedTpn, token, busy } = this.state;
