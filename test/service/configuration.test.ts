@@ -42,21 +42,77 @@ async function madeKeys() {
 describe('a wrong or missing setting stops serve at start', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
     ['no database', { ...JWT }, /^ipos-credential-elements serve: IPOS_DATABASE \(--database\): missing/],
-    ['a database URL of another kind', { ...JWT, IPOS_DATABASE: 'mysql://x@y/z' }, /IPOS_DATABASE \(--database\): only postgres:\/\//],
+    [
+      'a database URL of another kind',
+      { ...JWT, IPOS_DATABASE: 'mysql://x@y/z' },
+      /IPOS_DATABASE \(--database\): only postgres:\/\//,
+    ],
     ['no identity', { IPOS_DATABASE: 'memory' }, /IPOS_IDENTITY \(--identity\): missing/],
-    ['an unknown identity', { IPOS_DATABASE: 'memory', IPOS_IDENTITY: 'cookies' }, /IPOS_IDENTITY \(--identity\): must be jwt or signed-headers/],
-    ['a durable database without data keys', { ...JWT, ...DURABLE }, /IPOS_DATA_KEYS \(--data-keys\): missing.*npx ipos-credential-elements keys/],
-    ['a hex data key', { ...JWT, ...DURABLE, IPOS_DATA_KEYS: `k1:${'ab'.repeat(32)}` }, /IPOS_DATA_KEYS \(--data-keys\): the key "k1" looks like hex/],
-    ['a short data key', { ...JWT, ...DURABLE, IPOS_DATA_KEYS: 'k1:c2hvcnQ=' }, /IPOS_DATA_KEYS \(--data-keys\): the key "k1" must be 32 random bytes/],
-    ['a data key without an id', { ...JWT, ...DURABLE, IPOS_DATA_KEYS: Buffer.alloc(32, 1).toString('base64') }, /IPOS_DATA_KEYS \(--data-keys\): each key is written id:base64/],
-    ['a port out of range', { ...JWT, IPOS_DATABASE: 'memory', IPOS_PORT: '70000' }, /IPOS_PORT \(--port\): must be a whole number from 0 to 65535, got "70000"/],
-    ['a bad trusted proxy', { ...JWT, IPOS_DATABASE: 'memory', IPOS_TRUSTED_PROXIES: '10.0.0.0/33' }, /IPOS_TRUSTED_PROXIES \(--trusted-proxies\): "10.0.0.0\/33" is not an address or CIDR/],
-    ['an origin with a path', { ...JWT, IPOS_DATABASE: 'memory', IPOS_ALLOWED_ORIGINS: 'https://portal.example.com/app' }, /IPOS_ALLOWED_ORIGINS \(--allowed-origins\): "https:\/\/portal.example.com\/app" is not an origin/],
-    ['JWT without issuer', { ...JWT, IPOS_DATABASE: 'memory', IPOS_JWT_ISSUER: '' }, /IPOS_JWT_ISSUER \(--jwt-issuer\): missing/],
-    ['JWT with both JWKS sources', { ...JWT, IPOS_DATABASE: 'memory', IPOS_JWT_JWKS_FILE: '/nonexistent' }, /IPOS_JWT_JWKS_URL \(--jwt-jwks-url\): give exactly one/],
-    ['a JWKS file that is not there', { ...JWT, IPOS_DATABASE: 'memory', IPOS_JWT_JWKS_URL: '', IPOS_JWT_JWKS_FILE: '/nonexistent/jwks.json' }, /IPOS_JWT_JWKS_FILE \(--jwt-jwks-file\): "\/nonexistent\/jwks.json" is not a readable JSON Web Key Set/],
-    ['a short HMAC secret', { IPOS_DATABASE: 'memory', IPOS_IDENTITY: 'signed-headers', IPOS_SIGNED_HEADERS_SECRET: 'short' }, /IPOS_SIGNED_HEADERS_SECRET \(--signed-headers-secret\): must be at least 32 characters/],
-    ['an unknown log level', { ...JWT, IPOS_DATABASE: 'memory', IPOS_LOG_LEVEL: 'loud' }, /IPOS_LOG_LEVEL \(--log-level\): must be one of/],
+    [
+      'an unknown identity',
+      { IPOS_DATABASE: 'memory', IPOS_IDENTITY: 'cookies' },
+      /IPOS_IDENTITY \(--identity\): must be jwt or signed-headers/,
+    ],
+    [
+      'a durable database without data keys',
+      { ...JWT, ...DURABLE },
+      /IPOS_DATA_KEYS \(--data-keys\): missing.*npx ipos-credential-elements keys/,
+    ],
+    [
+      'a hex data key',
+      { ...JWT, ...DURABLE, IPOS_DATA_KEYS: `k1:${'ab'.repeat(32)}` },
+      /IPOS_DATA_KEYS \(--data-keys\): the key "k1" looks like hex/,
+    ],
+    [
+      'a short data key',
+      { ...JWT, ...DURABLE, IPOS_DATA_KEYS: 'k1:c2hvcnQ=' },
+      /IPOS_DATA_KEYS \(--data-keys\): the key "k1" must be 32 random bytes/,
+    ],
+    [
+      'a data key without an id',
+      { ...JWT, ...DURABLE, IPOS_DATA_KEYS: Buffer.alloc(32, 1).toString('base64') },
+      /IPOS_DATA_KEYS \(--data-keys\): each key is written id:base64/,
+    ],
+    [
+      'a port out of range',
+      { ...JWT, IPOS_DATABASE: 'memory', IPOS_PORT: '70000' },
+      /IPOS_PORT \(--port\): must be a whole number from 0 to 65535, got "70000"/,
+    ],
+    [
+      'a bad trusted proxy',
+      { ...JWT, IPOS_DATABASE: 'memory', IPOS_TRUSTED_PROXIES: '10.0.0.0/33' },
+      /IPOS_TRUSTED_PROXIES \(--trusted-proxies\): "10.0.0.0\/33" is not an address or CIDR/,
+    ],
+    [
+      'an origin with a path',
+      { ...JWT, IPOS_DATABASE: 'memory', IPOS_ALLOWED_ORIGINS: 'https://portal.example.com/app' },
+      /IPOS_ALLOWED_ORIGINS \(--allowed-origins\): "https:\/\/portal.example.com\/app" is not an origin/,
+    ],
+    [
+      'JWT without issuer',
+      { ...JWT, IPOS_DATABASE: 'memory', IPOS_JWT_ISSUER: '' },
+      /IPOS_JWT_ISSUER \(--jwt-issuer\): missing/,
+    ],
+    [
+      'JWT with both JWKS sources',
+      { ...JWT, IPOS_DATABASE: 'memory', IPOS_JWT_JWKS_FILE: '/nonexistent' },
+      /IPOS_JWT_JWKS_URL \(--jwt-jwks-url\): give exactly one/,
+    ],
+    [
+      'a JWKS file that is not there',
+      { ...JWT, IPOS_DATABASE: 'memory', IPOS_JWT_JWKS_URL: '', IPOS_JWT_JWKS_FILE: '/nonexistent/jwks.json' },
+      /IPOS_JWT_JWKS_FILE \(--jwt-jwks-file\): "\/nonexistent\/jwks.json" is not a readable JSON Web Key Set/,
+    ],
+    [
+      'a short HMAC secret',
+      { IPOS_DATABASE: 'memory', IPOS_IDENTITY: 'signed-headers', IPOS_SIGNED_HEADERS_SECRET: 'short' },
+      /IPOS_SIGNED_HEADERS_SECRET \(--signed-headers-secret\): must be at least 32 characters/,
+    ],
+    [
+      'an unknown log level',
+      { ...JWT, IPOS_DATABASE: 'memory', IPOS_LOG_LEVEL: 'loud' },
+      /IPOS_LOG_LEVEL \(--log-level\): must be one of/,
+    ],
   ];
   for (const [name, env, message] of cases) {
     it(`refuses ${name}, naming the variable`, async () => {
@@ -69,7 +125,9 @@ describe('a wrong or missing setting stops serve at start', () => {
   it('refuses from the command line too, before it listens (the bin, as its own process)', async () => {
     const run = runBin(['serve', '--database', 'memory', '--identity', 'jwt']);
     expect(await run.exited).toBe(2);
-    expect(run.stderr()).toMatch(/^ipos-credential-elements serve: IPOS_JWT_JWKS_URL \(--jwt-jwks-url\): give exactly one/);
+    expect(run.stderr()).toMatch(
+      /^ipos-credential-elements serve: IPOS_JWT_JWKS_URL \(--jwt-jwks-url\): give exactly one/,
+    );
     expect(run.stdout()).toBe('');
   });
 
