@@ -10,17 +10,11 @@ import { chromium, type Browser, type Page } from 'playwright';
 import { build } from 'vite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { chromiumArgs, chromiumExecutablePath } from '../support/chromium.mjs';
+import { madeKeys } from './keys.js';
 import { SecretsSeen } from './leaks.js';
 import { proxyTo, startNginx, type Nginx } from './nginx.js';
-import { AUDIENCE, ISSUER, makePortal, writeJwksFile } from './portal.js';
-import {
-  freshDatabase,
-  killServices,
-  runBin,
-  serviceOutput,
-  startService,
-  type ServiceProcess,
-} from './service-process.js';
+import { jwtSettings, makePortal } from './portal.js';
+import { freshDatabase, killServices, serviceOutput, startService, type ServiceProcess } from './service-process.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const secrets = new SecretsSeen();
@@ -45,21 +39,12 @@ const PAGE = `<!doctype html>
 
 beforeAll(async () => {
   const portal = await makePortal();
-  const made = runBin(['keys', '--json']);
-  expect(await made.exited).toBe(0);
-  const { dataKeys, signingKey } = JSON.parse(made.stdout());
-  const dataKey = dataKeys.keys[dataKeys.currentKeyId] as string;
-  secrets.add(dataKey);
-  secrets.addPem(signingKey.privateKey);
+  const keys = await madeKeys(secrets);
   folder = mkdtempSync(join(tmpdir(), 'ipos-service-browser-'));
   service = await startService({
     IPOS_DATABASE: await freshDatabase(),
-    IPOS_DATA_KEYS: `${dataKeys.currentKeyId}:${dataKey}`,
-    IPOS_SIGNING_KEY: signingKey.privateKey,
-    IPOS_IDENTITY: 'jwt',
-    IPOS_JWT_JWKS_FILE: writeJwksFile(folder, portal),
-    IPOS_JWT_ISSUER: ISSUER,
-    IPOS_JWT_AUDIENCE: AUDIENCE,
+    ...keys.env,
+    ...jwtSettings(folder, portal),
     IPOS_JWT_COOKIE: 'portal_session_jwt',
     IPOS_TRUSTED_PROXIES: '127.0.0.1',
   });

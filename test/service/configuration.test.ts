@@ -9,6 +9,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createCredentialsServer } from '../../src/server/index.js';
 import { serve } from '../../src/service/cli.js';
 import { SETTINGS } from '../../src/service/settings.js';
+import { keysEnvironmentFile, madeKeys } from './keys.js';
 import { freshDatabase, killServices, runBin, startService } from './service-process.js';
 
 const JWT = {
@@ -28,15 +29,6 @@ async function refusal(env: Record<string, string>, args: string[] = []) {
   } finally {
     errors.mockRestore();
   }
-}
-
-async function madeKeys() {
-  const run = runBin(['keys', '--json']);
-  expect(await run.exited).toBe(0);
-  return JSON.parse(run.stdout()) as {
-    dataKeys: { currentKeyId: string; keys: Record<string, string> };
-    signingKey: { privateKey: string; kid: string };
-  };
 }
 
 describe('a wrong or missing setting stops serve at start', () => {
@@ -165,15 +157,7 @@ describe('keys', () => {
   });
 
   it('prints, by default, an environment file that serve starts with as it is', async () => {
-    const run = runBin(['keys']);
-    expect(await run.exited).toBe(0);
-    const env = Object.fromEntries(
-      run
-        .stdout()
-        .split('\n')
-        .filter((line) => /^IPOS_[A-Z_]+=/.test(line))
-        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-    ) as Record<string, string>;
+    const env = await keysEnvironmentFile();
     expect(Object.keys(env).sort()).toEqual(['IPOS_DATA_KEYS', 'IPOS_SIGNING_KEY', 'IPOS_SIGNING_KEY_ID']);
     const service = await startService({ ...env, ...JWT, IPOS_DATABASE: await freshDatabase() });
     try {

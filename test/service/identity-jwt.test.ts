@@ -8,17 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { madeKeys, type MadeKeys } from './keys.js';
 import { SecretsSeen } from './leaks.js';
 import { proxyTo, startNginx, type Nginx } from './nginx.js';
-import { AUDIENCE, ISSUER, makePortal, portalServer, writeJwksFile, type Portal } from './portal.js';
-import {
-  freshDatabase,
-  killServices,
-  runBin,
-  serviceOutput,
-  startService,
-  type ServiceProcess,
-} from './service-process.js';
+import { AUDIENCE, ISSUER, jwtSettings, makePortal, portalServer, type Portal } from './portal.js';
+import { freshDatabase, killServices, serviceOutput, startService, type ServiceProcess } from './service-process.js';
 
 const TERMINALS = [
   { tpn: '139322815010', label: 'Front desk' },
@@ -27,10 +21,7 @@ const TERMINALS = [
 const secrets = new SecretsSeen();
 let portal: Portal;
 let folder: string;
-let keys: {
-  dataKeys: { currentKeyId: string; keys: Record<string, string> };
-  signingKey: { privateKey: string; kid: string };
-};
+let keys: MadeKeys;
 let service: ServiceProcess;
 let nginx: Nginx;
 let api: string;
@@ -38,20 +29,11 @@ let api: string;
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'ipos-service-jwt-'));
   portal = await makePortal();
-  const made = runBin(['keys', '--json']);
-  expect(await made.exited).toBe(0);
-  keys = JSON.parse(made.stdout());
-  const dataKey = Object.entries(keys.dataKeys.keys)[0] as [string, string];
-  secrets.add(dataKey[1]);
-  secrets.addPem(keys.signingKey.privateKey);
+  keys = await madeKeys(secrets);
   service = await startService({
     IPOS_DATABASE: await freshDatabase(),
-    IPOS_DATA_KEYS: `${dataKey[0]}:${dataKey[1]}`,
-    IPOS_SIGNING_KEY: keys.signingKey.privateKey,
-    IPOS_IDENTITY: 'jwt',
-    IPOS_JWT_JWKS_FILE: writeJwksFile(folder, portal),
-    IPOS_JWT_ISSUER: ISSUER,
-    IPOS_JWT_AUDIENCE: AUDIENCE,
+    ...keys.env,
+    ...jwtSettings(folder, portal),
     IPOS_JWT_COOKIE: 'portal_jwt',
     IPOS_TRUSTED_PROXIES: '127.0.0.1',
   });

@@ -4,6 +4,7 @@
  * ones are 401, and idempotency, rate limits, the grace window and reset invalidation hold across instances.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keysEnvironmentFile } from './keys.js';
 import { SecretsSeen } from './leaks.js';
 import { proxyTo, startNginx, type Nginx } from './nginx.js';
 import { signedHeaders } from './portal.js';
@@ -11,7 +12,6 @@ import {
   freshDatabase,
   killServices,
   query,
-  runBin,
   serviceOutput,
   startService,
   type ServiceProcess,
@@ -25,18 +25,8 @@ let b: ServiceProcess;
 let nginx: Nginx;
 
 beforeAll(async () => {
-  const made = runBin(['keys']);
-  expect(await made.exited).toBe(0);
-  // The `keys` output is an environment file: read it the way a shell or systemd would.
-  const env = Object.fromEntries(
-    made
-      .stdout()
-      .split('\n')
-      .filter((line) => /^IPOS_[A-Z_]+=/.test(line))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  ) as Record<string, string>;
-  secrets.add(SECRET, env['IPOS_DATA_KEYS']!.split(':')[1]);
-  secrets.addPem(env['IPOS_SIGNING_KEY']!);
+  const env = await keysEnvironmentFile(secrets);
+  secrets.add(SECRET);
   database = await freshDatabase();
   const settings = {
     ...env,

@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type ThrowawayPostgres } from '../support/postgres.js';
+import { madeKeys } from './keys.js';
 import { SecretsSeen } from './leaks.js';
 import { proxyTo, startNginx } from './nginx.js';
-import { AUDIENCE, ISSUER, makePortal, portalServer, writeJwksFile, type Portal } from './portal.js';
+import { jwtSettings, makePortal, portalServer, type Portal } from './portal.js';
 import {
   freshDatabase,
   killServices,
   query,
-  runBin,
   serviceOutput,
   startService,
   type ServiceProcess,
@@ -33,19 +33,9 @@ let postgres: ThrowawayPostgres;
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'ipos-service-ops-'));
   portal = await makePortal();
-  const made = runBin(['keys', '--json']);
-  expect(await made.exited).toBe(0);
-  const { dataKeys, signingKey } = JSON.parse(made.stdout());
-  const dataKey = dataKeys.keys[dataKeys.currentKeyId] as string;
-  secrets.add(dataKey);
-  secrets.addPem(signingKey.privateKey);
   keyEnv = {
-    IPOS_DATA_KEYS: `${dataKeys.currentKeyId}:${dataKey}`,
-    IPOS_SIGNING_KEY: signingKey.privateKey,
-    IPOS_IDENTITY: 'jwt',
-    IPOS_JWT_JWKS_FILE: writeJwksFile(folder, portal),
-    IPOS_JWT_ISSUER: ISSUER,
-    IPOS_JWT_AUDIENCE: AUDIENCE,
+    ...(await madeKeys(secrets)).env,
+    ...jwtSettings(folder, portal),
   };
   postgres = await startPostgres();
 });

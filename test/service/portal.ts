@@ -40,10 +40,11 @@ export async function makePortal(): Promise<Portal> {
   };
 }
 
-export function writeJwksFile(folder: string, portal: Portal): string {
+/** The service's settings for this portal's JWTs, its JWKS written to a file in `folder`. */
+export function jwtSettings(folder: string, portal: Portal): Record<string, string> {
   const file = `${folder}/jwks.json`;
   writeFileSync(file, JSON.stringify(portal.jwks));
-  return file;
+  return { IPOS_IDENTITY: 'jwt', IPOS_JWT_JWKS_FILE: file, IPOS_JWT_ISSUER: ISSUER, IPOS_JWT_AUDIENCE: AUDIENCE };
 }
 
 /** The signed headers for a caller, as docs/service.md's snippets compute them. */

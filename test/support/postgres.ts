@@ -34,7 +34,8 @@ export function postgresBinDir(): string | null {
   return which.status === 0 ? join(which.stdout.trim(), '..') : null;
 }
 
-async function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 right now (the OS picks it), for servers that must be told theirs. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
