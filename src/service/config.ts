@@ -6,7 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { createLocalJWKSet, importJWK, importPKCS8, type JSONWebKeySet, type JWK } from 'jose';
-import type { DataKeyring, SigningKeyInput } from '../server/index.js';
+import {
+  DEFAULT_RATE_LIMITS,
+  type DataKeyring,
+  type RateLimit,
+  type RateLimitedAction,
+  type SigningKeyInput,
+} from '../server/index.js';
 import { SETTINGS, ServiceConfigError, type SettingName, type SettingValues } from './settings.js';
 
 export type DatabaseConfig =
@@ -52,6 +58,8 @@ export interface ServiceConfig {
   allowedOrigins: string[];
   /** Addresses/CIDRs, or a hop count; absent: the socket's address is the client's. */
   trustedProxies?: string[] | number;
+  /** Over the server's defaults; `false`: none. */
+  rateLimits: Partial<Record<RateLimitedAction, RateLimit>> | false;
   basePath: string;
   host: string;
   port: number;
@@ -121,6 +129,7 @@ export async function serviceConfig(values: SettingValues): Promise<ServiceConfi
         fail('allowedOrigins', `"${origin}" is not an origin like https://portal.example.com.`),
     ),
     trustedProxies: trustedProxies(text('trustedProxies'), (problem) => fail('trustedProxies', problem)),
+    rateLimits: rateLimits(text('rateLimits'), (problem) => fail('rateLimits', problem)),
     basePath: basePath(text('basePath') as string, (problem) => fail('basePath', problem)),
     host: text('host') as string,
     port: integer('port', 0, 65535),
@@ -248,6 +257,23 @@ function trustedProxies(value: string | undefined, fail: (problem: string) => ne
     }
     return entry;
   });
+}
+
+function rateLimits(
+  value: string | undefined,
+  fail: (problem: string) => never,
+): Partial<Record<RateLimitedAction, RateLimit>> | false {
+  if (value?.trim() === 'off') return false;
+  const actions = Object.keys(DEFAULT_RATE_LIMITS);
+  const limits: Partial<Record<RateLimitedAction, RateLimit>> = {};
+  for (const entry of list(value)) {
+    const match = /^([a-z]+):(\d{1,9})\/(\d{1,6})$/.exec(entry);
+    if (!match || !actions.includes(match[1] as string) || Number(match[3]) === 0) {
+      fail(`"${entry}" is not action:count/seconds with an action of ${actions.join(', ')} (or off).`);
+    }
+    limits[match[1] as RateLimitedAction] = { limit: Number(match[2]), windowSeconds: Number(match[3]) };
+  }
+  return limits;
 }
 
 function basePath(value: string, fail: (problem: string) => never): string {

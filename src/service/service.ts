@@ -56,6 +56,7 @@ export async function startService(config: ServiceConfig, logger: Logger): Promi
     dataKeys: config.dataKeys,
     signingKey: config.signingKey,
     allowedOrigins: config.allowedOrigins,
+    rateLimits: config.rateLimits,
     basePath: config.basePath,
     async resolveAccount(request) {
       const caller = await identity(request);

@@ -72,6 +72,12 @@ const SETTING_TABLE = {
     fallback: '/api/ipos',
     summary: 'where the contract is served',
   },
+  rateLimits: {
+    env: 'IPOS_RATE_LIMITS',
+    flag: 'rate-limits',
+    summary:
+      'per-action limits over the defaults (reveal 30, reset 10, token 60 a minute per account; authenticate 120 a minute per client address), as `action:count/seconds,…`, e.g. `authenticate:600/60`; `off` for none',
+  },
   host: { env: 'IPOS_HOST', flag: 'host', fallback: '127.0.0.1', summary: 'the address to listen on' },
   port: { env: 'IPOS_PORT', flag: 'port', fallback: '8080', summary: 'the port to listen on (0: any free port)' },
   metricsPort: {

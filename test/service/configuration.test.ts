@@ -101,6 +101,11 @@ describe('a wrong or missing setting stops serve at start', () => {
       /IPOS_SIGNED_HEADERS_SECRET \(--signed-headers-secret\): must be at least 32 characters/,
     ],
     [
+      'a rate limit of an unknown action',
+      { ...JWT, IPOS_DATABASE: 'memory', IPOS_RATE_LIMITS: 'login:5/60' },
+      /IPOS_RATE_LIMITS \(--rate-limits\): "login:5\/60" is not action:count\/seconds/,
+    ],
+    [
       'an unknown log level',
       { ...JWT, IPOS_DATABASE: 'memory', IPOS_LOG_LEVEL: 'loud' },
       /IPOS_LOG_LEVEL \(--log-level\): must be one of/,
