@@ -25,6 +25,12 @@ const steps = [
     counts: 'vitest',
     why: 'the credentials server on memory, PGlite and a throwaway PostgreSQL',
   },
+  {
+    name: 'service',
+    command: 'vitest run --project service',
+    counts: 'vitest',
+    why: '`serve` as its own processes behind a real nginx on a throwaway PostgreSQL, and driven in Chromium',
+  },
   { name: 'elements', command: 'web-test-runner', counts: 'wtr' },
   { name: 'stories', command: 'vitest run --project storybook', counts: 'vitest' },
   { name: 'react', command: 'vitest run --project react', counts: 'vitest' },
