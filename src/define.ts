@@ -12,8 +12,8 @@ import { IposTokenGenerator } from './elements/token-generator/ipos-token-genera
 // `HTMLElementTagNameMap` and `GlobalEventHandlersEventMap` entries: importing this entry alone types
 // `document.querySelector('ipos-credentials')` and `event.detail`.
 export type { IposCredentials, IposKeyActivity, IposKeyPanel, IposScopeList, IposTokenGenerator };
-export type { IposEventDetails, IposEventName } from './events.js';
-export type { UserRole } from './roles.js';
+export type { IposEventDetails, IposEventName } from './elements/events.js';
+export type { UserRole } from './contract/roles.js';
 
 IposScopeList.define();
 IposKeyPanel.define();

@@ -12,7 +12,7 @@ import {
   type Terminal,
 } from '../contract/schemas.js';
 import { GRACE_MINUTES, type UserRole } from '../contract/vocabulary.js';
-import { ROLE_SCOPES, ROLE_TITLES } from '../roles.js';
+import { ROLE_SCOPES, ROLE_TITLES } from '../contract/roles.js';
 import { Problem, type Answer } from './answers.js';
 import { secretsMatch, type SecretBox } from './crypto.js';
 import { generateApiKey, generateSecretKey } from './keys.js';

@@ -7,7 +7,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import fc from 'fast-check';
 import '../../src/define.js';
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
-import type { ErrorDetail } from '../../src/events.js';
+import type { ErrorDetail } from '../../src/elements/events.js';
 import { en } from '../../src/i18n/en.js';
 import { badBody, valuesIn } from '../support/bad-bodies.js';
 import { UncaughtLog } from '../support/fault-kit.js';

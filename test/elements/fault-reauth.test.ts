@@ -9,7 +9,7 @@ import { HttpBackend } from '../../src/backend/http-backend.js';
 import type { IposCredentials } from '../../src/elements/credentials/ipos-credentials.js';
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
 import type { IposTokenGenerator } from '../../src/elements/token-generator/ipos-token-generator.js';
-import type { ErrorDetail } from '../../src/events.js';
+import type { ErrorDetail } from '../../src/elements/events.js';
 import { mutations, UncaughtLog } from '../support/fault-kit.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { EventLog } from '../support/leak-scan.js';

@@ -6,14 +6,14 @@ import type { IposCredentials } from '../../src/elements/credentials/ipos-creden
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
 import type { IposScopeList } from '../../src/elements/scope-list/ipos-scope-list.js';
 import type { IposTokenGenerator } from '../../src/elements/token-generator/ipos-token-generator.js';
-import type { TokenDetail } from '../../src/events.js';
+import type { TokenDetail } from '../../src/elements/events.js';
 import { ar } from '../../src/i18n/ar.js';
 import { loadCatalog } from '../../src/i18n/catalogs.js';
 import { en, type Catalog, type CatalogKey, type CatalogOverrides } from '../../src/i18n/en.js';
 import { es } from '../../src/i18n/es.js';
 import { fr } from '../../src/i18n/fr.js';
 import type { Message } from '../../src/i18n/localize.js';
-import { ROLE_SCOPES, type Scope, type UserRole } from '../../src/roles.js';
+import { ROLE_SCOPES, type Scope, type UserRole } from '../../src/contract/roles.js';
 import { ClipboardStub } from '../support/clipboard-stub.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { ReferenceSession } from '../support/reference-session.js';

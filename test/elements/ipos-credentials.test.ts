@@ -2,7 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/define.js';
 import type { IposCredentials } from '../../src/elements/credentials/ipos-credentials.js';
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
-import { ROLE_SCOPES } from '../../src/roles.js';
+import { ROLE_SCOPES } from '../../src/contract/roles.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { RecordingBackend } from '../support/recording-backend.js';
 import { ReferenceSession } from '../support/reference-session.js';

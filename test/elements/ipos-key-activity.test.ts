@@ -4,7 +4,7 @@ import type { CredentialsBackend, ListActivityInput } from '../../src/backend/cr
 import type { ActivityEvent, ActivityPage } from '../../src/contract/bodies.js';
 import type { IposCredentials } from '../../src/elements/credentials/ipos-credentials.js';
 import { KEY_ACTIVITY_PARTS, type IposKeyActivity } from '../../src/elements/key-activity/ipos-key-activity.js';
-import type { ErrorDetail } from '../../src/events.js';
+import type { ErrorDetail } from '../../src/elements/events.js';
 import { ClipboardStub } from '../support/clipboard-stub.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { RecordingBackend } from '../support/recording-backend.js';

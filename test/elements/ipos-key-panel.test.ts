@@ -2,8 +2,8 @@ import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/t
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
-import type { CopyDetail, ErrorDetail, KeysGeneratedDetail, SecretResetDetail } from '../../src/events.js';
-import type { UserRole } from '../../src/roles.js';
+import type { CopyDetail, ErrorDetail, KeysGeneratedDetail, SecretResetDetail } from '../../src/elements/events.js';
+import type { UserRole } from '../../src/contract/roles.js';
 import { ClipboardStub } from '../support/clipboard-stub.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { ConsoleLog, EventLog, findInDom } from '../support/leak-scan.js';

@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/define.js';
 import type { IposScopeList } from '../../src/elements/scope-list/ipos-scope-list.js';
-import { ROLE_SCOPES, SCOPE_DEFINITIONS, USER_ROLES } from '../../src/roles.js';
+import { ROLE_SCOPES, SCOPE_DEFINITIONS, USER_ROLES } from '../../src/contract/roles.js';
 import { allByPart, byPart } from '../support/fixtures.js';
 
 const scopeNames = (element: Element) => allByPart(element, 'scope-name').map((node) => node.textContent?.trim());

@@ -2,7 +2,7 @@ import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { decodeJwt } from 'jose';
 import '../../src/define.js';
 import type { IposTokenGenerator } from '../../src/elements/token-generator/ipos-token-generator.js';
-import type { CopyDetail, ErrorDetail, TokenDetail, TokenExpiredDetail } from '../../src/events.js';
+import type { CopyDetail, ErrorDetail, TokenDetail, TokenExpiredDetail } from '../../src/elements/events.js';
 import { ClipboardStub } from '../support/clipboard-stub.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { EventLog } from '../support/leak-scan.js';

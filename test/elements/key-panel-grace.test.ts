@@ -8,7 +8,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { CredentialsBackend } from '../../src/backend/credentials-backend.js';
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
-import type { PreviousSecretRevokedDetail, SecretResetDetail } from '../../src/events.js';
+import type { PreviousSecretRevokedDetail, SecretResetDetail } from '../../src/elements/events.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { ConsoleLog, EventLog, findInDom } from '../support/leak-scan.js';
 import { API_BASE, ReferenceSession } from '../support/reference-session.js';

@@ -26,8 +26,8 @@ import type {
 } from '../../src/backend/credentials-backend.js';
 import type { AuthToken, Terminal } from '../../src/contract/schemas.js';
 import type { IposTokenGenerator } from '../../src/elements/token-generator/ipos-token-generator.js';
-import type { TokenDetail } from '../../src/events.js';
-import { tokenChannelName } from '../../src/token-session.js';
+import type { TokenDetail } from '../../src/elements/events.js';
+import { tokenChannelName } from '../../src/headless/token-session.js';
 import { accountTag } from '../../src/backend/account-key.js';
 import { ClipboardStub } from '../support/clipboard-stub.js';
 import { UncaughtLog } from '../support/fault-kit.js';

@@ -7,13 +7,13 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/define.js';
 import type { IposCredentials } from '../../src/elements/credentials/ipos-credentials.js';
-import type { PanelPort } from '../../src/elements/shared/ipos-lazy-panel.js';
+import type { PanelPort } from '../../src/elements/internal/ipos-lazy-panel.js';
 import { IposTokenGenerator } from '../../src/elements/token-generator/ipos-token-generator.js';
 import { IposKeyActivity } from '../../src/elements/key-activity/ipos-key-activity.js';
 import type { KeyActivityView } from '../../src/elements/key-activity/key-activity-view.js';
 import type { TokenGeneratorView } from '../../src/elements/token-generator/token-generator-view.js';
 import type { CredentialsBackend } from '../../src/backend/credentials-backend.js';
-import type { ErrorDetail } from '../../src/events.js';
+import type { ErrorDetail } from '../../src/elements/events.js';
 import { en } from '../../src/i18n/en.js';
 import { allByPart, byPart } from '../support/fixtures.js';
 import { ReferenceSession } from '../support/reference-session.js';

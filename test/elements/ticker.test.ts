@@ -1,6 +1,6 @@
 import { aTimeout, expect } from '@open-wc/testing';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { Ticker } from '../../src/elements/shared/ticker.js';
+import { Ticker } from '../../src/elements/internal/ticker.js';
 
 /** A host that only counts how often it was asked to render. */
 class CountingHost implements ReactiveControllerHost {

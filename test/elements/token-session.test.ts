@@ -7,7 +7,7 @@ import {
   tokenChannelName,
   type TokenSessionEvent,
   type TokenSessionOptions,
-} from '../../src/token-session.js';
+} from '../../src/headless/token-session.js';
 import { ReferenceSession } from '../support/reference-session.js';
 
 const SECOND = 1000;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendError } from '../../src/backend/backend-error.js';
 import type { CredentialsBackend, RequestOptions } from '../../src/backend/credentials-backend.js';
-import { KeysSession, type KeysState } from '../../src/keys-session.js';
+import { KeysSession, type KeysState } from '../../src/headless/keys-session.js';
 import { ReferenceBackend, createReferenceServer } from '../../src/reference/index.js';
 
 /** A reference backend of its own session, recording every call and the Idempotency-Key it carried. */

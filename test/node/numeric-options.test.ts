@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { HttpBackend } from '../../src/backend/http-backend.js';
 import { FakeTokenBackend, MINUTE, TPN } from './fake-token-backend.js';
-import { TokenSession, type TokenSessionOptions } from '../../src/token-session.js';
+import { TokenSession, type TokenSessionOptions } from '../../src/headless/token-session.js';
 
 const SECOND = 1000;
 

@@ -1,6 +1,6 @@
 /** Small helpers for talking to a reference server in tests. */
 import type { ReferenceServer } from '../../src/reference/index.js';
-import type { UserRole } from '../../src/roles.js';
+import type { UserRole } from '../../src/contract/roles.js';
 
 export interface CallOptions {
   /** Demo account header; `null` sends none. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROLE_SCOPES, USER_ROLES, isUserRole } from '../../src/roles.js';
+import { ROLE_SCOPES, USER_ROLES, isUserRole } from '../../src/contract/roles.js';
 
 describe('roles', () => {
   it('assigns the release note scopes to each role', () => {

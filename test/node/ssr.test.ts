@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ar } from '../../src/i18n/ar.js';
 import { en } from '../../src/i18n/en.js';
 import { fr } from '../../src/i18n/fr.js';
-import { ROLE_SCOPES } from '../../src/roles.js';
+import { ROLE_SCOPES } from '../../src/contract/roles.js';
 import { renderCredentialsScreen } from '../../src/ssr/index.js';
 import {
   emptyActivity,

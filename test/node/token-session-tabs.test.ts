@@ -6,7 +6,7 @@ import { accountTag } from '../../src/backend/account-key.js';
 import { HttpBackend } from '../../src/backend/http-backend.js';
 import { FakeTokenBackend, issueToken, MINUTE, TPN } from './fake-token-backend.js';
 import type { CredentialsBackend } from '../../src/backend/credentials-backend.js';
-import { TokenSession, tokenChannelName, type TokenSessionEvent } from '../../src/token-session.js';
+import { TokenSession, tokenChannelName, type TokenSessionEvent } from '../../src/headless/token-session.js';
 
 const OTHER_TPN = '139322815011';
 

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BackendError } from '../../src/backend/backend-error.js';
 import type { AuthToken } from '../../src/contract/schemas.js';
 import { FakeTokenBackend } from './fake-token-backend.js';
-import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../src/token-session.js';
-import { MAX_TIMER_DELAY_MS, isOlderToken, tokenPhase } from '../../src/token-timing.js';
+import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../src/headless/token-session.js';
+import { MAX_TIMER_DELAY_MS, isOlderToken, tokenPhase } from '../../src/headless/token-timing.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

@@ -1,4 +1,4 @@
-import { IPOS_EVENT_NAMES, type IposEventName } from '../../src/events.js';
+import { IPOS_EVENT_NAMES, type IposEventName } from '../../src/elements/events.js';
 
 /**
  * Where a value appears in the page: text, any attribute (title and aria-* included) and

@@ -5,7 +5,7 @@
  */
 import { HttpBackend } from '../../src/backend/http-backend.js';
 import type { ForcedFault } from '../../src/reference/faults.js';
-import type { UserRole } from '../../src/roles.js';
+import type { UserRole } from '../../src/contract/roles.js';
 
 export const API_BASE = '/api/ipos';
 

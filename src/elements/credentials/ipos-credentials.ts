@@ -1,14 +1,14 @@
 import { provide } from '@lit/context';
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { credentialsContext, type CredentialsConfig } from '../../context.js';
+import { credentialsContext, type CredentialsConfig } from '../context.js';
 import type { ActivityPage, Credentials, Terminal } from '../../contract/bodies.js';
-import { preloadFromScript, type Preload } from '../../preload.js';
-import { canGenerateTokens } from '../../roles.js';
+import { preloadFromScript, type Preload } from '../../headless/preload.js';
+import { canGenerateTokens } from '../../contract/roles.js';
 import { themeStyles } from '../../styles/theme.js';
 import { KEY_ACTIVITY_PARTS } from '../key-activity/ipos-key-activity.js';
 import { KEY_PANEL_PARTS } from '../key-panel/ipos-key-panel.js';
-import { IposElement } from '../shared/ipos-element.js';
+import { IposElement } from '../internal/ipos-element.js';
 import { TOKEN_GENERATOR_PARTS } from '../token-generator/ipos-token-generator.js';
 
 /** `exportparts` for a nested element: each of its parts under its own prefix, so no outer name reaches two elements. */

@@ -5,7 +5,7 @@ import { PAGE_SIZE } from '../../options/element-ranges.js';
 import { controlStyles } from '../../styles/controls.js';
 import { panelStyles } from '../../styles/panel.js';
 import { themeStyles } from '../../styles/theme.js';
-import { IposLazyPanel, type Placeholder } from '../shared/ipos-lazy-panel.js';
+import { IposLazyPanel, type Placeholder } from '../internal/ipos-lazy-panel.js';
 import { keyActivityStyles } from './ipos-key-activity.styles.js';
 import type { KeyActivityView } from './key-activity-view.js';
 

@@ -1,12 +1,12 @@
 import { html, nothing, type PropertyValues, type ReactiveController, type TemplateResult } from 'lit';
 import type { ActivityEvent, ActivityPage } from '../../contract/bodies.js';
-import type { IposEventName } from '../../events.js';
+import type { IposEventName } from '../events.js';
 import { activityWording } from '../../i18n/en-activity.js';
 import { addEnglish } from '../../i18n/english.js';
 import { formatMoment, formatRelative } from '../../i18n/time.js';
-import { AccountLoader, renderSkeleton, type Account } from '../shared/account-loader.js';
-import { isAbort } from '../shared/failure.js';
-import { provideView, type PanelPort, type PanelView } from '../shared/ipos-lazy-panel.js';
+import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
+import { isAbort } from '../internal/failure.js';
+import { provideView, type PanelPort, type PanelView } from '../internal/ipos-lazy-panel.js';
 import { PAGE_SIZE } from '../../options/element-ranges.js';
 import { IposKeyActivity } from './ipos-key-activity.js';
 

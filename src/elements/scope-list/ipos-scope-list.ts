@@ -1,8 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { ROLE_SCOPES, type Scope } from '../../roles.js';
+import { ROLE_SCOPES, type Scope } from '../../contract/roles.js';
 import { themeStyles } from '../../styles/theme.js';
-import { IposContextElement } from '../shared/ipos-context-element.js';
+import { IposContextElement } from '../internal/ipos-context-element.js';
 import { scopeListStyles } from './ipos-scope-list.styles.js';
 
 /**

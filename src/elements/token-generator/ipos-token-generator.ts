@@ -4,7 +4,7 @@ import { panelStyles } from '../../styles/panel.js';
 import { themeStyles } from '../../styles/theme.js';
 import type { Terminal } from '../../contract/bodies.js';
 import { MAX_LIFETIME_MINUTES, REFRESH_BEFORE } from '../../options/element-ranges.js';
-import { IposLazyPanel, type Placeholder } from '../shared/ipos-lazy-panel.js';
+import { IposLazyPanel, type Placeholder } from '../internal/ipos-lazy-panel.js';
 import { tokenGeneratorStyles } from './ipos-token-generator.styles.js';
 import type { TokenGeneratorView } from './token-generator-view.js';
 

@@ -2,8 +2,8 @@ import { Task, TaskStatus, initialState } from '@lit/task';
 import { html, isServer, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { BackendError } from '../../backend/backend-error.js';
 import type { CredentialsBackend } from '../../backend/credentials-backend.js';
-import type { ErrorAction } from '../../events.js';
-import type { UserRole } from '../../roles.js';
+import type { ErrorAction } from '../events.js';
+import type { UserRole } from '../../contract/roles.js';
 import { isAbort } from './failure.js';
 import type { PanelFeedback } from './panel-feedback.js';
 

@@ -1,6 +1,6 @@
 import { consume } from '@lit/context';
 import { state } from 'lit/decorators.js';
-import { credentialsContext, type CredentialsConfig } from '../../context.js';
+import { credentialsContext, type CredentialsConfig } from '../context.js';
 import { IposElement } from './ipos-element.js';
 
 /** An ipos element that also reads the settings of an enclosing `<ipos-credentials>`. */

@@ -1,5 +1,5 @@
 /** When an Auth Token is usable, due for refresh, refreshable only, or dead; and a timer for far-off moments. */
-import type { AuthToken } from './contract/bodies.js';
+import type { AuthToken } from '../contract/bodies.js';
 
 /**
  * - `fresh`: valid and not yet within `refreshBefore` of expiry;

@@ -3,10 +3,10 @@
  * as published in the "Self-Service API Credentials & Access" release note.
  */
 
-import type { Scope, UserRole } from './contract/vocabulary.js';
-import { USER_ROLES } from './contract/vocabulary.js';
+import type { Scope, UserRole } from './vocabulary.js';
+import { USER_ROLES } from './vocabulary.js';
 
-export { SCOPES, USER_ROLES, type Scope, type UserRole } from './contract/vocabulary.js';
+export { SCOPES, USER_ROLES, type Scope, type UserRole } from './vocabulary.js';
 
 /** The portal's name for each role. */
 export const ROLE_TITLES: Readonly<Record<UserRole, string>> = {

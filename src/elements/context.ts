@@ -1,7 +1,7 @@
 import { createContext } from '@lit/context';
-import type { CredentialsBackend } from './backend/credentials-backend.js';
-import type { ActivityPage, Credentials, Terminal } from './contract/bodies.js';
-import type { CatalogOverrides } from './i18n/en.js';
+import type { CredentialsBackend } from '../backend/credentials-backend.js';
+import type { ActivityPage, Credentials, Terminal } from '../contract/bodies.js';
+import type { CatalogOverrides } from '../i18n/en.js';
 
 /** Colour scheme of the elements; `auto` follows `prefers-color-scheme`. */
 export type Theme = 'light' | 'dark' | 'auto';

@@ -1,12 +1,12 @@
 import { type nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { BackendError } from '../../backend/backend-error.js';
 import type { CredentialsBackend } from '../../backend/credentials-backend.js';
-import type { CredentialsConfig } from '../../context.js';
-import type { ErrorAction } from '../../events.js';
+import type { CredentialsConfig } from '../context.js';
+import type { ErrorAction } from '../events.js';
 import type { CatalogKey } from '../../i18n/en.js';
 import type { MessageParams } from '../../i18n/localize.js';
 import type { NumberRange } from '../../options/number-option.js';
-import type { UserRole } from '../../roles.js';
+import type { UserRole } from '../../contract/roles.js';
 import { renderSkeleton } from './account-loader.js';
 import { IposPanel, type PanelCard } from './ipos-panel.js';
 import type { PanelFeedback } from './panel-feedback.js';

@@ -1,5 +1,5 @@
-import type { BackendErrorCode } from './backend/backend-error.js';
-import type { Scope } from './roles.js';
+import type { BackendErrorCode } from '../backend/backend-error.js';
+import type { Scope } from '../contract/roles.js';
 
 /** Which value a copy button put on the clipboard; never the value itself. */
 export type CopyField = 'apiKey' | 'secretKey' | 'token' | 'tpn';

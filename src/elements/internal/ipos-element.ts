@@ -2,12 +2,12 @@ import { isServer, LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { CredentialsBackend } from '../../backend/credentials-backend.js';
 import { HttpBackend } from '../../backend/http-backend.js';
-import type { CredentialsConfig, Theme } from '../../context.js';
+import type { CredentialsConfig, Theme } from '../context.js';
 import { isRightToLeft } from '../../i18n/catalogs.js';
 import type { CatalogKey, CatalogOverrides } from '../../i18n/en.js';
 import { resolveLocale, type MessageParams } from '../../i18n/localize.js';
 import { numberOption, type NumberRange } from '../../options/number-option.js';
-import { isUserRole, type UserRole } from '../../roles.js';
+import { isUserRole, type UserRole } from '../../contract/roles.js';
 import { LocalizeController } from './localize-controller.js';
 
 /**

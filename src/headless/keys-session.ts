@@ -11,10 +11,10 @@
  * await session.load();
  * const { keys } = await session.resetSecret();
  */
-import { BackendError } from './backend/backend-error.js';
-import type { CredentialsBackend } from './backend/credentials-backend.js';
-import { newIdempotencyKey } from './backend/idempotency-key.js';
-import type { Credentials } from './contract/bodies.js';
+import { BackendError } from '../backend/backend-error.js';
+import type { CredentialsBackend } from '../backend/credentials-backend.js';
+import { newIdempotencyKey } from '../backend/idempotency-key.js';
+import type { Credentials } from '../contract/bodies.js';
 
 /** A change of the keys in flight; at most one at a time, so double clicks never repeat it. */
 export type KeysMutation = 'generate' | 'reset' | 'revoke-previous';

@@ -1,6 +1,6 @@
 import { BackendError } from '../../backend/backend-error.js';
-import { ClipboardError } from '../../clipboard.js';
-import type { ErrorAction, ErrorDetail } from '../../events.js';
+import { ClipboardError } from './clipboard.js';
+import type { ErrorAction, ErrorDetail } from '../events.js';
 import type { CatalogKey } from '../../i18n/en.js';
 
 /** A failed user action as the element shows it and reports it in `ipos-error`. */

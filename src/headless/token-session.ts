@@ -57,13 +57,13 @@
  *
  * addEventListener('pagehide', () => tokens.dispose());
  */
-import { BackendError, type BackendErrorCode } from './backend/backend-error.js';
-import { accountTag } from './backend/account-key.js';
-import type { CredentialsBackend, RequestOptions } from './backend/credentials-backend.js';
-import { newIdempotencyKey } from './backend/idempotency-key.js';
-import { authTokenGuard } from './contract/guards.js';
-import type { AuthToken } from './contract/bodies.js';
-import { numberOption } from './options/number-option.js';
+import { BackendError, type BackendErrorCode } from '../backend/backend-error.js';
+import { accountTag } from '../backend/account-key.js';
+import type { CredentialsBackend, RequestOptions } from '../backend/credentials-backend.js';
+import { newIdempotencyKey } from '../backend/idempotency-key.js';
+import { authTokenGuard } from '../contract/guards.js';
+import type { AuthToken } from '../contract/bodies.js';
+import { numberOption } from '../options/number-option.js';
 import { Alarm, isOlderToken, refreshDueAt, tokenPhase, type TokenPhase } from './token-timing.js';
 
 export interface TokenSessionOptions {

@@ -1,5 +1,5 @@
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { dispatchIposEvent, type ErrorAction } from '../../events.js';
+import { dispatchIposEvent, type ErrorAction } from '../events.js';
 import type { CatalogKey } from '../../i18n/en.js';
 import { describeFailure, type Failure } from './failure.js';
 

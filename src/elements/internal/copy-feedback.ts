@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { copyText } from '../../clipboard.js';
-import { dispatchIposEvent, type CopyField, type ErrorAction } from '../../events.js';
+import { copyText } from './clipboard.js';
+import { dispatchIposEvent, type CopyField, type ErrorAction } from '../events.js';
 import { isAbort } from './failure.js';
 import type { PanelFeedback } from './panel-feedback.js';
 

@@ -2,8 +2,8 @@
  * Data a host preloads into the page so the first render shows the keys with no request: checked with
  * the same guards as an answer (unknown fields, such as a secret pasted in by mistake, are dropped).
  */
-import { activityPageGuard, credentialsGuard, terminalListGuard, type Guard } from './contract/guards.js';
-import type { ActivityPage, Credentials, Terminal } from './contract/bodies.js';
+import { activityPageGuard, credentialsGuard, terminalListGuard, type Guard } from '../contract/guards.js';
+import type { ActivityPage, Credentials, Terminal } from '../contract/bodies.js';
 
 export interface Preload {
   credentials?: Credentials;
