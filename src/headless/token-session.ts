@@ -64,6 +64,7 @@ import { newIdempotencyKey } from '../backend/idempotency-key.js';
 import { authTokenGuard } from '../contract/guards.js';
 import type { AuthToken } from '../contract/bodies.js';
 import { numberOption } from '../options/number-option.js';
+import { TOKEN_SESSION } from '../options/ranges.js';
 import { Alarm, isOlderToken, refreshDueAt, tokenPhase, type TokenPhase } from './token-timing.js';
 
 export interface TokenSessionOptions {
@@ -115,11 +116,6 @@ type TabMessage =
   | { type: 'token'; account: string; tpn: string; token: AuthToken }
   | { type: 'token-wanted'; account: string; tpn: string };
 
-const DEFAULT_REFRESH_BEFORE_SECONDS = 300;
-/** The contract's longest (and default) token lifetime. */
-const MAX_LIFETIME_MINUTES = 1440;
-const DEFAULT_RETRY_DELAY_MS = 30_000;
-const MAX_RETRY_DELAY_MS = 5 * 60_000;
 /** How long a tab that waited for the refresh lock waits for the token of the tab that held it. */
 const TAB_HANDOVER_MS = 1000;
 /** How far ahead of the backend's clock (as last seen) another tab's token may be issued. */
@@ -162,27 +158,10 @@ export class TokenSession {
     this.expiresInMinutes =
       options.expiresInMinutes === undefined
         ? undefined
-        : numberOption(options.expiresInMinutes, {
-            name: 'TokenSession expiresInMinutes',
-            min: 1,
-            max: MAX_LIFETIME_MINUTES,
-            integer: true,
-            fallback: MAX_LIFETIME_MINUTES,
-          });
-    this.refreshBeforeMs =
-      numberOption(options.refreshBefore, {
-        name: 'TokenSession refreshBefore',
-        min: 0,
-        max: 86_400,
-        fallback: DEFAULT_REFRESH_BEFORE_SECONDS,
-      }) * 1000;
+        : numberOption(options.expiresInMinutes, TOKEN_SESSION.expiresInMinutes);
+    this.refreshBeforeMs = numberOption(options.refreshBefore, TOKEN_SESSION.refreshBefore) * 1000;
     this.autoRefresh = options.autoRefresh ?? true;
-    this.retryDelayMs = numberOption(options.retryDelayMs, {
-      name: 'TokenSession retryDelayMs',
-      min: 100,
-      max: MAX_RETRY_DELAY_MS,
-      fallback: DEFAULT_RETRY_DELAY_MS,
-    });
+    this.retryDelayMs = numberOption(options.retryDelayMs, TOKEN_SESSION.retryDelayMs);
     this.now = options.now ?? (() => Date.now());
     const account = options.account ?? this.backend.accountKey;
     // Without an account identity, two accounts sharing a TPN would exchange tokens: share nothing then.
@@ -344,7 +323,7 @@ export class TokenSession {
     const token = this.current;
     this.refresh().catch((error: BackendError) => {
       if (this.disposed || !token || this.current !== token || !RETRYABLE_CODES.has(error.code)) return;
-      const backoff = Math.min(this.retryDelayMs * 2 ** this.failedAutoRefreshes++, MAX_RETRY_DELAY_MS);
+      const backoff = Math.min(this.retryDelayMs * 2 ** this.failedAutoRefreshes++, TOKEN_SESSION.retryDelayMs.max);
       const retryAt = this.now() + Math.max(backoff, (error.retryAfter ?? 0) * 1000);
       // After grace the backend can only refuse: stop trying.
       if (retryAt < Date.parse(token.graceEndsAt)) this.refreshAlarm.set(retryAt, () => this.refreshAutomatically());
@@ -372,7 +351,7 @@ export class TokenSession {
     const graceEndsAt = Date.parse(token.graceEndsAt);
     return (
       expiresAt > issuedAt &&
-      expiresAt - issuedAt <= MAX_LIFETIME_MINUTES * 60_000 &&
+      expiresAt - issuedAt <= TOKEN_SESSION.expiresInMinutes.max * 60_000 &&
       graceEndsAt >= expiresAt &&
       issuedAt <= this.now() + Math.max(0, this.backendClockOffsetMs) + MAX_FOREIGN_LEAD_MS &&
       this.phase(token) !== 'over'

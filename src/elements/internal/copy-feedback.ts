@@ -4,9 +4,6 @@ import { dispatchIposEvent, type CopyField, type ErrorAction } from '../events.j
 import { isAbort } from './failure.js';
 import type { PanelFeedback } from './panel-feedback.js';
 
-/** `feedback-duration`: milliseconds a copy button says "Copied", default 2000, at most a minute. */
-export const FEEDBACK_DURATION = { name: 'feedback-duration', min: 0, max: 60_000, fallback: 2000 };
-
 export interface CopyRequest<Field extends CopyField> {
   field: Field;
   /** The action named in `ipos-error` if the copy fails. */
@@ -33,7 +30,7 @@ export class CopyFeedback<Field extends CopyField> implements ReactiveController
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly feedback: PanelFeedback,
-    /** How long "Copied" shows, in ms, already checked against `FEEDBACK_DURATION`. */
+    /** How long "Copied" shows, in ms, the element's `feedback-duration`, already checked. */
     private readonly durationMs: () => number,
   ) {
     host.addController(this);

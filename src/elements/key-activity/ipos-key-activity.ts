@@ -1,7 +1,7 @@
 import { nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { ActivityPage } from '../../contract/bodies.js';
-import { PAGE_SIZE } from '../../options/element-ranges.js';
+import { PAGE_SIZE } from '../../options/ranges.js';
 import { controlStyles } from '../../styles/controls.js';
 import { panelStyles } from '../../styles/panel.js';
 import { themeStyles } from '../../styles/theme.js';

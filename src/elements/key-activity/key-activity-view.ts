@@ -7,7 +7,7 @@ import { formatMoment, formatRelative } from '../../i18n/time.js';
 import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
 import { isAbort } from '../internal/failure.js';
 import { provideView, type PanelPort, type PanelView } from '../internal/ipos-lazy-panel.js';
-import { PAGE_SIZE } from '../../options/element-ranges.js';
+import { PAGE_SIZE } from '../../options/ranges.js';
 import { IposKeyActivity } from './ipos-key-activity.js';
 
 /** What the panels dispatch after a call that the audit log records: the trail then loads its newest page again. */

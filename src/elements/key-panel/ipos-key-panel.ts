@@ -6,11 +6,12 @@ import { dispatchIposEvent } from '../events.js';
 import { formatDuration, formatMoment, formatRelative } from '../../i18n/time.js';
 import { KeysSession } from '../../headless/keys-session.js';
 import { graceOptions } from '../../options/grace-options.js';
+import { FEEDBACK_DURATION, REVEAL_TIMEOUT } from '../../options/ranges.js';
 import { controlStyles } from '../../styles/controls.js';
 import { panelStyles } from '../../styles/panel.js';
 import { themeStyles } from '../../styles/theme.js';
 import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
-import { CopyFeedback, FEEDBACK_DURATION } from '../internal/copy-feedback.js';
+import { CopyFeedback } from '../internal/copy-feedback.js';
 import { isAbort } from '../internal/failure.js';
 import { IposPanel } from '../internal/ipos-panel.js';
 import { Ticker } from '../internal/ticker.js';
@@ -45,9 +46,6 @@ export const KEY_PANEL_PARTS = [
   'revoke-confirm-button',
   'revoke-cancel-button',
 ] as const;
-
-/** `reveal-timeout`: seconds, default 30, at most a day. */
-const REVEAL_TIMEOUT = { name: 'reveal-timeout', min: 0.1, max: 86_400, fallback: 30 };
 
 const MASK = '••••••••••••••••••••••••••••';
 

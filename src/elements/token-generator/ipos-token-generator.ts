@@ -3,7 +3,7 @@ import { controlStyles } from '../../styles/controls.js';
 import { panelStyles } from '../../styles/panel.js';
 import { themeStyles } from '../../styles/theme.js';
 import type { Terminal } from '../../contract/bodies.js';
-import { MAX_LIFETIME_MINUTES, REFRESH_BEFORE } from '../../options/element-ranges.js';
+import { EXPIRES_IN_MINUTES, FEEDBACK_DURATION, REFRESH_BEFORE } from '../../options/ranges.js';
 import { IposLazyPanel, type Placeholder } from '../internal/ipos-lazy-panel.js';
 import { tokenGeneratorStyles } from './ipos-token-generator.styles.js';
 import type { TokenGeneratorView } from './token-generator-view.js';
@@ -61,7 +61,7 @@ export class IposTokenGenerator extends IposLazyPanel<TokenGeneratorView> {
   static readonly parts = TOKEN_GENERATOR_PARTS;
 
   /** Lifetime of generated tokens: a whole number of minutes from 1 to 1440. Anything else is refused, not clamped. */
-  @property({ type: Number, attribute: 'expires-in-minutes' }) expiresInMinutes = MAX_LIFETIME_MINUTES;
+  @property({ type: Number, attribute: 'expires-in-minutes' }) expiresInMinutes = EXPIRES_IN_MINUTES.fallback;
 
   /** Refresh the token automatically, once, `refresh-before` seconds before it expires. */
   @property({ type: Boolean, attribute: 'auto-refresh' }) autoRefresh = false;
@@ -76,7 +76,7 @@ export class IposTokenGenerator extends IposLazyPanel<TokenGeneratorView> {
   @property({ attribute: false }) initialTerminals?: Terminal[];
 
   /** Milliseconds a copy button says "Copied" before returning to rest. */
-  @property({ type: Number, attribute: 'feedback-duration' }) feedbackDuration = 2000;
+  @property({ type: Number, attribute: 'feedback-duration' }) feedbackDuration = FEEDBACK_DURATION.fallback;
 
   /**
    * Name under which tabs of the same portal share tokens, so that one refresh serves them all; default

@@ -9,10 +9,10 @@ import { canGenerateTokens } from '../../contract/roles.js';
 import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../headless/token-session.js';
 import { tokenPhase, type TokenPhase } from '../../headless/token-timing.js';
 import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
-import { CopyFeedback, FEEDBACK_DURATION } from '../internal/copy-feedback.js';
+import { CopyFeedback } from '../internal/copy-feedback.js';
 import { isAbort } from '../internal/failure.js';
 import { provideView, type PanelPort, type PanelView } from '../internal/ipos-lazy-panel.js';
-import { MAX_LIFETIME_MINUTES, REFRESH_BEFORE } from '../../options/element-ranges.js';
+import { EXPIRES_IN_MINUTES, FEEDBACK_DURATION, REFRESH_BEFORE } from '../../options/ranges.js';
 import { IposTokenGenerator, type ExpiryState } from './ipos-token-generator.js';
 import { Ticker } from '../internal/ticker.js';
 
@@ -207,7 +207,8 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
   /** Why `expires-in-minutes` cannot be used, or `undefined` when it is a whole number of minutes from 1 to 1440. */
   private lifetimeProblem(): string | undefined {
     const minutes = this.element.expiresInMinutes;
-    if (Number.isInteger(minutes) && minutes >= 1 && minutes <= MAX_LIFETIME_MINUTES) return undefined;
+    if (Number.isInteger(minutes) && minutes >= EXPIRES_IN_MINUTES.min && minutes <= EXPIRES_IN_MINUTES.max)
+      return undefined;
     const written = this.element.getAttribute('expires-in-minutes') ?? minutes;
     return this.port.t('tokens.lifetimeInvalid', { value: String(written) });
   }
