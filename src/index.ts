@@ -52,7 +52,7 @@ export { tokenPhase, type TokenPhase } from './headless/token-timing.js';
 export type { ExpiryState } from './elements/token-generator/ipos-token-generator.js';
 
 export { en, type Catalog, type CatalogKey, type CatalogOverrides, type PluralKey } from './i18n/en.js';
-export type { Message, PluralMessage } from './i18n/localize.js';
+export type { Message, PluralMessage } from './i18n/types.js';
 export { registerLocale } from './i18n/catalogs.js';
 
 export {

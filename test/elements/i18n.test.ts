@@ -12,7 +12,7 @@ import { loadCatalog } from '../../src/i18n/catalogs.js';
 import { en, type Catalog, type CatalogKey, type CatalogOverrides } from '../../src/i18n/en.js';
 import { es } from '../../src/i18n/es.js';
 import { fr } from '../../src/i18n/fr.js';
-import type { Message } from '../../src/i18n/localize.js';
+import type { Message } from '../../src/i18n/types.js';
 import { ROLE_SCOPES, type Scope, type UserRole } from '../../src/contract/roles.js';
 import { ClipboardStub } from '../support/clipboard-stub.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';

@@ -4,7 +4,8 @@ import { loadCatalog, registerLocale } from '../../src/i18n/catalogs.js';
 import { en, type Catalog } from '../../src/i18n/en.js';
 import { es } from '../../src/i18n/es.js';
 import { fr } from '../../src/i18n/fr.js';
-import { formatMessage, pluralCategory, translate, type PluralMessage } from '../../src/i18n/localize.js';
+import { formatMessage, pluralCategory, translate } from '../../src/i18n/localize.js';
+import type { PluralMessage } from '../../src/i18n/types.js';
 
 /** A message whose every form names its category, so a test can see which one was picked. */
 const EVERY_CATEGORY: PluralMessage = {

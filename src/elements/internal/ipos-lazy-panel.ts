@@ -4,7 +4,7 @@ import type { CredentialsBackend } from '../../backend/credentials-backend.js';
 import type { CredentialsConfig } from '../context.js';
 import type { ErrorAction } from '../events.js';
 import type { CatalogKey } from '../../i18n/en.js';
-import type { MessageParams } from '../../i18n/localize.js';
+import type { MessageParams } from '../../i18n/types.js';
 import type { NumberRange } from '../../options/number-option.js';
 import type { UserRole } from '../../contract/roles.js';
 import { renderSkeleton } from './account-loader.js';

@@ -1,8 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { catalogIfLoaded, languageOf, loadCatalog } from '../../i18n/catalogs.js';
-import type { Catalog, CatalogKey, CatalogOverrides } from '../../i18n/en.js';
-import { englishCatalog } from '../../i18n/english.js';
-import { translate, type MessageParams } from '../../i18n/localize.js';
+import { en, type Catalog, type CatalogKey, type CatalogOverrides } from '../../i18n/en.js';
+import { translate } from '../../i18n/localize.js';
+import type { MessageParams } from '../../i18n/types.js';
 
 /** Where an element's wording comes from: its locale, then its own and its provider's overrides. */
 export interface WordingSource {
@@ -17,7 +17,7 @@ export interface WordingSource {
  * is there, so a French page never flashes English.
  */
 export class LocalizeController implements ReactiveController {
-  private catalog: Catalog = englishCatalog();
+  private catalog: Catalog = en;
   private language = 'en';
   private loading?: Promise<void>;
 

@@ -1,8 +1,6 @@
 import { html, nothing, type PropertyValues, type ReactiveController, type TemplateResult } from 'lit';
 import type { ActivityEvent, ActivityPage } from '../../contract/bodies.js';
 import type { IposEventName } from '../events.js';
-import { activityWording } from '../../i18n/en-activity.js';
-import { addEnglish } from '../../i18n/english.js';
 import { formatMoment, formatRelative } from '../../i18n/time.js';
 import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
 import { isAbort } from '../internal/failure.js';
@@ -67,7 +65,6 @@ export class KeyActivityView implements PanelView, ReactiveController {
     private readonly element: IposKeyActivity,
     private readonly port: PanelPort,
   ) {
-    addEnglish(activityWording);
     element.addController(this);
   }
 

@@ -2,8 +2,6 @@ import { html, nothing, type PropertyValues, type ReactiveController, type Templ
 import { BackendError } from '../../backend/backend-error.js';
 import type { AuthToken, Terminal } from '../../contract/bodies.js';
 import { dispatchIposEvent, type CopyField } from '../events.js';
-import { tokenWording } from '../../i18n/en-tokens.js';
-import { addEnglish } from '../../i18n/english.js';
 import { formatMoment, formatRelative } from '../../i18n/time.js';
 import { canGenerateTokens } from '../../contract/roles.js';
 import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../headless/token-session.js';
@@ -68,7 +66,6 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     private readonly element: IposTokenGenerator,
     private readonly port: PanelPort,
   ) {
-    addEnglish(tokenWording);
     element.addController(this);
   }
 
