@@ -64,7 +64,7 @@ import { newIdempotencyKey } from '../backend/idempotency-key.js';
 import { authTokenGuard } from '../contract/guards.js';
 import type { AuthToken } from '../contract/bodies.js';
 import { numberOption } from '../options/number-option.js';
-import { TOKEN_SESSION } from '../options/ranges.js';
+import { EXPIRES_IN_MINUTES, REFRESH_BEFORE, TOKEN_RETRY_DELAY_MS } from '../options/ranges.js';
 import { Alarm, isOlderToken, refreshDueAt, tokenPhase, type TokenPhase } from './token-timing.js';
 
 export interface TokenSessionOptions {
@@ -158,10 +158,11 @@ export class TokenSession {
     this.expiresInMinutes =
       options.expiresInMinutes === undefined
         ? undefined
-        : numberOption(options.expiresInMinutes, TOKEN_SESSION.expiresInMinutes);
-    this.refreshBeforeMs = numberOption(options.refreshBefore, TOKEN_SESSION.refreshBefore) * 1000;
+        : numberOption(options.expiresInMinutes, { ...EXPIRES_IN_MINUTES, name: 'TokenSession expiresInMinutes' });
+    this.refreshBeforeMs =
+      numberOption(options.refreshBefore, { ...REFRESH_BEFORE, name: 'TokenSession refreshBefore' }) * 1000;
     this.autoRefresh = options.autoRefresh ?? true;
-    this.retryDelayMs = numberOption(options.retryDelayMs, TOKEN_SESSION.retryDelayMs);
+    this.retryDelayMs = numberOption(options.retryDelayMs, TOKEN_RETRY_DELAY_MS);
     this.now = options.now ?? (() => Date.now());
     const account = options.account ?? this.backend.accountKey;
     // Without an account identity, two accounts sharing a TPN would exchange tokens: share nothing then.
@@ -323,7 +324,7 @@ export class TokenSession {
     const token = this.current;
     this.refresh().catch((error: BackendError) => {
       if (this.disposed || !token || this.current !== token || !RETRYABLE_CODES.has(error.code)) return;
-      const backoff = Math.min(this.retryDelayMs * 2 ** this.failedAutoRefreshes++, TOKEN_SESSION.retryDelayMs.max);
+      const backoff = Math.min(this.retryDelayMs * 2 ** this.failedAutoRefreshes++, TOKEN_RETRY_DELAY_MS.max);
       const retryAt = this.now() + Math.max(backoff, (error.retryAfter ?? 0) * 1000);
       // After grace the backend can only refuse: stop trying.
       if (retryAt < Date.parse(token.graceEndsAt)) this.refreshAlarm.set(retryAt, () => this.refreshAutomatically());
@@ -351,7 +352,7 @@ export class TokenSession {
     const graceEndsAt = Date.parse(token.graceEndsAt);
     return (
       expiresAt > issuedAt &&
-      expiresAt - issuedAt <= TOKEN_SESSION.expiresInMinutes.max * 60_000 &&
+      expiresAt - issuedAt <= EXPIRES_IN_MINUTES.max * 60_000 &&
       graceEndsAt >= expiresAt &&
       issuedAt <= this.now() + Math.max(0, this.backendClockOffsetMs) + MAX_FOREIGN_LEAD_MS &&
       this.phase(token) !== 'over'

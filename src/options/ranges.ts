@@ -2,6 +2,7 @@
  * Every numeric option of the library, in one table: its name as the integrator writes it (the warning quotes it),
  * its range and its documented default. `numberOption` checks a value against one of these. The contract's own
  * bounds (`GRACE_MINUTES`, a token's lifetime) are the contract's; the options that send them repeat them here.
+ * `TokenSession` takes the token generator's ranges under its own option names.
  */
 import type { NumberRange } from './number-option.js';
 
@@ -29,12 +30,13 @@ export const PAGE_SIZE: NumberRange = { name: 'page-size', min: 1, max: 100, int
 /** `GET /credentials/activity?limit=`, as the server checks it. */
 export const ACTIVITY_LIMIT: NumberRange = { ...PAGE_SIZE, name: 'limit' };
 
-/** `TokenSession`'s options: the token generator's attributes, and the backoff of a failed automatic refresh. */
-export const TOKEN_SESSION = {
-  expiresInMinutes: { ...EXPIRES_IN_MINUTES, name: 'TokenSession expiresInMinutes' },
-  refreshBefore: { ...REFRESH_BEFORE, name: 'TokenSession refreshBefore' },
-  retryDelayMs: { name: 'TokenSession retryDelayMs', min: 100, max: 5 * 60_000, fallback: 30_000 },
-} satisfies Record<string, NumberRange>;
+/** `TokenSession`'s `retryDelayMs`: the first wait before a failed automatic refresh is tried again (it doubles). */
+export const TOKEN_RETRY_DELAY_MS: NumberRange = {
+  name: 'TokenSession retryDelayMs',
+  min: 100,
+  max: 5 * 60_000,
+  fallback: 30_000,
+};
 
 /** `HttpBackend`'s options: a timeout per request, and how often and how soon an idempotent request is retried. */
 export const HTTP_BACKEND = {

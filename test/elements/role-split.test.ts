@@ -7,11 +7,10 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/define.js';
 import type { IposCredentials } from '../../src/elements/credentials/ipos-credentials.js';
-import type { PanelPort } from '../../src/elements/internal/ipos-lazy-panel.js';
+import type { PanelView } from '../../src/elements/internal/lazy-view.js';
 import { IposTokenGenerator } from '../../src/elements/token-generator/ipos-token-generator.js';
 import { IposKeyActivity } from '../../src/elements/key-activity/ipos-key-activity.js';
-import type { KeyActivityView } from '../../src/elements/key-activity/key-activity-view.js';
-import type { TokenGeneratorView } from '../../src/elements/token-generator/token-generator-view.js';
+import type { ActivityView } from '../../src/elements/key-activity/key-activity-port.js';
 import type { CredentialsBackend } from '../../src/backend/credentials-backend.js';
 import type { ErrorDetail } from '../../src/elements/events.js';
 import { en } from '../../src/i18n/en.js';
@@ -82,8 +81,8 @@ describe('role-split loading', () => {
         return super.importView();
       }
       // As on a page that has not fetched the view yet, whatever earlier tests loaded.
-      protected override readyView(port: PanelPort): TokenGeneratorView | undefined {
-        return this.arrived ? super.readyView(port) : undefined;
+      protected override readyView(): PanelView | undefined {
+        return this.arrived ? super.readyView() : undefined;
       }
     }
     customElements.define('test-slow-token-generator', SlowTokenGenerator);
@@ -121,8 +120,8 @@ describe('role-split loading', () => {
         return super.importView();
       }
       // As on a page that has not fetched the view yet, whatever earlier tests loaded.
-      protected override readyView(port: PanelPort): TokenGeneratorView | undefined {
-        return this.arrived ? super.readyView(port) : undefined;
+      protected override readyView(): PanelView | undefined {
+        return this.arrived ? super.readyView() : undefined;
       }
     }
     customElements.define('test-flaky-token-generator', FlakyTokenGenerator);
@@ -157,8 +156,8 @@ describe('role-split loading', () => {
         this.arrived = true;
         return super.importView();
       }
-      protected override readyView(port: PanelPort): KeyActivityView | undefined {
-        return this.arrived ? super.readyView(port) : undefined;
+      protected override readyView(): ActivityView | undefined {
+        return this.arrived ? super.readyView() : undefined;
       }
     }
     customElements.define('test-slow-key-activity', SlowKeyActivity);
@@ -186,7 +185,7 @@ describe('role-split loading', () => {
       protected override async importView(): Promise<unknown> {
         return {};
       }
-      protected override readyView(): TokenGeneratorView | undefined {
+      protected override readyView(): PanelView | undefined {
         return undefined;
       }
     }

@@ -1,4 +1,4 @@
-import { provide } from '@lit/context';
+import { ContextProvider } from '@lit/context';
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { credentialsContext, type CredentialsConfig } from '../context.js';
@@ -52,10 +52,11 @@ export class IposCredentials extends IposElement {
   ];
 
   static override defaultTag = 'ipos-credentials';
+  protected static override readsProvider = false;
 
-  @provide({ context: credentialsContext })
-  @state()
-  protected config: CredentialsConfig = {};
+  /** What the elements inside read: a new object at each change, so that every subscribed element hears of it. */
+  @state() protected config: CredentialsConfig = {};
+  private readonly provider = new ContextProvider(this, { context: credentialsContext, initialValue: this.config });
 
   /**
    * Credentials the page was rendered with, for every key panel inside: the first render shows them with no
@@ -105,7 +106,6 @@ export class IposCredentials extends IposElement {
       changed.has('initialActivity') ||
       changed.has('revalidate')
     ) {
-      // A new object so that subscribed consumers are notified of the change.
       this.config = {
         userRole: this.userRole,
         backend: this.activeBackend,
@@ -117,6 +117,7 @@ export class IposCredentials extends IposElement {
         initialActivity: this.initialActivity ?? this.scriptPreload.activity,
         revalidate: this.revalidate,
       };
+      this.provider.setValue(this.config);
     }
   }
 

@@ -1,21 +1,32 @@
-import { isServer, LitElement, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { ContextConsumer } from '@lit/context';
+import { html, isServer, LitElement, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import type { CredentialsBackend } from '../../backend/credentials-backend.js';
 import { HttpBackend } from '../../backend/http-backend.js';
-import type { CredentialsConfig, Theme } from '../context.js';
+import { credentialsContext, type CredentialsConfig, type Theme } from '../context.js';
 import { isRightToLeft } from '../../i18n/catalogs.js';
 import type { CatalogKey, CatalogOverrides } from '../../i18n/en.js';
 import { resolveLocale } from '../../i18n/localize.js';
 import type { MessageParams } from '../../i18n/types.js';
 import { numberOption, type NumberRange } from '../../options/number-option.js';
 import { isUserRole, type UserRole } from '../../contract/roles.js';
+import type { PanelPort } from './lazy-view.js';
 import { LocalizeController } from './localize-controller.js';
+import type { PanelFeedback } from './panel-feedback.js';
+
+/** What a panel's card shows: its heading, whether it is busy, and why it cannot work (if so). */
+export interface PanelCard {
+  heading: string;
+  busy: boolean;
+  /** Shown instead of the body: a missing role or backend, or a role the panel is not for. */
+  problem?: string;
+}
 
 /**
- * The base of every ipos element: registration under a tag, the attributes they all accept, and how
+ * The one base of every ipos element: registration under a tag, the attributes they all accept, and how
  * each resolves — a value set on the element wins over what an enclosing `<ipos-credentials>` shares
- * (`inherited`), which wins over the defaults. Every element reads the same twelve theme tokens; set
- * them on any ancestor (light and dark defaults are built in).
+ * (`inherited`, read through context), which wins over the defaults. Every element reads the same twelve
+ * theme tokens; set them on any ancestor (light and dark defaults are built in).
  *
  * @cssproperty --ipos-color-primary - Primary buttons, links and accents.
  * @cssproperty --ipos-color-danger - Reset, expiry warnings and errors.
@@ -33,6 +44,9 @@ import { LocalizeController } from './localize-controller.js';
 export class IposElement extends LitElement {
   /** The tag `define()` registers the class under when given none. */
   static defaultTag: string;
+
+  /** Whether the element reads an enclosing provider's settings; the provider itself does not. */
+  protected static readsProvider = true;
 
   /**
    * Registers the element, once; a host may pick another tag or a scoped registry. A tag another class
@@ -64,8 +78,8 @@ export class IposElement extends LitElement {
   /** `light`, `dark`, or `auto` (follows `prefers-color-scheme`). */
   @property() theme?: Theme;
 
-  /** What an enclosing provider shares; consumers fill it through context. */
-  protected inherited?: CredentialsConfig;
+  /** What an enclosing provider shares: filled through context, or bound by the provider's default screen. */
+  @state() protected inherited?: CredentialsConfig;
 
   private readonly localize = new LocalizeController(this, () => ({
     locale: this.activeLocale,
@@ -74,6 +88,17 @@ export class IposElement extends LitElement {
 
   /** The element adopted a shadow root its server rendered (declarative shadow DOM): its first update hydrates it. */
   private hydrating = !isServer && this.shadowRoot !== null;
+
+  constructor() {
+    super();
+    if ((this.constructor as typeof IposElement).readsProvider) {
+      new ContextConsumer(this, {
+        context: credentialsContext,
+        subscribe: true,
+        callback: (config) => (this.inherited = config),
+      });
+    }
+  }
 
   /**
    * A server-rendered shadow root the page cannot hydrate (`@lit-labs/ssr-client`'s hydrate support did not run
@@ -173,6 +198,49 @@ export class IposElement extends LitElement {
     const role = this.requestedRole;
     if (isUserRole(role)) return undefined;
     return role ? this.t('role.invalid', { role }) : this.t('role.missing');
+  }
+
+  /** Why a panel cannot work with its settings: no valid role, or no backend. */
+  protected settingsProblem(): string | undefined {
+    return this.roleProblem() ?? (this.activeBackend ? undefined : this.t('backend.missing'));
+  }
+
+  /** Whether a panel loads its preloaded data again in the background: its own `revalidate`, or its provider's. */
+  protected revalidates(own: boolean): boolean {
+    return own || this.inherited?.revalidate === true;
+  }
+
+  /** What the element lends its lazily loaded view: its feedback, and its settings resolved as here. */
+  protected lend<Preload>(
+    feedback: PanelFeedback,
+    preloaded: () => Preload | undefined,
+    revalidate: () => boolean,
+  ): PanelPort<Preload> {
+    return {
+      feedback,
+      preloaded,
+      revalidate,
+      backend: () => this.activeBackend,
+      role: () => this.activeRole,
+      locale: () => this.activeLocale,
+      t: (key, params) => this.t(key, params),
+      numberSetting: (value, range) => this.numberSetting(value, range),
+    };
+  }
+
+  /** A panel's card: heading, the problem or the body, then what follows (the status live region, a dialog). */
+  protected renderCard(card: PanelCard, body: () => unknown, after: unknown): TemplateResult {
+    return html`<section
+      class=${this.baseClasses}
+      part="base"
+      lang=${this.activeLocale}
+      dir=${this.direction}
+      aria-labelledby="heading"
+      aria-busy=${card.busy ? 'true' : 'false'}
+    >
+      <h2 class="heading" id="heading">${card.heading}</h2>
+      ${card.problem ? html`<p class="error" part="error" role="alert">${card.problem}</p>` : body()} ${after}
+    </section>`;
   }
 }
 

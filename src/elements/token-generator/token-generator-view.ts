@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues, type ReactiveController, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type ReactiveController } from 'lit';
 import { BackendError } from '../../backend/backend-error.js';
 import type { AuthToken, Terminal } from '../../contract/bodies.js';
 import { dispatchIposEvent, type CopyField } from '../events.js';
@@ -9,9 +9,9 @@ import { tokenPhase, type TokenPhase } from '../../headless/token-timing.js';
 import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
 import { CopyFeedback } from '../internal/copy-feedback.js';
 import { isAbort } from '../internal/failure.js';
-import { provideView, type PanelPort, type PanelView } from '../internal/ipos-lazy-panel.js';
+import type { PanelPort, PanelView } from '../internal/lazy-view.js';
 import { EXPIRES_IN_MINUTES, FEEDBACK_DURATION, REFRESH_BEFORE } from '../../options/ranges.js';
-import { IposTokenGenerator, type ExpiryState } from './ipos-token-generator.js';
+import { tokenGeneratorViews, type ExpiryState, type TokenGeneratorElement } from './token-generator-port.js';
 import { Ticker } from '../internal/ticker.js';
 
 type Busy = 'generate' | 'refresh';
@@ -55,7 +55,7 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     switchAccount: () => this.selectTpn(undefined),
     load: async ({ backend }: Account, signal) => this.selectFirstTpn(await backend.listTerminals({ signal })),
     preloaded: () => {
-      const initial = this.element.initialTerminals ?? this.port.inherited()?.initialTerminals;
+      const initial = this.port.preloaded();
       return initial && this.selectFirstTpn(initial);
     },
     revalidate: () => this.port.revalidate(),
@@ -63,8 +63,8 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
   });
 
   constructor(
-    private readonly element: IposTokenGenerator,
-    private readonly port: PanelPort,
+    private readonly element: TokenGeneratorElement,
+    private readonly port: PanelPort<Terminal[]>,
   ) {
     element.addController(this);
   }
@@ -75,7 +75,7 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     this.setState({ token: undefined, busy: undefined });
   }
 
-  willUpdate(changed: PropertyValues<IposTokenGenerator>): void {
+  willUpdate(changed: PropertyValues): void {
     const { tpn } = this.element;
     if (changed.has('tpn') && tpn && this.terminalList.value?.some((terminal) => terminal.tpn === tpn)) {
       this.selectTpn(tpn);
@@ -84,17 +84,13 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     this.ticker.running = token !== undefined && this.expiryState(token) !== 'expired';
   }
 
-  render(): TemplateResult {
-    const { t } = this.port;
+  get busy(): boolean {
+    return this.terminalList.pending || this.state.busy !== undefined;
+  }
+
+  problem(): string | undefined {
     const role = this.port.role();
-    return this.port.renderCard(
-      {
-        heading: t('tokens.heading'),
-        busy: this.terminalList.pending || this.state.busy !== undefined,
-        problem: role && !canGenerateTokens(role) ? t('tokens.merchantOnly') : this.port.settingsProblem(),
-      },
-      () => this.renderBody(),
-    );
+    return role && !canGenerateTokens(role) ? this.port.t('tokens.merchantOnly') : undefined;
   }
 
   private setState(patch: TokenGeneratorState): void {
@@ -102,7 +98,7 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     this.element.requestUpdate();
   }
 
-  private renderBody() {
+  renderBody() {
     const { t, feedback } = this.port;
     const terminals = this.terminalList.value;
     if (!terminals) {
@@ -357,4 +353,4 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
   );
 }
 
-provideView(IposTokenGenerator, (element, port) => new TokenGeneratorView(element, port));
+tokenGeneratorViews.make = (element, port) => new TokenGeneratorView(element, port);
