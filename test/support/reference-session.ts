@@ -55,9 +55,13 @@ export class ReferenceSession {
     await this.control('PUT', { faults: null });
   }
 
-  /** Calls the contract directly, as another tab or an integration would. */
-  async call(method: 'GET' | 'POST', path: string): Promise<unknown> {
-    const response = await fetch(`${API_BASE}${path}`, { method, headers: this.headers });
+  /** Calls the contract directly, as another tab or an integration would; a `body` is sent as JSON. */
+  async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${API_BASE}${path}`, {
+      method,
+      headers: body === undefined ? this.headers : { ...this.headers, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return response.json();
   }
 
