@@ -3,7 +3,7 @@
  *
  * The zod schemas in `schemas.ts` stay the single source of the contract: of the types (every guard is
  * typed with the zod-inferred type it checks), of the OpenAPI document and of the reference server's
- * validation. These guards mirror the five response bodies a browser reads; `test/node/guards.test.ts`
+ * validation. These guards mirror the five response bodies a browser reads; `test/node/contract/guards.test.ts`
  * proves they accept and refuse the same bodies as the zod schemas, with issues `describeIssues` reads
  * the same way (code, path, expectation — never the value).
  */
