@@ -180,14 +180,12 @@ async function generateToken(element: Element): Promise<TokenDetail> {
   return detail;
 }
 
-let clipboard: ClipboardStub | undefined;
+const clipboards = ClipboardStub.eachTest();
 let hostLang: string | null;
 before(() => {
   hostLang = document.documentElement.getAttribute('lang');
 });
 afterEach(() => {
-  clipboard?.restore();
-  clipboard = undefined;
   if (hostLang === null) document.documentElement.removeAttribute('lang');
   else document.documentElement.setAttribute('lang', hostLang);
 });
@@ -284,7 +282,7 @@ describe('i18n', () => {
       it(`${locale}: ipos-key-panel with keys, after a copy`, async () => {
         const session = new ReferenceSession('iso');
         await session.call('POST', '/credentials');
-        clipboard = new ClipboardStub();
+        clipboards.stub();
         const element = await mount<IposKeyPanel>(
           html`<ipos-key-panel
             locale=${locale}

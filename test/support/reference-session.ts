@@ -65,6 +65,21 @@ export class ReferenceSession {
     return response.json();
   }
 
+  /** The secret the backend holds right now, fetched as an integration would (never through an element). */
+  async currentSecret(): Promise<string> {
+    return ((await this.call('POST', '/credentials/secret/reveal')) as { secretKey: string }).secretKey;
+  }
+
+  /** Resets the secret as another tab would; with `graceMinutes`, the previous one keeps working that long. */
+  async resetSecret(graceMinutes?: number): Promise<void> {
+    const answer = (await this.call(
+      'POST',
+      '/credentials/secret/reset',
+      graceMinutes === undefined ? undefined : { graceMinutes },
+    )) as { keys?: unknown };
+    if (!answer.keys) throw new Error(`the reset was refused: ${JSON.stringify(answer)}`);
+  }
+
   /** iPOSpays' token API: which key pair is accepted right now. */
   async authenticate(apiKey: string, secretKey: string): Promise<{ status: number; errorCode?: string }> {
     const response = await fetch(`${API_BASE}/authenticate-token`, {

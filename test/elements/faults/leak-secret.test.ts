@@ -15,26 +15,14 @@ import { allByPart, byPart, settle } from '../../support/fixtures.js';
 import { ConsoleLog, EventLog, findInDom } from '../../support/leak-scan.js';
 import { ReferenceSession } from '../../support/reference-session.js';
 
-let events: EventLog;
-let consoleLog: ConsoleLog;
-let uncaught: UncaughtLog;
-let clipboard: ClipboardStub | undefined;
+const events = EventLog.eachTest();
+const consoleLog = ConsoleLog.eachTest();
+const uncaught = UncaughtLog.eachTest();
+const clipboards = ClipboardStub.eachTest();
 const secrets = new Set<string>();
 let checkpoints = 0;
 let flows = 0;
 
-beforeEach(() => {
-  events = new EventLog();
-  consoleLog = new ConsoleLog();
-  uncaught = new UncaughtLog();
-});
-afterEach(() => {
-  events.dispose();
-  consoleLog.dispose();
-  uncaught.dispose();
-  clipboard?.restore();
-  clipboard = undefined;
-});
 after(() =>
   console.log(
     `[reliability] secret leak scan: ${checkpoints} checkpoints over ${flows} flows, ${secrets.size} secrets traced, 0 leaks found`,
@@ -91,7 +79,7 @@ describe('secret leak proof: key panel', () => {
     const first = await remember(session);
     expectNoLeak('after generate');
 
-    clipboard = new ClipboardStub();
+    const clipboard = clipboards.stub();
     byPart(element, 'copy-secret-key').click();
     await waitUntil(() => status(element) === en['keys.secretKeyCopied']);
     expect(clipboard.written).to.deep.equal([first]);
@@ -158,7 +146,7 @@ describe('secret leak proof: key panel', () => {
     expectNoLeak('generate retried');
 
     const echo = { status: 500, times: 1, body: { errorCode: 'ECHO', errorMessage: `secret is ${secret}` } };
-    clipboard = new ClipboardStub();
+    clipboards.stub();
     await session.force({ 'POST /credentials/secret/reveal': echo });
     byPart(element, 'copy-secret-key').click();
     await waitUntil(() => errors().length === 2);
@@ -173,8 +161,7 @@ describe('secret leak proof: key panel', () => {
     await settle(element);
     expectNoLeak('reveal got an invalid body carrying the secret');
 
-    clipboard.restore();
-    clipboard = ClipboardStub.denied();
+    clipboards.denied();
     byPart(element, 'copy-secret-key').click();
     await waitUntil(() => errors().length === 4);
     await settle(element);
@@ -213,11 +200,11 @@ describe('secret leak proof: token generator', () => {
     await waitUntil(() => events.of('ipos-token-generated').length === 1);
     await settle(element);
     expectNoLeak('token generated');
-    clipboard = new ClipboardStub();
+    const clipboard = clipboards.stub();
     byPart(element, 'copy-token').click();
-    await waitUntil(() => clipboard!.written.length === 1);
+    await waitUntil(() => clipboard.written.length === 1);
     byPart(element, 'copy-tpn').click();
-    await waitUntil(() => clipboard!.written.length === 2);
+    await waitUntil(() => clipboard.written.length === 2);
     expectNoLeak('token and TPN copied');
     byPart(element, 'refresh-button').click();
     await waitUntil(() => events.of('ipos-token-refreshed').length === 1);

@@ -51,9 +51,9 @@ interface ActionSpec {
   busy?(element: HTMLElement): boolean;
 }
 
-let events: EventLog;
-let uncaught: UncaughtLog;
-let clipboard: ClipboardStub | undefined;
+const events = EventLog.eachTest();
+const uncaught = UncaughtLog.eachTest();
+const clipboards = ClipboardStub.eachTest();
 
 const text = (element: Element, part: string) =>
   allByPart(element, part)
@@ -126,7 +126,7 @@ const ACTIONS: ActionSpec[] = [
     prepare: async (context) => {
       await mountPanel(context);
       await loaded(context.element!);
-      clipboard = context.clipboard = new ClipboardStub();
+      context.clipboard = clipboards.stub();
     },
     start: async ({ element }) => byPart(element!, 'copy-secret-key').click(),
     snapshot: (element) => ({ apiKey: text(element, 'api-key'), secretKey: text(element, 'secret-key') }),
@@ -280,16 +280,6 @@ function expectedMessage(action: ErrorAction, code: Code): string {
 
 let cases = 0;
 
-beforeEach(() => {
-  events = new EventLog();
-  uncaught = new UncaughtLog();
-});
-afterEach(() => {
-  events.dispose();
-  uncaught.dispose();
-  clipboard?.restore();
-  clipboard = undefined;
-});
 after(() => {
   console.log(
     `[reliability] fault matrix: ${FAULTS.length} fault kinds × ${ACTIONS.length} actions on 2 screens = ${cases} cases passed`,

@@ -16,23 +16,12 @@ import { ReferenceSession } from '../../support/reference-session.js';
 
 const TPNS = ['139322815010', '139322815011', '139322815012'];
 const LATENCY_MS = 200;
-let events: EventLog;
-let uncaught: UncaughtLog;
-let clipboard: ClipboardStub | undefined;
+const events = EventLog.eachTest();
+UncaughtLog.eachTest({ expectNone: true });
+const clipboards = ClipboardStub.eachTest();
 let duplicateMutations = 0;
 let bursts = 0;
 
-beforeEach(() => {
-  events = new EventLog();
-  uncaught = new UncaughtLog();
-});
-afterEach(() => {
-  events.dispose();
-  uncaught.dispose();
-  clipboard?.restore();
-  clipboard = undefined;
-  expect(uncaught.errors).to.deep.equal([]);
-});
 after(() => console.log(`[reliability] races: ${bursts} click bursts, ${duplicateMutations} duplicate mutations`));
 
 function clickTimes(element: HTMLElement, part: string, times = 3) {
@@ -99,7 +88,7 @@ describe('bursts of clicks: one mutation each', () => {
     const session = new ReferenceSession('merchant');
     await session.call('POST', '/credentials');
     const element = await panel(session);
-    clipboard = new ClipboardStub();
+    const clipboard = clipboards.stub();
     await session.force({}, LATENCY_MS);
     clickTimes(element, 'copy-secret-key');
     await waitUntil(() => events.of('ipos-copy').length === 1);
@@ -203,7 +192,7 @@ describe('disconnect mid-request leaves nothing behind', () => {
         await waitUntil(() => allByPart(element, 'reveal-button').length === 1);
         byPart(element, 'reveal-button').click();
         await waitUntil(() => !byPart(element, 'secret-key').textContent?.includes('•'));
-        clipboard = new ClipboardStub();
+        clipboards.stub();
         byPart(element, 'copy-api-key').click();
         await session.force({}, LATENCY_MS);
         byPart(element, 'reset-button').click();

@@ -15,17 +15,8 @@ import { allByPart, byPart, settle } from '../../support/fixtures.js';
 import { EventLog } from '../../support/leak-scan.js';
 import { API_BASE, ReferenceSession } from '../../support/reference-session.js';
 
-let events: EventLog;
-let uncaught: UncaughtLog;
-beforeEach(() => {
-  events = new EventLog();
-  uncaught = new UncaughtLog();
-});
-afterEach(() => {
-  events.dispose();
-  uncaught.dispose();
-  expect(uncaught.errors).to.deep.equal([]);
-});
+const events = EventLog.eachTest();
+UncaughtLog.eachTest({ expectNone: true });
 
 /** A backend whose bearer "session" the host renews; it records which session each request carried. */
 function signedInBackend(session: ReferenceSession) {

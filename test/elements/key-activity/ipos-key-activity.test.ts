@@ -54,11 +54,7 @@ class ActivityBackend extends RecordingBackend implements CredentialsBackend {
   };
 }
 
-let clipboard: ClipboardStub | undefined;
-afterEach(() => {
-  clipboard?.restore();
-  clipboard = undefined;
-});
+const clipboards = ClipboardStub.eachTest();
 
 describe('ipos-key-activity', () => {
   it('lists events newest first with a localized relative time, who, from where and which terminal', async () => {
@@ -194,7 +190,7 @@ describe('ipos-key-activity', () => {
 
   it('lists, over real HTTP, what the key panel did — generate, copy (a reveal) and reset — in order', async () => {
     const session = new ReferenceSession('merchant');
-    clipboard = new ClipboardStub();
+    const clipboard = clipboards.stub();
     const element = await mount<IposCredentials>(
       html`<ipos-credentials user-role="merchant" .backend=${session.backend()}>
         <ipos-key-panel></ipos-key-panel>

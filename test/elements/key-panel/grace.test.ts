@@ -3,82 +3,27 @@
  * of the previous secret and its "Revoke previous secret now", in every language, and nothing of it from a backend
  * that knows no grace windows.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../../src/define.js';
 import type { CredentialsBackend } from '../../../src/backend/credentials-backend.js';
-import type { IposKeyPanel } from '../../../src/elements/key-panel/ipos-key-panel.js';
 import type { PreviousSecretRevokedDetail, SecretResetDetail } from '../../../src/elements/events.js';
-import { allByPart, byPart, settle } from '../../support/fixtures.js';
+import { KeyPanelHarness } from '../../support/harness.js';
 import { ConsoleLog, EventLog, findInDom } from '../../support/leak-scan.js';
-import { API_BASE, ReferenceSession } from '../../support/reference-session.js';
+import { ReferenceSession } from '../../support/reference-session.js';
 
 const MINUTE = 60_000;
 
-let events: EventLog;
-let consoleLog: ConsoleLog;
-beforeEach(() => {
-  events = new EventLog();
-  consoleLog = new ConsoleLog();
-});
-afterEach(() => {
-  events.dispose();
-  consoleLog.dispose();
-});
-
-interface Mount {
-  graceOptions?: string;
-  locale?: string;
-  backend?: CredentialsBackend;
-}
-
-async function mountPanel(session: ReferenceSession, options: Mount = {}) {
-  const element = await fixture<IposKeyPanel>(
-    html`<ipos-key-panel
-      user-role=${session.role}
-      locale=${options.locale ?? 'en'}
-      reset-grace-options=${options.graceOptions ?? (null as unknown as string)}
-      .backend=${options.backend ?? session.backend()}
-    ></ipos-key-panel>`,
-  );
-  await waitUntil(() => allByPart(element, 'api-key').length === 1, 'keys did not load');
-  await settle(element);
-  return element;
-}
+const events = EventLog.eachTest();
+const consoleLog = ConsoleLog.eachTest();
 
 /** An account with keys; `graceMinutes` resets it with that window first, as another tab would. */
 async function accountWithKeys(graceMinutes?: number) {
   const session = new ReferenceSession('merchant');
   await session.call('POST', '/credentials');
-  const first = await currentSecret(session);
-  if (graceMinutes !== undefined) await resetWithGrace(session, graceMinutes);
+  const first = await session.currentSecret();
+  if (graceMinutes !== undefined) await session.resetSecret(graceMinutes);
   return { session, first };
-}
-
-async function resetWithGrace(session: ReferenceSession, graceMinutes: number) {
-  const response = await fetch(`${API_BASE}/credentials/secret/reset`, {
-    method: 'POST',
-    headers: { ...session.headers, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ graceMinutes }),
-  });
-  expect(response.status).to.equal(200);
-}
-
-async function currentSecret(session: ReferenceSession): Promise<string> {
-  return ((await session.call('POST', '/credentials/secret/reveal')) as { secretKey: string }).secretKey;
-}
-
-const text = (element: Element, part: string) => byPart(element, part).textContent?.replace(/\s+/g, ' ').trim() ?? '';
-const focusedPart = (element: IposKeyPanel) => element.shadowRoot!.activeElement?.getAttribute('part') ?? null;
-const dialogOf = (element: IposKeyPanel, part: string) => byPart(element, part) as HTMLDialogElement;
-const radios = (element: IposKeyPanel) =>
-  [...byPart(element, 'grace-options').querySelectorAll('label')].map((label) => ({
-    label: label.textContent!.replace(/\s+/g, ' ').trim(),
-    checked: label.querySelector('input')!.checked,
-  }));
-async function click(element: IposKeyPanel, part: string) {
-  byPart(element, part).click();
-  await settle(element);
 }
 
 function expectNoSecret(...secrets: string[]) {
@@ -93,14 +38,14 @@ describe('ipos-key-panel grace windows', () => {
   describe('the reset dialog', () => {
     it('offers no choice without reset-grace-options, and resets with no body as before', async () => {
       const { session, first } = await accountWithKeys();
-      const element = await mountPanel(session);
-      await click(element, 'reset-button');
-      expect(allByPart(element, 'grace-options')).to.have.length(0);
-      await click(element, 'confirm-button');
+      const panel = await KeyPanelHarness.mount(session);
+      await panel.openReset();
+      expect(panel.parts('grace-options')).to.have.length(0);
+      await panel.click('confirm-button');
       await waitUntil(() => events.of('ipos-secret-reset').length === 1);
-      await settle(element);
-      expect(allByPart(element, 'previous-secret')).to.have.length(0);
-      expect(await session.authenticate(text(element, 'api-key'), first)).to.deep.equal({
+      await panel.settle();
+      expect(panel.parts('previous-secret')).to.have.length(0);
+      expect(await session.authenticate(panel.text('api-key'), first)).to.deep.equal({
         status: 401,
         errorCode: 'AUTH_ERR_004',
       });
@@ -108,30 +53,31 @@ describe('ipos-key-panel grace windows', () => {
 
     it('offers the choices in order, labelled and localised, the first chosen; the warning follows the choice', async () => {
       const { session } = await accountWithKeys();
-      const element = await mountPanel(session, { graceOptions: '0,60,1440' });
-      await click(element, 'reset-button');
-      const group = byPart(element, 'grace-options');
+      const panel = await KeyPanelHarness.mount(session, { graceOptions: '0,60,1440' });
+      const { element } = panel;
+      await panel.openReset();
+      const group = panel.part('grace-options');
       expect(group.tagName).to.equal('FIELDSET');
       expect(group.querySelector('legend')!.textContent!.trim()).to.equal(
         'When should the current secret key stop working?',
       );
-      expect(radios(element)).to.deep.equal([
+      expect(panel.graceChoices).to.deep.equal([
         { label: 'Immediately', checked: true },
         { label: 'In 1 hour', checked: false },
         { label: 'In 24 hours', checked: false },
       ]);
-      expect(dialogOf(element, 'dialog').textContent).to.contain('stops working immediately');
+      expect(panel.dialog.textContent).to.contain('stops working immediately');
       group.querySelectorAll('input')[1]!.click();
-      await settle(element);
-      expect(dialogOf(element, 'dialog').textContent).to.contain('keeps working for 1 hour, then stops');
+      await panel.settle();
+      expect(panel.dialog.textContent).to.contain('keeps working for 1 hour, then stops');
       await expect(element).to.be.accessible();
     });
 
     it('leaves out malformed and out-of-range entries, warning once naming the attribute', async () => {
       const { session } = await accountWithKeys();
-      const element = await mountPanel(session, { graceOptions: '60, 1h ,2000,60,abc,30' });
-      await click(element, 'reset-button');
-      expect(radios(element).map((radio) => radio.label)).to.deep.equal(['In 1 hour', 'In 30 minutes']);
+      const panel = await KeyPanelHarness.mount(session, { graceOptions: '60, 1h ,2000,60,abc,30' });
+      await panel.openReset();
+      expect(panel.graceChoices.map((radio) => radio.label)).to.deep.equal(['In 1 hour', 'In 30 minutes']);
       const warnings = consoleLog.lines.filter((line) => line.includes('reset-grace-options'));
       for (const entry of ['"1h"', '"2000"', '"abc"']) {
         expect(
@@ -144,23 +90,22 @@ describe('ipos-key-panel grace windows', () => {
 
     it('never sends a window the dialog no longer offers: new options while it is open choose their first', async () => {
       const { session, first } = await accountWithKeys();
-      const element = await mountPanel(session, { graceOptions: '0,60,1440' });
-      await click(element, 'reset-button');
-      byPart(element, 'grace-options').querySelectorAll('input')[2]!.click();
-      await settle(element);
+      const panel = await KeyPanelHarness.mount(session, { graceOptions: '0,60,1440' });
+      const { element } = panel;
+      await panel.openReset({ grace: 1440 });
       // The host narrows the options while the dialog is open: 24 hours is no longer a choice.
       element.resetGraceOptions = '0,60';
-      await settle(element);
-      expect(radios(element)).to.deep.equal([
+      await panel.settle();
+      expect(panel.graceChoices).to.deep.equal([
         { label: 'Immediately', checked: true },
         { label: 'In 1 hour', checked: false },
       ]);
-      expect(dialogOf(element, 'dialog').textContent).to.contain('stops working immediately');
-      await click(element, 'confirm-button');
+      expect(panel.dialog.textContent).to.contain('stops working immediately');
+      await panel.click('confirm-button');
       await waitUntil(() => events.of('ipos-secret-reset').length === 1);
-      await settle(element);
-      expect(allByPart(element, 'previous-secret')).to.have.length(0);
-      expect(await session.authenticate(text(element, 'api-key'), first)).to.deep.equal({
+      await panel.settle();
+      expect(panel.parts('previous-secret')).to.have.length(0);
+      expect(await session.authenticate(panel.text('api-key'), first)).to.deep.equal({
         status: 401,
         errorCode: 'AUTH_ERR_004',
       });
@@ -168,19 +113,17 @@ describe('ipos-key-panel grace windows', () => {
 
     it('resets with 60 minutes: both secrets work, a countdown and a Revoke button show', async () => {
       const { session, first } = await accountWithKeys();
-      const element = await mountPanel(session, { graceOptions: '0,60' });
-      await click(element, 'reset-button');
-      byPart(element, 'grace-options').querySelectorAll('input')[1]!.click();
-      await settle(element);
-      await click(element, 'confirm-button');
-      await waitUntil(() => allByPart(element, 'previous-secret').length === 1, 'no grace line');
-      const apiKey = text(element, 'api-key');
-      const fresh = await currentSecret(session);
+      const panel = await KeyPanelHarness.mount(session, { graceOptions: '0,60' });
+      const { element } = panel;
+      await panel.reset({ grace: 60 });
+      await waitUntil(() => panel.parts('previous-secret').length === 1, 'no grace line');
+      const apiKey = panel.text('api-key');
+      const fresh = await session.currentSecret();
       expect(await session.authenticate(apiKey, first)).to.deep.equal({ status: 200, errorCode: undefined });
       expect(await session.authenticate(apiKey, fresh)).to.deep.equal({ status: 200, errorCode: undefined });
-      expect(text(element, 'previous-secret')).to.match(/^The previous secret key stops working in (60|59) minutes \(/);
-      expect(text(element, 'revoke-previous-button')).to.equal('Revoke previous secret now');
-      expect(text(element, 'status')).to.contain('The previous secret key keeps working until');
+      expect(panel.text('previous-secret')).to.match(/^The previous secret key stops working in (60|59) minutes \(/);
+      expect(panel.text('revoke-previous-button')).to.equal('Revoke previous secret now');
+      expect(panel.text('status')).to.contain('The previous secret key keeps working until');
       const [detail] = events.of<SecretResetDetail>('ipos-secret-reset');
       expect(detail!.secretKeyHint).to.equal(fresh.slice(-4));
       expectNoSecret(first, fresh);
@@ -191,38 +134,38 @@ describe('ipos-key-panel grace windows', () => {
   describe('revoking the previous secret', () => {
     it('asks first; Escape cancels, sends nothing and returns focus to the button', async () => {
       const { session } = await accountWithKeys(60);
-      const element = await mountPanel(session);
-      await click(element, 'revoke-previous-button');
-      const dialog = dialogOf(element, 'revoke-dialog');
+      const panel = await KeyPanelHarness.mount(session);
+      await panel.click('revoke-previous-button');
+      const dialog = panel.revokeDialog;
       expect(dialog.open).to.equal(true);
       expect(dialog.textContent).to.contain('Revoke the previous secret key?').and.contain('stops working immediately');
-      expect(focusedPart(element)).to.equal('revoke-cancel-button');
-      await expect(element).to.be.accessible();
+      expect(panel.focusedPart).to.equal('revoke-cancel-button');
+      await expect(panel.element).to.be.accessible();
       await sendKeys({ press: 'Escape' });
-      await settle(element);
+      await panel.settle();
       expect(dialog.open).to.equal(false);
-      expect(focusedPart(element)).to.equal('revoke-previous-button');
+      expect(panel.focusedPart).to.equal('revoke-previous-button');
       expect(session.requests).not.to.include('POST /credentials/secret/previous/revoke');
     });
 
     it('revokes once on a double click: the old secret is refused, the new one works, one event, no secret', async () => {
       const { session, first } = await accountWithKeys(60);
-      const element = await mountPanel(session);
-      const apiKey = text(element, 'api-key');
-      await click(element, 'revoke-previous-button');
-      const confirm = byPart(element, 'revoke-confirm-button');
+      const panel = await KeyPanelHarness.mount(session);
+      const apiKey = panel.text('api-key');
+      await panel.click('revoke-previous-button');
+      const confirm = panel.part('revoke-confirm-button');
       confirm.click();
       confirm.click();
       await waitUntil(() => events.of('ipos-previous-secret-revoked').length === 1, 'no revoke event');
-      await settle(element);
+      await panel.settle();
       expect(
         session.requests.filter((request) => request === 'POST /credentials/secret/previous/revoke'),
       ).to.have.length(1);
-      expect(allByPart(element, 'previous-secret')).to.have.length(0);
-      expect(allByPart(element, 'revoke-previous-button')).to.have.length(0);
-      expect(focusedPart(element)).to.equal('reset-button');
-      expect(text(element, 'status')).to.contain('Previous secret key revoked');
-      const fresh = await currentSecret(session);
+      expect(panel.parts('previous-secret')).to.have.length(0);
+      expect(panel.parts('revoke-previous-button')).to.have.length(0);
+      expect(panel.focusedPart).to.equal('reset-button');
+      expect(panel.text('status')).to.contain('Previous secret key revoked');
+      const fresh = await session.currentSecret();
       expect(events.of<PreviousSecretRevokedDetail>('ipos-previous-secret-revoked')).to.deep.equal([
         { apiKey, secretKeyHint: fresh.slice(-4) },
       ]);
@@ -233,25 +176,25 @@ describe('ipos-key-panel grace windows', () => {
 
     it('a reset confirmed while a revoke is on its way still happens, after the revoke', async () => {
       const { session, first } = await accountWithKeys(60);
-      const element = await mountPanel(session);
+      const panel = await KeyPanelHarness.mount(session);
+      const { element } = panel;
       let answer!: (yes: boolean) => void;
       // The host asks its own question before the reset; the user revokes meanwhile.
       element.beforeReset = () => new Promise<boolean>((resolve) => (answer = resolve));
-      await click(element, 'reset-button');
-      await click(element, 'confirm-button');
-      await click(element, 'revoke-previous-button');
-      byPart(element, 'revoke-confirm-button').click();
+      await panel.reset();
+      await panel.click('revoke-previous-button');
+      panel.part('revoke-confirm-button').click();
       answer(true);
       await waitUntil(() => events.of('ipos-secret-reset').length === 1, 'the confirmed reset was dropped');
-      await settle(element);
+      await panel.settle();
       expect(events.of('ipos-previous-secret-revoked')).to.have.length(1);
       expect(session.requests.filter((request) => /reset|revoke/.test(request))).to.deep.equal([
         'POST /credentials/secret/previous/revoke',
         'POST /credentials/secret/reset',
       ]);
-      const fresh = await currentSecret(session);
-      expect(text(element, 'secret-key')).to.contain(fresh.slice(-4));
-      expect(await session.authenticate(text(element, 'api-key'), first)).to.deep.equal({
+      const fresh = await session.currentSecret();
+      expect(panel.text('secret-key')).to.contain(fresh.slice(-4));
+      expect(await session.authenticate(panel.text('api-key'), first)).to.deep.equal({
         status: 401,
         errorCode: 'AUTH_ERR_004',
       });
@@ -259,19 +202,18 @@ describe('ipos-key-panel grace windows', () => {
 
     it('says what failed when a revoke fails, and Retry revokes', async () => {
       const { session, first } = await accountWithKeys(60);
-      const element = await mountPanel(session);
+      const panel = await KeyPanelHarness.mount(session);
       await session.force({ 'POST /credentials/secret/previous/revoke': { status: 503, times: 1 } });
-      await click(element, 'revoke-previous-button');
-      await click(element, 'revoke-confirm-button');
-      await waitUntil(() => allByPart(element, 'error').length === 1, 'no error shown');
-      expect(text(element, 'error')).to.contain('Couldn’t revoke the previous secret key.');
+      await panel.revokePrevious();
+      await waitUntil(() => panel.parts('error').length === 1, 'no error shown');
+      expect(panel.text('error')).to.contain('Couldn’t revoke the previous secret key.');
       expect(events.of<{ action: string }>('ipos-error').map((detail) => detail.action)).to.deep.equal([
         'revoke-previous-secret',
       ]);
-      expect(allByPart(element, 'previous-secret')).to.have.length(1);
-      await click(element, 'retry-button');
+      expect(panel.parts('previous-secret')).to.have.length(1);
+      await panel.click('retry-button');
       await waitUntil(() => events.of('ipos-previous-secret-revoked').length === 1, 'Retry did not revoke');
-      expect(await session.authenticate(text(element, 'api-key'), first)).to.deep.equal({
+      expect(await session.authenticate(panel.text('api-key'), first)).to.deep.equal({
         status: 401,
         errorCode: 'AUTH_ERR_004',
       });
@@ -280,14 +222,15 @@ describe('ipos-key-panel grace windows', () => {
     it('drops the answer of a revoke for the account left meanwhile: the new account keeps its window', async () => {
       const { session: left } = await accountWithKeys(60);
       const { session: joined, first: joinedOld } = await accountWithKeys(60);
-      const element = await mountPanel(left);
+      const panel = await KeyPanelHarness.mount(left);
+      const { element } = panel;
       await left.force({}, 400);
-      await click(element, 'revoke-previous-button');
-      byPart(element, 'revoke-confirm-button').click();
+      await panel.click('revoke-previous-button');
+      panel.part('revoke-confirm-button').click();
       await waitUntil(() => left.requests.includes('POST /credentials/secret/previous/revoke'));
       element.backend = joined.backend();
       await waitUntil(() => joined.requests.includes('GET /credentials'), 'the new account did not load');
-      await waitUntil(() => allByPart(element, 'previous-secret').length === 1, 'no window for the new account');
+      await waitUntil(() => panel.parts('previous-secret').length === 1, 'no window for the new account');
       // The left account's revoke has ended on the server by now (it is what the next GET waits behind).
       await waitUntil(
         async () =>
@@ -295,11 +238,11 @@ describe('ipos-key-panel grace windows', () => {
             .previousSecretValidUntil === null,
         'the revoke never finished',
       );
-      await settle(element);
+      await panel.settle();
       expect(events.of('ipos-previous-secret-revoked')).to.deep.equal([]);
-      expect(text(element, 'status')).not.to.contain('revoked');
-      expect(allByPart(element, 'revoke-previous-button')).to.have.length(1);
-      const apiKey = text(element, 'api-key');
+      expect(panel.text('status')).not.to.contain('revoked');
+      expect(panel.parts('revoke-previous-button')).to.have.length(1);
+      const apiKey = panel.text('api-key');
       expect(await joined.authenticate(apiKey, joinedOld)).to.deep.equal({ status: 200, errorCode: undefined });
     });
 
@@ -308,12 +251,12 @@ describe('ipos-key-panel grace windows', () => {
       await session.call('POST', '/credentials');
       // The server runs 58.5 s behind the page: a 1-minute window ends 1.5 s from now in page time.
       await session.setClockOffset(-(MINUTE - 1500));
-      await resetWithGrace(session, 1);
-      const element = await mountPanel(session);
-      expect(allByPart(element, 'previous-secret')).to.have.length(1);
+      await session.resetSecret(1);
+      const panel = await KeyPanelHarness.mount(session);
+      expect(panel.parts('previous-secret')).to.have.length(1);
       const requests = session.requests.length;
-      await waitUntil(() => allByPart(element, 'previous-secret').length === 0, 'the line stayed', { timeout: 5000 });
-      expect(allByPart(element, 'revoke-previous-button')).to.have.length(0);
+      await waitUntil(() => panel.parts('previous-secret').length === 0, 'the line stayed', { timeout: 5000 });
+      expect(panel.parts('revoke-previous-button')).to.have.length(0);
       expect(session.requests.length).to.equal(requests);
     });
 
@@ -322,15 +265,15 @@ describe('ipos-key-panel grace windows', () => {
       await session.call('POST', '/credentials');
       // The server runs 58.5 s behind the page: a 1-minute window ends 1.5 s from now in page time.
       await session.setClockOffset(-(MINUTE - 1500));
-      await resetWithGrace(session, 1);
-      const element = await mountPanel(session);
-      await click(element, 'revoke-previous-button');
-      expect(dialogOf(element, 'revoke-dialog').open).to.equal(true);
-      await waitUntil(() => allByPart(element, 'previous-secret').length === 0, 'the line stayed', { timeout: 5000 });
-      await settle(element);
-      expect(dialogOf(element, 'revoke-dialog').open).to.equal(false, 'the confirmation outlived its window');
-      byPart(element, 'revoke-confirm-button').click();
-      await settle(element);
+      await session.resetSecret(1);
+      const panel = await KeyPanelHarness.mount(session);
+      await panel.click('revoke-previous-button');
+      expect(panel.revokeDialog.open).to.equal(true);
+      await waitUntil(() => panel.parts('previous-secret').length === 0, 'the line stayed', { timeout: 5000 });
+      await panel.settle();
+      expect(panel.revokeDialog.open).to.equal(false, 'the confirmation outlived its window');
+      panel.part('revoke-confirm-button').click();
+      await panel.settle();
       expect(session.requests).not.to.include('POST /credentials/secret/previous/revoke');
       expect(events.of('ipos-previous-secret-revoked')).to.have.length(0);
     });
@@ -352,15 +295,15 @@ describe('ipos-key-panel grace windows', () => {
         generateToken: (input, options) => http.generateToken(input, options),
         refreshToken: (input, options) => http.refreshToken(input, options),
       };
-      const element = await mountPanel(session, { backend: older });
-      expect(allByPart(element, 'previous-secret')).to.have.length(0);
-      expect(allByPart(element, 'revoke-previous-button')).to.have.length(0);
+      const panel = await KeyPanelHarness.mount(session, { backend: older });
+      expect(panel.parts('previous-secret')).to.have.length(0);
+      expect(panel.parts('revoke-previous-button')).to.have.length(0);
     });
 
     it('shows the countdown but no button from a backend that reports the window but cannot revoke', async () => {
       const { session } = await accountWithKeys(60);
       const http = session.backend();
-      const element = await mountPanel(session, {
+      const panel = await KeyPanelHarness.mount(session, {
         backend: {
           getCredentials: (options) => http.getCredentials(options),
           generateKeys: (options) => http.generateKeys(options),
@@ -371,8 +314,8 @@ describe('ipos-key-panel grace windows', () => {
           refreshToken: (input, options) => http.refreshToken(input, options),
         },
       });
-      expect(allByPart(element, 'previous-secret')).to.have.length(1);
-      expect(allByPart(element, 'revoke-previous-button')).to.have.length(0);
+      expect(panel.parts('previous-secret')).to.have.length(1);
+      expect(panel.parts('revoke-previous-button')).to.have.length(0);
     });
   });
 
@@ -398,13 +341,14 @@ describe('ipos-key-panel grace windows', () => {
     for (const [locale, expected] of Object.entries(LANGUAGES)) {
       it(`says it in ${locale}${locale === 'ar' ? ', right to left' : ''}, the choices too`, async () => {
         const { session } = await accountWithKeys(60);
-        const element = await mountPanel(session, { locale, graceOptions: '0,60' });
-        await waitUntil(() => text(element, 'revoke-previous-button') === expected.button, 'not translated');
-        expect(text(element, 'previous-secret')).to.match(expected.line);
+        const panel = await KeyPanelHarness.mount(session, { locale, graceOptions: '0,60' });
+        const { element } = panel;
+        await waitUntil(() => panel.text('revoke-previous-button') === expected.button, 'not translated');
+        expect(panel.text('previous-secret')).to.match(expected.line);
         const base = element.shadowRoot!.querySelector('[part~="base"]')!;
         expect(base.getAttribute('dir')).to.equal(locale === 'ar' ? 'rtl' : 'ltr');
-        await click(element, 'reset-button');
-        const labels = radios(element).map((radio) => radio.label);
+        await panel.openReset();
+        const labels = panel.graceChoices.map((radio) => radio.label);
         const oneHour = new Intl.NumberFormat(locale, { style: 'unit', unit: 'hour', unitDisplay: 'long' }).format(1);
         expect(labels[0]).to.equal(expected.immediately);
         expect(labels[1]).to.contain(oneHour.replace(/\s+/g, ' '));

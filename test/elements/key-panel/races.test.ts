@@ -16,19 +16,9 @@ import { HttpBackend } from '../../../src/backend/http-backend.js';
 
 const LATENCY_MS = 300;
 
-let clipboard: ClipboardStub | undefined;
-let events: EventLog;
-let consoleLog: ConsoleLog;
-beforeEach(() => {
-  events = new EventLog();
-  consoleLog = new ConsoleLog();
-});
-afterEach(() => {
-  clipboard?.restore();
-  clipboard = undefined;
-  events.dispose();
-  consoleLog.dispose();
-});
+const clipboards = ClipboardStub.eachTest();
+const events = EventLog.eachTest();
+const consoleLog = ConsoleLog.eachTest();
 
 /** A session whose account has keys, and its secret. */
 async function accountWithKeys(role: 'merchant' | 'iso') {
@@ -67,7 +57,7 @@ describe('key panel: account switches mid-request', () => {
   });
 
   it('neither copies nor announces the previous account’s secret when the role switches during Copy', async () => {
-    clipboard = new ClipboardStub();
+    const clipboard = clipboards.stub();
     const merchant = await accountWithKeys('merchant');
     const iso = await accountWithKeys('iso');
     const element = await panelFor(merchant.backend, 'merchant');
@@ -190,7 +180,7 @@ describe('key panel: panels of one account agree', () => {
 describe('key panel: numeric attributes', () => {
   it('warns about a malformed reveal-timeout and feedback-duration and uses the defaults', async () => {
     const account = await accountWithKeys('iso');
-    clipboard = new ClipboardStub();
+    clipboards.stub();
     const element = await fixture<IposKeyPanel>(
       html`<ipos-key-panel
         user-role="iso"

@@ -15,7 +15,7 @@ async function mountRevoke(graceMinutes?: number) {
     (flow) => [flow.renderWindow(), flow.render()],
   );
   if (graceMinutes !== undefined) {
-    await mounted.account.call('POST', '/credentials/secret/reset', { graceMinutes });
+    await mounted.account.resetSecret(graceMinutes);
     await mounted.host.session!.load();
     await mounted.host.updateComplete;
   }

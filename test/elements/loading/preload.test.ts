@@ -24,9 +24,7 @@ async function preloadedAccount(role: 'merchant' | 'iso') {
 const gets = (session: ReferenceSession) =>
   session.requests.filter((request) => request.startsWith('GET') && request !== 'GET /credentials/activity');
 
-let consoleLog: ConsoleLog;
-beforeEach(() => (consoleLog = new ConsoleLog()));
-afterEach(() => consoleLog.dispose());
+const consoleLog = ConsoleLog.eachTest();
 
 describe('preloaded data', () => {
   it('initialCredentials: the first render shows the keys, with no GET and no skeleton', async () => {

@@ -13,16 +13,8 @@ const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
 const TPNS = ['139322815010', '139322815011', '139322815012'];
 
-let events: EventLog;
-let clipboard: ClipboardStub | undefined;
-beforeEach(() => {
-  events = new EventLog();
-});
-afterEach(() => {
-  events.dispose();
-  clipboard?.restore();
-  clipboard = undefined;
-});
+const events = EventLog.eachTest();
+const clipboards = ClipboardStub.eachTest();
 
 interface Options {
   expiresInMinutes?: string;
@@ -194,7 +186,7 @@ describe('ipos-token-generator', () => {
     it('copies the whole token and the TPN, announcing each', async () => {
       const element = await mountGenerator(new ReferenceSession('merchant'));
       const { token } = await generate(element);
-      clipboard = new ClipboardStub();
+      const clipboard = clipboards.stub();
       byPart(element, 'copy-token').click();
       await waitUntil(() => text(element, 'status') === 'Token copied.');
       expect(text(element, 'copy-token')).to.equal('Copied');
@@ -206,7 +198,7 @@ describe('ipos-token-generator', () => {
 
     it('shows a clear error when the clipboard is denied', async () => {
       const element = await mountGenerator(new ReferenceSession('merchant'));
-      clipboard = ClipboardStub.denied();
+      clipboards.denied();
       byPart(element, 'copy-tpn').click();
       await waitUntil(() => allByPart(element, 'error').length === 1);
       expect(text(element, 'error')).to.contain('Couldn’t copy the TPN.');
