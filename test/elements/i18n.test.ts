@@ -181,6 +181,20 @@ async function generateToken(element: Element): Promise<TokenDetail> {
 }
 
 const clipboards = ClipboardStub.eachTest();
+/** A merchant's token generator speaking `locale`, on a channel of its own, once its terminals show. */
+async function localizedGenerator(session: ReferenceSession, locale: string): Promise<IposTokenGenerator> {
+  const element = await mount<IposTokenGenerator>(
+    html`<ipos-token-generator
+      locale=${locale}
+      user-role="merchant"
+      .backend=${session.backend()}
+      .channelName=${`i18n-${session.id}`}
+    ></ipos-token-generator>`,
+  );
+  await loaded(element);
+  return element;
+}
+
 let hostLang: string | null;
 before(() => {
   hostLang = document.documentElement.getAttribute('lang');
@@ -340,15 +354,7 @@ describe('i18n', () => {
       it(`${locale}: ipos-token-generator with a generated token`, async () => {
         const session = new ReferenceSession('merchant');
         const labels = await terminalsOf(session);
-        const element = await mount<IposTokenGenerator>(
-          html`<ipos-token-generator
-            locale=${locale}
-            user-role="merchant"
-            .backend=${session.backend()}
-            .channelName=${`i18n-${session.id}`}
-          ></ipos-token-generator>`,
-        );
-        await loaded(element);
+        const element = await localizedGenerator(session, locale);
         const { tpn } = await generateToken(element);
         expect(text(element, 'status')).to.equal(catalog['tokens.generated'].replace('{tpn}', tpn));
         // Terminal labels are the account's data, named by the merchant, not UI wording.
@@ -667,15 +673,7 @@ describe('i18n', () => {
     ] as const) {
       it(`a token’s expiry reads in ${locale}, through Intl`, async () => {
         const session = new ReferenceSession('merchant');
-        const element = await mount<IposTokenGenerator>(
-          html`<ipos-token-generator
-            locale=${locale}
-            user-role="merchant"
-            .backend=${session.backend()}
-            .channelName=${`i18n-${session.id}`}
-          ></ipos-token-generator>`,
-        );
-        await loaded(element);
+        const element = await localizedGenerator(session, locale);
         const { expiresAt } = await generateToken(element);
         const expiry = text(element, 'expiry');
         expect(expiry).to.match(expected);

@@ -34,6 +34,26 @@ function expectNoSecret(...secrets: string[]) {
   }
 }
 
+/** An account whose grace window ends 1.5 s from now in page time: its server runs 58.5 s behind the page. */
+async function accountWithEndingWindow() {
+  const session = new ReferenceSession('merchant');
+  await session.call('POST', '/credentials');
+  await session.setClockOffset(-(MINUTE - 1500));
+  await session.resetSecret(1);
+  return session;
+}
+
+/** A confirmed reset with no window: no countdown, and the first secret refused at once. */
+async function expectImmediateReset(panel: KeyPanelHarness, session: ReferenceSession, first: string) {
+  await waitUntil(() => events.of('ipos-secret-reset').length === 1);
+  await panel.settle();
+  expect(panel.parts('previous-secret')).to.have.length(0);
+  expect(await session.authenticate(panel.text('api-key'), first)).to.deep.equal({
+    status: 401,
+    errorCode: 'AUTH_ERR_004',
+  });
+}
+
 describe('ipos-key-panel grace windows', () => {
   describe('the reset dialog', () => {
     it('offers no choice without reset-grace-options, and resets with no body as before', async () => {
@@ -42,13 +62,7 @@ describe('ipos-key-panel grace windows', () => {
       await panel.openReset();
       expect(panel.parts('grace-options')).to.have.length(0);
       await panel.click('confirm-button');
-      await waitUntil(() => events.of('ipos-secret-reset').length === 1);
-      await panel.settle();
-      expect(panel.parts('previous-secret')).to.have.length(0);
-      expect(await session.authenticate(panel.text('api-key'), first)).to.deep.equal({
-        status: 401,
-        errorCode: 'AUTH_ERR_004',
-      });
+      await expectImmediateReset(panel, session, first);
     });
 
     it('offers the choices in order, labelled and localised, the first chosen; the warning follows the choice', async () => {
@@ -102,13 +116,7 @@ describe('ipos-key-panel grace windows', () => {
       ]);
       expect(panel.dialog.textContent).to.contain('stops working immediately');
       await panel.click('confirm-button');
-      await waitUntil(() => events.of('ipos-secret-reset').length === 1);
-      await panel.settle();
-      expect(panel.parts('previous-secret')).to.have.length(0);
-      expect(await session.authenticate(panel.text('api-key'), first)).to.deep.equal({
-        status: 401,
-        errorCode: 'AUTH_ERR_004',
-      });
+      await expectImmediateReset(panel, session, first);
     });
 
     it('resets with 60 minutes: both secrets work, a countdown and a Revoke button show', async () => {
@@ -247,11 +255,7 @@ describe('ipos-key-panel grace windows', () => {
     });
 
     it('drops the line without a reload when the window ends by time', async () => {
-      const session = new ReferenceSession('merchant');
-      await session.call('POST', '/credentials');
-      // The server runs 58.5 s behind the page: a 1-minute window ends 1.5 s from now in page time.
-      await session.setClockOffset(-(MINUTE - 1500));
-      await session.resetSecret(1);
+      const session = await accountWithEndingWindow();
       const panel = await KeyPanelHarness.mount(session);
       expect(panel.parts('previous-secret')).to.have.length(1);
       const requests = session.requests.length;
@@ -261,11 +265,7 @@ describe('ipos-key-panel grace windows', () => {
     });
 
     it('closes the revoke confirmation when the window ends by time: nothing is left to revoke', async () => {
-      const session = new ReferenceSession('merchant');
-      await session.call('POST', '/credentials');
-      // The server runs 58.5 s behind the page: a 1-minute window ends 1.5 s from now in page time.
-      await session.setClockOffset(-(MINUTE - 1500));
-      await session.resetSecret(1);
+      const session = await accountWithEndingWindow();
       const panel = await KeyPanelHarness.mount(session);
       await panel.click('revoke-previous-button');
       expect(panel.revokeDialog.open).to.equal(true);

@@ -26,16 +26,36 @@ const gets = (session: ReferenceSession) =>
 
 const consoleLog = ConsoleLog.eachTest();
 
+/** A key panel of the account's role given `credentials` as its preload (`revalidate` when asked); its first paint. */
+function preloadedPanel(
+  account: { backend: unknown; credentials: Credentials },
+  { credentials = account.credentials, revalidate = false } = {},
+) {
+  return fixture<IposKeyPanel>(
+    html`<ipos-key-panel
+      user-role="iso"
+      ?revalidate=${revalidate}
+      .backend=${account.backend}
+      .initialCredentials=${credentials}
+    ></ipos-key-panel>`,
+  );
+}
+
+/** A merchant's default screen whose data is its `<script type="application/json" data-ipos-initial>` child. */
+function screenWithPreloadScript(backend: unknown, preload: string) {
+  return fixture<IposCredentials>(
+    html`<ipos-credentials user-role="merchant" .backend=${backend}
+      ><script type="application/json" data-ipos-initial>
+        ${preload}
+      </script></ipos-credentials
+    >`,
+  );
+}
+
 describe('preloaded data', () => {
   it('initialCredentials: the first render shows the keys, with no GET and no skeleton', async () => {
     const account = await preloadedAccount('iso');
-    const element = await fixture<IposKeyPanel>(
-      html`<ipos-key-panel
-        user-role="iso"
-        .backend=${account.backend}
-        .initialCredentials=${account.credentials}
-      ></ipos-key-panel>`,
-    );
+    const element = await preloadedPanel(account);
     // fixture() resolves after the first update: what is on screen now is the first paint.
     expect(allByPart(element, 'skeleton')).to.have.length(0);
     expect(byPart(element, 'api-key').textContent).to.equal(account.credentials.keys!.apiKey);
@@ -46,13 +66,7 @@ describe('preloaded data', () => {
   it('a <script data-ipos-initial> child: the merchant screen shows keys and terminals with no GET', async () => {
     const account = await preloadedAccount('merchant');
     const preload = JSON.stringify({ credentials: account.credentials, terminals: account.terminals });
-    const element = await fixture<IposCredentials>(
-      html`<ipos-credentials user-role="merchant" .backend=${account.backend}
-        ><script type="application/json" data-ipos-initial>
-          ${preload}
-        </script></ipos-credentials
-      >`,
-    );
+    const element = await screenWithPreloadScript(account.backend, preload);
     await settle(element);
     for (const panel of element.shadowRoot!.querySelectorAll('ipos-key-panel, ipos-token-generator'))
       expect(allByPart(panel, 'skeleton')).to.have.length(0);
@@ -66,13 +80,7 @@ describe('preloaded data', () => {
     const activity = (await account.session.call('GET', '/credentials/activity?limit=20')) as ActivityPage;
     account.session.requests.length = 0;
     const preload = JSON.stringify({ credentials: account.credentials, terminals: account.terminals, activity });
-    const element = await fixture<IposCredentials>(
-      html`<ipos-credentials user-role="merchant" .backend=${account.backend}
-        ><script type="application/json" data-ipos-initial>
-          ${preload}
-        </script></ipos-credentials
-      >`,
-    );
+    const element = await screenWithPreloadScript(account.backend, preload);
     const trail = element.shadowRoot!.querySelector<IposKeyActivity>('ipos-key-activity')!;
     await trail.updateComplete;
     expect(allByPart(trail, 'skeleton')).to.have.length(0);
@@ -124,13 +132,7 @@ describe('preloaded data', () => {
   it('ignores a preload for another role, and uses a preload once: a reconnected panel loads afresh', async () => {
     const account = await preloadedAccount('iso');
     const merchant = await preloadedAccount('merchant');
-    const element = await fixture<IposKeyPanel>(
-      html`<ipos-key-panel
-        user-role="iso"
-        .backend=${account.backend}
-        .initialCredentials=${merchant.credentials}
-      ></ipos-key-panel>`,
-    );
+    const element = await preloadedPanel(account, { credentials: merchant.credentials });
     await waitUntil(() => allByPart(element, 'api-key').length === 1);
     expect(byPart(element, 'api-key').textContent).to.equal(account.credentials.keys!.apiKey);
     expect(gets(account.session)).to.deep.equal(['GET /credentials']);
@@ -150,14 +152,7 @@ describe('revalidate (stale-while-revalidate, opt-in)', () => {
     await account.session.call('POST', '/credentials/secret/reset');
     const fresh = (await account.session.call('GET', '/credentials')) as Credentials;
     account.session.requests.length = 0;
-    const element = await fixture<IposKeyPanel>(
-      html`<ipos-key-panel
-        user-role="iso"
-        revalidate
-        .backend=${account.backend}
-        .initialCredentials=${account.credentials}
-      ></ipos-key-panel>`,
-    );
+    const element = await preloadedPanel(account, { revalidate: true });
     expect(allByPart(element, 'skeleton')).to.have.length(0);
     expect(byPart(element, 'secret-key').textContent).to.include(account.credentials.keys!.secretKeyHint);
 
@@ -202,14 +197,7 @@ describe('revalidate (stale-while-revalidate, opt-in)', () => {
   it('a failed revalidation keeps the preload on screen, with the error and Retry', async () => {
     const account = await preloadedAccount('iso');
     await account.session.force({ 'GET /credentials': { status: 500, times: 1 } });
-    const element = await fixture<IposKeyPanel>(
-      html`<ipos-key-panel
-        user-role="iso"
-        revalidate
-        .backend=${account.backend}
-        .initialCredentials=${account.credentials}
-      ></ipos-key-panel>`,
-    );
+    const element = await preloadedPanel(account, { revalidate: true });
     await waitUntil(() => allByPart(element, 'retry-button').length === 1, 'no Retry after the failed revalidation');
     expect(byPart(element, 'api-key').textContent).to.equal(account.credentials.keys!.apiKey);
     byPart(element, 'retry-button').click();
@@ -219,13 +207,7 @@ describe('revalidate (stale-while-revalidate, opt-in)', () => {
 
   it('is off by default: a preloaded panel makes no GET', async () => {
     const account = await preloadedAccount('iso');
-    const element = await fixture<IposKeyPanel>(
-      html`<ipos-key-panel
-        user-role="iso"
-        .backend=${account.backend}
-        .initialCredentials=${account.credentials}
-      ></ipos-key-panel>`,
-    );
+    const element = await preloadedPanel(account);
     await settle(element);
     expect(element.revalidate).to.equal(false);
     expect(gets(account.session)).to.deep.equal([]);

@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackendError } from '../../../src/backend/backend-error.js';
 import { HttpBackend, parseRetryAfter, type HttpBackendOptions } from '../../../src/backend/http-backend.js';
 import { createReferenceServer, type FaultSettings } from '../../../src/reference/index.js';
 import { referenceMiddleware } from '../../../src/reference/node.js';
 import { newSession } from '../../support/reference-helpers.js';
+import { backendError } from '../../support/backend-error.js';
 
 /** What the HTTP server saw of one request. */
 interface Attempt {
@@ -76,15 +76,6 @@ function attemptsOf(session: string, method: string, path: string): Attempt[] {
   );
 }
 
-async function failure(promise: Promise<unknown>): Promise<BackendError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(BackendError);
-  return error as BackendError;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('HttpBackend against the reference server over HTTP', () => {
@@ -109,28 +100,28 @@ describe('HttpBackend against the reference server over HTTP', () => {
   it("maps refusals to codes and keeps the server's errorCode and errorMessage", async () => {
     const session = newSession();
     const merchant = backendFor(session);
-    expect(await failure(merchant.revealSecret())).toMatchObject({
+    expect(await backendError(merchant.revealSecret())).toMatchObject({
       code: 'not-found',
       status: 404,
       errorCode: 'KEYS_NOT_FOUND',
     });
     await merchant.generateKeys();
-    const conflict = await failure(merchant.generateKeys());
+    const conflict = await backendError(merchant.generateKeys());
     expect(conflict).toMatchObject({ code: 'conflict', status: 409, errorCode: 'KEYS_EXIST' });
     expect(conflict.errorMessage).toContain('already has an API key');
-    expect(await failure(backendFor(session, {}, 'iso').listTerminals())).toMatchObject({
+    expect(await backendError(backendFor(session, {}, 'iso').listTerminals())).toMatchObject({
       code: 'forbidden',
       errorCode: 'ROLE_FORBIDDEN',
     });
-    expect(await failure(backendFor(session, {}, 'nobody').getCredentials())).toMatchObject({
+    expect(await backendError(backendFor(session, {}, 'nobody').getCredentials())).toMatchObject({
       code: 'unauthenticated',
       errorCode: 'DEMO_ACCOUNT_REQUIRED',
     });
-    expect(await failure(merchant.generateToken({ tpn: '12' }))).toMatchObject({
+    expect(await backendError(merchant.generateToken({ tpn: '12' }))).toMatchObject({
       code: 'invalid-request',
       errorCode: 'INVALID_TPN',
     });
-    expect(await failure(merchant.generateToken({ tpn: '139322815010', expiresInMinutes: 1441 }))).toMatchObject({
+    expect(await backendError(merchant.generateToken({ tpn: '139322815010', expiresInMinutes: 1441 }))).toMatchObject({
       code: 'invalid-request',
       errorCode: 'INVALID_EXPIRY',
     });
@@ -151,10 +142,10 @@ describe('HttpBackend against the reference server over HTTP', () => {
     await setFaults(session, {
       forcedStatus: { 'GET /terminals': 502, 'GET /credentials': { status: 429, retryAfter: 0 } },
     });
-    const error = await failure(backendFor(session, { retries: 2 }).listTerminals());
+    const error = await backendError(backendFor(session, { retries: 2 }).listTerminals());
     expect(error).toMatchObject({ code: 'server', status: 502, errorCode: 'INJECTED_FAULT' });
     expect(attemptsOf(session, 'GET', '/terminals')).toHaveLength(3);
-    const limited = await failure(backendFor(session, { retries: 1 }).getCredentials());
+    const limited = await backendError(backendFor(session, { retries: 1 }).getCredentials());
     expect(limited).toMatchObject({ code: 'rate-limited', status: 429, retryAfter: 0 });
     expect(attemptsOf(session, 'GET', '/credentials')).toHaveLength(2);
   });
@@ -163,7 +154,7 @@ describe('HttpBackend against the reference server over HTTP', () => {
     const session = newSession();
     await setFaults(session, { forcedStatus: { 'GET /credentials': { status: 429, retryAfter: 60 } } });
     const started = performance.now();
-    const error = await failure(backendFor(session).getCredentials());
+    const error = await backendError(backendFor(session).getCredentials());
     expect(error).toMatchObject({ code: 'rate-limited', retryAfter: 60 });
     expect(performance.now() - started).toBeLessThan(500);
     expect(attemptsOf(session, 'GET', '/credentials')).toHaveLength(1);
@@ -173,8 +164,8 @@ describe('HttpBackend against the reference server over HTTP', () => {
     const session = newSession();
     await setFaults(session, { forcedStatus: { 'GET /credentials': 500, 'GET /terminals': 404 } });
     const backend = backendFor(session);
-    expect(await failure(backend.getCredentials())).toMatchObject({ code: 'server', status: 500 });
-    expect(await failure(backend.listTerminals())).toMatchObject({ code: 'not-found' });
+    expect(await backendError(backend.getCredentials())).toMatchObject({ code: 'server', status: 500 });
+    expect(await backendError(backend.listTerminals())).toMatchObject({ code: 'not-found' });
     expect(attemptsOf(session, 'GET', '/credentials')).toHaveLength(1);
     expect(attemptsOf(session, 'GET', '/terminals')).toHaveLength(1);
   });
@@ -227,7 +218,7 @@ describe('HttpBackend against the reference server over HTTP', () => {
   it('never retries a write that carries no Idempotency-Key', async () => {
     const session = newSession();
     await setFaults(session, { forcedStatus: { 'POST /credentials': 503 } });
-    const error = await failure(backendFor(session, { idempotencyKey: false }).generateKeys());
+    const error = await backendError(backendFor(session, { idempotencyKey: false }).generateKeys());
     expect(error.code).toBe('server');
     const tries = attemptsOf(session, 'POST', '/credentials');
     expect(tries).toHaveLength(1);
@@ -238,7 +229,7 @@ describe('HttpBackend against the reference server over HTTP', () => {
     const session = newSession();
     await setFaults(session, { latencyMs: 400 });
     const started = performance.now();
-    const error = await failure(backendFor(session, { timeoutMs: 60, retries: 1 }).getCredentials());
+    const error = await backendError(backendFor(session, { timeoutMs: 60, retries: 1 }).getCredentials());
     expect(error.code).toBe('timeout');
     expect(error.message).toContain('60 ms');
     expect(performance.now() - started).toBeLessThan(350);
@@ -251,7 +242,7 @@ describe('HttpBackend against the reference server over HTTP', () => {
     const controller = new AbortController();
     const started = performance.now();
     setTimeout(() => controller.abort(), 30);
-    const error = await failure(backendFor(session).getCredentials({ signal: controller.signal }));
+    const error = await backendError(backendFor(session).getCredentials({ signal: controller.signal }));
     expect(error.code).toBe('aborted');
     expect(performance.now() - started).toBeLessThan(300);
     await sleep(50);
@@ -264,7 +255,7 @@ describe('HttpBackend against the reference server over HTTP', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const started = performance.now();
-    const error = await failure(backendFor(session).getCredentials({ signal: controller.signal }));
+    const error = await backendError(backendFor(session).getCredentials({ signal: controller.signal }));
     expect(error.code).toBe('aborted');
     expect(performance.now() - started).toBeLessThan(1000);
     expect(attemptsOf(session, 'GET', '/credentials')).toHaveLength(1);
@@ -272,7 +263,7 @@ describe('HttpBackend against the reference server over HTTP', () => {
 
   it('makes no request when the signal is already aborted', async () => {
     const session = newSession();
-    const error = await failure(backendFor(session).getCredentials({ signal: AbortSignal.abort() }));
+    const error = await backendError(backendFor(session).getCredentials({ signal: AbortSignal.abort() }));
     expect(error.code).toBe('aborted');
     expect(attempts.get(session)).toBeUndefined();
   });
@@ -291,15 +282,15 @@ describe('HttpBackend against the reference server over HTTP', () => {
       },
     });
     const backend = backendFor(session);
-    const reveal = await failure(backend.revealSecret());
+    const reveal = await backendError(backend.revealSecret());
     expect(reveal.code).toBe('invalid-response');
     expect(reveal.message).toContain('secretKey expected to match /^dskey_[A-Za-z0-9_-]+$/');
-    const credentials = await failure(backend.getCredentials());
+    const credentials = await backendError(backend.getCredentials());
     expect(credentials.message).toContain('role expected one of "merchant", "iso", "agent"');
     expect(credentials.message).toContain('scopes expected array');
     expect(credentials.message).toContain('keys.apiKey expected to match');
     expect(credentials.message).toContain('keys.secretKeyHint expected string');
-    const terminals = await failure(backend.listTerminals());
+    const terminals = await backendError(backend.listTerminals());
     expect(terminals.message).toBe('GET /terminals answered with a body that is not JSON');
     for (const error of [reveal, credentials, terminals]) {
       expect(
@@ -314,7 +305,7 @@ describe('HttpBackend against the reference server over HTTP', () => {
     await setFaults(session, {
       forcedStatus: { 'GET /credentials': { status: 502, body: '<html>Bad gateway</html>' } },
     });
-    const error = await failure(backendFor(session, { retries: 0 }).getCredentials());
+    const error = await backendError(backendFor(session, { retries: 0 }).getCredentials());
     expect(error).toMatchObject({ code: 'server', status: 502, errorCode: undefined, errorMessage: undefined });
   });
 
@@ -333,7 +324,7 @@ describe('HttpBackend against the reference server over HTTP', () => {
         return fetch(input, init);
       },
     });
-    const error = await failure(backend.getCredentials());
+    const error = await backendError(backend.getCredentials());
     expect(error.code).toBe('network');
     expect(calls).toBe(3);
   });
@@ -380,7 +371,9 @@ describe('HttpBackend with a fake fetch', () => {
 
   it('sends token requests as JSON with an Idempotency-Key', async () => {
     const recorder = recordingFetch(() => Response.json({}, { status: 400 }));
-    await failure(new HttpBackend({ baseUrl: '/api', fetch: recorder.fetch }).generateToken({ tpn: '139322815010' }));
+    await backendError(
+      new HttpBackend({ baseUrl: '/api', fetch: recorder.fetch }).generateToken({ tpn: '139322815010' }),
+    );
     const { init } = recorder.calls[0]!;
     expect(init.method).toBe('POST');
     expect(init.body).toBe('{"tpn":"139322815010"}');
@@ -392,9 +385,9 @@ describe('HttpBackend with a fake fetch', () => {
   it('sends a reset with no body unless a grace window is asked for, and a revoke to its own route', async () => {
     const recorder = recordingFetch(() => Response.json({}, { status: 400 }));
     const backend = new HttpBackend({ baseUrl: '/api', fetch: recorder.fetch });
-    await failure(backend.resetSecret());
-    await failure(backend.resetSecret({ graceMinutes: 60 }));
-    await failure(backend.revokePreviousSecret());
+    await backendError(backend.resetSecret());
+    await backendError(backend.resetSecret({ graceMinutes: 60 }));
+    await backendError(backend.revokePreviousSecret());
     const sent = recorder.calls.map(({ url, init }) => [
       url,
       init.body,
@@ -416,19 +409,19 @@ describe('HttpBackend with a fake fetch', () => {
         throw new Error('no session');
       },
     });
-    expect((await failure(backend.getCredentials())).code).toBe('invalid-request');
+    expect((await backendError(backend.getCredentials())).code).toBe('invalid-request');
   });
 
   it('times out and aborts even when fetch ignores the signal', async () => {
     const never = (() => new Promise<Response>(() => undefined)) as typeof fetch;
-    const timedOut = await failure(
+    const timedOut = await backendError(
       new HttpBackend({ baseUrl: '/api', fetch: never, timeoutMs: 20, retries: 0 }).getCredentials(),
     );
     expect(timedOut.code).toBe('timeout');
     const controller = new AbortController();
     const pending = new HttpBackend({ baseUrl: '/api', fetch: never }).getCredentials({ signal: controller.signal });
     controller.abort();
-    expect((await failure(pending)).code).toBe('aborted');
+    expect((await backendError(pending)).code).toBe('aborted');
   });
 
   it('backs off exponentially between attempts', async () => {
@@ -437,7 +430,7 @@ describe('HttpBackend with a fake fetch', () => {
       times.push(performance.now());
       return new Response(null, { status: 503 });
     }) as typeof fetch;
-    await failure(
+    await backendError(
       new HttpBackend({ baseUrl: '/api', fetch: fetchImpl, retries: 2, retryDelayMs: 40 }).getCredentials(),
     );
     expect(times).toHaveLength(3);

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackendError } from '../../../src/backend/backend-error.js';
 import type { CredentialsBackend, RequestOptions } from '../../../src/backend/credentials-backend.js';
 import { KeysSession, type KeysState } from '../../../src/headless/keys-session.js';
 import { ReferenceBackend, createReferenceServer } from '../../../src/reference/index.js';
+import { backendError } from '../../support/backend-error.js';
 
 /** A reference backend of its own session, recording every call and the Idempotency-Key it carried. */
 function recordedBackend(options: { session?: string; account?: 'merchant' | 'iso' } = {}) {
@@ -21,15 +21,6 @@ function recordedBackend(options: { session?: string; account?: 'merchant' | 'is
     },
   }) as CredentialsBackend;
   return { backend: recorded, server, calls };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BackendError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(BackendError);
-  return error as BackendError;
 }
 
 const sessions: KeysSession[] = [];
@@ -69,7 +60,7 @@ describe('KeysSession', () => {
     const { backend, server, calls } = recordedBackend();
     const session = sessionFor(backend);
     server.faults = { forcedStatus: { 'POST /credentials': { status: 503, afterWork: true, times: 1 } } };
-    expect((await rejection(session.generateKeys())).code).toBe('server');
+    expect((await backendError(session.generateKeys())).code).toBe('server');
     const credentials = await session.generateKeys();
     const keys = calls.filter((call) => call.method === 'generateKeys').map((call) => call.key);
     expect(keys).toHaveLength(2);
@@ -84,7 +75,7 @@ describe('KeysSession', () => {
     const other = sessionFor(backend);
     await other.generateKeys();
     const session = sessionFor(backend);
-    expect((await rejection(session.generateKeys())).code).toBe('conflict');
+    expect((await backendError(session.generateKeys())).code).toBe('conflict');
     await expect.poll(() => session.state.credentials?.keys?.apiKey).toBe(other.state.credentials?.keys?.apiKey);
   });
 
@@ -94,7 +85,7 @@ describe('KeysSession', () => {
     await session.generateKeys();
     const before = (await backend.revealSecret()).secretKey;
     server.faults = { forcedStatus: { 'POST /credentials/secret/reset': { status: 503, afterWork: true, times: 1 } } };
-    await rejection(session.resetSecret());
+    await backendError(session.resetSecret());
     const afterLostAnswer = (await backend.revealSecret()).secretKey;
     expect(afterLostAnswer).not.toBe(before);
     await session.resetSecret({ retry: true });
@@ -112,7 +103,7 @@ describe('KeysSession', () => {
     const session = sessionFor(backend);
     await session.generateKeys();
     server.faults = { forcedStatus: { 'POST /credentials/secret/reset': { status: 503, afterWork: true, times: 1 } } };
-    await rejection(session.resetSecret({ graceMinutes: 60 }));
+    await backendError(session.resetSecret({ graceMinutes: 60 }));
     const credentials = await session.resetSecret({ retry: true, graceMinutes: 0 });
     const resets = calls.filter((call) => call.method === 'resetSecret');
     expect(resets.map((call) => call.key)).toEqual([resets[0]!.key, resets[0]!.key]);
@@ -183,7 +174,7 @@ describe('KeysSession', () => {
     };
     const session = sessionFor(older);
     expect(session.canRevokePreviousSecret).toBe(false);
-    expect((await rejection(session.revokePreviousSecret())).code).toBe('not-found');
+    expect((await backendError(session.revokePreviousSecret())).code).toBe('not-found');
     expect(session.state.mutation).toBeUndefined();
   });
 
@@ -207,10 +198,10 @@ describe('KeysSession', () => {
     const load = session.load();
     const reset = session.resetSecret({ graceMinutes: 60 });
     session.dispose();
-    expect((await rejection(secret)).code).toBe('aborted');
-    expect((await rejection(load)).code).toBe('aborted');
-    expect((await rejection(reset)).code).toBe('aborted');
-    expect((await rejection(session.revokePreviousSecret())).code).toBe('aborted');
+    expect((await backendError(secret)).code).toBe('aborted');
+    expect((await backendError(load)).code).toBe('aborted');
+    expect((await backendError(reset)).code).toBe('aborted');
+    expect((await backendError(session.revokePreviousSecret())).code).toBe('aborted');
     const notified = states.length;
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(states.length).toBe(notified);
@@ -224,7 +215,7 @@ describe('KeysSession', () => {
     const left = session.load(leaving.signal);
     const staying = session.load();
     leaving.abort();
-    expect((await rejection(left)).code).toBe('aborted');
+    expect((await backendError(left)).code).toBe('aborted');
     expect((await staying).role).toBe('merchant');
     expect(calls.filter((call) => call.method === 'getCredentials')).toHaveLength(1);
   });
@@ -236,7 +227,7 @@ describe('KeysSession', () => {
     const controller = new AbortController();
     const load = session.load(controller.signal);
     controller.abort();
-    expect((await rejection(load)).code).toBe('aborted');
+    expect((await backendError(load)).code).toBe('aborted');
     expect(session.state.loading).toBe(true);
     session.dispose();
     expect(session.state.credentials).toBeUndefined();
@@ -263,7 +254,7 @@ describe('KeysSession', () => {
     const session = sessionFor(backend);
     await session.load();
     server.faults = { forcedStatus: { 'GET /credentials': 403 } };
-    expect((await rejection(session.load())).code).toBe('forbidden');
+    expect((await backendError(session.load())).code).toBe('forbidden');
     expect(session.state.credentials?.role).toBe('iso');
   });
 });

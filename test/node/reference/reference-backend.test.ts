@@ -1,16 +1,7 @@
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { BackendError } from '../../../src/backend/backend-error.js';
 import { ReferenceBackend, createReferenceServer } from '../../../src/reference/index.js';
-
-async function failure(promise: Promise<unknown>): Promise<BackendError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(BackendError);
-  return error as BackendError;
-}
+import { backendError } from '../../support/backend-error.js';
 
 describe('ReferenceBackend (in-process)', () => {
   it('implements the whole contract against its own server, with real tokens', async () => {
@@ -30,14 +21,17 @@ describe('ReferenceBackend (in-process)', () => {
   it('maps errors exactly like HttpBackend, and follows a change of account', async () => {
     const backend = new ReferenceBackend({ account: 'merchant' });
     await backend.generateKeys();
-    expect(await failure(backend.generateKeys())).toMatchObject({
+    expect(await backendError(backend.generateKeys())).toMatchObject({
       code: 'conflict',
       status: 409,
       errorCode: 'KEYS_EXIST',
     });
     backend.account = 'iso';
     expect((await backend.getCredentials()).role).toBe('iso');
-    expect(await failure(backend.listTerminals())).toMatchObject({ code: 'forbidden', errorCode: 'ROLE_FORBIDDEN' });
+    expect(await backendError(backend.listTerminals())).toMatchObject({
+      code: 'forbidden',
+      errorCode: 'ROLE_FORBIDDEN',
+    });
   });
 
   it("shares a server's state, or isolates it by session", async () => {
@@ -51,12 +45,12 @@ describe('ReferenceBackend (in-process)', () => {
   it('obeys injected latency, faults and aborts', async () => {
     const backend = new ReferenceBackend({ retries: 0 });
     backend.server.faults = { forcedStatus: { 'GET /credentials': { status: 200, body: { role: 'merchant' } } } };
-    expect((await failure(backend.getCredentials())).code).toBe('invalid-response');
+    expect((await backendError(backend.getCredentials())).code).toBe('invalid-response');
     backend.server.faults = { latencyMs: 300 };
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
     const started = performance.now();
-    expect((await failure(backend.listTerminals({ signal: controller.signal }))).code).toBe('aborted');
+    expect((await backendError(backend.listTerminals({ signal: controller.signal }))).code).toBe('aborted');
     expect(performance.now() - started).toBeLessThan(250);
   });
 });
