@@ -62,7 +62,7 @@ export class IposTokenGenerator extends IposElement implements TokenGeneratorEle
   static override defaultTag = 'ipos-token-generator';
   static readonly parts = TOKEN_GENERATOR_PARTS;
 
-  /** Lifetime of generated tokens: a whole number of minutes from 1 to 1440. Anything else is refused, not clamped. */
+  /** Lifetime of generated tokens: a whole number of minutes from 1 to 1440 (default 1440). Anything else is refused, not clamped. */
   @property({ type: Number, attribute: 'expires-in-minutes' }) expiresInMinutes = EXPIRES_IN_MINUTES.fallback;
 
   /** Refresh the token automatically, once, `refresh-before` seconds before it expires. */
@@ -77,7 +77,7 @@ export class IposTokenGenerator extends IposElement implements TokenGeneratorEle
   /** The terminals the page was rendered with: the first render shows them with no GET. Used once. */
   @property({ attribute: false }) initialTerminals?: Terminal[];
 
-  /** Milliseconds a copy button says "Copied" before returning to rest. */
+  /** Milliseconds a copy button says "Copied" before returning to rest (0–60000; default 2000). */
   @property({ type: Number, attribute: 'feedback-duration' }) feedbackDuration = FEEDBACK_DURATION.fallback;
 
   /**
