@@ -1,61 +1,7 @@
 /**
- * # TokenSession
- *
- * A headless holder of one TPN's Auth Token, for host code and `<ipos-token-generator>`. No DOM: it runs
- * in browsers, workers and Node.
- *
- * - `getToken()` resolves a token that is valid now: it generates the first one, returns the held one
- *   while it is fresh, refreshes it once due (`refreshBefore` before expiry, never before half its lifetime)
- *   or during the grace period, and
- *   generates a new one once grace is over (or when the backend refuses the refresh with a 401).
- *   Callers that arrive while a request is on its way share it: ten concurrent calls, one request.
- * - `generate()` always asks for a new token; `refresh()` always refreshes the held one and never falls
- *   back to generating (a refusal after grace rejects with the backend's `TOKEN_GRACE_EXPIRED` error).
- * - With `autoRefresh` (default) the token is refreshed once, when due (as above: at most once per token);
- *   a retryable failure (network, timeout, 429, 5xx) is retried with backoff (`retryDelayMs`, doubling,
- *   at most 5 minutes) for as long as the grace period lasts. `expired` is emitted once per token.
- * - Tabs of one portal coordinate through a `BroadcastChannel` and Web Locks scoped to the account and the
- *   TPN: each new token is shared with the other tabs in memory only (never through web storage), a new tab
- *   asks them for theirs, and refreshes run under a lock: a tab that had to wait for it takes the token the
- *   holder shares (waiting up to 1 s for the message) instead of calling the backend. Without those APIs
- *   (Node has no Web Locks), or without an account identity (`account`, or the backend's `accountKey`),
- *   each session works on its own.
- * - This session's own answers always win: a token it generated or refreshed replaces the held one even when
- *   the backend's clock stepped back. A token from another tab is taken only when it is well-formed (the
- *   contract's guard), for this account and TPN, plausible (a lifetime of at most 1440 minutes, a grace end
- *   after the expiry, not issued more than 5 minutes ahead of this tab's clock, or of the backend's clock
- *   when that is ahead as this tab last saw it) and newer than the held one. The channel is not a trust boundary: any script of the same origin can post
- *   on it (a per-tab nonce would not stop it: such a script can read the channel and the page as well), and
- *   such a script can already call the backend with the user's session. The checks limit what a forged
- *   message can do to showing a plausible token until this tab's next answer replaces it.
- * - Refreshes send one `Idempotency-Key` per token refreshed, so retries cannot refresh a token twice.
- * - A secret reset does not touch the token: whether iPOSpays revokes Auth Tokens at a reset is undocumented, so
- *   the backend decides — a refresh it refuses (401) makes `getToken()` generate a new token.
- *
- * Abort: a caller's `signal` ends only that caller's wait (rejecting with `BackendError` code `aborted`);
- * the shared request goes on for the other callers and its token is still kept. Only `dispose()` aborts
- * requests. `dispose()` rejects pending callers at once, clears every timer, closes the channel and drops
- * late answers without events; every later call rejects with `BackendError` code `aborted`.
- *
- * @example
- * // A portal's Transact calls: iPOSpays expects the Auth Token in a header named `token`.
- * import { HttpBackend, TokenSession } from 'ipos-credential-elements';
- *
- * const tokens = new TokenSession({ backend: new HttpBackend({ baseUrl: '/api/ipos' }), tpn: '139322815010' });
- * tokens.subscribe((event) => {
- *   if (event.type === 'refresh-failed') console.warn('Auth Token refresh failed', event.error.code);
- * });
- *
- * async function sale(body: unknown): Promise<Response> {
- *   const send = async () =>
- *     fetch('/portal/transact/sale', { method: 'POST', headers: { token: await tokens.getToken() }, body: JSON.stringify(body) });
- *   const response = await send();
- *   if (response.status !== 401) return response;
- *   await tokens.refresh(); // "Token is Expired": refresh and retry once, as iPOSpays integrations do
- *   return send();
- * }
- *
- * addEventListener('pagehide', () => tokens.dispose());
+ * `TokenSession`: a headless holder of one TPN's Auth Token, for host code and `<ipos-token-generator>` — no DOM, so
+ * it runs in browsers, workers and Node. It generates, refreshes single-flight when due, shares tokens between the
+ * tabs of one account and TPN, and ends every timer and request on `dispose()`. The rules: docs/token-session.md.
  */
 import { BackendError, type BackendErrorCode } from '../backend/backend-error.js';
 import { accountTag } from '../backend/account-key.js';
