@@ -3,5 +3,10 @@ import { defineElements } from '../elements/define-elements.js';
 import '../elements/key-activity/key-activity-view.js';
 import '../elements/token-generator/token-generator-view.js';
 
-/** Registers the elements in the server's registry (Lit SSR's DOM shim), under the tags the browser uses. */
-export { defineElements as defineForServer };
+/**
+ * Registers the elements in the server's registry (Lit SSR's DOM shim), under the tags the browser uses, with their
+ * views. A function of this module, not a re-export: a bundler keeps the module, and with it the views' imports.
+ */
+export function defineForServer(): void {
+  defineElements();
+}
