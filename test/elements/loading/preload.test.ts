@@ -201,7 +201,11 @@ describe('revalidate (stale-while-revalidate, opt-in)', () => {
     await waitUntil(() => allByPart(element, 'retry-button').length === 1, 'no Retry after the failed revalidation');
     expect(byPart(element, 'api-key').textContent).to.equal(account.credentials.keys!.apiKey);
     byPart(element, 'retry-button').click();
-    await waitUntil(() => allByPart(element, 'error').length === 0, 'Retry did not load');
+    // Retry loads afresh (the skeleton shows meanwhile): wait for the answer, not only for the error to go.
+    await waitUntil(
+      () => allByPart(element, 'error').length === 0 && allByPart(element, 'api-key').length === 1,
+      'Retry did not load',
+    );
     expect(byPart(element, 'api-key').textContent).to.equal(account.credentials.keys!.apiKey);
   });
 
