@@ -24,6 +24,8 @@ const LAYERS: Record<string, readonly string[]> = {
   server: ['contract', 'options'],
   // The in-browser reference backend is an HttpBackend whose fetch is the reference server.
   reference: ['contract', 'options', 'backend', 'server'],
+  // The standalone service (`npx ipos-credential-elements serve`) runs the server kit behind node:http.
+  service: ['contract', 'options', 'server'],
 };
 /** A file at src/ root: a published entry, which may import every layer. */
 const ENTRY = '(entry)';
