@@ -97,7 +97,8 @@ import * as z from 'zod/mini';
 import { describeIssues } from '../contract/describe-issues.js';
 import { ROUTES } from '../contract/routes.js';
 import { isUserRole, USER_ROLES, type UserRole } from '../roles.js';
-import { BASE_HEADERS, Problem, parseJson, readJsonText, toResponse, type Answer } from '../server/answers.js';
+import { BASE_HEADERS, Problem, toResponse, type Answer } from '../server/answer.js';
+import { parseJson, readJsonText } from '../server/parse.js';
 import { OffsetClock, systemClock, type Clock } from '../server/clock.js';
 import {
   AUTHENTICATE_TOKEN_PATH,

@@ -15,8 +15,9 @@ export {
   type RateLimitedAction,
   type RequestContext,
 } from './credentials-server.js';
-export { authenticateTokenResponseSchema, type ServerAccount, type AuthenticateTokenResponse } from './operations.js';
-export { Problem } from './answers.js';
+export type { ServerAccount } from './operations.js';
+export { authenticateTokenResponseSchema, type AuthenticateTokenResponse } from '../contract/schemas.js';
+export { Problem } from './answer.js';
 export { SecretBox, ephemeralKeyring, type DataKeyring, type DataKeyMaterial, type SealedValue } from './crypto.js';
 export type { SigningKeyInput } from './tokens.js';
 export { GRACE_PERIOD_MINUTES, MAX_TOKEN_MINUTES, DEFAULT_TOKEN_MINUTES } from './tokens.js';

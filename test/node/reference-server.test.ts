@@ -1,7 +1,7 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authTokenSchema, credentialsSchema, terminalListSchema } from '../../src/contract/schemas.js';
-import { authenticateTokenResponseSchema } from '../../src/server/operations.js';
+import { authenticateTokenResponseSchema } from '../../src/contract/schemas.js';
 import { createReferenceServer, type ReferenceServer } from '../../src/reference/index.js';
 import { SessionStore } from '../../src/reference/accounts.js';
 import { memoryStore } from '../../src/server/stores/memory.js';

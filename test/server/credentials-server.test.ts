@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Problem } from '../../src/server/answers.js';
+import { Problem } from '../../src/server/answer.js';
 import { secretsMatch } from '../../src/server/crypto.js';
 import type { CredentialsServer } from '../../src/server/credentials-server.js';
 import { nodeListener, nodeMiddleware } from '../../src/server/node.js';
