@@ -2,6 +2,8 @@
  * The last stage of a request: the answer. JSON bodies, `{ errorCode, errorMessage }` errors, `no-store` on
  * everything; whatever a stage throws becomes an answer here, and only here.
  */
+import { DATABASE_UNAVAILABLE } from '../contract/error-codes.js';
+import { DatabaseUnavailableError } from './store.js';
 
 /** An answer before it becomes a `Response`. */
 export interface Answer {
@@ -47,15 +49,35 @@ export function toResponse(answer: Answer): Response {
   return new Response(JSON.stringify(answer.body), { status: answer.status, headers });
 }
 
-/** The answer to whatever a stage threw: its own answer for a `Problem`, else a logged 500. */
+/** How long a client is asked to wait when the database is out of reach. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The answer to whatever a stage threw: its own answer for a `Problem`, 503 with `Retry-After` when the database
+ * is out of reach, else a logged 500.
+ */
 export function failureAnswer(error: unknown, logError: (message: string) => void): Answer {
   if (error instanceof Problem) return error.toAnswer();
   if (error instanceof Rollback) return error.answer;
-  // Name and message only: our errors never carry a body or a secret, and no stack reaches the client.
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
-  logError(`ipos-credentials: unexpected failure (${detail})`);
+  if (error instanceof DatabaseUnavailableError) {
+    logError(`ipos-credentials: database unavailable (${describeCause(error.cause)}); answered 503`);
+    return {
+      status: 503,
+      headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+      body: {
+        errorCode: DATABASE_UNAVAILABLE,
+        errorMessage: 'The credentials database cannot be reached right now; try again in a few seconds.',
+      },
+    };
+  }
+  logError(`ipos-credentials: unexpected failure (${describeCause(error)})`);
   return {
     status: 500,
     body: { errorCode: 'INTERNAL_ERROR', errorMessage: 'The credentials server failed unexpectedly.' },
   };
+}
+
+/** Name and message only: our errors never carry a body or a secret, and no stack reaches a log or a client. */
+function describeCause(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
 }

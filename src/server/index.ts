@@ -21,6 +21,7 @@ export { Problem } from './answer.js';
 export { SecretBox, ephemeralKeyring, type DataKeyring, type DataKeyMaterial, type SealedValue } from './crypto.js';
 export type { SigningKeyInput } from './tokens.js';
 export { GRACE_PERIOD_MINUTES, MAX_TOKEN_MINUTES, DEFAULT_TOKEN_MINUTES } from './tokens.js';
+export { DatabaseUnavailableError } from './store.js';
 export type {
   CredentialStore,
   StoreTransaction,

@@ -7,6 +7,17 @@
 import type { ActivityType, UserRole } from '../contract/vocabulary.js';
 import type { SealedValue } from './crypto.js';
 
+/**
+ * Thrown by a store when its database cannot be reached (a lost connection, a server restarting or stopped):
+ * answered 503 `DATABASE_UNAVAILABLE` with `Retry-After`, never a 500. The request may be retried as it was.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('The credentials database cannot be reached.', { cause });
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
 /** A stored credential row. Times are epoch ms. The secret is only ever sealed. */
 export interface KeyRow {
   accountId: string;

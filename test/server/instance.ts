@@ -1,7 +1,9 @@
 /**
- * A credentials server in its own process (test/server/instance.mjs starts it; the multi-instance tests
- * and `npm run bench:server` use it):
- * - `serve <postgres-url | memory | pglite>` listens on a free loopback port and prints `listening <port>`;
+ * A credentials server in its own process (test/server/instance.mjs starts it; the multi-instance tests,
+ * the database fault tests and `npm run bench:server` use it):
+ * - `serve <target>` listens on a free loopback port and prints `listening <port>`; the target is `memory`,
+ *   `pglite:<folder>`, a PostgreSQL URL (a pool of the test's, as a host passes it), `own-pool:<url>` (the
+ *   store makes its own pool from the URL) or `host-pool:<url>` (a host pool with its own `'error'` listener);
  * - `reset-loop <postgres-url> <account>` resets the account's secret over and over, printing
  *   `committed <rotation> <secret>` after each.
  */
@@ -16,12 +18,16 @@ import { pgliteStore } from '../../src/server/stores/pglite.js';
 import { postgresStore } from '../../src/server/stores/postgres.js';
 import { testServer } from './fixtures.js';
 
-// Stores are made from statically imported drivers: the module runner that loaded this file is closed,
-// so no dynamic import() may run after it.
 async function storeFor(target: string): Promise<CredentialStore> {
+  const [kind, rest] = [target.slice(0, target.indexOf(':')), target.slice(target.indexOf(':') + 1)];
   if (target === 'memory') return memoryStore();
-  if (target.startsWith('pglite:'))
-    return pgliteStore({ database: await PGlite.create(target.slice('pglite:'.length)) });
+  if (kind === 'pglite') return pgliteStore({ database: await PGlite.create(rest) });
+  if (kind === 'own-pool') return postgresStore({ connectionString: rest, config: { max: 10 } });
+  if (kind === 'host-pool') {
+    const pool = new pg.Pool({ connectionString: rest, max: 10 });
+    pool.on('error', () => {}); // the host's own listener: the store must not rely on it, nor crash despite it
+    return postgresStore({ pool });
+  }
   return postgresStore({ pool: new pg.Pool({ connectionString: target, max: 10 }) });
 }
 
