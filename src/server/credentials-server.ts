@@ -13,6 +13,7 @@
 import type { CryptoKey } from 'jose';
 import type { Terminal } from '../contract/schemas.js';
 import { isUserRole } from '../roles.js';
+import { checkOptions } from './configuration.js';
 import { failureAnswer, Problem, toResponse, type Answer } from './answer.js';
 import { authenticateToken } from './authenticate-token.js';
 import { systemClock, type Clock } from './clock.js';
@@ -80,8 +81,11 @@ export interface CredentialsServerOptions {
   now?(request: Request): number;
   /** Per-action limits (merged over `DEFAULT_RATE_LIMITS`); `false` turns them off. */
   rateLimits?: Partial<Record<RateLimitedAction, RateLimit>> | false;
-  /** How long replays are kept (default 24 h) and the largest answer kept (default 16 KiB). */
-  idempotency?: { ttlSeconds?: number; maxAnswerBytes?: number };
+  /**
+   * How long replays are kept (default 24 h), the largest answer kept (default 16 KiB) and how many replays one
+   * account keeps at most (default 1,000; its oldest go first, never another account's).
+   */
+  idempotency?: { ttlSeconds?: number; maxAnswerBytes?: number; maxPerAccount?: number };
   /** Which accounts `/authenticate-token` serves; default all. */
   acceptsAccount?(request: Request, accountId: string): boolean;
   /** The request's source for the audit log; default the adapter's `sourceAddress`. */
@@ -99,6 +103,12 @@ export interface CredentialsServer {
   readonly store: CredentialStore;
   /** Answers one request. Never rejects: failures are answered with an error body. */
   handle(request: Request, context?: RequestContext): Promise<Response>;
+  /**
+   * The one awaited start step: loads the data keys (calling a `dataKeys` function), imports them and the
+   * signing key, and rejects with the option at fault. Requests work without it (the first one does the same
+   * work), but a host that awaits it before listening learns of a bad key at start, not from its first customer.
+   */
+  ready(): Promise<void>;
   /** The public key that verifies this server's tokens. */
   publicKey(): Promise<CryptoKey>;
   jwks(): Promise<{ keys: object[] }>;
@@ -113,6 +123,7 @@ export interface CredentialsServer {
 }
 
 export function createCredentialsServer(options: CredentialsServerOptions): CredentialsServer {
+  checkOptions(options);
   const basePath = (options.basePath ?? DEFAULT_BASE_PATH).replace(/\/+$/, '');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const store = options.store ?? memoryStore();
@@ -133,10 +144,15 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
   let lastSweep = 0;
 
   function secretBox(): Promise<SecretBox> {
-    box ??= Promise.resolve(
-      typeof options.dataKeys === 'function' ? options.dataKeys() : (options.dataKeys ?? ephemeralKeyring()),
-    )
-      .then((keyring) => new SecretBox(keyring))
+    box ??= Promise.resolve()
+      .then(() =>
+        typeof options.dataKeys === 'function' ? options.dataKeys() : (options.dataKeys ?? ephemeralKeyring()),
+      )
+      .then(async (keyring) => {
+        const sealer = new SecretBox(keyring);
+        await sealer.imported(); // a key the platform refuses fails here, not in the middle of a request
+        return sealer;
+      })
       .catch((error: unknown) => {
         box = undefined;
         throw error;
@@ -163,6 +179,9 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
         answer = failureAnswer(error, logError);
       }
       return toResponse({ ...answer, headers: { ...answer.headers, ...cors } });
+    },
+    async ready() {
+      await Promise.all([secretBox(), signer.publicKey()]);
     },
     publicKey: () => signer.publicKey(),
     jwks: () => signer.jwks(),
