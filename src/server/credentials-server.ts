@@ -13,6 +13,7 @@
 import type { CryptoKey } from 'jose';
 import type { Terminal } from '../contract/schemas.js';
 import { isUserRole } from '../roles.js';
+import { canonicalAddress } from './addresses.js';
 import { checkOptions } from './configuration.js';
 import { failureAnswer, Problem, toResponse, type Answer } from './answer.js';
 import { authenticateToken } from './authenticate-token.js';
@@ -50,7 +51,11 @@ const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
 /** What the Node adapter (or any host) knows about a request beyond the `Request` itself. */
 export interface RequestContext {
-  /** The peer's address, for the audit log, `lastUsedFrom` and the `authenticate` rate limit. */
+  /**
+   * The client's IP address, for the audit log, `lastUsedFrom` and the `authenticate` rate limit: the socket's
+   * peer, or read past the host's own proxies (`clientAddress()`). Anything that is not an IP address is
+   * recorded as no source.
+   */
   sourceAddress?: string;
 }
 
@@ -88,7 +93,7 @@ export interface CredentialsServerOptions {
   idempotency?: { ttlSeconds?: number; maxAnswerBytes?: number; maxPerAccount?: number };
   /** Which accounts `/authenticate-token` serves; default all. */
   acceptsAccount?(request: Request, accountId: string): boolean;
-  /** The request's source for the audit log; default the adapter's `sourceAddress`. */
+  /** The request's source IP address; default the adapter's `sourceAddress`. Anything but an IP address is recorded as none. */
   sourceOf?(request: Request, context: RequestContext): string | null;
   /** Where unexpected failures are reported (never with a request body or a secret); default `console.error`. */
   logError?(message: string): void;
@@ -142,6 +147,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
   const logError = options.logError ?? ((message: string) => console.error(message));
   let box: Promise<SecretBox> | undefined;
   let lastSweep = 0;
+  let toldOfBadSource = false;
 
   function secretBox(): Promise<SecretBox> {
     box ??= Promise.resolve()
@@ -224,7 +230,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     if (request.method !== 'GET') refuseCrossSite(request, allowedOrigins);
     const idempotencyKey = idempotencyKeyOf(request);
     const now = nowOf(request);
-    const source = options.sourceOf ? options.sourceOf(request, context) : (context.sourceAddress ?? null);
+    const source = sourceOf(request, context);
     const serverNow = clock.now();
     void sweep(serverNow);
     const sealer = await secretBox();
@@ -271,6 +277,20 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
       { scope, key: idempotencyKey, bodyText: body.text, now: serverNow },
       work,
     );
+  }
+
+  /** The request's source as stored: a validated address, or null (never what a client wrote). */
+  function sourceOf(request: Request, context: RequestContext): string | null {
+    const given = options.sourceOf ? options.sourceOf(request, context) : context.sourceAddress;
+    if (given === null || given === undefined) return null;
+    const address = canonicalAddress(given);
+    if (address === null && !toldOfBadSource) {
+      toldOfBadSource = true;
+      logError(
+        `ipos-credentials: the source ${JSON.stringify(String(given).slice(0, 64))} is not an IP address, so requests are recorded without one; pass the client's IP address as sourceAddress (docs/server.md).`,
+      );
+    }
+    return address;
   }
 
   async function resolveAccount(request: Request): Promise<ServerAccount> {

@@ -40,3 +40,4 @@ export {
 } from './stores/postgres.js';
 export { MIGRATIONS, sqlStore, type SqlClient } from './stores/sql-store.js';
 export { nodeListener, nodeMiddleware, type FetchHandler, type NodeAdapterOptions } from './node.js';
+export { canonicalAddress, clientAddress, proxyTrust, type ProxyTrust, type TrustedProxies } from './addresses.js';

@@ -11,6 +11,7 @@
  * app.use(nodeMiddleware(credentialsServer));
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { canonicalAddress, clientAddress, proxyTrust, type ProxyTrust, type TrustedProxies } from './addresses.js';
 import type { RequestContext } from './credentials-server.js';
 
 /** What the adapters need of a handler. */
@@ -26,22 +27,47 @@ export type NextFunction = (error?: unknown) => void;
 
 export interface NodeAdapterOptions {
   /**
-   * Trust `X-Forwarded-For` and `X-Forwarded-Proto` (behind your own reverse proxy only); default false:
-   * the source address is the socket's and the scheme is `https` only on a TLS socket.
+   * The reverse proxies in front of this server, whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed:
+   * their addresses or CIDRs (`['10.0.0.0/8']`), or how many proxy hops stand in front (`1`). The client is
+   * read right to left past them. Default none: the source is the socket's peer, the scheme `https` only on TLS.
    */
+  trustedProxies?: TrustedProxies;
+  /** @deprecated Read as `trustedProxies: 1` (one proxy hop); name the proxies with `trustedProxies` instead. */
   trustProxy?: boolean;
 }
+
+/** The adapter's options, checked once when it is made. */
+export interface AdapterSettings {
+  trust: ProxyTrust;
+}
+
+/** Checks the adapter's options; throws an error naming the option at fault. */
+export function adapterSettings(options: NodeAdapterOptions = {}): AdapterSettings {
+  if (options.trustProxy !== undefined && options.trustedProxies !== undefined) {
+    throw new Error(
+      'trustProxy: give trustedProxies alone (trustProxy: true is the old spelling of trustedProxies: 1).',
+    );
+  }
+  if (options.trustProxy !== undefined && typeof options.trustProxy !== 'boolean') {
+    throw new Error('trustProxy: true or false; better, name the proxies with trustedProxies.');
+  }
+  const trusted = options.trustedProxies ?? (options.trustProxy ? 1 : []);
+  return { trust: proxyTrust(trusted) };
+}
+
+const DEFAULT_SETTINGS = adapterSettings();
 
 /** Connect-style middleware (Express, Connect, Vite) answering under `handler.basePath`. */
 export function nodeMiddleware(
   handler: FetchHandler,
   options: NodeAdapterOptions = {},
 ): (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void {
+  const settings = adapterSettings(options);
   return (req, res, next) => {
     // `originalUrl`: Connect strips a mount path from `req.url`, the server routes on the full path.
     const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
     if (!isUnderBasePath(url, handler.basePath)) return next();
-    answerNodeRequest(handler, req, url, options)
+    answerNodeRequest(handler, req, url, settings)
       .then((response) => writeResponse(response, res))
       .catch(next);
   };
@@ -52,8 +78,9 @@ export function nodeListener(
   handler: FetchHandler,
   options: NodeAdapterOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  const settings = adapterSettings(options);
   return (req, res) => {
-    answerNodeRequest(handler, req, req.url ?? '/', options)
+    answerNodeRequest(handler, req, req.url ?? '/', settings)
       .then((response) => writeResponse(response, res))
       .catch(() => {
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
@@ -83,17 +110,17 @@ export async function answerNodeRequest(
   handler: FetchHandler,
   req: IncomingMessage,
   url: string,
-  options: NodeAdapterOptions = {},
+  settings: AdapterSettings = DEFAULT_SETTINGS,
 ): Promise<Response> {
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const host = req.headers.host;
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
-  const forwardedProto = options.trustProxy
-    ? String(req.headers['x-forwarded-proto'] ?? '')
-        .split(',')[0]
-        ?.trim()
-    : '';
+  const peer = req.socket.remoteAddress;
+  // The scheme the nearest proxy saw (its own header is the right-most), and only from a proxy of the host's.
+  const peerAddress = canonicalAddress(peer);
+  const fromProxy = peerAddress !== null && settings.trust(peerAddress, 0);
+  const forwardedProto = fromProxy ? headerValue(req.headers['x-forwarded-proto']).split(',').at(-1)?.trim() : '';
   const scheme = forwardedProto === 'https' || encrypted ? 'https' : 'http';
   // The Host header names the origin the browser thinks it talks to: what same-origin checks compare with.
   const origin = `${scheme}://${host && HOST_PATTERN.test(host) ? host : 'localhost'}`;
@@ -102,12 +129,12 @@ export async function answerNodeRequest(
     headers: requestHeaders(req.headers),
     body: hasBody ? await readBody(req, handler.maxBodyBytes + 1) : undefined,
   });
-  const forwardedFor = options.trustProxy
-    ? String(req.headers['x-forwarded-for'] ?? '')
-        .split(',')[0]
-        ?.trim()
-    : '';
-  return handler.handle(request, { sourceAddress: forwardedFor || req.socket.remoteAddress || undefined });
+  const source = clientAddress(peer, headerValue(req.headers['x-forwarded-for']), settings.trust);
+  return handler.handle(request, { sourceAddress: source ?? undefined });
+}
+
+function headerValue(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? value.join(', ') : (value ?? '');
 }
 
 function requestHeaders(incoming: IncomingHttpHeaders): Headers {
