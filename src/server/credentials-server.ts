@@ -12,7 +12,7 @@
  */
 import type { CryptoKey } from 'jose';
 import type { Terminal } from '../contract/schemas.js';
-import { isUserRole } from '../roles.js';
+import { isUserRole, USER_ROLES, type UserRole } from '../roles.js';
 import { canonicalAddress } from './addresses.js';
 import { checkOptions } from './configuration.js';
 import { failureAnswer, Problem, toResponse, type Answer } from './answer.js';
@@ -20,13 +20,7 @@ import { authenticateToken } from './authenticate-token.js';
 import { systemClock, type Clock } from './clock.js';
 import { SecretBox, ephemeralKeyring, type DataKeyring } from './crypto.js';
 import { replayable } from './idempotency.js';
-import {
-  OPERATIONS,
-  refuseRoleWithoutAccess,
-  settle,
-  type AccountOperationContext,
-  type ServerAccount,
-} from './operations.js';
+import { refuseRoleWithoutAccess, runOperation, settle, type ServerAccount } from './operations.js';
 import { corsHeaders, preflightAnswer, refuseCrossSite } from './origin.js';
 import { NO_BODY, idempotencyKeyOf, pathUnder, readOperationBody, refuseUnexpectedBody } from './parse.js';
 import {
@@ -117,6 +111,13 @@ export interface CredentialsServer {
   /** The public key that verifies this server's tokens. */
   publicKey(): Promise<CryptoKey>;
   jwks(): Promise<{ keys: object[] }>;
+  /**
+   * Tells the server an account's role changed (the host's own admin tools know first): from now on
+   * `authenticate-token` signs the new role's scopes with the account's keys, and the change is audited once as
+   * `role-changed`. `changed` is false when the keys already had that role, or when the account has no keys
+   * (they will be generated with the role `resolveAccount` gives). The next request also learns it by itself.
+   */
+  accountRoleChanged(accountId: string, role: UserRole): Promise<{ changed: boolean }>;
   /** An account's audit events, newest first. */
   activity(accountId: string, options?: { beforeId?: number; limit?: number }): Promise<StoredAuditEvent[]>;
   /**
@@ -191,6 +192,36 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     },
     publicKey: () => signer.publicKey(),
     jwks: () => signer.jwks(),
+    async accountRoleChanged(accountId, role) {
+      if (typeof accountId !== 'string' || accountId === '') {
+        throw new Error(
+          'accountRoleChanged(accountId, role): accountId must be the non-empty id resolveAccount gives.',
+        );
+      }
+      if (!isUserRole(role)) {
+        throw new Error(
+          `accountRoleChanged(accountId, role): role must be one of ${USER_ROLES.join(', ')}; got ${JSON.stringify(role)}.`,
+        );
+      }
+      return store.transaction(async (tx) => {
+        const changed = await tx.changeRole(accountId, role);
+        if (changed) {
+          // The host said so, not a signed-in admin: no actor, no source.
+          await tx.appendAudit({
+            accountId,
+            type: 'role-changed',
+            at: clock.now(),
+            actorId: null,
+            actorName: null,
+            source: null,
+            tpn: null,
+            graceMinutes: null,
+            role,
+          });
+        }
+        return { changed };
+      });
+    },
     activity: (accountId, activityOptions) => store.transaction((tx) => tx.listAudit(accountId, activityOptions)),
     async reencryptSecrets({ batchSize = 100 } = {}) {
       const sealer = await secretBox();
@@ -259,15 +290,13 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
 
     let terminals: Promise<readonly Terminal[]> | undefined;
     const work = (tx: StoreTransaction) =>
-      settle(() =>
-        OPERATIONS[id]({
-          ...base,
-          tx,
-          account,
-          body: body.value,
-          terminals: () => (terminals ??= Promise.resolve(options.listTerminals?.(account, request) ?? [])),
-        } satisfies AccountOperationContext),
-      );
+      runOperation(id, {
+        ...base,
+        tx,
+        account,
+        body: body.value,
+        terminals: () => (terminals ??= Promise.resolve(options.listTerminals?.(account, request) ?? [])),
+      });
     if (!definition.idempotent || idempotencyKey === null) return store.transaction(work);
     const scope = `${account.accountId} ${request.method} ${operation.path}`;
     return replayable(

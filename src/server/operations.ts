@@ -88,6 +88,20 @@ export async function settle(operation: () => Promise<Answer>): Promise<Answer> 
   }
 }
 
+/**
+ * Runs an operation for the account, first recording its current role on its keys when `resolveAccount` says
+ * another one than the keys have: audited once as `role-changed`, and from then on `authenticate-token` signs
+ * that role's scopes (never the old role's). In the operation's transaction, so both commit or neither.
+ */
+export function runOperation(id: OperationId, context: AccountOperationContext): Promise<Answer> {
+  return settle(async () => {
+    const { tx, account } = context;
+    if (await tx.changeRole(account.accountId, account.role))
+      await audit(context, 'role-changed', { role: account.role });
+    return OPERATIONS[id](context);
+  });
+}
+
 /** Refuses an account whose role has no access to the route (terminals and tokens are for merchants). */
 export function refuseRoleWithoutAccess(route: RouteDefinition, account: ServerAccount): void {
   if (route.merchantOnly && !canGenerateTokens(account.role)) throw merchantOnlyProblem(account.role);
@@ -178,7 +192,7 @@ function credentialsOf(account: ServerAccount, row: KeyRow | null, now: number):
 function audit(
   context: AccountOperationContext,
   type: AuditEventType,
-  details: { tpn?: string; graceMinutes?: number } = {},
+  details: { tpn?: string; graceMinutes?: number; role?: UserRole } = {},
 ): Promise<void> {
   const { tx, account, now, source } = context;
   return tx.appendAudit({
@@ -190,6 +204,7 @@ function audit(
     source,
     tpn: details.tpn ?? null,
     graceMinutes: details.graceMinutes ?? null,
+    role: details.role ?? null,
   });
 }
 

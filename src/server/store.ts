@@ -70,6 +70,8 @@ export interface AuditEvent {
   tpn: string | null;
   /** For `secret-reset`: the grace window asked for, in minutes (0: none); null for other events. */
   graceMinutes: number | null;
+  /** For `role-changed`: the role the account has now; null (or left out) for other events. */
+  role?: UserRole | null;
 }
 
 export interface StoredAuditEvent extends AuditEvent {
@@ -116,6 +118,11 @@ export interface StoreTransaction {
   /** Rows whose secret or previous secret is not sealed with `keyId`, at most `limit`. */
   keysNotSealedWith(keyId: string, limit: number): Promise<KeyRow[]>;
   markUsed(accountId: string, at: number, from: string | null): Promise<void>;
+  /**
+   * Records the account's current role on its keys (what `authenticate-token` signs the scopes of); true when it
+   * was another, false when the same or when the account has no keys. Concurrent changes to one role: one true.
+   */
+  changeRole(accountId: string, role: UserRole): Promise<boolean>;
   /** Forgets an account's keys and replays (not its audit events). */
   deleteAccount(accountId: string): Promise<void>;
 

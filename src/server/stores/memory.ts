@@ -115,6 +115,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
           .slice(0, limit)
           .map((row) => ({ ...row }));
       },
+      async changeRole(accountId, role) {
+        const row = keys.get(accountId);
+        if (!row || row.role === role) return false;
+        set(keys, accountId, { ...row, role });
+        return true;
+      },
       async markUsed(accountId, at, from) {
         const row = keys.get(accountId);
         if (row) set(keys, accountId, { ...row, lastUsedAt: at, lastUsedFrom: from });
@@ -152,7 +158,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         return count;
       },
       async appendAudit(event: AuditEvent) {
-        const stored = { ...event, id: nextAuditId++ };
+        const stored = { ...event, role: event.role ?? null, id: nextAuditId++ };
         audit.push(stored);
         undo.push(() => {
           const at = audit.indexOf(stored);

@@ -93,6 +93,11 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ALTER TABLE ipos_audit_log ADD COLUMN grace_minutes integer;
     `,
   },
+  {
+    version: 3,
+    name: 'the role a role change brought, in the audit log',
+    sql: `ALTER TABLE ipos_audit_log ADD COLUMN role text;`,
+  },
 ];
 
 /** Serialises concurrent migrations from several processes (an arbitrary, fixed advisory lock id). */
@@ -271,6 +276,14 @@ function transactionOver(query: SqlQuery): StoreTransaction {
       );
       return rows.map((row) => keyRowOf(row) as KeyRow);
     },
+    async changeRole(accountId, role) {
+      // A concurrent change to the same role waits on the row, then finds it changed: one of them is true.
+      const rows = await query(
+        'UPDATE ipos_credentials SET role = $2 WHERE account_id = $1 AND role <> $2 RETURNING role',
+        [accountId, role],
+      );
+      return rows.length === 1;
+    },
     async markUsed(accountId, at, from) {
       await query('UPDATE ipos_credentials SET last_used_at = $2, last_used_from = $3 WHERE account_id = $1', [
         accountId,
@@ -322,8 +335,8 @@ function transactionOver(query: SqlQuery): StoreTransaction {
     },
     async appendAudit(event) {
       await query(
-        `INSERT INTO ipos_audit_log (account_id, type, at, actor_id, actor_name, source, tpn, grace_minutes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        `INSERT INTO ipos_audit_log (account_id, type, at, actor_id, actor_name, source, tpn, grace_minutes, role)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [
           event.accountId,
           event.type,
@@ -333,6 +346,7 @@ function transactionOver(query: SqlQuery): StoreTransaction {
           event.source,
           event.tpn,
           event.graceMinutes,
+          event.role ?? null,
         ],
       );
     },
@@ -347,6 +361,7 @@ function transactionOver(query: SqlQuery): StoreTransaction {
         source: string | null;
         tpn: string | null;
         grace_minutes: number | null;
+        role: string | null;
       }>(
         `SELECT * FROM ipos_audit_log WHERE account_id = $1 AND ($2::bigint IS NULL OR id < $2)
          ORDER BY id DESC LIMIT $3`,
@@ -362,6 +377,7 @@ function transactionOver(query: SqlQuery): StoreTransaction {
         source: row.source,
         tpn: row.tpn,
         graceMinutes: row.grace_minutes === null ? null : Number(row.grace_minutes),
+        role: row.role as UserRole | null,
       }));
     },
   };
