@@ -18,7 +18,7 @@ import { checkOptions } from './configuration.js';
 import { failureAnswer, Problem, toResponse, type Answer } from './answer.js';
 import { authenticateToken } from './authenticate-token.js';
 import { systemClock, type Clock } from './clock.js';
-import { SecretBox, ephemeralKeyring, type DataKeyring } from './crypto.js';
+import { SecretBox, ephemeralKeyring, sha256, type DataKeyring } from './crypto.js';
 import { replayable } from './idempotency.js';
 import { refuseRoleWithoutAccess, runOperation, settle, type ServerAccount } from './operations.js';
 import { corsHeaders, preflightAnswer, refuseCrossSite } from './origin.js';
@@ -269,7 +269,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
 
     if (route.kind === 'authenticate') {
       await refuseUnexpectedBody(request, maxBodyBytes);
-      if (source !== null) await limiter.hit('authenticate', `source:${source}`, serverNow);
+      await limiter.hit('authenticate', await authenticateCaller(request, source), serverNow);
       const accepts = (accountId: string) => options.acceptsAccount?.(request, accountId) ?? true;
       return settle(() => authenticateToken(base, store, accepts));
     }
@@ -306,6 +306,14 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
       { scope, key: idempotencyKey, bodyText: body.text, now: serverNow },
       work,
     );
+  }
+
+  /**
+   * Who an authenticate-token attempt counts against: its source address when known; else (a host that passes
+   * none, e.g. a Fetch handler with no socket) the API key it tries, hashed so that a bucket name stays short.
+   */
+  async function authenticateCaller(request: Request, source: string | null): Promise<string> {
+    return source !== null ? `source:${source}` : `key:${await sha256(request.headers.get('apiKey') ?? '')}`;
   }
 
   /** The request's source as stored: a validated address, or null (never what a client wrote). */
