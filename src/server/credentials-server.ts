@@ -42,6 +42,8 @@ export { crossSiteProblem } from './origin.js';
 
 export const DEFAULT_BASE_PATH = '/api/ipos';
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+/** Replays one account keeps at most; with the rate limits, a day of a busy integration's retries. */
+const DEFAULT_REPLAYS_PER_ACCOUNT = 1000;
 
 /** What the Node adapter (or any host) knows about a request beyond the `Request` itself. */
 export interface RequestContext {
@@ -144,6 +146,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
   const replays = {
     ttlMs: (options.idempotency?.ttlSeconds ?? 24 * 60 * 60) * 1000,
     maxAnswerBytes: options.idempotency?.maxAnswerBytes ?? 16 * 1024,
+    maxPerAccount: options.idempotency?.maxPerAccount ?? DEFAULT_REPLAYS_PER_ACCOUNT,
   };
   const logError = options.logError ?? ((message: string) => console.error(message));
   let box: Promise<SecretBox> | undefined;
@@ -299,13 +302,8 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
       });
     if (!definition.idempotent || idempotencyKey === null) return store.transaction(work);
     const scope = `${account.accountId} ${request.method} ${operation.path}`;
-    return replayable(
-      store,
-      sealer,
-      replays,
-      { scope, key: idempotencyKey, bodyText: body.text, now: serverNow },
-      work,
-    );
+    const replay = { accountId: account.accountId, scope, key: idempotencyKey, bodyText: body.text, now: serverNow };
+    return replayable(store, sealer, replays, replay, work);
   }
 
   /**
@@ -343,11 +341,11 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     return account;
   }
 
-  /** Forgets expired replays and old rate windows, at most once a minute. */
+  /** Forgets expired replays, and rate windows older than the longest limit's, at most once a minute. */
   async function sweep(now: number): Promise<void> {
     if (now - lastSweep < 60_000 && now >= lastSweep) return;
     lastSweep = now;
-    await store.sweep(now).catch((error: unknown) => failureAnswer(error, logError));
+    await store.sweep(now, now - limiter.longestWindowMs).catch((error: unknown) => failureAnswer(error, logError));
   }
 
   return server;

@@ -11,10 +11,13 @@ export interface ReplayPolicy {
   ttlMs: number;
   /** Answers longer than this (JSON text) are not kept. */
   maxAnswerBytes: number;
+  /** Answers one account keeps at most: its oldest go first. */
+  maxPerAccount: number;
 }
 
 /** One idempotent request: whose, which key, which body, at which server time. */
 export interface ReplayableRequest {
+  accountId: string;
   /** The account, method and path: a key is only ever replayed for the same three. */
   scope: string;
   key: string;
@@ -27,13 +30,13 @@ export async function replayable(
   store: CredentialStore,
   box: SecretBox,
   policy: ReplayPolicy,
-  { scope, key, bodyText, now }: ReplayableRequest,
+  { accountId, scope, key, bodyText, now }: ReplayableRequest,
   work: (tx: StoreTransaction) => Promise<Answer>,
 ): Promise<Answer> {
   const requestHash = await sha256(bodyText);
   const context = `replay\n${scope}\n${key}`;
   return store.transaction(async (tx) => {
-    const claim = await tx.claimIdempotencyKey(scope, key, requestHash, now);
+    const claim = await tx.claimIdempotencyKey({ accountId, scope, key, requestHash, now });
     if (!claim.claimed) {
       if (claim.requestHash !== requestHash) {
         throw new Problem(
@@ -51,13 +54,11 @@ export async function replayable(
     const recorded = JSON.stringify(answer);
     if (recorded.length > policy.maxAnswerBytes) await tx.releaseIdempotencyKey(scope, key);
     else {
-      await tx.completeIdempotencyKey({
-        scope,
-        key,
-        requestHash,
-        answer: await box.seal(recorded, context),
-        expiresAt: now + policy.ttlMs,
-      });
+      const sealed = await box.seal(recorded, context);
+      await tx.completeIdempotencyKey(
+        { accountId, scope, key, requestHash, answer: sealed, expiresAt: now + policy.ttlMs },
+        policy.maxPerAccount,
+      );
     }
     return answer;
   });

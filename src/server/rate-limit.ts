@@ -6,8 +6,11 @@ import type { OperationId } from '../contract/routes.js';
 import { Problem } from './answer.js';
 import type { CredentialStore } from './store.js';
 
-/** The actions with a per-account rate limit (`authenticate` is per source address). */
-export type RateLimitedAction = 'reveal' | 'reset' | 'token' | 'authenticate';
+/**
+ * The actions with a rate limit: every state-changing route, per account; `authenticate` per source address
+ * (per API key when the host passes no address).
+ */
+export type RateLimitedAction = 'generate' | 'reveal' | 'reset' | 'token' | 'authenticate';
 
 export interface RateLimit {
   /** Requests allowed per window. */
@@ -16,6 +19,7 @@ export interface RateLimit {
 }
 
 export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitedAction, RateLimit>> = {
+  generate: { limit: 10, windowSeconds: 60 },
   reveal: { limit: 30, windowSeconds: 60 },
   reset: { limit: 10, windowSeconds: 60 },
   token: { limit: 60, windowSeconds: 60 },
@@ -24,6 +28,7 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitedAction, RateLimit>>
 
 /** Which limit each operation counts against; operations not named here are not limited. */
 export const RATE_LIMITED_OPERATIONS: Partial<Record<OperationId, RateLimitedAction>> = {
+  generateKeys: 'generate',
   revealSecret: 'reveal',
   resetSecret: 'reset',
   revokePreviousSecret: 'reset',
@@ -37,6 +42,11 @@ export class RateLimiter {
     private readonly store: CredentialStore,
     private readonly limits: Readonly<Record<RateLimitedAction, RateLimit>> | false,
   ) {}
+
+  /** The longest window of any limit: windows that started earlier than that can be forgotten. */
+  get longestWindowMs(): number {
+    return this.limits ? Math.max(...Object.values(this.limits).map((limit) => limit.windowSeconds * 1000)) : 0;
+  }
 
   /** Counts one request of `action` by `who` (e.g. `account:acme`) at `now`; 429 past the limit. */
   async hit(action: RateLimitedAction, who: string, now: number): Promise<void> {

@@ -89,7 +89,19 @@ export type IdempotencyClaim =
       answer: SealedValue;
     };
 
+/** A request's claim on an idempotency key. */
+export interface IdempotencyClaimRequest {
+  /** Whose request: replays are bounded per account and forgotten with it. */
+  accountId: string;
+  scope: string;
+  key: string;
+  requestHash: string;
+  now: number;
+}
+
 export interface IdempotencyRecord {
+  /** Whose answer: replays are bounded per account and forgotten with it. */
+  accountId: string;
   scope: string;
   key: string;
   requestHash: string;
@@ -130,9 +142,12 @@ export interface StoreTransaction {
    * Claims `scope`+`key` for this transaction, first forgetting it if expired. Under PostgreSQL a
    * concurrent claim of the same key waits for this transaction and then sees its answer.
    */
-  claimIdempotencyKey(scope: string, key: string, requestHash: string, now: number): Promise<IdempotencyClaim>;
-  /** Stores the answer of a claimed key, kept until `expiresAt`. */
-  completeIdempotencyKey(record: IdempotencyRecord): Promise<void>;
+  claimIdempotencyKey(claim: IdempotencyClaimRequest): Promise<IdempotencyClaim>;
+  /**
+   * Stores the answer of a claimed key, kept until `expiresAt`; then forgets the account's oldest answers past
+   * `keepPerAccount` — that account's own, never another's.
+   */
+  completeIdempotencyKey(record: IdempotencyRecord, keepPerAccount: number): Promise<void>;
   /** Drops a claimed key (its answer is not worth remembering). */
   releaseIdempotencyKey(scope: string, key: string): Promise<void>;
 
@@ -155,7 +170,10 @@ export interface CredentialStore {
    * and for writes that need no atomicity with each other (the hot `authenticate-token` path).
    */
   autocommit<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
-  /** Deletes expired replays and old rate-limit windows. */
-  sweep(now: number): Promise<void>;
+  /**
+   * Deletes expired replays and the rate-limit windows that started before `rateWindowsBefore` (default: a
+   * day before `now`; the server passes the start of its longest window).
+   */
+  sweep(now: number, rateWindowsBefore?: number): Promise<void>;
   close(): Promise<void>;
 }

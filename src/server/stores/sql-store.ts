@@ -98,6 +98,18 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     name: 'the role a role change brought, in the audit log',
     sql: `ALTER TABLE ipos_audit_log ADD COLUMN role text;`,
   },
+  {
+    version: 4,
+    name: 'replays by account: bounded per account, forgotten with it',
+    // The scope is "<account> <METHOD> <path>" and a path has no space: the account is all before the last two words.
+    sql: `
+      ALTER TABLE ipos_idempotency ADD COLUMN account_id text;
+      UPDATE ipos_idempotency SET account_id = substring(scope from '^(.*) [A-Z]+ /[^ ]*$');
+      DELETE FROM ipos_idempotency WHERE account_id IS NULL;
+      ALTER TABLE ipos_idempotency ALTER COLUMN account_id SET NOT NULL;
+      CREATE INDEX ipos_idempotency_account ON ipos_idempotency (account_id, expires_at);
+    `,
+  },
 ];
 
 /** Serialises concurrent migrations from several processes (an arbitrary, fixed advisory lock id). */
@@ -293,15 +305,15 @@ function transactionOver(query: SqlQuery): StoreTransaction {
     },
     async deleteAccount(accountId) {
       await query('DELETE FROM ipos_credentials WHERE account_id = $1', [accountId]);
-      await query('DELETE FROM ipos_idempotency WHERE scope LIKE $1', [`${accountId.replace(/[\\%_]/g, '\\$&')} %`]);
+      await query('DELETE FROM ipos_idempotency WHERE account_id = $1', [accountId]);
     },
-    async claimIdempotencyKey(scope, key, requestHash, now): Promise<IdempotencyClaim> {
+    async claimIdempotencyKey({ accountId, scope, key, requestHash, now }): Promise<IdempotencyClaim> {
       await query('DELETE FROM ipos_idempotency WHERE scope = $1 AND key = $2 AND expires_at <= $3', [scope, key, now]);
       // A concurrent claim of the same key makes this INSERT wait for that transaction's end.
       const claimed = await query(
-        `INSERT INTO ipos_idempotency (scope, key, request_hash, expires_at) VALUES ($1, $2, $3, $4)
+        `INSERT INTO ipos_idempotency (scope, key, request_hash, expires_at, account_id) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
-        [scope, key, requestHash, Number.MAX_SAFE_INTEGER],
+        [scope, key, requestHash, Number.MAX_SAFE_INTEGER, accountId],
       );
       if (claimed.length === 1) return { claimed: true };
       const [known] = await query<{ request_hash: string; answer_key_id: string; answer_ciphertext: string }>(
@@ -315,11 +327,18 @@ function transactionOver(query: SqlQuery): StoreTransaction {
         answer: { keyId: known.answer_key_id, ciphertext: known.answer_ciphertext },
       };
     },
-    async completeIdempotencyKey(record) {
+    async completeIdempotencyKey(record, keepPerAccount) {
       await query(
         `UPDATE ipos_idempotency SET request_hash = $3, answer_key_id = $4, answer_ciphertext = $5, expires_at = $6
          WHERE scope = $1 AND key = $2`,
         [record.scope, record.key, record.requestHash, record.answer.keyId, record.answer.ciphertext, record.expiresAt],
+      );
+      // The account's own oldest answers past its bound; claims still in flight (no answer yet) are not counted.
+      await query(
+        `DELETE FROM ipos_idempotency WHERE account_id = $1 AND (scope, key) IN (
+           SELECT scope, key FROM ipos_idempotency WHERE account_id = $1 AND answer_ciphertext IS NOT NULL
+           ORDER BY expires_at DESC, key DESC OFFSET $2)`,
+        [record.accountId, keepPerAccount],
       );
     },
     async releaseIdempotencyKey(scope, key) {
@@ -392,9 +411,9 @@ export function sqlStore(kind: CredentialStore['kind'], client: SqlClient): Cred
     },
     transaction: (work) => client.transaction((query) => work(transactionOver(query))),
     autocommit: (work) => work(transactionOver(client.query)),
-    async sweep(now) {
+    async sweep(now, rateWindowsBefore = now - 24 * 60 * 60_000) {
       await client.query('DELETE FROM ipos_idempotency WHERE expires_at <= $1', [now]);
-      await client.query('DELETE FROM ipos_rate_windows WHERE window_start < $1', [now - 24 * 60 * 60_000]);
+      await client.query('DELETE FROM ipos_rate_windows WHERE window_start < $1', [rateWindowsBefore]);
     },
     close: () => client.close(),
   };
