@@ -17,11 +17,20 @@ export interface Instance {
   until(prefix: string, count?: number): Promise<string[]>;
   /** The base URL of a `serve` instance, once it listens. */
   baseUrl(): Promise<string>;
+  /** A `serve` instance's memory and store size, as its next `stats` line says. */
+  stats(): Promise<InstanceStats>;
 }
 
-/** Starts `instance.mjs` with `args` (see `instance.ts`). */
-export function startInstance(args: string[]): Instance {
-  const child = spawn(process.execPath, [INSTANCE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export interface InstanceStats {
+  rss: number;
+  heapUsed: number;
+  /** The memory store's size; null for the SQL stores. */
+  store: { accounts: number; replays: number; replayBytes: number; rateWindows: number; auditEvents: number } | null;
+}
+
+/** Starts `instance.mjs` with `args` (see `instance.ts`), and Node's own flags (`--expose-gc`) first. */
+export function startInstance(args: string[], nodeFlags: string[] = []): Instance {
+  const child = spawn(process.execPath, [...nodeFlags, INSTANCE, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   children.push(child);
   const lines: string[] = [];
   let errors = '';
@@ -62,6 +71,12 @@ export function startInstance(args: string[]): Instance {
     async baseUrl() {
       const [line] = await until('listening');
       return `http://127.0.0.1:${line!.split(' ')[1]}/api/ipos`;
+    },
+    async stats() {
+      const before = lines.filter((line) => line.startsWith('stats ')).length;
+      child.stdin!.write('stats\n');
+      const all = await until('stats ', before + 1);
+      return JSON.parse(all.at(-1)!.slice('stats '.length)) as InstanceStats;
     },
   };
 }
