@@ -5,7 +5,7 @@
 import type { AuthenticateTokenResponse } from '../contract/schemas.js';
 import { ROLE_SCOPES } from '../roles.js';
 import { Problem, type Answer } from './answer.js';
-import { secretsMatch } from './crypto.js';
+import { DECOY_CONTEXT, secretsMatch } from './crypto.js';
 import { isoTime, previousSecretValid, type OperationContext } from './operations.js';
 import type { CredentialStore } from './store.js';
 import { DEFAULT_TOKEN_MINUTES, MAX_TOKEN_MINUTES } from './tokens.js';
@@ -30,14 +30,18 @@ export async function authenticateToken(
   const indexes = await box.indexes(apiKey);
   const found = await store.autocommit((tx) => tx.keysByApiKeyIndex(indexes));
   const row = found && accepts(found.accountId) ? found : null;
-  // Opened and compared even for an unknown key, so the answer takes as long either way.
-  const stored = row ? await box.open(row.secret, row.accountId) : 'dskey_';
+  // The same work whatever the key: two AES-GCM opens and two full comparisons, a decoy standing in for a secret
+  // an unknown key (or a row with no open grace window) does not have. The answer's time tells nothing.
+  const decoy = await box.decoy();
+  const current = row ? box.open(row.secret, row.accountId) : box.open(decoy, DECOY_CONTEXT);
   // The previous secret of a grace window counts only while the window is open, by this request's time.
-  const previous = row && previousSecretValid(row, now) ? await box.open(row.previousSecret!, row.accountId) : null;
-  const matches =
-    (secretsMatch(stored, secretKey) || (previous !== null && secretsMatch(previous, secretKey))) &&
-    row !== null &&
-    row.apiKey === apiKey;
+  const graceOpen = row !== null && previousSecretValid(row, now);
+  const previous = graceOpen ? box.open(row.previousSecret!, row.accountId) : box.open(decoy, DECOY_CONTEXT);
+  const [currentMatches, previousMatches] = [
+    secretsMatch(await current, secretKey),
+    secretsMatch(await previous, secretKey),
+  ];
+  const matches = row !== null && row.apiKey === apiKey && (currentMatches || (graceOpen && previousMatches));
   const event = { at: now, source, tpn: null, graceMinutes: null };
   if (!matches || !row) {
     await store.autocommit((tx) =>

@@ -16,6 +16,8 @@ export interface DataKeyring {
 }
 
 const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** The associated data of the decoy: no account id can be it (ids are never empty, this has a NUL). */
+export const DECOY_CONTEXT = '\u0000decoy';
 const IV_BYTES = 12;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -105,11 +107,21 @@ interface KeyPair {
 export class SecretBox {
   readonly currentKeyId: string;
   private readonly keys = new Map<string, Promise<KeyPair>>();
+  private sealedDecoy?: Promise<SealedValue>;
 
   constructor(keyring: DataKeyring) {
     const keys = checkDataKeyring(keyring);
     this.currentKeyId = keyring.currentKeyId;
     for (const [id, bytes] of keys) this.keys.set(id, importKeys(bytes));
+  }
+
+  /**
+   * A sealed stand-in secret: what `authenticate-token` opens for an unknown API key (or a row with no grace
+   * window), so that it does the same AES-GCM work whatever the key — the answer's time tells nothing.
+   */
+  decoy(): Promise<SealedValue> {
+    this.sealedDecoy ??= this.seal(`dskey_${toBase64Url(crypto.getRandomValues(new Uint8Array(24)))}`, DECOY_CONTEXT);
+    return this.sealedDecoy;
   }
 
   /** Resolves once every key of the keyring is imported; rejects if the platform refuses one. */

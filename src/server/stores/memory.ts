@@ -86,7 +86,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   /** The account with the most replays: the one that gives way when the store is full. */
   function busiestAccount(): string | undefined {
     let busiest: string | undefined;
-    for (const [accountId, own] of replaysOf) if (!busiest || own.size > replaysOf.get(busiest)!.size) busiest = accountId;
+    for (const [accountId, own] of replaysOf)
+      if (!busiest || own.size > replaysOf.get(busiest)!.size) busiest = accountId;
     return busiest;
   }
 
