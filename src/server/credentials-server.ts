@@ -20,6 +20,7 @@ import { authenticateToken } from './authenticate-token.js';
 import { systemClock, type Clock } from './clock.js';
 import { SecretBox, ephemeralKeyring, sha256, type DataKeyring } from './crypto.js';
 import { replayable } from './idempotency.js';
+import { reencrypt } from './key-rotation.js';
 import { refuseRoleWithoutAccess, runOperation, settle, type ServerAccount } from './operations.js';
 import { corsHeaders, preflightAnswer, refuseCrossSite } from './origin.js';
 import { NO_BODY, idempotencyKeyOf, pathUnder, readOperationBody, refuseUnexpectedBody } from './parse.js';
@@ -123,8 +124,8 @@ export interface CredentialsServer {
   /** An account's audit events, newest first. */
   activity(accountId: string, options?: { beforeId?: number; limit?: number }): Promise<StoredAuditEvent[]>;
   /**
-   * Re-seals every secret not yet sealed with the current data key (after a key rotation), in batches;
-   * once it reports 0 left, old keys can be dropped from the keyring.
+   * Re-seals every secret, previous secret and stored answer not yet sealed with the current data key (after a
+   * key rotation), in batches; once a run reports 0, old keys can be dropped from the keyring.
    */
   reencryptSecrets(options?: { batchSize?: number }): Promise<{ resealed: number }>;
   close(): Promise<void>;
@@ -227,30 +228,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     },
     activity: (accountId, activityOptions) => store.transaction((tx) => tx.listAudit(accountId, activityOptions)),
     async reencryptSecrets({ batchSize = 100 } = {}) {
-      const sealer = await secretBox();
-      let resealed = 0;
-      for (;;) {
-        const batch = await store.transaction(async (tx) => {
-          const rows = await tx.keysNotSealedWith(sealer.currentKeyId, batchSize);
-          let done = 0;
-          for (const row of rows) {
-            if (row.secret.keyId !== sealer.currentKeyId) {
-              const secret = await sealer.open(row.secret, row.accountId);
-              const sealed = await sealer.seal(secret, row.accountId);
-              if (await tx.resealSecret(row.accountId, row.secret, sealed, await sealer.index(row.apiKey))) done++;
-            }
-            // A grace window's previous secret too: it must still open once the old data key is dropped.
-            if (row.previousSecret && row.previousSecret.keyId !== sealer.currentKeyId) {
-              const previous = await sealer.open(row.previousSecret, row.accountId);
-              const sealed = await sealer.seal(previous, row.accountId);
-              if (await tx.resealPreviousSecret(row.accountId, row.previousSecret, sealed)) done++;
-            }
-          }
-          return { rows: rows.length, done };
-        });
-        resealed += batch.done;
-        if (batch.rows < batchSize) return { resealed };
-      }
+      return reencrypt(store, await secretBox(), batchSize);
     },
     close: () => store.close(),
   };

@@ -34,7 +34,7 @@ export async function replayable(
   work: (tx: StoreTransaction) => Promise<Answer>,
 ): Promise<Answer> {
   const requestHash = await sha256(bodyText);
-  const context = `replay\n${scope}\n${key}`;
+  const context = replayContext(scope, key);
   return store.transaction(async (tx) => {
     const claim = await tx.claimIdempotencyKey({ accountId, scope, key, requestHash, now });
     if (!claim.claimed) {
@@ -62,4 +62,9 @@ export async function replayable(
     }
     return answer;
   });
+}
+
+/** What a stored answer is sealed against: it opens only as the answer of this scope and key. */
+export function replayContext(scope: string, key: string): string {
+  return `replay\n${scope}\n${key}`;
 }

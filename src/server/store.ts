@@ -109,6 +109,13 @@ export interface IdempotencyRecord {
   expiresAt: number;
 }
 
+/** A stored answer, as a data-key rotation sees it. */
+export interface StoredReplay {
+  scope: string;
+  key: string;
+  answer: SealedValue;
+}
+
 export interface StoreTransaction {
   /** An account's keys; `forUpdate` locks the row until the transaction ends. */
   keys(accountId: string, options?: { forUpdate?: boolean }): Promise<KeyRow | null>;
@@ -150,6 +157,10 @@ export interface StoreTransaction {
   completeIdempotencyKey(record: IdempotencyRecord, keepPerAccount: number): Promise<void>;
   /** Drops a claimed key (its answer is not worth remembering). */
   releaseIdempotencyKey(scope: string, key: string): Promise<void>;
+  /** Stored answers not sealed with `keyId`, at most `limit` (a data-key rotation re-seals them). */
+  replaysNotSealedWith(keyId: string, limit: number): Promise<StoredReplay[]>;
+  /** Re-seals a stored answer under another key, if it is still `from`. */
+  resealReplay(scope: string, key: string, from: SealedValue, to: SealedValue): Promise<boolean>;
 
   /** Adds one to a fixed-window counter and returns the new count. */
   countHit(bucket: string, windowStart: number): Promise<number>;

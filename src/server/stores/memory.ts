@@ -13,6 +13,7 @@ import type {
   SecretUpdate,
   StoreTransaction,
   StoredAuditEvent,
+  StoredReplay,
 } from '../store.js';
 
 export interface MemoryStoreOptions {
@@ -192,6 +193,24 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       },
       async releaseIdempotencyKey(scope, key) {
         setReplay(replayId(scope, key), undefined);
+      },
+      async replaysNotSealedWith(keyId, limit) {
+        const found: StoredReplay[] = [];
+        for (const [id, replay] of replays) {
+          if (found.length === limit) break;
+          if (!replay.answer || replay.answer.keyId === keyId) continue;
+          const [scope, key] = [id.slice(0, id.lastIndexOf('\n')), id.slice(id.lastIndexOf('\n') + 1)];
+          found.push({ scope, key, answer: replay.answer });
+        }
+        return found;
+      },
+      async resealReplay(scope, key, from, to) {
+        const id = replayId(scope, key);
+        const replay = replays.get(id);
+        if (replay?.answer?.keyId !== from.keyId || replay.answer.ciphertext !== from.ciphertext) return false;
+        // In place: a re-sealed answer keeps its age, so the per-account bound still forgets the oldest first.
+        set(replays, id, { ...replay, answer: to });
+        return true;
       },
       async countHit(bucket, windowStart) {
         const id = `${bucket}\n${windowStart}`;

@@ -100,7 +100,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   },
   {
     version: 4,
-    name: 'replays by account: bounded per account, forgotten with it',
+    name: 'replays by account (bounded per account, forgotten with it) and by data key (re-sealed on rotation)',
     // The scope is "<account> <METHOD> <path>" and a path has no space: the account is all before the last two words.
     sql: `
       ALTER TABLE ipos_idempotency ADD COLUMN account_id text;
@@ -108,6 +108,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       DELETE FROM ipos_idempotency WHERE account_id IS NULL;
       ALTER TABLE ipos_idempotency ALTER COLUMN account_id SET NOT NULL;
       CREATE INDEX ipos_idempotency_account ON ipos_idempotency (account_id, expires_at);
+      CREATE INDEX ipos_idempotency_answer_key_id ON ipos_idempotency (answer_key_id);
     `,
   },
 ];
@@ -343,6 +344,26 @@ function transactionOver(query: SqlQuery): StoreTransaction {
     },
     async releaseIdempotencyKey(scope, key) {
       await query('DELETE FROM ipos_idempotency WHERE scope = $1 AND key = $2', [scope, key]);
+    },
+    async replaysNotSealedWith(keyId, limit) {
+      const rows = await query<{ scope: string; key: string; answer_key_id: string; answer_ciphertext: string }>(
+        `SELECT scope, key, answer_key_id, answer_ciphertext FROM ipos_idempotency
+         WHERE answer_key_id <> $1 ORDER BY scope, key LIMIT $2`,
+        [keyId, limit],
+      );
+      return rows.map((row) => ({
+        scope: row.scope,
+        key: row.key,
+        answer: { keyId: row.answer_key_id, ciphertext: row.answer_ciphertext },
+      }));
+    },
+    async resealReplay(scope, key, from, to) {
+      const rows = await query(
+        `UPDATE ipos_idempotency SET answer_key_id = $5, answer_ciphertext = $6
+         WHERE scope = $1 AND key = $2 AND answer_key_id = $3 AND answer_ciphertext = $4 RETURNING key`,
+        [scope, key, from.keyId, from.ciphertext, to.keyId, to.ciphertext],
+      );
+      return rows.length === 1;
     },
     async countHit(bucket, windowStart) {
       const [row] = await query<{ hits: number }>(
