@@ -12,6 +12,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress, clientAddress, proxyTrust, type ProxyTrust, type TrustedProxies } from './addresses.js';
+import { Problem, toResponse } from './answer.js';
 import type { RequestContext } from './credentials-server.js';
 
 /** What the adapters need of a handler. */
@@ -34,12 +35,20 @@ export interface NodeAdapterOptions {
   trustedProxies?: TrustedProxies;
   /** @deprecated Read as `trustedProxies: 1` (one proxy hop); name the proxies with `trustedProxies` instead. */
   trustProxy?: boolean;
+  /**
+   * How long a request's body may take to arrive once its headers have, in ms; default 10,000. Slower bodies are
+   * answered 408 and their connection closed, so that no client can hold a request open by trickling.
+   */
+  bodyTimeoutMs?: number;
 }
 
 /** The adapter's options, checked once when it is made. */
 export interface AdapterSettings {
   trust: ProxyTrust;
+  bodyTimeoutMs: number;
 }
+
+const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 /** Checks the adapter's options; throws an error naming the option at fault. */
 export function adapterSettings(options: NodeAdapterOptions = {}): AdapterSettings {
@@ -52,7 +61,11 @@ export function adapterSettings(options: NodeAdapterOptions = {}): AdapterSettin
     throw new Error('trustProxy: true or false; better, name the proxies with trustedProxies.');
   }
   const trusted = options.trustedProxies ?? (options.trustProxy ? 1 : []);
-  return { trust: proxyTrust(trusted) };
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  if (!Number.isInteger(bodyTimeoutMs) || bodyTimeoutMs < 1 || bodyTimeoutMs > 300_000) {
+    throw new Error(`bodyTimeoutMs: a whole number of milliseconds from 1 to 300000; got ${bodyTimeoutMs}.`);
+  }
+  return { trust: proxyTrust(trusted), bodyTimeoutMs };
 }
 
 const DEFAULT_SETTINGS = adapterSettings();
@@ -100,8 +113,11 @@ export function isUnderBasePath(url: string, basePath: string): boolean {
   return basePath === '' || path === basePath || path.startsWith(`${basePath}/`);
 }
 
-/** Headers Node has already acted on, which a `Request` must not carry over. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'content-length']);
+/**
+ * Headers Node has already acted on, which a `Request` must not carry over. `Content-Length` stays: it is how the
+ * server refuses a declared body over its limit before reading any of it.
+ */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect']);
 /** A `Host` header as browsers send it: a name or address, and a port. */
 const HOST_PATTERN = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
@@ -124,13 +140,27 @@ export async function answerNodeRequest(
   const scheme = forwardedProto === 'https' || encrypted ? 'https' : 'http';
   // The Host header names the origin the browser thinks it talks to: what same-origin checks compare with.
   const origin = `${scheme}://${host && HOST_PATTERN.test(host) ? host : 'localhost'}`;
+  const body = hasBody ? await readBody(req, handler.maxBodyBytes, settings.bodyTimeoutMs) : undefined;
+  if (body?.timedOut) {
+    const problem = new Problem(408, 'REQUEST_TIMEOUT', 'The body took too long to arrive; send it again.');
+    return closing(toResponse(problem.toAnswer()));
+  }
   const request = new Request(new URL(url, origin), {
     method,
     headers: requestHeaders(req.headers),
-    body: hasBody ? await readBody(req, handler.maxBodyBytes + 1) : undefined,
+    body: body?.bytes,
   });
   const source = clientAddress(peer, headerValue(req.headers['x-forwarded-for']), settings.trust);
-  return handler.handle(request, { sourceAddress: source ?? undefined });
+  const response = await handler.handle(request, { sourceAddress: source ?? undefined });
+  // A body left unread (over the limit) cannot be skipped on a kept-alive connection: this answer ends it.
+  return body && !body.complete ? closing(response) : response;
+}
+
+/** The response with `Connection: close`: Node ends the connection once it is written. */
+function closing(response: Response): Response {
+  const headers = new Headers(response.headers);
+  headers.set('Connection', 'close');
+  return new Response(response.body, { status: response.status, headers });
 }
 
 function headerValue(value: string | string[] | undefined): string {
@@ -146,21 +176,47 @@ function requestHeaders(incoming: IncomingHttpHeaders): Headers {
   return headers;
 }
 
-/** The body, keeping at most `limit` bytes: enough for the server to see it is too large, never more. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  const chunks: Uint8Array[] = [];
-  let kept = 0;
-  for await (const chunk of req as AsyncIterable<Uint8Array>) {
-    if (kept >= limit) continue; // drain the rest so the connection stays usable
-    const piece = chunk.subarray(0, limit - kept);
-    chunks.push(piece);
-    kept += piece.byteLength;
-  }
-  const body = new Uint8Array(kept);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+/** What `readBody` read: the bytes, whether that was all of the body, or whether time ran out first. */
+interface ReadBody {
+  bytes: Uint8Array<ArrayBuffer>;
+  complete: boolean;
+  timedOut: boolean;
+}
+
+/**
+ * The body, up to one byte past `maxBytes` (enough for the server to see it is too large) and no further: a
+ * declared length over `maxBytes` is not read at all, a longer stream stops being read there, and a body that
+ * has not arrived within `timeoutMs` stops being waited for.
+ */
+function readBody(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<ReadBody> {
+  const limit = maxBytes + 1;
+  const declared = Number(req.headers['content-length']);
+  const empty = new Uint8Array(0);
+  if (declared > maxBytes) return Promise.resolve({ bytes: empty, complete: false, timedOut: false });
+  if (req.readableEnded) return Promise.resolve({ bytes: empty, complete: true, timedOut: false });
+  return new Promise((resolve) => {
+    const chunks: Uint8Array[] = [];
+    let kept = 0;
+    const finish = (complete: boolean, timedOut: boolean) => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onEnd).off('close', onEnd);
+      if (!complete) req.pause();
+      const bytes = new Uint8Array(kept);
+      let offset = 0;
+      for (const chunk of chunks) {
+        bytes.set(chunk, offset);
+        offset += chunk.byteLength;
+      }
+      resolve({ bytes, complete, timedOut });
+    };
+    const onData = (chunk: Uint8Array) => {
+      const piece = chunk.subarray(0, limit - kept);
+      chunks.push(piece);
+      kept += piece.byteLength;
+      if (kept >= limit) finish(false, false);
+    };
+    const onEnd = () => finish(true, false);
+    const timer = setTimeout(() => finish(false, true), timeoutMs);
+    req.on('data', onData).once('end', onEnd).once('error', onEnd).once('close', onEnd);
+  });
 }
