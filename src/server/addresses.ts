@@ -94,6 +94,11 @@ export function proxyTrust(trusted: TrustedProxies, option = 'trustedProxies'): 
     const bytes = canonical === null ? null : addressBytes(canonical);
     const prefix =
       prefixText === undefined ? (bytes?.length ?? 0) * 8 : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+    if (prefix === 0) {
+      throw new Error(
+        `${option}[${index}]: ${JSON.stringify(entry)} trusts every address, so any client could name itself in X-Forwarded-For; name your proxies' own addresses or network.`,
+      );
+    }
     if (!bytes || rest.length || !(prefix >= 0 && prefix <= bytes.length * 8)) {
       throw new Error(
         `${option}[${index}]: ${JSON.stringify(entry)} is not an IP address or CIDR; write e.g. "10.0.0.7", "10.0.0.0/8" or "fd00::/8" (names are not resolved).`,

@@ -4,11 +4,13 @@
  * to fail later, at a customer's first reset or after a restart.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCredentialsServer, type CredentialsServerOptions } from '../../src/server/credentials-server.js';
 import type { CredentialStore } from '../../src/server/store.js';
 import { memoryStore } from '../../src/server/stores/memory.js';
 import { pgliteStore } from '../../src/server/stores/pglite.js';
+import { postgresStore } from '../../src/server/stores/postgres.js';
 import { KEYRING, openStore } from './harness.js';
 
 const resolveAccount = () => ({ accountId: 'acct', role: 'merchant' as const });
@@ -122,6 +124,20 @@ describe('signing keys', () => {
   it('accepts a PKCS#8 PEM and a private JWK', async () => {
     await make({ signingKey: { privateKey: RSA_PEM } }).ready();
     await make({ signingKey: { privateKey: rsaJwk, kid: 'portal-2026' } }).ready();
+  });
+});
+
+describe('a PostgreSQL store that cannot be reached at start', () => {
+  it('is refused by postgresStore() naming connectionString, not with a bare ECONNREFUSED', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    await expect(postgresStore({ connectionString: `postgres://postgres@127.0.0.1:${closed}/none` })).rejects.toThrow(
+      /^postgresStore: PostgreSQL cannot be reached \(ECONNREFUSED.*\); check connectionString/,
+    );
   });
 });
 

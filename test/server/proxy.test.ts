@@ -142,6 +142,11 @@ describe('trusted proxies, as the adapters read them', () => {
         /^trustedProxies(\[0\])?: /,
       );
     }
+    for (const everyone of ['0.0.0.0/0', '::/0']) {
+      expect(() => nodeListener(testServer(memoryStore()), { trustedProxies: ['10.0.0.1', everyone] })).toThrow(
+        /^trustedProxies\[1\]: .* trusts every address, so any client could name itself/,
+      );
+    }
     expect(() => nodeListener(testServer(memoryStore()), { trustProxy: true, trustedProxies: 1 })).toThrow(
       /^trustProxy: give trustedProxies alone/,
     );

@@ -51,8 +51,12 @@ export interface PostgresStoreOptions {
   logError?(message: string): void;
 }
 
-/** How long the store's own pool waits for a new connection before the request is answered 503. */
-const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
+/**
+ * The store's own pool, unless `config` says otherwise: a new connection is waited for 10 s, a statement's answer
+ * 30 s (a connection that hangs half-open is then dropped, not kept busy for ever), and TCP keep-alive finds
+ * connections a failover left behind.
+ */
+const OWN_POOL_DEFAULTS = { connectionTimeoutMillis: 10_000, query_timeout: 30_000, keepAlive: true };
 
 export async function postgresStore(options: PostgresStoreOptions = {}): Promise<CredentialStore> {
   const pool = options.pool ?? (await openPool(options));
@@ -101,7 +105,17 @@ export async function postgresStore(options: PostgresStoreOptions = {}): Promise
       if (ownPool) await pool.end();
     },
   });
-  await store.migrate();
+  try {
+    await store.migrate();
+  } catch (error) {
+    if (ownPool) await pool.end().catch(() => undefined);
+    if (!(error instanceof DatabaseUnavailableError)) throw error;
+    // At start, a database out of reach is the host's to fix: name what to check.
+    throw new Error(
+      `postgresStore: PostgreSQL cannot be reached (${describe(error.cause as Error)}); check connectionString (postgres://user:password@host:5432/database) or config, and that the server runs.`,
+      { cause: error.cause },
+    );
+  }
   return store;
 }
 
@@ -130,7 +144,7 @@ const NETWORK_ERROR_CODES = new Set([
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 /** node-postgres's own messages for a connection it lost or could not open in time. */
 const LOST_CONNECTION_MESSAGE =
-  /^Connection terminated|not queryable|timeout exceeded when trying to connect|Connection terminated due to connection timeout/;
+  /^Connection terminated|not queryable|timeout exceeded when trying to connect|^Query read timeout$/;
 
 /** Whether an error means the database cannot be reached (now), rather than a statement that failed. */
 export function isConnectionLoss(error: unknown): boolean {
@@ -153,7 +167,7 @@ async function openPool(options: PostgresStoreOptions): Promise<PostgresPool> {
   });
   const Pool = pg.default?.Pool ?? (pg as unknown as typeof pg.default).Pool;
   return new Pool({
-    connectionTimeoutMillis: DEFAULT_CONNECTION_TIMEOUT_MS,
+    ...OWN_POOL_DEFAULTS,
     ...options.config,
     connectionString: options.connectionString ?? options.config?.connectionString,
   } as ConstructorParameters<typeof Pool>[0]) as unknown as PostgresPool;
