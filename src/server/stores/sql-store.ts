@@ -310,23 +310,28 @@ function transactionOver(query: SqlQuery): StoreTransaction {
     },
     async claimIdempotencyKey({ accountId, scope, key, requestHash, now }): Promise<IdempotencyClaim> {
       await query('DELETE FROM ipos_idempotency WHERE scope = $1 AND key = $2 AND expires_at <= $3', [scope, key, now]);
-      // A concurrent claim of the same key makes this INSERT wait for that transaction's end.
-      const claimed = await query(
-        `INSERT INTO ipos_idempotency (scope, key, request_hash, expires_at, account_id) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
-        [scope, key, requestHash, Number.MAX_SAFE_INTEGER, accountId],
-      );
-      if (claimed.length === 1) return { claimed: true };
-      const [known] = await query<{ request_hash: string; answer_key_id: string; answer_ciphertext: string }>(
-        'SELECT request_hash, answer_key_id, answer_ciphertext FROM ipos_idempotency WHERE scope = $1 AND key = $2',
-        [scope, key],
-      );
-      if (!known?.answer_ciphertext) throw new Error('An idempotency key was claimed but holds no answer.');
-      return {
-        claimed: false,
-        requestHash: known.request_hash,
-        answer: { keyId: known.answer_key_id, ciphertext: known.answer_ciphertext },
-      };
+      // A concurrent claim of the same key makes this INSERT wait for that transaction's end. The row it then
+      // conflicts with may be gone by the SELECT (a sweep, or its account's bound): then it is free, claim again.
+      for (let attempt = 0; ; attempt++) {
+        const claimed = await query(
+          `INSERT INTO ipos_idempotency (scope, key, request_hash, expires_at, account_id) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
+          [scope, key, requestHash, Number.MAX_SAFE_INTEGER, accountId],
+        );
+        if (claimed.length === 1) return { claimed: true };
+        const [known] = await query<{ request_hash: string; answer_key_id: string; answer_ciphertext: string }>(
+          'SELECT request_hash, answer_key_id, answer_ciphertext FROM ipos_idempotency WHERE scope = $1 AND key = $2',
+          [scope, key],
+        );
+        if (known?.answer_ciphertext) {
+          return {
+            claimed: false,
+            requestHash: known.request_hash,
+            answer: { keyId: known.answer_key_id, ciphertext: known.answer_ciphertext },
+          };
+        }
+        if (attempt === 2) throw new Error('An idempotency key was claimed but holds no answer.');
+      }
     },
     async completeIdempotencyKey(record, keepPerAccount) {
       await query(
