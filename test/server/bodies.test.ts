@@ -4,26 +4,17 @@
  * body that trickles is answered 408 after the adapter's body timeout. Raw sockets, as a hostile client sends.
  */
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeListener, nodeMiddleware } from '../../src/server/node.js';
 import { memoryStore } from '../../src/server/stores/memory.js';
-import { testServer } from './harness.js';
+import { loopbackServers, testServer } from './harness.js';
 
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+const servers = loopbackServers();
+afterEach(servers.closeAll);
 
-async function listen(server: Server): Promise<number> {
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
+const listen = async (server: Server) => Number(new URL(await servers.listen(server)).port);
 
 /** A raw client: what it sent before the first byte of an answer came back, the answer, and whether the server closed. */
 interface Exchange {

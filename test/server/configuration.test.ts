@@ -4,13 +4,13 @@
  * to fail later, at a customer's first reset or after a restart.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCredentialsServer, type CredentialsServerOptions } from '../../src/server/credentials-server.js';
 import type { CredentialStore } from '../../src/server/store.js';
 import { memoryStore } from '../../src/server/stores/memory.js';
 import { pgliteStore } from '../../src/server/stores/pglite.js';
 import { postgresStore } from '../../src/server/stores/postgres.js';
+import { freePort } from '../support/free-port.js';
 import { KEYRING, openStore } from './harness.js';
 
 const resolveAccount = () => ({ accountId: 'acct', role: 'merchant' as const });
@@ -129,12 +129,7 @@ describe('signing keys', () => {
 
 describe('a PostgreSQL store that cannot be reached at start', () => {
   it('is refused by postgresStore() naming connectionString, not with a bare ECONNREFUSED', async () => {
-    const closed = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as AddressInfo;
-        probe.close(() => resolve(port));
-      });
-    });
+    const closed = await freePort();
     await expect(postgresStore({ connectionString: `postgres://postgres@127.0.0.1:${closed}/none` })).rejects.toThrow(
       /^postgresStore: PostgreSQL cannot be reached \(ECONNREFUSED.*\); check connectionString/,
     );

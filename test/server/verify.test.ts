@@ -1,7 +1,6 @@
 /** The conformance runner: green on every store and on the reference backend, red on exactly what a broken backend breaks. */
 import { execFile } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,21 +9,14 @@ import type { CredentialsServer } from '../../src/server/credentials-server.js';
 import { nodeListener, type FetchHandler } from '../../src/server/node.js';
 import { memoryStore } from '../../src/server/stores/memory.js';
 import { formatResults, parseVerifyArguments, verifyBackend, type CheckResult } from '../../src/server/verify.js';
-import { STORE_KINDS, openStore, testServer, type OpenedStore } from './harness.js';
+import { STORE_KINDS, loopbackServers, openStore, testServer, type OpenedStore } from './harness.js';
 
-const servers: Server[] = [];
-afterAll(async () => {
-  for (const server of servers) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+const servers = loopbackServers();
+afterAll(servers.closeAll);
 
+/** The handler on loopback; resolves with its base URL. */
 async function listen(handler: FetchHandler): Promise<string> {
-  const server = createServer(nodeListener(handler));
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}${handler.basePath}`;
+  return `${await servers.listen(createServer(nodeListener(handler)))}${handler.basePath}`;
 }
 
 const failing = (results: CheckResult[]) =>
@@ -249,10 +241,7 @@ describe('npx ipos-credential-elements verify', () => {
 describe('a backend the runner cannot trust', () => {
   /** A raw HTTP server (no contract at all), closed after the test. */
   async function rawServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-    const server = createServer(handler);
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return servers.listen(createServer(handler));
   }
 
   it('gives up on a backend that never answers: a timeout per request, and the run ends after three silent requests', async () => {
