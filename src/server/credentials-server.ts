@@ -21,9 +21,9 @@ import { systemClock, type Clock } from './clock.js';
 import { SecretBox, ephemeralKeyring, sha256, type DataKeyring } from './crypto.js';
 import { replayable } from './idempotency.js';
 import { reencrypt } from './key-rotation.js';
-import { refuseRoleWithoutAccess, runOperation, settle, type ServerAccount } from './operations.js';
+import { followRole, refuseRoleWithoutAccess, runOperation, settle, type ServerAccount } from './operations.js';
 import { corsHeaders, preflightAnswer, refuseCrossSite } from './origin.js';
-import { NO_BODY, idempotencyKeyOf, pathUnder, readOperationBody, refuseUnexpectedBody } from './parse.js';
+import { idempotencyKeyOf, pathUnder, readOperationBody, refuseUnexpectedBody } from './parse.js';
 import {
   DEFAULT_RATE_LIMITS,
   RATE_LIMITED_OPERATIONS,
@@ -31,7 +31,7 @@ import {
   type RateLimit,
   type RateLimitedAction,
 } from './rate-limit.js';
-import { RouteTable, type Route } from './route.js';
+import { RouteTable } from './route.js';
 import type { CredentialStore, StoreTransaction, StoredAuditEvent } from './store.js';
 import { memoryStore } from './stores/memory.js';
 import { TokenSigner, type SigningKeyInput } from './tokens.js';
@@ -207,24 +207,9 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
           `accountRoleChanged(accountId, role): role must be one of ${USER_ROLES.join(', ')}; got ${JSON.stringify(role)}.`,
         );
       }
-      return store.transaction(async (tx) => {
-        const changed = await tx.changeRole(accountId, role);
-        if (changed) {
-          // The host said so, not a signed-in admin: no actor, no source.
-          await tx.appendAudit({
-            accountId,
-            type: 'role-changed',
-            at: clock.now(),
-            actorId: null,
-            actorName: null,
-            source: null,
-            tpn: null,
-            graceMinutes: null,
-            role,
-          });
-        }
-        return { changed };
-      });
+      // The host said so, not a signed-in admin: no actor, no source.
+      const told = { at: clock.now(), actorId: null, actorName: null, source: null };
+      return { changed: await store.transaction((tx) => followRole(tx, accountId, role, told)) };
     },
     activity: (accountId, activityOptions) => store.transaction((tx) => tx.listAudit(accountId, activityOptions)),
     async reencryptSecrets({ batchSize = 100 } = {}) {
@@ -255,17 +240,12 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
       return settle(() => authenticateToken(base, store, accepts));
     }
 
-    const operation = route as Extract<Route, { kind: 'operation' }>;
-    const { id } = operation;
-    const definition = operation.route;
+    const { id, route: definition } = route;
     // A route without a body refuses a stray one before anything else; a body is read once the caller may send it.
     if (definition.request === undefined) await refuseUnexpectedBody(request, maxBodyBytes);
     const account = await resolveAccount(request);
     refuseRoleWithoutAccess(definition, account);
-    const body =
-      definition.request === undefined
-        ? NO_BODY
-        : await readOperationBody({ ...definition, request: definition.request }, request, maxBodyBytes);
+    const body = await readOperationBody(definition, request, maxBodyBytes);
     const action = RATE_LIMITED_OPERATIONS[id];
     if (action) await limiter.hit(action, `account:${account.accountId}`, serverNow);
 
@@ -279,7 +259,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
         terminals: () => (terminals ??= Promise.resolve(options.listTerminals?.(account, request) ?? [])),
       });
     if (!definition.idempotent || idempotencyKey === null) return store.transaction(work);
-    const scope = `${account.accountId} ${request.method} ${operation.path}`;
+    const scope = `${account.accountId} ${request.method} ${route.path}`;
     const replay = { accountId: account.accountId, scope, key: idempotencyKey, bodyText: body.text, now: serverNow };
     return replayable(store, sealer, replays, replay, work);
   }
@@ -323,6 +303,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
   async function sweep(now: number): Promise<void> {
     if (now - lastSweep < 60_000 && now >= lastSweep) return;
     lastSweep = now;
+    // A failed sweep is logged like a request's failure, and tried again a minute later.
     await store.sweep(now, now - limiter.longestWindowMs).catch((error: unknown) => failureAnswer(error, logError));
   }
 

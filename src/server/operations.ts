@@ -18,7 +18,7 @@ import { ROLE_SCOPES, ROLE_TITLES, canGenerateTokens } from '../roles.js';
 import { Problem, type Answer } from './answer.js';
 import type { SecretBox } from './crypto.js';
 import { generateApiKey, generateSecretKey } from './keys.js';
-import type { AuditEventType, KeyRow, StoreTransaction, StoredAuditEvent } from './store.js';
+import type { AuditEvent, AuditEventType, KeyRow, StoreTransaction, StoredAuditEvent } from './store.js';
 import {
   DEFAULT_TOKEN_MINUTES,
   GRACE_PERIOD_MINUTES,
@@ -95,11 +95,26 @@ export async function settle(operation: () => Promise<Answer>): Promise<Answer> 
  */
 export function runOperation(id: OperationId, context: AccountOperationContext): Promise<Answer> {
   return settle(async () => {
-    const { tx, account } = context;
-    if (await tx.changeRole(account.accountId, account.role))
-      await audit(context, 'role-changed', { role: account.role });
+    const { tx, account, now, source } = context;
+    const actor = { at: now, actorId: account.accountId, actorName: account.name ?? null, source };
+    await followRole(tx, account.accountId, account.role, actor);
     return OPERATIONS[id](context);
   });
+}
+
+/** Who told the server of a role change, and when: an admin's request, or the host (no actor, no source). */
+export type RoleChangeActor = Pick<AuditEvent, 'at' | 'actorId' | 'actorName' | 'source'>;
+
+/** Records `role` as the account's current one on its keys; a change (and only a change) is audited, once. */
+export async function followRole(
+  tx: StoreTransaction,
+  accountId: string,
+  role: UserRole,
+  actor: RoleChangeActor,
+): Promise<boolean> {
+  if (!(await tx.changeRole(accountId, role))) return false;
+  await tx.appendAudit({ ...actor, accountId, type: 'role-changed', tpn: null, graceMinutes: null, role });
+  return true;
 }
 
 /** Refuses an account whose role has no access to the route (terminals and tokens are for merchants). */
@@ -192,7 +207,7 @@ function credentialsOf(account: ServerAccount, row: KeyRow | null, now: number):
 function audit(
   context: AccountOperationContext,
   type: AuditEventType,
-  details: { tpn?: string; graceMinutes?: number; role?: UserRole } = {},
+  details: { tpn?: string; graceMinutes?: number } = {},
 ): Promise<void> {
   const { tx, account, now, source } = context;
   return tx.appendAudit({
@@ -204,7 +219,6 @@ function audit(
     source,
     tpn: details.tpn ?? null,
     graceMinutes: details.graceMinutes ?? null,
-    role: details.role ?? null,
   });
 }
 

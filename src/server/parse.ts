@@ -37,15 +37,15 @@ export interface OperationBody {
   value: unknown;
 }
 
-/** No body: what an operation that takes none gets. */
-export const NO_BODY: OperationBody = { text: '', value: undefined };
+const NO_BODY: OperationBody = { text: '', value: undefined };
 
-/** Reads the JSON body of a route that takes one (optional or required). */
+/** Reads the body of an operation: none for a route that takes none (read and refused earlier), else its JSON. */
 export async function readOperationBody(
-  route: RouteDefinition & { request: string },
+  route: RouteDefinition,
   request: Request,
   maxBytes: number,
 ): Promise<OperationBody> {
+  if (route.request === undefined) return NO_BODY;
   const text = route.requestOptional
     ? await readOptionalJsonText(request, maxBytes)
     : await readJsonText(request, maxBytes);
