@@ -3,7 +3,7 @@
  * with a generated invalid body; the element shows its invalid-response error, renders nothing of the
  * body (no markup, no value), and nothing crashes. Deterministic: a fixed seed.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import fc from 'fast-check';
 import '../../src/define.js';
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
@@ -14,6 +14,7 @@ import { UncaughtLog } from '../support/fault-kit.js';
 import { allByPart, settle } from '../support/fixtures.js';
 import { EventLog, findInDom } from '../support/leak-scan.js';
 import { ReferenceSession } from '../support/reference-session.js';
+import { waitUntil } from '../support/wait.js';
 
 const SEED = 424_242;
 const RUNS = 60;

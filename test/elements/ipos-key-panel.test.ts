@@ -1,4 +1,4 @@
-import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
@@ -9,6 +9,7 @@ import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { ConsoleLog, EventLog, findInDom } from '../support/leak-scan.js';
 import { RecordingBackend } from '../support/recording-backend.js';
 import { ReferenceSession } from '../support/reference-session.js';
+import { waitUntil } from '../support/wait.js';
 
 const SECRET_PATTERN = /dskey_[A-Za-z0-9_-]{32}/;
 
@@ -326,7 +327,7 @@ describe('ipos-key-panel', () => {
       expect(text(element, 'reveal-button')).to.equal('Hide Secret Key');
       expect(statusOf(element)).not.to.contain(secret);
       await expect(element).to.be.accessible();
-      await waitUntil(() => findInDom(secret).length === 0, 'secret did not mask itself again', { timeout: 2000 });
+      await waitUntil(() => findInDom(secret).length === 0, 'secret did not mask itself again');
       expect(text(element, 'reveal-button')).to.equal('Show Secret Key');
     });
 

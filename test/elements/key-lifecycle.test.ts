@@ -1,5 +1,5 @@
 /** A stronger reset (typed confirmation, step-up hook) and "last used", on the key panel. */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { CredentialsBackend } from '../../src/backend/credentials-backend.js';
@@ -11,6 +11,7 @@ import { es } from '../../src/i18n/es.js';
 import { fr } from '../../src/i18n/fr.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { ReferenceSession } from '../support/reference-session.js';
+import { waitUntil } from '../support/wait.js';
 
 async function panel(options: { locale?: string; phrase?: string; backend?: CredentialsBackend } = {}) {
   const session = new ReferenceSession('iso');

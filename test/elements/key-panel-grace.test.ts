@@ -3,7 +3,7 @@
  * of the previous secret and its "Revoke previous secret now", in every language, and nothing of it from a backend
  * that knows no grace windows.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { CredentialsBackend } from '../../src/backend/credentials-backend.js';
@@ -12,6 +12,7 @@ import type { PreviousSecretRevokedDetail, SecretResetDetail } from '../../src/e
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { ConsoleLog, EventLog, findInDom } from '../support/leak-scan.js';
 import { API_BASE, ReferenceSession } from '../support/reference-session.js';
+import { waitUntil } from '../support/wait.js';
 
 const MINUTE = 60_000;
 
@@ -312,7 +313,7 @@ describe('ipos-key-panel grace windows', () => {
       const element = await mountPanel(session);
       expect(allByPart(element, 'previous-secret')).to.have.length(1);
       const requests = session.requests.length;
-      await waitUntil(() => allByPart(element, 'previous-secret').length === 0, 'the line stayed', { timeout: 5000 });
+      await waitUntil(() => allByPart(element, 'previous-secret').length === 0, 'the line stayed');
       expect(allByPart(element, 'revoke-previous-button')).to.have.length(0);
       expect(session.requests.length).to.equal(requests);
     });
@@ -326,7 +327,7 @@ describe('ipos-key-panel grace windows', () => {
       const element = await mountPanel(session);
       await click(element, 'revoke-previous-button');
       expect(dialogOf(element, 'revoke-dialog').open).to.equal(true);
-      await waitUntil(() => allByPart(element, 'previous-secret').length === 0, 'the line stayed', { timeout: 5000 });
+      await waitUntil(() => allByPart(element, 'previous-secret').length === 0, 'the line stayed');
       await settle(element);
       expect(dialogOf(element, 'revoke-dialog').open).to.equal(false, 'the confirmation outlived its window');
       byPart(element, 'revoke-confirm-button').click();

@@ -1,5 +1,5 @@
 /** Preloaded data: the first render shows the keys and terminals with no GET, no skeleton and no secret. */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/define.js';
 import type { ActivityPage, Credentials, Terminal } from '../../src/contract/schemas.js';
 import type { IposCredentials } from '../../src/elements/credentials/ipos-credentials.js';
@@ -8,6 +8,7 @@ import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.j
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { ConsoleLog, findInDom } from '../support/leak-scan.js';
 import { ReferenceSession } from '../support/reference-session.js';
+import { waitUntil } from '../support/wait.js';
 
 /** An account with keys, and what a host would render the page with. */
 async function preloadedAccount(role: 'merchant' | 'iso') {

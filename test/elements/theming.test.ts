@@ -1,4 +1,4 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
@@ -7,6 +7,7 @@ import { en } from '../../src/i18n/en.js';
 import { allByPart, byPart } from '../support/fixtures.js';
 import { ConsoleLog } from '../support/leak-scan.js';
 import { ReferenceSession } from '../support/reference-session.js';
+import { waitUntil } from '../support/wait.js';
 
 const LIGHT_SURFACE = 'rgb(255, 255, 255)';
 const DARK_SURFACE = 'rgb(21, 26, 35)';
