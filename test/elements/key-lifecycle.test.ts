@@ -9,6 +9,7 @@ import { ar } from '../../src/i18n/ar.js';
 import { en } from '../../src/i18n/en.js';
 import { es } from '../../src/i18n/es.js';
 import { fr } from '../../src/i18n/fr.js';
+import { skipIn } from '../support/engine.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { ReferenceSession } from '../support/reference-session.js';
 import { waitUntil } from '../support/wait.js';
@@ -49,7 +50,14 @@ describe('confirm-phrase', () => {
     ['ar', 'إعادة تعيين'],
   ];
   for (const [locale, phrase] of phrases) {
-    it(`${locale}: Reset is enabled only once "${phrase}" is typed (compared after NFC and trimming)`, async () => {
+    it(`${locale}: Reset is enabled only once "${phrase}" is typed (compared after NFC and trimming)`, async function () {
+      if (locale === 'ar') {
+        skipIn(
+          this,
+          ['webkit'],
+          'WebKitGTK\'s WebDriver loses the key after an Arabic letter when it types (a space, a doubled letter): it sends "إعادةتعين" for "إعادة تعيين"',
+        );
+      }
       const { session, element } = await panel({ locale, phrase });
       byPart(element, 'reset-button').click();
       await settle(element);
