@@ -34,7 +34,10 @@ export function firefoxExecutablePath() {
   );
 }
 
-/** Puppeteer's launch options for Firefox: headless, over BiDi. */
+/**
+ * Puppeteer's launch options for Firefox: headless, over BiDi.
+ * @returns {{ browser: 'firefox', executablePath: string, headless: true }}
+ */
 export function firefoxLaunchOptions() {
   return { browser: 'firefox', executablePath: firefoxExecutablePath(), headless: true };
 }
