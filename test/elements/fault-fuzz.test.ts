@@ -10,6 +10,7 @@ import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.j
 import type { ErrorDetail } from '../../src/events.js';
 import { en } from '../../src/i18n/en.js';
 import { badBody, valuesIn } from '../support/bad-bodies.js';
+import { engineLabel } from '../support/engine.js';
 import { UncaughtLog } from '../support/fault-kit.js';
 import { allByPart, settle } from '../support/fixtures.js';
 import { EventLog, findInDom } from '../support/leak-scan.js';
@@ -26,7 +27,9 @@ const TARGETS = [
 ] as const;
 
 let tried = 0;
-after(() => console.log(`[reliability] fuzz (elements, Chromium): ${tried} invalid bodies rendered, none as markup`));
+after(() =>
+  console.log(`[reliability] fuzz (elements, ${engineLabel}): ${tried} invalid bodies rendered, none as markup`),
+);
 
 describe('elements with fuzzed invalid answers', () => {
   it(`show an invalid-response error for ${RUNS} generated bodies and render none of them`, async function () {

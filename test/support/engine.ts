@@ -13,9 +13,16 @@ export const engine: Engine = agent.includes('Firefox/')
     ? 'chromium'
     : 'webkit';
 
+/** The engine's name as the runners' reports print it. */
+export const engineLabel = ENGINE_LABELS[engine];
+
 /** Skips the running test (call it first in a `function ()` test body) in the engines named, saying why. */
 export function skipIn(test: Mocha.Context, engines: readonly Engine[], reason: string): void {
-  if (!engines.includes(engine)) return;
-  console.log(`[skipped in ${ENGINE_LABELS[engine]}] ${test.test?.fullTitle()}: ${reason}`);
-  test.skip();
+  if (engines.includes(engine)) skipHere(test, reason);
+}
+
+/** Skips the running test in this engine, saying why (e.g. a feature it lacks). */
+export function skipHere(test: Mocha.Context, reason: string): never {
+  console.log(`[skipped in ${engineLabel}] ${test.test?.fullTitle()}: ${reason}`);
+  return test.skip();
 }

@@ -26,10 +26,10 @@ export async function launcherFor(engine) {
         chromeLauncher({
           puppeteer,
           launchOptions: firefoxLaunchOptions(),
-          // A window of its own, in front: Firefox hides background tabs (no animation frames) and matches
-          // :focus only in the focused window.
+          // In front: Firefox stops a background tab's animation frames and matches :focus only in the
+          // active tab of the focused window (a new window is not focused).
           createPage: async ({ context }) => {
-            const page = await context.newPage({ type: 'window' });
+            const page = await context.newPage();
             await page.bringToFront();
             return page;
           },
