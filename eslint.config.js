@@ -38,9 +38,9 @@ export default tseslint.config(
   },
   {
     // Browser modules type the contract's bodies with the plain interfaces: the published types must not need zod.
-    // The servers (reference and production) validate with zod and sign with jose: their optional peers.
+    // The servers (reference, production, the standalone service) validate with zod and sign with jose: their optional peers.
     files: ['src/**/*.ts'],
-    ignores: ['src/reference/**', 'src/contract/**', 'src/server/**'],
+    ignores: ['src/reference/**', 'src/contract/**', 'src/server/**', 'src/service/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -18,6 +18,8 @@ const dependencies = [
   '@electric-sql/pglite',
   '@lit-labs/ssr',
   '@lit-labs/ssr-client',
+  'pino',
+  'prom-client',
 ];
 /** CDN chunks: the catalogues of other languages under `locales/`, the views and their English wording under `chunks/`. */
 const cdnChunkFileName = (chunk: { facadeModuleId: string | null }) =>
@@ -85,6 +87,8 @@ export default defineConfig(async ({ mode, command }): Promise<UserConfig> => ({
               'reference/node': resolve(root, 'src/reference/node.ts'),
               'server/index': resolve(root, 'src/server/index.ts'),
               'server/verify': resolve(root, 'src/server/verify.ts'),
+              // `npx ipos-credential-elements serve | keys` (the bin imports it; not a package export).
+              'service/cli': resolve(root, 'src/service/cli.ts'),
               'ssr/index': resolve(root, 'src/ssr/index.ts'),
               react: resolve(root, 'src/react.ts'),
               vue: resolve(root, 'src/vue.ts'),

@@ -45,6 +45,17 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: 'service',
+          environment: 'node',
+          include: ['test/service/**/*.test.ts'],
+          globalSetup: ['test/service/service.global.ts'],
+          // The service as its own processes behind a real nginx, on a throwaway PostgreSQL: generous, never timed.
+          testTimeout,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         plugins: storybookPlugins,
         test: { name: 'storybook', browser: browser(), testTimeout },
       },

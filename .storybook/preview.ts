@@ -3,7 +3,7 @@ import type { Preview } from '@storybook/web-components-vite';
 import { withActions } from 'storybook/actions/decorator';
 import manifest from '../custom-elements.json';
 import '../src/define.js';
-import { IPOS_EVENT_NAMES } from '../src/events.js';
+import { IPOS_EVENT_NAMES } from '../src/elements/events.js';
 import { designerManifest } from '../stories/support/manifest.js';
 import { TOKEN_CATEGORY, tokenArgTypes, withTokens } from '../stories/support/tokens.js';
 

@@ -2,9 +2,9 @@
 // `npm start` mounts under /api/ipos, with role, theme and language switchers and an event log.
 import '../src/define.js';
 import { HttpBackend } from '../src/backend/http-backend.js';
-import type { Theme } from '../src/context.js';
-import { IPOS_EVENT_NAMES } from '../src/events.js';
-import { isUserRole, type UserRole } from '../src/roles.js';
+import type { Theme } from '../src/elements/context.js';
+import { IPOS_EVENT_NAMES } from '../src/elements/events.js';
+import { isUserRole, type UserRole } from '../src/contract/roles.js';
 
 const params = new URLSearchParams(location.search);
 const credentials = document.querySelector('ipos-credentials')!;

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
+/* global fetch */
 // `npm test` step `package`: packs the library as npm would publish it (`prepack` builds dist/), then lints
-// the tarball with publint and @arethetypeswrong/cli (ESM-only profile: the package has no CommonJS build).
+// the tarball with publint and @arethetypeswrong/cli (ESM-only profile: the package has no CommonJS build), and
+// runs the tarball's `keys` and `serve` commands.
 // The tarball stays in node_modules/.cache/ipos-pack/ for the consumer apps (scripts/consumers.mjs).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 
 export const PACK_DIR = resolve('node_modules/.cache/ipos-pack');
 
@@ -91,4 +94,48 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(error.stdout, error.stderr);
     process.exit(1);
   }
+  await checkServiceCommands(tarball);
+}
+
+/**
+ * The tarball's bin runs `keys` and `serve` from its own dist/ (the peers resolve from this repository's
+ * node_modules, as they would from an app's): keys in the server options' form, and a service that starts,
+ * answers /healthz and exits 0 on SIGTERM.
+ */
+async function checkServiceCommands(tarball) {
+  execFileSync('tar', ['xzf', tarball, '-C', PACK_DIR]);
+  const packed = join(PACK_DIR, 'package/bin/ipos-credential-elements.mjs');
+  const keys = JSON.parse(execFileSync(process.execPath, [packed, 'keys', '--json'], { encoding: 'utf8' }));
+  if (!keys.dataKeys?.currentKeyId || !keys.signingKey?.privateKey?.includes('BEGIN PRIVATE KEY')) {
+    console.error(`packed bin: keys printed ${JSON.stringify(Object.keys(keys))}`);
+    process.exit(1);
+  }
+  const jwks = join(PACK_DIR, 'jwks.json');
+  writeFileSync(jwks, JSON.stringify({ keys: [] }));
+  const env = {
+    PATH: process.env.PATH,
+    IPOS_DATABASE: 'memory',
+    IPOS_PORT: '0',
+    IPOS_IDENTITY: 'jwt',
+    IPOS_JWT_JWKS_FILE: jwks,
+    IPOS_JWT_ISSUER: 'https://portal.example.test',
+    IPOS_JWT_AUDIENCE: 'ipos-credentials',
+  };
+  const child = spawn(process.execPath, [packed, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve) => child.once('close', resolve));
+  const url = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const entry = JSON.parse(line);
+      if (entry.msg === 'listening') resolve(entry.url);
+    });
+    exited.then((code) => reject(new Error(`packed bin: serve exited (${code}) before listening`)));
+  });
+  const health = await fetch(`${url}/healthz`);
+  child.kill('SIGTERM');
+  const code = await exited;
+  if (health.status !== 200 || code !== 0) {
+    console.error(`packed bin: serve answered /healthz ${health.status} and exited ${code}`);
+    process.exit(1);
+  }
+  console.log('packed bin: keys prints the server options, serve starts, answers /healthz and exits 0 on SIGTERM');
 }

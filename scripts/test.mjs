@@ -36,6 +36,12 @@ const steps = [
     why: 'the credentials server on memory, PGlite and a throwaway PostgreSQL',
   },
   {
+    name: 'service',
+    command: 'vitest run --project service',
+    counts: 'vitest',
+    why: '`serve` as its own processes behind a real nginx on a throwaway PostgreSQL, and driven in Chromium',
+  },
+  {
     name: 'elements',
     command: 'web-test-runner',
     counts: 'wtr',

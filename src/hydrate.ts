@@ -8,6 +8,6 @@
 import '@lit-labs/ssr-client/lit-element-hydrate-support.js';
 
 /** Settles when every element is registered (rejects if their module could not be loaded). */
-export const defined: Promise<void> = import('./hydrate-elements.js').then(() => undefined);
+export const defined: Promise<void> = import('./elements/hydrate-elements.js').then(() => undefined);
 
 export type * from './define.js';

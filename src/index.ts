@@ -8,7 +8,7 @@ export { IposKeyPanel } from './elements/key-panel/ipos-key-panel.js';
 export { IposScopeList } from './elements/scope-list/ipos-scope-list.js';
 export { IposTokenGenerator } from './elements/token-generator/ipos-token-generator.js';
 
-export { credentialsContext, type CredentialsConfig, type Theme } from './context.js';
+export { credentialsContext, type CredentialsConfig, type Theme } from './elements/context.js';
 export {
   ROLE_SCOPES,
   ROLE_TITLES,
@@ -19,7 +19,7 @@ export {
   isUserRole,
   type Scope,
   type UserRole,
-} from './roles.js';
+} from './contract/roles.js';
 
 export { BackendError, isBackendError, type BackendErrorCode } from './backend/backend-error.js';
 export type {
@@ -41,13 +41,18 @@ export type {
 } from './contract/bodies.js';
 export type { ActivityType } from './contract/vocabulary.js';
 
-export { KeysSession, type KeysListener, type KeysMutation, type KeysState } from './keys-session.js';
-export { TokenSession, tokenChannelName, type TokenSessionEvent, type TokenSessionOptions } from './token-session.js';
-export { tokenPhase, type TokenPhase } from './token-timing.js';
+export { KeysSession, type KeysListener, type KeysMutation, type KeysState } from './headless/keys-session.js';
+export {
+  TokenSession,
+  tokenChannelName,
+  type TokenSessionEvent,
+  type TokenSessionOptions,
+} from './headless/token-session.js';
+export { tokenPhase, type TokenPhase } from './headless/token-timing.js';
 export type { ExpiryState } from './elements/token-generator/ipos-token-generator.js';
 
 export { en, type Catalog, type CatalogKey, type CatalogOverrides, type PluralKey } from './i18n/en.js';
-export type { Message, PluralMessage } from './i18n/localize.js';
+export type { Message, PluralMessage } from './i18n/types.js';
 export { registerLocale } from './i18n/catalogs.js';
 
 export {
@@ -63,4 +68,4 @@ export {
   type SecretResetDetail,
   type TokenDetail,
   type TokenExpiredDetail,
-} from './events.js';
+} from './elements/events.js';

@@ -20,9 +20,9 @@ import {
   type EventSource,
   type IposEventDetails,
   type IposEventName,
-} from './events.js';
-import type { Theme } from './context.js';
-import type { UserRole } from './roles.js';
+} from './elements/events.js';
+import type { Theme } from './elements/context.js';
+import type { UserRole } from './contract/roles.js';
 
 /** `ipos-keys-generated` → `onKeysGenerated`: the callback prop of an event. */
 type Callback<Name extends string> = Name extends `ipos-${infer Rest}` ? `on${PascalCase<Rest>}` : never;

@@ -15,7 +15,7 @@ import type { IposKeyActivity } from './elements/key-activity/ipos-key-activity.
 import type { IposKeyPanel } from './elements/key-panel/ipos-key-panel.js';
 import type { IposScopeList } from './elements/scope-list/ipos-scope-list.js';
 import type { IposTokenGenerator } from './elements/token-generator/ipos-token-generator.js';
-import type { IposEventDetails } from './events.js';
+import type { IposEventDetails } from './elements/events.js';
 
 type IposEvents = { [Name in keyof IposEventDetails]: CustomEvent<IposEventDetails[Name]> };
 

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import { USER_ROLES } from '../src/roles.js';
+import { USER_ROLES } from '../src/contract/roles.js';
 
 interface Args {
   userRole: string;

@@ -1,5 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { IPOS_EVENT_NAMES } from '../src/events.js';
+import { IPOS_EVENT_NAMES } from '../src/elements/events.js';
 import { credentialsScreen, previewArgTypes, previewArgs, type PreviewArgs } from './support/preview-backend.js';
 import { waitForPart } from './support/shadow.js';
 import { TOKENS } from './support/tokens.js';

@@ -15,6 +15,7 @@ import type {
   Terminal,
 } from '../contract/bodies.js';
 import { numberOption } from '../options/number-option.js';
+import { HTTP_BACKEND } from '../options/ranges.js';
 import { httpAccountKey } from './account-key.js';
 import { BackendError, codeForStatus } from './backend-error.js';
 import { newIdempotencyKey } from './idempotency-key.js';
@@ -144,27 +145,9 @@ export class HttpBackend implements CredentialsBackend {
     this.headers = options.headers;
     this.credentials = options.credentials;
     // Checked, not trusted: `retries: NaN` once retried without end, `timeoutMs: NaN` timed out at once.
-    this.timeoutMs = numberOption(options.timeoutMs, {
-      name: 'HttpBackend timeoutMs',
-      min: 1,
-      max: 600_000,
-      integer: true,
-      fallback: 15_000,
-    });
-    this.retries = numberOption(options.retries, {
-      name: 'HttpBackend retries',
-      min: 0,
-      max: 10,
-      integer: true,
-      fallback: 2,
-    });
-    this.retryDelayMs = numberOption(options.retryDelayMs, {
-      name: 'HttpBackend retryDelayMs',
-      min: 0,
-      max: 60_000,
-      integer: true,
-      fallback: 300,
-    });
+    this.timeoutMs = numberOption(options.timeoutMs, HTTP_BACKEND.timeoutMs);
+    this.retries = numberOption(options.retries, HTTP_BACKEND.retries);
+    this.retryDelayMs = numberOption(options.retryDelayMs, HTTP_BACKEND.retryDelayMs);
     this.idempotencyKey = options.idempotencyKey ?? newIdempotencyKey;
     this.accountKey = options.accountKey ?? httpAccountKey(this.baseUrl, options.headers);
   }

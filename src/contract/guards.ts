@@ -1,9 +1,9 @@
 /**
- * Checks of the answers `HttpBackend` receives, ~1 KB instead of zod's ~8 KB gzip in every browser bundle.
+ * Checks of the answers `HttpBackend` receives, a fraction of zod's size in every browser bundle.
  *
  * The zod schemas in `schemas.ts` stay the single source of the contract: of the types (every guard is
  * typed with the zod-inferred type it checks), of the OpenAPI document and of the reference server's
- * validation. These guards mirror the five response bodies a browser reads; `test/node/guards.test.ts`
+ * validation. These guards mirror the five response bodies a browser reads; `test/node/contract/guards.test.ts`
  * proves they accept and refuse the same bodies as the zod schemas, with issues `describeIssues` reads
  * the same way (code, path, expectation — never the value).
  */

@@ -14,7 +14,7 @@ export const JWT_PATTERN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 /**
  * zod's `z.iso.datetime({ offset: true })` (RFC 3339): a real calendar date (days per month, 29 February only
  * in leap years), hours, minutes and seconds, an optional fraction, `Z` or `±hh:mm`. The browser guards use it;
- * `test/node/guards.test.ts` proves it accepts exactly what zod does.
+ * `test/node/contract/guards.test.ts` proves it accepts exactly what zod does.
  */
 export const ISO_DATETIME_PATTERN = new RegExp(
   '^(?:' +

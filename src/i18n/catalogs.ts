@@ -1,5 +1,4 @@
-import type { Catalog, CatalogKey } from './en.js';
-import { allEnglish, englishCatalog } from './english.js';
+import { en, type Catalog, type CatalogKey } from './en.js';
 
 type CatalogSource = Partial<Catalog> | (() => Promise<Partial<Catalog>>);
 
@@ -13,9 +12,9 @@ const sources = new Map<string, CatalogSource>([
 /** Languages written right to left. */
 const rightToLeft = new Set(['ar', 'fa', 'he', 'ur']);
 
-const loaded = new Map<string, Promise<Catalog>>([['en', Promise.resolve(englishCatalog())]]);
+const loaded = new Map<string, Promise<Catalog>>([['en', Promise.resolve(en)]]);
 /** The catalogues already loaded, for a first paint in the right language with no wait. */
-const settled = new Map<string, Catalog>([['en', englishCatalog()]]);
+const settled = new Map<string, Catalog>([['en', en]]);
 
 /** The language subtag of a BCP 47 tag: `es-MX` → `es`. */
 export function languageOf(locale: string): string {
@@ -47,13 +46,12 @@ export function loadCatalog(locale: string): Promise<Catalog> {
   let catalog = loaded.get(language);
   if (!catalog) {
     const source = sources.get(language);
-    // Another language is completed from all of English, so the views' English wording is fetched with it.
     catalog = source
-      ? Promise.all([typeof source === 'function' ? source() : source, allEnglish()]).then(
-          ([partial, english]) => completed(language, partial, english),
-          () => englishCatalog(),
+      ? Promise.resolve(typeof source === 'function' ? source() : source).then(
+          (partial) => completed(language, partial),
+          () => en,
         )
-      : Promise.resolve(englishCatalog());
+      : Promise.resolve(en);
     loaded.set(language, catalog);
     void catalog.then((ready) => {
       if (loaded.get(language) === catalog) settled.set(language, ready);
@@ -68,7 +66,7 @@ export function catalogIfLoaded(locale: string): Catalog | undefined {
 }
 
 /** A partner's catalogue over English: a key counts as present when it is a string or a plural message with `other`. */
-function completed(language: string, partial: Partial<Catalog>, en: Catalog): Catalog {
+function completed(language: string, partial: Partial<Catalog>): Catalog {
   const catalog: Record<string, unknown> = { ...en };
   const missing = (Object.keys(en) as CatalogKey[]).filter((key) => {
     const message: unknown = partial[key];

@@ -1,22 +1,5 @@
-import type { Catalog, CatalogKey, CatalogOverrides } from './en.js';
-import { englishMessage } from './english.js';
-
-/** Placeholder values for `{name}` in a catalogue string. */
-export type MessageParams = Record<string, string | number>;
-
-/**
- * A message that depends on a number, the `count` param: one wording per `Intl.PluralRules`
- * category of the language it is written in. Only `other` is required; a category a language uses
- * but the message lacks falls back to `other`.
- *
- * @example { one: 'Hidden again in {count} second.', other: 'Hidden again in {count} seconds.' }
- */
-export type PluralMessage = { readonly other: string } & {
-  readonly [category in Exclude<Intl.LDMLPluralRule, 'other'>]?: string;
-};
-
-/** What a catalogue or an override holds for a key: a string, or a plural message for counts. */
-export type Message = string | PluralMessage;
+import { en, type Catalog, type CatalogKey, type CatalogOverrides } from './en.js';
+import type { Message, MessageParams } from './types.js';
 
 /** The plural category of a count in a language; a tag `Intl` rejects is read as English. */
 export function pluralCategory(count: number, locale: string): Intl.LDMLPluralRule {
@@ -56,7 +39,7 @@ export function translate(
   inheritedOverrides?: CatalogOverrides,
   locale = 'en',
 ): string {
-  const english = englishMessage(key);
+  const english: Message = en[key];
   const message: Message = ownOverrides?.[key] ?? inheritedOverrides?.[key] ?? catalog?.[key] ?? english;
   return formatMessage(message, params, message === english ? 'en' : locale);
 }

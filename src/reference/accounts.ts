@@ -1,5 +1,5 @@
 /** The demo accounts of the reference backend and what each demo session owns besides its rows in the store. */
-import type { UserRole } from '../roles.js';
+import type { UserRole } from '../contract/roles.js';
 import type { Terminal } from '../contract/schemas.js';
 import type { FaultSettings } from './faults.js';
 

@@ -13,7 +13,7 @@
  * export default { middleware: [referenceKoaMiddleware(createReferenceServer())] };
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { UserRole } from '../roles.js';
+import type { UserRole } from '../contract/roles.js';
 import {
   answerNodeRequest,
   isUnderBasePath,

@@ -9,7 +9,7 @@ import type {
 } from '../backend/credentials-backend.js';
 import { HttpBackend, type HttpBackendOptions } from '../backend/http-backend.js';
 import type { ActivityPage, AuthToken, Credentials, RevealedSecret, Terminal } from '../contract/schemas.js';
-import type { UserRole } from '../roles.js';
+import type { UserRole } from '../contract/roles.js';
 import {
   DEMO_ACCOUNT_HEADER,
   DEMO_SESSION_HEADER,

@@ -96,7 +96,7 @@ import type { CryptoKey } from 'jose';
 import * as z from 'zod/mini';
 import { describeIssues } from '../contract/describe-issues.js';
 import { ROUTES } from '../contract/routes.js';
-import { isUserRole, USER_ROLES, type UserRole } from '../roles.js';
+import { isUserRole, USER_ROLES, type UserRole } from '../contract/roles.js';
 import { BASE_HEADERS, Problem, parseJson, readJsonText, toResponse, type Answer } from '../server/answers.js';
 import { OffsetClock, systemClock, type Clock } from '../server/clock.js';
 import {

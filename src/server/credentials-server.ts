@@ -18,7 +18,7 @@
 import type { CryptoKey } from 'jose';
 import { ROUTES, OPERATION_IDS, type OperationId, type RouteDefinition } from '../contract/routes.js';
 import type { Terminal } from '../contract/schemas.js';
-import { isUserRole, canGenerateTokens } from '../roles.js';
+import { isUserRole, canGenerateTokens } from '../contract/roles.js';
 import {
   Problem,
   parseJson,

@@ -12,7 +12,8 @@ import {
   type Terminal,
 } from '../contract/schemas.js';
 import { GRACE_MINUTES, type UserRole } from '../contract/vocabulary.js';
-import { ROLE_SCOPES, ROLE_TITLES } from '../roles.js';
+import { ACTIVITY_LIMIT } from '../options/ranges.js';
+import { ROLE_SCOPES, ROLE_TITLES } from '../contract/roles.js';
 import { Problem, type Answer } from './answers.js';
 import { secretsMatch, type SecretBox } from './crypto.js';
 import { generateApiKey, generateSecretKey } from './keys.js';
@@ -76,8 +77,6 @@ export const OPERATIONS: Record<OperationId, AccountOperation> = {
   listActivity,
 };
 
-/** `GET /credentials/activity`: page sizes and the default. */
-export const ACTIVITY_LIMIT = { min: 1, max: 100, fallback: 20 } as const;
 /** A cursor is the id of the last event of the previous page, in decimal. */
 const ACTIVITY_CURSOR_PATTERN = /^[1-9]\d{0,14}$/;
 

@@ -1,15 +1,12 @@
-import { IposCredentials } from '../elements/credentials/ipos-credentials.js';
-import { IposKeyActivity } from '../elements/key-activity/ipos-key-activity.js';
-import { IposKeyPanel } from '../elements/key-panel/ipos-key-panel.js';
-import { IposScopeList } from '../elements/scope-list/ipos-scope-list.js';
-import { IposTokenGenerator } from '../elements/token-generator/ipos-token-generator.js';
+import { defineElements } from '../elements/define-elements.js';
 // The lazy panels' views, here at once: a server render has no second pass to wait for a module in.
 import '../elements/key-activity/key-activity-view.js';
 import '../elements/token-generator/token-generator-view.js';
 
-/** Registers the elements in the server's registry (Lit SSR's DOM shim), under the tags the browser uses. */
+/**
+ * Registers the elements in the server's registry (Lit SSR's DOM shim), under the tags the browser uses, with their
+ * views. A function of this module, not a re-export: a bundler keeps the module, and with it the views' imports.
+ */
 export function defineForServer(): void {
-  for (const element of [IposScopeList, IposKeyPanel, IposTokenGenerator, IposKeyActivity, IposCredentials]) {
-    element.define();
-  }
+  defineElements();
 }

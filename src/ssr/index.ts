@@ -5,4 +5,4 @@
  */
 export { renderCredentialsScreen, type CredentialsScreenOptions } from './render-screen.js';
 export type { ActivityPage, Credentials, Terminal } from '../contract/bodies.js';
-export type { UserRole } from '../roles.js';
+export type { UserRole } from '../contract/roles.js';

@@ -6,7 +6,7 @@
 import type { ActivityPage, Credentials, Terminal } from '../contract/bodies.js';
 import { describeIssues } from '../contract/describe-issues.js';
 import { activityPageGuard, credentialsGuard, terminalListGuard, type Guard } from '../contract/guards.js';
-import { isUserRole, type UserRole } from '../roles.js';
+import { isUserRole, type UserRole } from '../contract/roles.js';
 
 /** What the server renders: the role's screen for one account. */
 export interface ScreenData {

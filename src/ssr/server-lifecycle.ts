@@ -1,5 +1,5 @@
 import type { PropertyValues, ReactiveController } from 'lit';
-import { IposElement } from '../elements/shared/ipos-element.js';
+import { IposElement } from '../elements/internal/ipos-element.js';
 
 type Lifecycle = { addController(controller: ReactiveController): void; willUpdate(changed: PropertyValues): void };
 

@@ -6,8 +6,8 @@ import type { Meta } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import type { ForcedFault } from '../../src/reference/index.js';
 import { ReferenceBackend, createReferenceServer } from '../../src/reference/index.js';
-import type { UserRole } from '../../src/roles.js';
-import { isUserRole } from '../../src/roles.js';
+import type { UserRole } from '../../src/contract/roles.js';
+import { isUserRole } from '../../src/contract/roles.js';
 
 /** The faults a designer can pick from the controls panel. */
 export const FAULTS = {

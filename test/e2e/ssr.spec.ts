@@ -278,15 +278,20 @@ test('iso: after hydration the secret copies and there is no token generator', a
   ]);
 });
 
+/** Resets the signed-in merchant's secret, keeping the previous one working for `graceMinutes`. */
+async function resetWithGrace(context: BrowserContext, graceMinutes: number) {
+  const reset = await context.request.post(`${example.url}/api/ipos/credentials/secret/reset`, {
+    data: { graceMinutes },
+  });
+  expect(reset.status()).toBe(200);
+}
+
 test('merchant: a grace window that has ended by the time the page hydrates leaves no line and no Revoke button', async ({
   page,
   context,
 }) => {
   await signIn(context, 'merchant');
-  const reset = await context.request.post(`${example.url}/api/ipos/credentials/secret/reset`, {
-    data: { graceMinutes: 60 },
-  });
-  expect(reset.status()).toBe(200);
+  await resetWithGrace(context, 60);
   try {
     // The browser's clock runs two hours ahead of the server's (a skewed clock, or a page opened from a cache):
     // the server renders the window open, the page hydrates with it over.
@@ -336,10 +341,7 @@ test('merchant: hydrates a grace window with a page backend that cannot revoke: 
   context,
 }) => {
   await signIn(context, 'merchant');
-  const reset = await context.request.post(`${example.url}/api/ipos/credentials/secret/reset`, {
-    data: { graceMinutes: 60 },
-  });
-  expect(reset.status()).toBe(200);
+  await resetWithGrace(context, 60);
   try {
     const errors = await pageAdapterWithout(page, 'revokePreviousSecret');
     await page.goto(`${example.url}/`);

@@ -6,14 +6,14 @@ import type { IposCredentials } from '../../src/elements/credentials/ipos-creden
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
 import type { IposScopeList } from '../../src/elements/scope-list/ipos-scope-list.js';
 import type { IposTokenGenerator } from '../../src/elements/token-generator/ipos-token-generator.js';
-import type { TokenDetail } from '../../src/events.js';
+import type { TokenDetail } from '../../src/elements/events.js';
 import { ar } from '../../src/i18n/ar.js';
 import { loadCatalog } from '../../src/i18n/catalogs.js';
 import { en, type Catalog, type CatalogKey, type CatalogOverrides } from '../../src/i18n/en.js';
 import { es } from '../../src/i18n/es.js';
 import { fr } from '../../src/i18n/fr.js';
-import type { Message } from '../../src/i18n/localize.js';
-import { ROLE_SCOPES, type Scope, type UserRole } from '../../src/roles.js';
+import type { Message } from '../../src/i18n/types.js';
+import { ROLE_SCOPES, type Scope, type UserRole } from '../../src/contract/roles.js';
 import { ClipboardStub } from '../support/clipboard-stub.js';
 import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { ReferenceSession } from '../support/reference-session.js';
@@ -181,14 +181,26 @@ async function generateToken(element: Element): Promise<TokenDetail> {
   return detail;
 }
 
-let clipboard: ClipboardStub | undefined;
+const clipboards = ClipboardStub.eachTest();
+/** A merchant's token generator speaking `locale`, on a channel of its own, once its terminals show. */
+async function localizedGenerator(session: ReferenceSession, locale: string): Promise<IposTokenGenerator> {
+  const element = await mount<IposTokenGenerator>(
+    html`<ipos-token-generator
+      locale=${locale}
+      user-role="merchant"
+      .backend=${session.backend()}
+      .channelName=${`i18n-${session.id}`}
+    ></ipos-token-generator>`,
+  );
+  await loaded(element);
+  return element;
+}
+
 let hostLang: string | null;
 before(() => {
   hostLang = document.documentElement.getAttribute('lang');
 });
 afterEach(() => {
-  clipboard?.restore();
-  clipboard = undefined;
   if (hostLang === null) document.documentElement.removeAttribute('lang');
   else document.documentElement.setAttribute('lang', hostLang);
 });
@@ -285,7 +297,7 @@ describe('i18n', () => {
       it(`${locale}: ipos-key-panel with keys, after a copy`, async () => {
         const session = new ReferenceSession('iso');
         await session.call('POST', '/credentials');
-        clipboard = new ClipboardStub();
+        clipboards.stub();
         const element = await mount<IposKeyPanel>(
           html`<ipos-key-panel
             locale=${locale}
@@ -343,15 +355,7 @@ describe('i18n', () => {
       it(`${locale}: ipos-token-generator with a generated token`, async () => {
         const session = new ReferenceSession('merchant');
         const labels = await terminalsOf(session);
-        const element = await mount<IposTokenGenerator>(
-          html`<ipos-token-generator
-            locale=${locale}
-            user-role="merchant"
-            .backend=${session.backend()}
-            .channelName=${`i18n-${session.id}`}
-          ></ipos-token-generator>`,
-        );
-        await loaded(element);
+        const element = await localizedGenerator(session, locale);
         const { tpn } = await generateToken(element);
         expect(text(element, 'status')).to.equal(catalog['tokens.generated'].replace('{tpn}', tpn));
         // Terminal labels are the account's data, named by the merchant, not UI wording.
@@ -670,15 +674,7 @@ describe('i18n', () => {
     ] as const) {
       it(`a token’s expiry reads in ${locale}, through Intl`, async () => {
         const session = new ReferenceSession('merchant');
-        const element = await mount<IposTokenGenerator>(
-          html`<ipos-token-generator
-            locale=${locale}
-            user-role="merchant"
-            .backend=${session.backend()}
-            .channelName=${`i18n-${session.id}`}
-          ></ipos-token-generator>`,
-        );
-        await loaded(element);
+        const element = await localizedGenerator(session, locale);
         const { expiresAt } = await generateToken(element);
         const expiry = text(element, 'expiry');
         expect(expiry).to.match(expected);

@@ -1,7 +1,7 @@
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, expect, test, vi } from 'vitest';
-import type { KeysGeneratedDetail } from '../../src/events.js';
+import type { KeysGeneratedDetail } from '../../src/elements/events.js';
 import { IposCredentials, IposKeyPanel } from '../../src/react.js';
 import { ReferenceBackend } from '../../src/reference/index.js';
 import { allByPart } from '../support/fixtures.js';

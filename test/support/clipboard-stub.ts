@@ -1,5 +1,10 @@
 /** Swaps `navigator.clipboard` for a recorder (or a failure) and puts the real one back afterwards. */
 export class ClipboardStub {
+  /** A clipboard for the tests of the suite that ask for one; whatever a test swapped in is put back after it. */
+  static eachTest(): ClipboardHook {
+    return new ClipboardHook();
+  }
+
   /** What was written, in order. Tests read it; nothing else keeps it. */
   readonly written: string[] = [];
   /** Writes begun and not yet finished (the browser reads the item's blob asynchronously). */
@@ -44,5 +49,39 @@ export class ClipboardStub {
 
   restore(): void {
     Object.defineProperty(Navigator.prototype, 'clipboard', this.original!);
+  }
+}
+
+/** Swaps the clipboard in a test that asks for it (`stub()`, `denied()`, `missing()`), and puts it back after the test. */
+export class ClipboardHook {
+  private swapped?: { restore(): void };
+
+  constructor() {
+    afterEach(() => this.restore());
+  }
+
+  /** A recorder of what is written. */
+  stub(): ClipboardStub {
+    return this.swap(new ClipboardStub());
+  }
+
+  /** A clipboard whose permission the browser refused. */
+  denied(): ClipboardStub {
+    return this.swap(ClipboardStub.denied());
+  }
+
+  /** No clipboard API at all, as on an insecure page. */
+  missing(): void {
+    this.swap(ClipboardStub.missing());
+  }
+
+  restore(): void {
+    this.swapped?.restore();
+    this.swapped = undefined;
+  }
+
+  private swap<T extends { restore(): void }>(clipboard: T): T {
+    this.restore();
+    return (this.swapped = clipboard);
   }
 }

@@ -6,7 +6,7 @@
 import { BackendError } from '../../src/backend/backend-error.js';
 import type { CredentialsBackend, RequestOptions, ResetSecretOptions } from '../../src/backend/credentials-backend.js';
 import type { Credentials, RevealedSecret } from '../../src/contract/schemas.js';
-import { ROLE_SCOPES, type UserRole } from '../../src/roles.js';
+import { ROLE_SCOPES, type UserRole } from '../../src/contract/roles.js';
 
 export interface PendingCall {
   account: ControlledAccount;

@@ -3,7 +3,9 @@
  * cut off (offline) or given a short timeout on demand, and a recorder of uncaught errors and
  * unhandled rejections.
  */
+import { expect } from '@open-wc/testing';
 import type { HttpBackend } from '../../src/backend/http-backend.js';
+import { eachTest } from './hooks.js';
 import type { ReferenceSession } from './reference-session.js';
 
 /** The network between a test's backend and the reference server. */
@@ -29,14 +31,24 @@ export function setTimeoutMs(backend: HttpBackend, timeoutMs: number): void {
   Object.assign(backend, { timeoutMs });
 }
 
-/** Records `error` and `unhandledrejection` events on `window` while installed. */
+/** Records `error` and `unhandledrejection` events on `window`, from its making until `dispose()`. */
 export class UncaughtLog {
   readonly errors: string[] = [];
   private readonly onError = (event: ErrorEvent) => this.errors.push(`error: ${event.message}`);
   private readonly onRejection = (event: PromiseRejectionEvent) =>
     this.errors.push(`unhandledrejection: ${String((event.reason as Error)?.stack ?? event.reason)}`);
 
+  /** One log for every test of the suite; with `expectNone`, a test that left anything uncaught fails. */
+  static eachTest({ expectNone = false } = {}): UncaughtLog {
+    return eachTest(new UncaughtLog(), (log) => expectNone && expect(log.errors).to.deep.equal([]));
+  }
+
   constructor() {
+    this.start();
+  }
+
+  start(): void {
+    this.errors.length = 0;
     window.addEventListener('error', this.onError);
     window.addEventListener('unhandledrejection', this.onRejection);
   }

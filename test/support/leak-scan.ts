@@ -1,4 +1,5 @@
-import { IPOS_EVENT_NAMES, type IposEventName } from '../../src/events.js';
+import { IPOS_EVENT_NAMES, type IposEventName } from '../../src/elements/events.js';
+import { eachTest } from './hooks.js';
 
 /**
  * Where a value appears in the page: text, any attribute (title and aria-* included) and
@@ -22,13 +23,23 @@ export function findInDom(value: string, root: Node = document): string[] {
   return places;
 }
 
-/** Records every ipos event that reaches the document, with its detail. */
+/** Records every ipos event that reaches the document, with its detail, from its making until `dispose()`. */
 export class EventLog {
   readonly events: { type: IposEventName; detail: unknown }[] = [];
   private readonly record = (event: Event) =>
     this.events.push({ type: event.type as IposEventName, detail: (event as CustomEvent).detail });
 
+  /** One log for every test of the suite: it records from each test's start to its end. */
+  static eachTest(): EventLog {
+    return eachTest(new EventLog());
+  }
+
   constructor() {
+    this.start();
+  }
+
+  start(): void {
+    this.events.length = 0;
     for (const name of IPOS_EVENT_NAMES) document.addEventListener(name, this.record);
   }
 
@@ -46,12 +57,22 @@ export class EventLog {
   }
 }
 
-/** Records everything written to the console while it is installed. */
+/** Records everything written to the console, from its making until `dispose()`. */
 export class ConsoleLog {
   readonly lines: string[] = [];
   private readonly originals = new Map<string, (...args: unknown[]) => void>();
 
+  /** One log for every test of the suite: it records from each test's start to its end. */
+  static eachTest(): ConsoleLog {
+    return eachTest(new ConsoleLog());
+  }
+
   constructor() {
+    this.start();
+  }
+
+  start(): void {
+    this.lines.length = 0;
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
       const original = console[method];
       this.originals.set(method, original);
@@ -66,5 +87,6 @@ export class ConsoleLog {
 
   dispose(): void {
     for (const [method, original] of this.originals) (console as unknown as Record<string, unknown>)[method] = original;
+    this.originals.clear();
   }
 }

@@ -14,6 +14,10 @@ export interface ThrowawayPostgres {
   url: string;
   /** A new empty database on the same server, and its URL. */
   createDatabase(name: string): string;
+  /** Stops the server (fast shutdown: clients are disconnected) and keeps its data, for `resume()`. */
+  pause(): void;
+  /** Starts a paused server again on the same port and data. */
+  resume(): void;
   stop(): void;
 }
 
@@ -30,7 +34,8 @@ export function postgresBinDir(): string | null {
   return which.status === 0 ? join(which.stdout.trim(), '..') : null;
 }
 
-async function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 right now (the OS picks it), for servers that must be told theirs. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -62,7 +67,8 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
   const options = `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
-  run('pg_ctl', ['-D', data, '-o', options, '-l', join(folder, 'log'), '-w', '-t', '60', 'start']);
+  const start = () => run('pg_ctl', ['-D', data, '-o', options, '-l', join(folder, 'log'), '-w', '-t', '60', 'start']);
+  start();
   const url = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
   return {
     url: url('postgres'),
@@ -70,6 +76,8 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
       run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-c', `CREATE DATABASE "${name}"`]);
       return url(name);
     },
+    pause: () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+    resume: start,
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);

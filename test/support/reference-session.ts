@@ -5,7 +5,7 @@
  */
 import { HttpBackend } from '../../src/backend/http-backend.js';
 import type { ForcedFault } from '../../src/reference/faults.js';
-import type { UserRole } from '../../src/roles.js';
+import type { UserRole } from '../../src/contract/roles.js';
 
 export const API_BASE = '/api/ipos';
 
@@ -55,10 +55,29 @@ export class ReferenceSession {
     await this.control('PUT', { faults: null });
   }
 
-  /** Calls the contract directly, as another tab or an integration would. */
-  async call(method: 'GET' | 'POST', path: string): Promise<unknown> {
-    const response = await fetch(`${API_BASE}${path}`, { method, headers: this.headers });
+  /** Calls the contract directly, as another tab or an integration would; a `body` is sent as JSON. */
+  async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${API_BASE}${path}`, {
+      method,
+      headers: body === undefined ? this.headers : { ...this.headers, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return response.json();
+  }
+
+  /** The secret the backend holds right now, fetched as an integration would (never through an element). */
+  async currentSecret(): Promise<string> {
+    return ((await this.call('POST', '/credentials/secret/reveal')) as { secretKey: string }).secretKey;
+  }
+
+  /** Resets the secret as another tab would; with `graceMinutes`, the previous one keeps working that long. */
+  async resetSecret(graceMinutes?: number): Promise<void> {
+    const answer = (await this.call(
+      'POST',
+      '/credentials/secret/reset',
+      graceMinutes === undefined ? undefined : { graceMinutes },
+    )) as { keys?: unknown };
+    if (!answer.keys) throw new Error(`the reset was refused: ${JSON.stringify(answer)}`);
   }
 
   /** iPOSpays' token API: which key pair is accepted right now. */

@@ -1,14 +1,14 @@
-import { provide } from '@lit/context';
+import { ContextProvider } from '@lit/context';
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { credentialsContext, type CredentialsConfig } from '../../context.js';
+import { credentialsContext, type CredentialsConfig } from '../context.js';
 import type { ActivityPage, Credentials, Terminal } from '../../contract/bodies.js';
-import { preloadFromScript, type Preload } from '../../preload.js';
-import { canGenerateTokens } from '../../roles.js';
+import { preloadFromScript, type Preload } from '../../headless/preload.js';
+import { canGenerateTokens } from '../../contract/roles.js';
 import { themeStyles } from '../../styles/theme.js';
 import { KEY_ACTIVITY_PARTS } from '../key-activity/ipos-key-activity.js';
 import { KEY_PANEL_PARTS } from '../key-panel/ipos-key-panel.js';
-import { IposElement } from '../shared/ipos-element.js';
+import { IposElement } from '../internal/ipos-element.js';
 import { TOKEN_GENERATOR_PARTS } from '../token-generator/ipos-token-generator.js';
 
 /** `exportparts` for a nested element: each of its parts under its own prefix, so no outer name reaches two elements. */
@@ -52,10 +52,11 @@ export class IposCredentials extends IposElement {
   ];
 
   static override defaultTag = 'ipos-credentials';
+  protected static override readsProvider = false;
 
-  @provide({ context: credentialsContext })
-  @state()
-  protected config: CredentialsConfig = {};
+  /** What the elements inside read: a new object at each change, so that every subscribed element hears of it. */
+  @state() protected config: CredentialsConfig = {};
+  private readonly provider = new ContextProvider(this, { context: credentialsContext, initialValue: this.config });
 
   /**
    * Credentials the page was rendered with, for every key panel inside: the first render shows them with no
@@ -105,7 +106,6 @@ export class IposCredentials extends IposElement {
       changed.has('initialActivity') ||
       changed.has('revalidate')
     ) {
-      // A new object so that subscribed consumers are notified of the change.
       this.config = {
         userRole: this.userRole,
         backend: this.activeBackend,
@@ -117,6 +117,7 @@ export class IposCredentials extends IposElement {
         initialActivity: this.initialActivity ?? this.scriptPreload.activity,
         revalidate: this.revalidate,
       };
+      this.provider.setValue(this.config);
     }
   }
 

@@ -1,14 +1,12 @@
-import { html, nothing, type PropertyValues, type ReactiveController, type TemplateResult } from 'lit';
+import { html, nothing, type ReactiveController } from 'lit';
 import type { ActivityEvent, ActivityPage } from '../../contract/bodies.js';
-import type { IposEventName } from '../../events.js';
-import { activityWording } from '../../i18n/en-activity.js';
-import { addEnglish } from '../../i18n/english.js';
+import type { IposEventName } from '../events.js';
 import { formatMoment, formatRelative } from '../../i18n/time.js';
-import { AccountLoader, renderSkeleton, type Account } from '../shared/account-loader.js';
-import { isAbort } from '../shared/failure.js';
-import { provideView, type PanelPort, type PanelView } from '../shared/ipos-lazy-panel.js';
-import { PAGE_SIZE } from '../../options/element-ranges.js';
-import { IposKeyActivity } from './ipos-key-activity.js';
+import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
+import { isAbort } from '../internal/failure.js';
+import type { PanelPort } from '../internal/lazy-view.js';
+import { PAGE_SIZE } from '../../options/ranges.js';
+import { keyActivityViews, type KeyActivityElement, type ActivityView } from './key-activity-port.js';
 
 /** What the panels dispatch after a call that the audit log records: the trail then loads its newest page again. */
 const RECORDED: readonly IposEventName[] = [
@@ -37,7 +35,7 @@ interface OlderPages {
  * The work of `<ipos-key-activity>`: pages of the trail, "Show more", reloads after the panels' events.
  * A module of its own, loaded with the first activity trail, after the keys.
  */
-export class KeyActivityView implements PanelView, ReactiveController {
+export class KeyActivityView implements ActivityView, ReactiveController {
   private pages: OlderPages = { older: [] };
   /** The first page last shown, kept while it loads again so the list does not blink. */
   private shown?: ActivityPage;
@@ -54,7 +52,7 @@ export class KeyActivityView implements PanelView, ReactiveController {
         return page;
       }),
     preloaded: (account) => {
-      const page = this.element.initialActivity ?? this.port.inherited()?.initialActivity;
+      const page = this.port.preloaded();
       // A later refresh of the same account keeps the list on screen while it loads.
       if (page) this.shownFor = account;
       return page;
@@ -64,10 +62,9 @@ export class KeyActivityView implements PanelView, ReactiveController {
   });
 
   constructor(
-    private readonly element: IposKeyActivity,
-    private readonly port: PanelPort,
+    private readonly element: KeyActivityElement,
+    private readonly port: PanelPort<ActivityPage>,
   ) {
-    addEnglish(activityWording);
     element.addController(this);
   }
 
@@ -86,17 +83,14 @@ export class KeyActivityView implements PanelView, ReactiveController {
     if (this.account) this.loader.reload();
   };
 
-  willUpdate(_changed: PropertyValues<IposKeyActivity>): void {}
+  willUpdate(): void {}
 
-  render(): TemplateResult {
-    return this.port.renderCard(
-      {
-        heading: this.port.t('activity.heading'),
-        busy: this.loader.pending || this.pages.loadingMore !== undefined,
-        problem: this.port.settingsProblem(),
-      },
-      () => this.renderBody(),
-    );
+  get busy(): boolean {
+    return this.loader.pending || this.pages.loadingMore !== undefined;
+  }
+
+  problem(): undefined {
+    return undefined;
   }
 
   private get account(): Account | undefined {
@@ -121,7 +115,7 @@ export class KeyActivityView implements PanelView, ReactiveController {
     if (!sameAccount) this.shown = this.shownFor = undefined;
   }
 
-  private renderBody() {
+  renderBody() {
     const { t, feedback } = this.port;
     // Read here, not in willUpdate: the loader (a controller) takes a preload after willUpdate, before render.
     const first = (this.shown = this.loader.value ?? (this.loader.pending ? this.shown : undefined));
@@ -192,4 +186,4 @@ export class KeyActivityView implements PanelView, ReactiveController {
   }
 }
 
-provideView(IposKeyActivity, (element, port) => new KeyActivityView(element, port));
+keyActivityViews.make = (element, port) => new KeyActivityView(element, port);

@@ -1,8 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { ROLE_SCOPES, type Scope } from '../../roles.js';
+import { ROLE_SCOPES, type Scope } from '../../contract/roles.js';
 import { themeStyles } from '../../styles/theme.js';
-import { IposContextElement } from '../shared/ipos-context-element.js';
+import { IposElement } from '../internal/ipos-element.js';
 import { scopeListStyles } from './ipos-scope-list.styles.js';
 
 /**
@@ -19,7 +19,7 @@ import { scopeListStyles } from './ipos-scope-list.styles.js';
  * @csspart scope-description - What a scope gives access to.
  * @csspart error - Shown instead of the list when the role is missing or unknown.
  */
-export class IposScopeList extends IposContextElement {
+export class IposScopeList extends IposElement {
   static override styles = [themeStyles, scopeListStyles];
 
   static override defaultTag = 'ipos-scope-list';

@@ -1,15 +1,17 @@
+import type { PropertyValues, TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
+import type { Terminal } from '../../contract/bodies.js';
+import { EXPIRES_IN_MINUTES, FEEDBACK_DURATION, REFRESH_BEFORE } from '../../options/ranges.js';
 import { controlStyles } from '../../styles/controls.js';
 import { panelStyles } from '../../styles/panel.js';
 import { themeStyles } from '../../styles/theme.js';
-import type { Terminal } from '../../contract/bodies.js';
-import { MAX_LIFETIME_MINUTES, REFRESH_BEFORE } from '../../options/element-ranges.js';
-import { IposLazyPanel, type Placeholder } from '../shared/ipos-lazy-panel.js';
+import { IposElement } from '../internal/ipos-element.js';
+import { LazyView, type PanelView } from '../internal/lazy-view.js';
+import { PanelFeedback } from '../internal/panel-feedback.js';
 import { tokenGeneratorStyles } from './ipos-token-generator.styles.js';
-import type { TokenGeneratorView } from './token-generator-view.js';
+import { tokenGeneratorViews, type TokenGeneratorElement } from './token-generator-port.js';
 
-/** Where a token stands in its life, as the `expiry` part's `data-state` shows it. */
-export type ExpiryState = 'valid' | 'soon' | 'grace' | 'expired';
+export type { ExpiryState } from './token-generator-port.js';
 
 /** The parts the token generator renders; the provider re-exports them prefixed `token-generator__`. */
 export const TOKEN_GENERATOR_PARTS = [
@@ -55,13 +57,13 @@ export const TOKEN_GENERATOR_PARTS = [
  * @csspart error - What failed and why, with a Retry button when retrying can help.
  * @csspart retry-button - Runs the failed action again.
  */
-export class IposTokenGenerator extends IposLazyPanel<TokenGeneratorView> {
+export class IposTokenGenerator extends IposElement implements TokenGeneratorElement {
   static override styles = [themeStyles, panelStyles, controlStyles, tokenGeneratorStyles];
   static override defaultTag = 'ipos-token-generator';
   static readonly parts = TOKEN_GENERATOR_PARTS;
 
-  /** Lifetime of generated tokens: a whole number of minutes from 1 to 1440. Anything else is refused, not clamped. */
-  @property({ type: Number, attribute: 'expires-in-minutes' }) expiresInMinutes = MAX_LIFETIME_MINUTES;
+  /** Lifetime of generated tokens: a whole number of minutes from 1 to 1440 (default 1440). Anything else is refused, not clamped. */
+  @property({ type: Number, attribute: 'expires-in-minutes' }) expiresInMinutes = EXPIRES_IN_MINUTES.fallback;
 
   /** Refresh the token automatically, once, `refresh-before` seconds before it expires. */
   @property({ type: Boolean, attribute: 'auto-refresh' }) autoRefresh = false;
@@ -75,8 +77,8 @@ export class IposTokenGenerator extends IposLazyPanel<TokenGeneratorView> {
   /** The terminals the page was rendered with: the first render shows them with no GET. Used once. */
   @property({ attribute: false }) initialTerminals?: Terminal[];
 
-  /** Milliseconds a copy button says "Copied" before returning to rest. */
-  @property({ type: Number, attribute: 'feedback-duration' }) feedbackDuration = 2000;
+  /** Milliseconds a copy button says "Copied" before returning to rest (0–60000; default 2000). */
+  @property({ type: Number, attribute: 'feedback-duration' }) feedbackDuration = FEEDBACK_DURATION.fallback;
 
   /**
    * Name under which tabs of the same portal share tokens, so that one refresh serves them all; default
@@ -85,18 +87,73 @@ export class IposTokenGenerator extends IposLazyPanel<TokenGeneratorView> {
    */
   @property({ attribute: false }) channelName?: string | false;
 
-  protected override get placeholder(): Placeholder {
-    return {
-      heading: this.t('tokens.heading'),
-      label: this.t('tokens.loadingTerminals'),
-      bars: 2,
-      action: 'load-terminals',
-    };
+  /**
+   * With preloaded data: show it at once, then load it again in the background and show the fresh answer
+   * (stale-while-revalidate: one GET after the first paint). Off by default: a preload stands until the account
+   * changes. Set it when the page may be served from a cache. The provider's `revalidate` applies to its panels.
+   */
+  @property({ type: Boolean }) revalidate = false;
+
+  protected readonly feedback = new PanelFeedback(this, (key) => this.t(key));
+  private readonly lazy = new LazyView(this, this.feedback, {
+    importView: () => this.importView(),
+    readyView: () => this.readyView(),
+    wanted: () => true,
+    action: 'load-terminals',
+  });
+  private readonly port = this.lend(
+    this.feedback,
+    () => this.initialTerminals ?? this.inherited?.initialTerminals,
+    () => this.revalidates(this.revalidate),
+  );
+
+  /**
+   * Runs the last failed action again — what the error's Retry button does — so that a host can
+   * re-authenticate after an `ipos-error` with code `unauthenticated` (or wait after `rate-limited`)
+   * and continue without asking the user to click again. A retried reset, generate or token request
+   * reuses the failed attempt's `Idempotency-Key`, so it never happens twice. A retried copy runs
+   * outside a user gesture when called from code, so the browser may refuse the clipboard write (then
+   * the panel shows a clipboard error and the user's own Retry click works).
+   * @returns whether there was a retryable failure to run again.
+   */
+  retry(): boolean {
+    return this.feedback.retry();
   }
 
   // Its own chunk: TokenSession, the countdown and the token wording load only where a token generator shows.
-  protected override importView(): Promise<unknown> {
+  protected importView(): Promise<unknown> {
     return import('./token-generator-view.js');
+  }
+
+  /** The view, made now if its module has run. */
+  protected readyView(): PanelView | undefined {
+    return tokenGeneratorViews.make?.(this, this.port);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // First: a view made now has its controllers run in this very update.
+    this.lazy.load();
+    super.willUpdate(changed);
+    this.lazy.view?.willUpdate(changed);
+  }
+
+  /** Resolves once the view has loaded (or failed to) and rendered, so `await element.updateComplete` sees it. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.lazy.loading;
+    return super.getUpdateComplete();
+  }
+
+  override render(): TemplateResult {
+    const card = {
+      heading: this.t('tokens.heading'),
+      busy: this.lazy.busy,
+      problem: this.lazy.view?.problem() ?? this.settingsProblem(),
+    };
+    return this.renderCard(
+      card,
+      () => this.lazy.renderBody(this.t('tokens.loadingTerminals'), 2),
+      this.feedback.renderStatus(),
+    );
   }
 }
 

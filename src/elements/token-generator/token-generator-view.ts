@@ -1,20 +1,18 @@
-import { html, nothing, type PropertyValues, type ReactiveController, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type ReactiveController } from 'lit';
 import { BackendError } from '../../backend/backend-error.js';
 import type { AuthToken, Terminal } from '../../contract/bodies.js';
-import { dispatchIposEvent, type CopyField } from '../../events.js';
-import { tokenWording } from '../../i18n/en-tokens.js';
-import { addEnglish } from '../../i18n/english.js';
+import { dispatchIposEvent, type CopyField } from '../events.js';
 import { formatMoment, formatRelative } from '../../i18n/time.js';
-import { canGenerateTokens } from '../../roles.js';
-import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../token-session.js';
-import { tokenPhase, type TokenPhase } from '../../token-timing.js';
-import { AccountLoader, renderSkeleton, type Account } from '../shared/account-loader.js';
-import { CopyFeedback, FEEDBACK_DURATION } from '../shared/copy-feedback.js';
-import { isAbort } from '../shared/failure.js';
-import { provideView, type PanelPort, type PanelView } from '../shared/ipos-lazy-panel.js';
-import { MAX_LIFETIME_MINUTES, REFRESH_BEFORE } from '../../options/element-ranges.js';
-import { IposTokenGenerator, type ExpiryState } from './ipos-token-generator.js';
-import { Ticker } from '../shared/ticker.js';
+import { canGenerateTokens } from '../../contract/roles.js';
+import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../headless/token-session.js';
+import { tokenPhase, type TokenPhase } from '../../headless/token-timing.js';
+import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
+import { CopyFeedback } from '../internal/copy-feedback.js';
+import { isAbort } from '../internal/failure.js';
+import type { PanelPort, PanelView } from '../internal/lazy-view.js';
+import { EXPIRES_IN_MINUTES, FEEDBACK_DURATION, REFRESH_BEFORE } from '../../options/ranges.js';
+import { tokenGeneratorViews, type ExpiryState, type TokenGeneratorElement } from './token-generator-port.js';
+import { Ticker } from '../internal/ticker.js';
 
 type Busy = 'generate' | 'refresh';
 type CopiedValue = Extract<CopyField, 'token' | 'tpn'>;
@@ -57,7 +55,7 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     switchAccount: () => this.selectTpn(undefined),
     load: async ({ backend }: Account, signal) => this.selectFirstTpn(await backend.listTerminals({ signal })),
     preloaded: () => {
-      const initial = this.element.initialTerminals ?? this.port.inherited()?.initialTerminals;
+      const initial = this.port.preloaded();
       return initial && this.selectFirstTpn(initial);
     },
     revalidate: () => this.port.revalidate(),
@@ -65,10 +63,9 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
   });
 
   constructor(
-    private readonly element: IposTokenGenerator,
-    private readonly port: PanelPort,
+    private readonly element: TokenGeneratorElement,
+    private readonly port: PanelPort<Terminal[]>,
   ) {
-    addEnglish(tokenWording);
     element.addController(this);
   }
 
@@ -78,7 +75,7 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     this.setState({ token: undefined, busy: undefined });
   }
 
-  willUpdate(changed: PropertyValues<IposTokenGenerator>): void {
+  willUpdate(changed: PropertyValues): void {
     const { tpn } = this.element;
     if (changed.has('tpn') && tpn && this.terminalList.value?.some((terminal) => terminal.tpn === tpn)) {
       this.selectTpn(tpn);
@@ -87,17 +84,13 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     this.ticker.running = token !== undefined && this.expiryState(token) !== 'expired';
   }
 
-  render(): TemplateResult {
-    const { t } = this.port;
+  get busy(): boolean {
+    return this.terminalList.pending || this.state.busy !== undefined;
+  }
+
+  problem(): string | undefined {
     const role = this.port.role();
-    return this.port.renderCard(
-      {
-        heading: t('tokens.heading'),
-        busy: this.terminalList.pending || this.state.busy !== undefined,
-        problem: role && !canGenerateTokens(role) ? t('tokens.merchantOnly') : this.port.settingsProblem(),
-      },
-      () => this.renderBody(),
-    );
+    return role && !canGenerateTokens(role) ? this.port.t('tokens.merchantOnly') : undefined;
   }
 
   private setState(patch: TokenGeneratorState): void {
@@ -105,7 +98,7 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     this.element.requestUpdate();
   }
 
-  private renderBody() {
+  renderBody() {
     const { t, feedback } = this.port;
     const terminals = this.terminalList.value;
     if (!terminals) {
@@ -207,7 +200,8 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
   /** Why `expires-in-minutes` cannot be used, or `undefined` when it is a whole number of minutes from 1 to 1440. */
   private lifetimeProblem(): string | undefined {
     const minutes = this.element.expiresInMinutes;
-    if (Number.isInteger(minutes) && minutes >= 1 && minutes <= MAX_LIFETIME_MINUTES) return undefined;
+    if (Number.isInteger(minutes) && minutes >= EXPIRES_IN_MINUTES.min && minutes <= EXPIRES_IN_MINUTES.max)
+      return undefined;
     const written = this.element.getAttribute('expires-in-minutes') ?? minutes;
     return this.port.t('tokens.lifetimeInvalid', { value: String(written) });
   }
@@ -359,4 +353,4 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
   );
 }
 
-provideView(IposTokenGenerator, (element, port) => new TokenGeneratorView(element, port));
+tokenGeneratorViews.make = (element, port) => new TokenGeneratorView(element, port);

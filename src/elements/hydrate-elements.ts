@@ -1,0 +1,9 @@
+/**
+ * Every element with all its code up front: the lazy panels' views, then every element registered, so that each
+ * element's first update renders the data a server rendered. Loaded by `./hydrate` after Lit's hydrate support.
+ */
+import { defineElements } from './define-elements.js';
+import './key-activity/key-activity-view.js';
+import './token-generator/token-generator-view.js';
+
+defineElements();

@@ -1,0 +1,228 @@
+import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
+import { formatDuration, formatMoment } from '../../i18n/time.js';
+import { graceOptions } from '../../options/grace-options.js';
+import { dispatchIposEvent } from '../events.js';
+import { isAbort } from '../internal/failure.js';
+import { partOf, type KeyPanelPort } from './key-panel-port.js';
+import { previousSecretEnds } from './revoke-dialog.js';
+
+export interface ResetDialogOptions {
+  /** `reset-grace-options` as written. */
+  graceOptions(): string | undefined;
+  /** `confirm-phrase`: what the user must type before Reset is enabled. */
+  confirmPhrase(): string | undefined;
+  /** `beforeReset`: the host's step-up authentication, asked after the confirmation. */
+  beforeReset(): (() => boolean | Promise<boolean>) | undefined;
+  /** Masks a revealed secret: the one on screen is about to stop working. */
+  hideSecret(): void;
+}
+
+/**
+ * The reset of the secret key: its button, its confirmation (a native modal `<dialog>` that says what the reset
+ * breaks), the choice of grace window, the typed phrase and the host's `beforeReset`; the request, sent once
+ * however often it is clicked or retried (a retry reuses its `Idempotency-Key`); and focus back on the button.
+ */
+export class ResetDialog implements ReactiveController {
+  /** `reset-grace-options`, checked: the minutes the dialog offers, in order. */
+  private choices: number[] = [];
+  /** The `reset-grace-options` the choices were read from. */
+  private readFrom?: string | null = null;
+  /** The grace window chosen in the open dialog, in minutes. */
+  private minutes = 0;
+  /** What the user typed into the confirm-phrase field. */
+  private typed = '';
+
+  constructor(
+    private readonly port: KeyPanelPort,
+    private readonly options: ResetDialogOptions,
+  ) {
+    port.host.addController(this);
+  }
+
+  hostUpdate(): void {
+    const written = this.options.graceOptions();
+    if (written === this.readFrom) return;
+    this.readFrom = written;
+    this.choices = graceOptions(written);
+    // A window the dialog no longer offers is never sent: the first choice is taken, as on opening.
+    if (!this.choices.includes(this.minutes)) this.minutes = this.choices[0] ?? 0;
+  }
+
+  /** The Reset button: `aria-disabled`, not `disabled`, so focus can return to it while the reset runs. */
+  renderButton(): TemplateResult {
+    const resetting = this.port.session()?.state.mutation === 'reset';
+    return html`<button
+      type="button"
+      class="danger"
+      part="reset-button"
+      aria-disabled=${resetting ? 'true' : 'false'}
+      @click=${this.open}
+    >
+      ${resetting ? this.port.t('keys.resetting') : this.port.t('keys.reset')}
+    </button>`;
+  }
+
+  render(): TemplateResult {
+    const { t } = this.port;
+    const phrase = this.options.confirmPhrase();
+    return html`<dialog
+      class="dialog"
+      part="dialog"
+      aria-labelledby="reset-title"
+      aria-describedby="reset-warning"
+      @close=${this.restoreFocus}
+    >
+      <h3 class="dialog-title" id="reset-title">${t('keys.resetTitle')}</h3>
+      <p class="dialog-warning" id="reset-warning">
+        ${
+          this.choices.length && this.minutes > 0
+            ? t('keys.resetWarningGrace', { duration: this.duration(this.minutes) })
+            : t('keys.resetWarning')
+        }
+      </p>
+      ${this.renderGraceChoice()}
+      ${
+        phrase
+          ? html`<label class="field-label" for="confirm-phrase"> ${t('keys.confirmPhrase', { phrase })} </label>
+              <input
+                id="confirm-phrase"
+                part="confirm-phrase-input"
+                autocomplete="off"
+                spellcheck="false"
+                .value=${this.typed}
+                @input=${this.onPhraseInput}
+              />`
+          : nothing
+      }
+      <div class="actions">
+        <button type="button" part="cancel-button" autofocus @click=${this.close}>${t('keys.resetCancel')}</button>
+        <button
+          type="button"
+          class="danger primary"
+          part="confirm-button"
+          ?disabled=${this.port.session()?.state.mutation === 'reset' || !this.phraseMatches()}
+          @click=${this.confirm}
+        >
+          ${t('keys.resetConfirm')}
+        </button>
+      </div>
+    </dialog>`;
+  }
+
+  /** The dialog's choice of grace window, with `reset-grace-options` only. */
+  private renderGraceChoice() {
+    if (!this.choices.length) return nothing;
+    const { t } = this.port;
+    return html`<fieldset class="grace" part="grace-options">
+      <legend class="field-label">${t('keys.graceLegend')}</legend>
+      ${this.choices.map(
+        (minutes) =>
+          html`<label class="grace-option">
+            <input
+              type="radio"
+              name="grace-minutes"
+              .value=${String(minutes)}
+              .checked=${minutes === this.minutes}
+              @change=${this.onGraceChange}
+            />
+            ${minutes === 0 ? t('keys.graceImmediately') : t('keys.graceIn', { duration: this.duration(minutes) })}
+          </label>`,
+      )}
+    </fieldset>`;
+  }
+
+  private duration(minutes: number): string {
+    return formatDuration(minutes, this.port.locale());
+  }
+
+  private get dialog(): HTMLDialogElement | null {
+    return partOf(this.port, 'dialog');
+  }
+
+  readonly open = (): void => {
+    if (this.port.session()?.state.mutation) return;
+    this.typed = '';
+    this.minutes = this.choices[0] ?? 0;
+    this.port.host.requestUpdate();
+    this.dialog?.showModal();
+  };
+
+  readonly close = (): void => {
+    this.dialog?.close();
+  };
+
+  private readonly restoreFocus = (): void => {
+    partOf(this.port, 'reset-button')?.focus();
+  };
+
+  private readonly onGraceChange = (event: Event): void => {
+    this.minutes = Number((event.target as HTMLInputElement).value);
+    this.port.host.requestUpdate();
+  };
+
+  private readonly onPhraseInput = (event: Event): void => {
+    this.typed = (event.target as HTMLInputElement).value;
+    this.port.host.requestUpdate();
+  };
+
+  private phraseMatches(): boolean {
+    const phrase = this.options.confirmPhrase();
+    const normalise = (text: string) => text.normalize('NFC').trim();
+    return !phrase || normalise(this.typed) === normalise(phrase);
+  }
+
+  private readonly confirm = async (): Promise<void> => {
+    const session = this.port.session();
+    // Only a confirmation the user saw counts: not a click on the closed dialog's button from a script.
+    if (!this.dialog?.open || session?.state.mutation || !this.phraseMatches()) return;
+    this.close();
+    const hook = this.options.beforeReset();
+    // A hook that throws, rejects or says anything but true cancels: a reset is only ever sent on a yes.
+    const allowed =
+      !hook ||
+      (await Promise.resolve()
+        .then(hook)
+        .then(
+          (answer) => answer === true,
+          () => false,
+        ));
+    if (!allowed) {
+      this.port.feedback.announce(this.port.t('keys.resetCancelled'));
+      return;
+    }
+    // The account changed while the host asked: this confirmation was for the other one.
+    if (session === this.port.session()) void this.reset(false);
+  };
+
+  /** A confirmed reset; `retry` repeats the last one with its key, so a retried reset happens once. */
+  private async reset(retry: boolean): Promise<void> {
+    const session = this.port.session();
+    // A reset on its way is the one confirmed; a revoke on its way is waited for by the session, then this resets.
+    if (!session || session.state.mutation === 'reset') return;
+    const { feedback, t } = this.port;
+    feedback.clearFailure();
+    this.options.hideSecret();
+    try {
+      // Without reset-grace-options nothing changes: no window is asked for, and the request has no body.
+      const graceMinutes = this.choices.length ? this.minutes : undefined;
+      const credentials = await session.resetSecret({ retry, graceMinutes });
+      const ends = previousSecretEnds(this.port.session()?.state.credentials);
+      feedback.announce(
+        ends === undefined
+          ? t('keys.resetDone')
+          : t('keys.resetDoneGrace', { time: formatMoment(new Date(ends).toISOString(), this.port.locale()) }),
+      );
+      if (credentials.keys) {
+        const { apiKey, secretKeyHint, secretRotatedAt } = credentials.keys;
+        dispatchIposEvent(this.port.host, 'ipos-secret-reset', { apiKey, secretKeyHint, secretRotatedAt });
+      }
+    } catch (error) {
+      // Cut short by a disconnect or an account change: nothing to say to this account.
+      if (!isAbort(error)) feedback.fail('reset-secret', error, this.retry);
+    }
+  }
+
+  private readonly retry = (): void => {
+    void this.reset(true);
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * JSON log lines (pino) carrying the request id of the request they belong to. What is logged is chosen
+ * field by field — method, path, operation, status, time, account id — never a header, a body, a token or
+ * a key; the redaction list is a second guard for fields that must never appear.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import type { LogLevel } from './config.js';
+
+/** What is known about the request being answered, for its log lines and metrics. */
+export interface RequestScope {
+  readonly requestId: string;
+  accountId?: string;
+  errorCode?: string;
+}
+
+export const requestScope = new AsyncLocalStorage<RequestScope>();
+
+export function serviceLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'ipos-credentials' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: {
+        paths: ['headers', 'authorization', 'cookie', 'token', 'secretKey', 'privateKey', 'password', '*.headers'],
+        censor: '[redacted]',
+      },
+      mixin: () => {
+        const scope = requestScope.getStore();
+        return scope ? { requestId: scope.requestId } : {};
+      },
+    },
+    destination,
+  );
+}
+
+export type { Logger };
