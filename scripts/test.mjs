@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stripVTControlCharacters } from 'node:util';
-import { ENGINE_LABELS } from '../test/support/engines.mjs';
+import { ENGINE_LABELS, parseEngines } from '../test/support/engines.mjs';
 
 /** Why a browser step stays in Chromium: printed with the step, never silently. */
 const VITEST_BROWSER_CHROMIUM_ONLY =
@@ -106,11 +106,13 @@ function engineOption(argv) {
   const index = argv.findIndex((arg) => arg === '--engine' || arg.startsWith('--engine='));
   if (index < 0) return undefined;
   const value = argv[index].includes('=') ? argv[index].split('=')[1] : argv[index + 1];
-  if (!value) {
-    console.error('--engine needs a value: chromium, firefox, webkit or a comma-separated list');
+  try {
+    if (!value) throw new Error('--engine needs a value: chromium, firefox, webkit or a comma-separated list');
+    return parseEngines(value, '--engine').join(',');
+  } catch (error) {
+    console.error(error.message);
     process.exit(2);
   }
-  return value;
 }
 
 // Each runner prints its own totals; read them so the summary counts tests, not steps.
