@@ -48,6 +48,12 @@ export const CONSUMER_DEPENDENCIES = {
 
 const started = performance.now();
 const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+/**
+ * How long a page may take to load or show what a wait looks for (every wait and navigation of a tab): what a loaded
+ * machine needs for a cold page, this step running beside the browser tests and other suites. Each wait ends as soon
+ * as its condition holds.
+ */
+const WAIT_MS = 60_000;
 
 // ── The README's snippets, verbatim ──────────────────────────────────────────────────────────────────────────
 const readme = readFileSync('README.md', 'utf8');
@@ -332,10 +338,7 @@ async function probeNodeServer(dir) {
 async function probeCredentials(dir, script, role) {
   const child = spawn(process.execPath, [script], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const { port } = await new Promise((resolveAddress, reject) => {
-      child.stdout.once('data', (chunk) => resolveAddress(JSON.parse(String(chunk))));
-      child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    });
+    const { port } = await printedAddress(child, script);
     const answer = await globalThis.fetch(`http://127.0.0.1:${port}/api/ipos/credentials`);
     const body = await answer.json();
     if (answer.status !== 200 || body.role !== role)
@@ -345,6 +348,24 @@ async function probeCredentials(dir, script, role) {
   }
 }
 
+/** The address a Node app prints once it listens: its first line of output, `server.address()` as JSON. */
+function printedAddress(child, name) {
+  return new Promise((resolveAddress, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (!output.includes('\n')) return; // a line may come in pieces
+      const line = output.slice(0, output.indexOf('\n'));
+      try {
+        resolveAddress(JSON.parse(line));
+      } catch {
+        reject(new Error(`${name} printed "${line}", not its address`));
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
+  });
+}
+
 /**
  * Runs the compiled SSR app and reads its page in Chromium: with JavaScript off, the key in French; with it on, the
  * same screen hydrated by the Vite-built module — one of each element, every one updated, no warning or error.
@@ -352,12 +373,10 @@ async function probeCredentials(dir, script, role) {
 async function probeSsrServer(dir, browser) {
   const child = spawn(process.execPath, ['out/server.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const { port } = await new Promise((resolveAddress, reject) => {
-      child.stdout.once('data', (chunk) => resolveAddress(JSON.parse(String(chunk))));
-      child.on('exit', (code) => reject(new Error(`the SSR app exited with ${code}`)));
-    });
+    const { port } = await printedAddress(child, 'the SSR app');
     for (const javaScriptEnabled of [false, true]) {
       const context = await browser.newContext({ javaScriptEnabled });
+      context.setDefaultTimeout(WAIT_MS);
       try {
         const tab = await context.newPage();
         const problems = [];
@@ -365,7 +384,7 @@ async function probeSsrServer(dir, browser) {
         tab.on('pageerror', (error) => problems.push(error.message));
         await tab.goto(`http://127.0.0.1:${port}/`);
         if (javaScriptEnabled) await checkHydrated(tab, problems);
-        const shown = await tab.locator('ipos-key-panel [part~="api-key"]').textContent({ timeout: 20_000 });
+        const shown = await tab.locator('ipos-key-panel [part~="api-key"]').textContent();
         const heading = await tab.locator('ipos-key-panel h2').textContent();
         if (shown !== 'dakey_ConsumerRenderedKey0123456789ab' || !heading?.startsWith('Générer'))
           throw new Error(`the page shows key ${shown} under "${heading}", not the rendered key in French`);
@@ -380,8 +399,8 @@ async function probeSsrServer(dir, browser) {
 
 /** Every element of the ISO screen hydrated, once: a page that did not hydrate renders a second screen. */
 async function checkHydrated(tab, problems) {
-  await tab.waitForFunction(() => customElements.get('ipos-credentials') !== undefined, undefined, { timeout: 20_000 });
-  await tab.locator('ipos-key-panel [part~="copy-api-key"]').waitFor({ timeout: 20_000 });
+  await tab.waitForFunction(() => customElements.get('ipos-credentials') !== undefined);
+  await tab.locator('ipos-key-panel [part~="copy-api-key"]').waitFor();
   const elements = await tab.evaluate(() => {
     const found = [];
     const walk = (root) => {
@@ -402,6 +421,7 @@ async function checkHydrated(tab, problems) {
 /** Keys shown, the secret copied, the snippet's event handler heard: in real Chromium. */
 async function drive(browser, url, expected) {
   const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  context.setDefaultTimeout(WAIT_MS);
   const tab = await context.newPage();
   const consoleLines = [];
   const problems = [];
@@ -411,22 +431,20 @@ async function drive(browser, url, expected) {
     await tab.goto(url);
     const panel = tab.locator('ipos-key-panel');
     const generate = panel.locator('[part~="generate-button"]');
-    await generate.waitFor({ timeout: 20_000 });
+    await generate.waitFor();
     for (const [property, value] of Object.entries(expected.style ?? {})) {
       const seen = await generate.evaluate((button, name) => globalThis.getComputedStyle(button)[name], property);
       if (seen !== value) problems.push(`Generate button ${property} is ${seen}, the README's theme says ${value}`);
     }
     await generate.click();
     const apiKey = panel.locator('[part~="api-key"]');
-    await apiKey.filter({ hasText: /^dakey_/ }).waitFor({ timeout: 20_000 });
+    await apiKey.filter({ hasText: /^dakey_/ }).waitFor();
     await panel.locator('[part~="copy-secret-key"]').click();
-    await tab.waitForFunction(async () => /^dskey_/.test(await globalThis.navigator.clipboard.readText()), undefined, {
-      timeout: 20_000,
-    });
-    if (expected.text) await tab.getByText(expected.text).waitFor({ timeout: 20_000 });
-    if (expected.console) {
-      const deadline = Date.now() + 20_000;
-      while (!consoleLines.includes(expected.console) && Date.now() < deadline) await tab.waitForTimeout(50);
+    await tab.waitForFunction(async () => /^dskey_/.test(await globalThis.navigator.clipboard.readText()));
+    if (expected.text) await tab.getByText(expected.text).waitFor();
+    if (expected.console && !consoleLines.includes(expected.console)) {
+      const line = (message) => message.text() === expected.console;
+      await tab.waitForEvent('console', line).catch(() => undefined);
       if (!consoleLines.includes(expected.console)) problems.push(`no console line "${expected.console}"`);
     }
   } catch (error) {
