@@ -373,6 +373,8 @@ function contractOperation(id: OperationId, extraHeaders: JsonObject[], security
       : {},
     own,
   );
+  // A failure after the request was counted still tells the count.
+  for (const status of ['500', '503']) errors[status]!.headers = [...(errors[status]!.headers ?? []), ...counted];
   return {
     path: route.path,
     method: route.method === 'GET' ? 'get' : 'post',
