@@ -170,7 +170,9 @@ describe('openapi.json against the live server', () => {
       await sendRaw(base, id, 'too-large'); // 413
       await sendRaw(base, id, 'never-ends'); // 408
       // A body the operation reads, so that each request is counted: the last one past the limit is a 429.
-      const json = { generateToken: { tpn: '139322815010' }, refreshToken: { token: 'x.y.z' } }[id as string];
+      const json = ({ generateToken: { tpn: '139322815010' }, refreshToken: { token: 'x.y.z' } } as const)[
+        id as 'generateToken'
+      ];
       for (let attempt = 0; attempt <= LIMIT; attempt++) await send(base, id, { account: `flood-${id}`, json });
     }
 
@@ -214,10 +216,11 @@ describe('openapi.json against the live server', () => {
     const { base: durable, http: durableHttp } = await listen(testServer(store));
     try {
       await postgres.halt();
-      for (const id of ALL) {
-        const json = ROUTES[id].request === 'GenerateTokenRequest' ? { tpn: '139322815010' } : undefined;
-        await send(durable, id, { json: ROUTES[id].request === 'RefreshTokenRequest' ? { token: issued } : json });
-      }
+      const bodies: Partial<Record<OperationId, unknown>> = {
+        generateToken: { tpn: '139322815010' },
+        refreshToken: { token: issued },
+      };
+      for (const id of ALL) await send(durable, id, { json: bodies[id] });
     } finally {
       durableHttp.close();
       await postgres.resume();
