@@ -40,7 +40,10 @@ export function elementAssets(options: ElementAssetsOptions = {}): ElementAssets
       `basePath: a path that starts with / and does not end with one, such as '${DEFAULT_ASSETS_PATH}'; got ${JSON.stringify(basePath)}.`,
     );
   }
-  const directory = options.directory ?? new URL('../cdn/', import.meta.url);
+  // Through a variable: a bundler (Vite's library build of this package too) would inline a literal `new URL('…',
+  // import.meta.url)` as an asset, and the folder is not one.
+  const here = import.meta.url;
+  const directory = options.directory ?? new URL('../cdn/', here);
   // The package's files do not change while the process runs: each is read once.
   const assets = new Map<string, Promise<Asset | null>>();
   const load = (name: string) => {
