@@ -33,7 +33,7 @@ const jsonWebKeySetSchema = z.object({
 
 const sessionHeader = { $ref: '#/components/parameters/DemoSession' };
 const REFERENCE_FAULTS =
-  'A fault injected by a test (forcedStatus, failureRate): any status, with the body it was given or an error body.';
+  'A fault injected by a test (forcedStatus, failureRate): any status, with the body it was given or an error body, and Retry-After only when the fault sets retryAfter.';
 const FAILURES = {
   '500': { description: 'INTERNAL_ERROR: an unexpected failure.' },
   '503': {
