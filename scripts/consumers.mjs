@@ -71,9 +71,9 @@ const snippet = (name) => {
 
 // ── docs/server.md's blocks, verbatim ──────────────────────────────────────────────────────────────────────────
 const guideBlocks = new Map(
-  [...readFileSync('docs/server.md', 'utf8').matchAll(/<!-- guide: ([\w.-]+) -->\s*\n```\w*\n([\s\S]*?)\n```/g)].map(
-    ([, name, code]) => [name, `${code}\n`],
-  ),
+  [
+    ...readFileSync('docs/server.md', 'utf8').matchAll(/<!-- guide: ([\w./[\]-]+) -->\s*\n```\w*\n([\s\S]*?)\n```/g),
+  ].map(([, name, code]) => [name, `${code}\n`]),
 );
 const guideBlock = (name) => {
   const code = guideBlocks.get(name);
@@ -475,6 +475,27 @@ const guideApps = {
     start: 'run-express',
     database: 'postgres',
   },
+  'guide-next': {
+    commands: ['init', 'install', 'install-next'],
+    files: Object.fromEntries(
+      [
+        'session.js',
+        'store.js',
+        'credentials.js',
+        'next.config.js',
+        'app/api/ipos/[...path]/route.js',
+        'app/ipos-elements/[...path]/route.js',
+        'app/sign-in/route.js',
+        'app/layout.js',
+        'app/page.js',
+      ].map((name) => [name, name]),
+    ),
+    start: 'run-next',
+    ready: /Ready in/,
+    database: 'pglite',
+    // Next.js writes inline scripts of its own: its CSP needs nonces, which the guide leaves to Next.js's guide.
+    csp: false,
+  },
   'guide-hono': {
     commands: ['init', 'install', 'install-hono'],
     files: Object.fromEntries([...GUIDE_FILES, 'hono.js'].map((name) => [name, name])),
@@ -490,6 +511,8 @@ const guideApps = {
  */
 async function runGuideApp(name, app, browser) {
   const dir = mkdtempSync(join(tmpdir(), `ipos-${name}-`));
+  // An integrator's shell: nothing this process's tools set (Vite sets NODE_ENV when it loads a module).
+  const { NODE_ENV: _toolsOwn, ...shell } = process.env;
   let postgres;
   let server;
   try {
@@ -504,7 +527,7 @@ async function runGuideApp(name, app, browser) {
         execFileSync('bash', ['-c', local], {
           cwd: dir,
           stdio: 'inherit',
-          env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_loglevel: 'error' },
+          env: { ...shell, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_loglevel: 'error' },
         });
       }
     }
@@ -512,8 +535,11 @@ async function runGuideApp(name, app, browser) {
     const dependencies = Object.keys(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies ?? {});
     if (JSON.stringify(dependencies.sort()) !== JSON.stringify([...named].sort()))
       throw new Error(`the app depends on ${dependencies.join(', ')}; the guide names ${[...named].join(', ')}`);
-    for (const [file, block] of Object.entries(app.files)) writeFileSync(join(dir, file), guideBlock(block));
-    const env = { ...process.env, PORT: '0' };
+    for (const [file, block] of Object.entries(app.files)) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      writeFileSync(join(dir, file), guideBlock(block));
+    }
+    const env = { ...shell, PORT: String(await freePort()), NEXT_TELEMETRY_DISABLED: '1' };
     if (app.database === 'postgres') {
       const { module } = await runnerImport(resolve('test/support/postgres.ts'), {
         configFile: false,
@@ -522,9 +548,11 @@ async function runGuideApp(name, app, browser) {
       postgres = await module.startPostgres();
       env.DATABASE_URL = postgres.createDatabase('portal');
     }
-    server = await startGuideServer(dir, guideBlock(app.start).trim(), env);
-    await driveGuide(browser, server.url);
-    return `${app.database}: keys generated, copied and reset, a token minted, the ISO screen for an ISO admin, 0 CSP violations`;
+    server = await startGuideServer(dir, guideBlock(app.start).trim(), env, app.ready);
+    const csp = app.csp !== false;
+    await driveGuide(browser, server.url, csp);
+    const underCsp = csp ? ', under the strict CSP with 0 violations' : '';
+    return `${app.database}: keys generated, copied and reset, a token minted, the ISO screen for an ISO admin${underCsp}`;
   } finally {
     server?.stop();
     postgres?.stop();
@@ -532,8 +560,21 @@ async function runGuideApp(name, app, browser) {
   }
 }
 
-/** Starts the app with the guide's own command; resolves with the URL it prints, and a stop() of its process group. */
-async function startGuideServer(dir, command, env) {
+/** A port nothing listens on now, for an app that takes its port from PORT. */
+function freePort() {
+  return new Promise((resolvePort) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Starts the app with the guide's own command; resolves with the URL it prints once it says it is `ready` (the
+ * Node apps print their URL when they listen; Next.js prints it first, then "Ready"), and a stop() of its group.
+ */
+async function startGuideServer(dir, command, env, ready = /http:\/\/localhost:\d+/) {
   const child = spawn('bash', ['-c', command], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
   const stop = () => {
     try {
@@ -546,8 +587,8 @@ async function startGuideServer(dir, command, env) {
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;
-      const found = /http:\/\/localhost:(\d+)\//.exec(output);
-      if (found) resolveUrl(`http://localhost:${found[1]}/`);
+      const found = /http:\/\/localhost:(\d+)/.exec(output);
+      if (found && ready.test(output)) resolveUrl(`http://localhost:${found[1]}/`);
     });
     child.on('exit', (code) => reject(new Error(`\`${command}\` exited with ${code}: ${output}`)));
   }).catch((error) => {
@@ -562,7 +603,7 @@ async function startGuideServer(dir, command, env) {
  * and mints an Auth Token; the ISO admin gets the ISO screen. The elements' files come from `elementAssets()` with
  * their cache headers, and the strict CSP reports nothing.
  */
-async function driveGuide(browser, url) {
+async function driveGuide(browser, url, csp) {
   const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   await context.addInitScript(() => {
     globalThis.__violations = [];
@@ -574,8 +615,10 @@ async function driveGuide(browser, url) {
   const assets = new Map();
   context.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
   context.on('weberror', (error) => problems.push(`page error: ${error.error().message}`));
+  const policies = [];
   context.on('response', (response) => {
     const path = new URL(response.url()).pathname;
+    if (path === '/') policies.push(response.headers()['content-security-policy']);
     if (path.startsWith('/ipos-elements/')) assets.set(path, response.headers()['cache-control']);
   });
   const clipboard = (tab) => tab.evaluate(() => globalThis.navigator.clipboard.readText());
@@ -633,6 +676,8 @@ async function driveGuide(browser, url) {
   }
   const entry = assets.get('/ipos-elements/ipos-credential-elements.js');
   const chunks = [...assets].filter(([path]) => path.includes('/chunks/'));
+  if (csp && (!policies.length || policies.some((policy) => !policy?.includes("require-trusted-types-for 'script'"))))
+    problems.push(`the page was served with the policies ${JSON.stringify(policies)}`);
   if (entry !== 'no-cache') problems.push(`the entry was served with Cache-Control ${entry}`);
   if (!chunks.length || chunks.some(([, cache]) => cache !== 'public, max-age=31536000, immutable'))
     problems.push(`the chunks were served with ${JSON.stringify(chunks)}`);
