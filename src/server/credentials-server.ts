@@ -182,14 +182,16 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     store,
     async handle(request, context = {}) {
       let cors: Record<string, string> = {};
+      // Once the request is counted against a rate limit, every answer tells the count, refusals included.
+      const counted: Record<string, string> = {};
       let answer: Answer;
       try {
         cors = corsHeaders(request, allowedOrigins);
-        answer = await answerRequest(request, context);
+        answer = await answerRequest(request, context, counted);
       } catch (error) {
         answer = failureAnswer(error, logError);
       }
-      return toResponse({ ...answer, headers: { ...answer.headers, ...cors } });
+      return toResponse({ ...answer, headers: { ...counted, ...answer.headers, ...cors } });
     },
     async ready() {
       await Promise.all([secretBox(), signer.publicKey()]);
@@ -219,7 +221,11 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
   };
 
   /** The pipeline, stage by stage (see the module header). */
-  async function answerRequest(request: Request, context: RequestContext): Promise<Answer> {
+  async function answerRequest(
+    request: Request,
+    context: RequestContext,
+    counted: Record<string, string>,
+  ): Promise<Answer> {
     const path = pathUnder(basePath, request);
     const route = routes.find(request.method, path);
     if (route.kind === 'preflight') return preflightAnswer(request, route.methods, allowedOrigins);
@@ -235,7 +241,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
 
     if (route.kind === 'authenticate') {
       await refuseUnexpectedBody(request, maxBodyBytes);
-      await limiter.hit('authenticate', await authenticateCaller(request, source), serverNow);
+      Object.assign(counted, await limiter.hit('authenticate', await authenticateCaller(request, source), serverNow));
       const accepts = (accountId: string) => options.acceptsAccount?.(request, accountId) ?? true;
       return settle(() => authenticateToken(base, store, accepts));
     }
@@ -247,7 +253,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     refuseRoleWithoutAccess(definition, account);
     const body = await readOperationBody(definition, request, maxBodyBytes);
     const action = RATE_LIMITED_OPERATIONS[id];
-    if (action) await limiter.hit(action, `account:${account.accountId}`, serverNow);
+    if (action) Object.assign(counted, await limiter.hit(action, `account:${account.accountId}`, serverNow));
 
     let terminals: Promise<readonly Terminal[]> | undefined;
     const work = (tx: StoreTransaction) =>

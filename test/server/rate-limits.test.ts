@@ -46,3 +46,27 @@ describe('authenticate-token with no source address', () => {
     );
   });
 });
+
+describe('RateLimit headers', () => {
+  it('every answer to a counted request tells the policy and what is left, refusals and the 429 included', async () => {
+    const server = testServer(memoryStore(), { rateLimits: { reset: { limit: 3, windowSeconds: 60 } } });
+    const notCounted = await call(server, 'POST', '/credentials/secret/reset', { account: null });
+    expect(notCounted.status).toBe(401);
+    expect(notCounted.headers.get('RateLimit')).toBeNull();
+
+    const noKeys = await call(server, 'POST', '/credentials/secret/reset', { account: 'limited' });
+    expect(noKeys.status).toBe(404);
+    expect(noKeys.headers.get('RateLimit-Policy')).toBe('"reset";q=3;w=60');
+    expect(noKeys.headers.get('RateLimit')).toMatch(/^"reset";r=2;t=([1-9]|[1-5]\d|60)$/);
+
+    await call(server, 'POST', '/credentials', { account: 'limited' });
+    const left = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const answer = await call(server, 'POST', '/credentials/secret/reset', { account: 'limited' });
+      left.push(`${answer.status} ${/;r=(\d+);/.exec(answer.headers.get('RateLimit') ?? '')?.[1]}`);
+    }
+    expect(left).toEqual(['200 1', '200 0', '429 0']);
+    const reads = await call(server, 'GET', '/credentials', { account: 'limited' });
+    expect(reads.headers.get('RateLimit')).toBeNull();
+  });
+});
