@@ -15,12 +15,13 @@ import type { Terminal } from '../contract/schemas.js';
 import { isUserRole, USER_ROLES, type UserRole } from '../contract/roles.js';
 import { canonicalAddress } from './addresses.js';
 import { checkOptions } from './configuration.js';
+import { checkDataKeysAgainstStore } from './data-key-checks.js';
 import { failureAnswer, Problem, toResponse, type Answer } from './answer.js';
 import { authenticateToken } from './authenticate-token.js';
 import { systemClock, type Clock } from './clock.js';
 import { SecretBox, ephemeralKeyring, sha256, type DataKeyring } from './crypto.js';
 import { replayable } from './idempotency.js';
-import { reencrypt } from './key-rotation.js';
+import { reencrypt, type ReencryptReport } from './key-rotation.js';
 import { followRole, refuseRoleWithoutAccess, runOperation, settle, type ServerAccount } from './operations.js';
 import { corsHeaders, preflightAnswer, refuseCrossSite } from './origin.js';
 import { idempotencyKeyOf, pathUnder, readOperationBody, refuseUnexpectedBody } from './parse.js';
@@ -40,6 +41,7 @@ export { AUTHENTICATE_TOKEN_PATH, JWKS_PATH } from './route.js';
 export { IDEMPOTENCY_KEY_PATTERN } from './parse.js';
 export { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimitedAction } from './rate-limit.js';
 export { crossSiteProblem } from './origin.js';
+export type { ReencryptReport } from './key-rotation.js';
 
 export const DEFAULT_BASE_PATH = '/api/ipos';
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -125,9 +127,10 @@ export interface CredentialsServer {
   activity(accountId: string, options?: { beforeId?: number; limit?: number }): Promise<StoredAuditEvent[]>;
   /**
    * Re-seals every secret, previous secret and stored answer not yet sealed with the current data key (after a
-   * key rotation), in batches; once a run reports 0, old keys can be dropped from the keyring.
+   * key rotation), in batches; once a run reports 0 re-sealed and none unreadable, old keys can be dropped from
+   * the keyring. A value no key of the keyring opens is left as it is and its account named in `unreadable`.
    */
-  reencryptSecrets(options?: { batchSize?: number }): Promise<{ resealed: number }>;
+  reencryptSecrets(options?: { batchSize?: number }): Promise<ReencryptReport>;
   close(): Promise<void>;
 }
 
@@ -162,6 +165,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
       .then(async (keyring) => {
         const sealer = new SecretBox(keyring);
         await sealer.imported(); // a key the platform refuses fails here, not in the middle of a request
+        await checkDataKeysAgainstStore(store, sealer);
         return sealer;
       })
       .catch((error: unknown) => {

@@ -111,6 +111,8 @@ export interface IdempotencyRecord {
 
 /** A stored answer, as a data-key rotation sees it. */
 export interface StoredReplay {
+  /** Whose answer. */
+  accountId: string;
   scope: string;
   key: string;
   answer: SealedValue;
@@ -134,8 +136,18 @@ export interface StoreTransaction {
   resealSecret(accountId: string, from: SealedValue, to: SealedValue, apiKeyIndex: string): Promise<boolean>;
   /** Re-seals a previous secret under another key, if it is still `from`. */
   resealPreviousSecret(accountId: string, from: SealedValue, to: SealedValue): Promise<boolean>;
-  /** Rows whose secret or previous secret is not sealed with `keyId`, at most `limit`. */
-  keysNotSealedWith(keyId: string, limit: number): Promise<KeyRow[]>;
+  /**
+   * Rows whose secret or previous secret is not sealed with `keyId`, at most `limit`, by account id; only those
+   * after `afterAccountId` when given (a rotation pages past rows it could not open).
+   */
+  keysNotSealedWith(keyId: string, limit: number, afterAccountId?: string): Promise<KeyRow[]>;
+  /** One row whose secret is sealed with `keyId`, or null: what a data key's first check opens. */
+  anyKeysSealedWith(keyId: string): Promise<KeyRow | null>;
+  /**
+   * Records `check` as the check value of data key `keyId` unless one is recorded already; resolves with the
+   * recorded one. Concurrent first records of one id: one wins, every caller sees the winner's.
+   */
+  recordDataKeyCheck(keyId: string, check: string): Promise<string>;
   markUsed(accountId: string, at: number, from: string | null): Promise<void>;
   /**
    * Records the account's current role on its keys (what `authenticate-token` signs the scopes of); true when it
@@ -157,8 +169,15 @@ export interface StoreTransaction {
   completeIdempotencyKey(record: IdempotencyRecord, keepPerAccount: number): Promise<void>;
   /** Drops a claimed key (its answer is not worth remembering). */
   releaseIdempotencyKey(scope: string, key: string): Promise<void>;
-  /** Stored answers not sealed with `keyId`, at most `limit` (a data-key rotation re-seals them). */
-  replaysNotSealedWith(keyId: string, limit: number): Promise<StoredReplay[]>;
+  /**
+   * Stored answers not sealed with `keyId`, at most `limit`, by scope and key; only those after `after` when given
+   * (a data-key rotation re-seals them, paging past answers it could not open).
+   */
+  replaysNotSealedWith(
+    keyId: string,
+    limit: number,
+    after?: Pick<StoredReplay, 'scope' | 'key'>,
+  ): Promise<StoredReplay[]>;
   /** Re-seals a stored answer under another key, if it is still `from`. */
   resealReplay(scope: string, key: string, from: SealedValue, to: SealedValue): Promise<boolean>;
 
