@@ -184,6 +184,11 @@ export interface StoreTransaction {
   /** Adds one to a fixed-window counter and returns the new count. */
   countHit(bucket: string, windowStart: number): Promise<number>;
 
+  /**
+   * Adds an event to its account's log. An event of no account (a failed authentication with an API key nobody
+   * has: a stranger's guess) is nobody's history: it is only counted, per minute, and the counts are swept after
+   * a day, so that no flood of guesses grows the log or evicts an account's events.
+   */
   appendAudit(event: AuditEvent): Promise<void>;
   /** An account's audit events, newest first, with ids below `beforeId`. */
   listAudit(accountId: string, options?: { beforeId?: number; limit?: number }): Promise<StoredAuditEvent[]>;
@@ -201,8 +206,9 @@ export interface CredentialStore {
    */
   autocommit<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /**
-   * Deletes expired replays and the rate-limit windows that started before `rateWindowsBefore` (default: a
-   * day before `now`; the server passes the start of its longest window).
+   * Deletes expired replays, the rate-limit windows that started before `rateWindowsBefore` (default: a day
+   * before `now`; the server passes the start of its longest window) and counts of unknown-key attempts older
+   * than a day.
    */
   sweep(now: number, rateWindowsBefore?: number): Promise<void>;
   close(): Promise<void>;

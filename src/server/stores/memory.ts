@@ -65,8 +65,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   /** Each account's completed replays, least recently used first: what bounds them per account. */
   const replaysOf = new Map<string, Set<string>>();
   const rateWindows = new Map<string, number>();
-  /** Each account's audit events, oldest first (events of no account under null). */
-  const auditOf = new Map<string | null, StoredAuditEvent[]>();
+  /** Each account's audit events, oldest first. */
+  const auditOf = new Map<string, StoredAuditEvent[]>();
+  /** Failed authentications with unknown API keys, counted by minute (see `StoreTransaction.appendAudit`). */
+  const unknownKeyAttempts = new Map<number, number>();
   let auditEvents = 0;
   let nextAuditId = 1;
   let queue: Promise<unknown> = Promise.resolve();
@@ -270,6 +272,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         return count;
       },
       async appendAudit(event: AuditEvent) {
+        if (event.accountId === null) {
+          const minute = Math.floor(event.at / 60_000) * 60_000;
+          set(unknownKeyAttempts, minute, (unknownKeyAttempts.get(minute) ?? 0) + 1);
+          return;
+        }
         const stored = { ...event, role: event.role ?? null, id: nextAuditId++ };
         const own = auditOf.get(event.accountId) ?? [];
         auditOf.set(event.accountId, own);
@@ -320,6 +327,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     },
     async sweep(now, rateWindowsBefore = now - 24 * 60 * 60_000) {
       for (const [id, replay] of replays) if (replay.answer && replay.expiresAt <= now) placeReplay(id, undefined);
+      for (const minute of unknownKeyAttempts.keys())
+        if (minute < now - 24 * 60 * 60_000) unknownKeyAttempts.delete(minute);
       for (const id of rateWindows.keys()) {
         const windowStart = Number(id.slice(id.lastIndexOf('\n') + 1));
         if (windowStart < rateWindowsBefore) rateWindows.delete(id);
@@ -332,6 +341,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         replays: [...replays.entries()],
         rateWindows: [...rateWindows.entries()],
         audit: [...auditOf.values()].flat().sort((a, b) => a.id - b.id),
+        unknownKeyAttempts: [...unknownKeyAttempts.entries()],
       });
     },
     size() {

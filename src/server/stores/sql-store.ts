@@ -122,7 +122,20 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 6,
+    name: 'failed authentications with unknown API keys counted per minute, apart from the audit log',
+    sql: `
+      CREATE TABLE ipos_unknown_key_attempts (
+        minute bigint PRIMARY KEY,
+        attempts bigint NOT NULL
+      );
+    `,
+  },
 ];
+
+/** How long the per-minute counts of unknown-key attempts are kept. */
+const UNKNOWN_KEY_ATTEMPTS_KEPT_MS = 24 * 60 * 60_000;
 
 /** Serialises concurrent migrations from several processes (an arbitrary, fixed advisory lock id). */
 const MIGRATION_LOCK = 7_318_442_019;
@@ -415,6 +428,14 @@ function transactionOver(query: SqlQuery): StoreTransaction {
       return Number(row?.hits ?? 1);
     },
     async appendAudit(event) {
+      if (event.accountId === null) {
+        await query(
+          `INSERT INTO ipos_unknown_key_attempts (minute, attempts) VALUES ($1, 1)
+           ON CONFLICT (minute) DO UPDATE SET attempts = ipos_unknown_key_attempts.attempts + 1`,
+          [Math.floor(event.at / 60_000) * 60_000],
+        );
+        return;
+      }
       await query(
         `INSERT INTO ipos_audit_log (account_id, type, at, actor_id, actor_name, source, tpn, grace_minutes, role)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -476,6 +497,9 @@ export function sqlStore(kind: CredentialStore['kind'], client: SqlClient): Cred
     async sweep(now, rateWindowsBefore = now - 24 * 60 * 60_000) {
       await client.query('DELETE FROM ipos_idempotency WHERE expires_at <= $1', [now]);
       await client.query('DELETE FROM ipos_rate_windows WHERE window_start < $1', [rateWindowsBefore]);
+      await client.query('DELETE FROM ipos_unknown_key_attempts WHERE minute < $1', [
+        now - UNKNOWN_KEY_ATTEMPTS_KEPT_MS,
+      ]);
     },
     close: () => client.close(),
   };
