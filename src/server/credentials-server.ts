@@ -32,6 +32,7 @@ import {
   type RateLimit,
   type RateLimitedAction,
 } from './rate-limit.js';
+import { accountIdProblem, checkedAccount } from './resolved-account.js';
 import { RouteTable } from './route.js';
 import type { CredentialStore, StoreTransaction, StoredAuditEvent } from './store.js';
 import { memoryStore } from './stores/memory.js';
@@ -59,7 +60,11 @@ export interface RequestContext {
 }
 
 export interface CredentialsServerOptions {
-  /** Who the request acts for, from the host's own session or auth; `null` answers 401. May throw a `Problem`. */
+  /**
+   * Who the request acts for, from the host's own session or auth; `null` answers 401. May throw a `Problem`.
+   * The `accountId` must be 1–200 characters of well-formed Unicode with no control characters (else the request
+   * is answered 500 and logged naming resolveAccount: the host's bug); a `name` is cut to 200 characters.
+   */
   resolveAccount(request: Request): ServerAccount | null | Promise<ServerAccount | null>;
   /** A merchant's terminals (TPNs); default none. */
   listTerminals?(account: ServerAccount, request: Request): readonly Terminal[] | Promise<readonly Terminal[]>;
@@ -201,10 +206,9 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     publicKey: () => signer.publicKey(),
     jwks: () => signer.jwks(),
     async accountRoleChanged(accountId, role) {
-      if (typeof accountId !== 'string' || accountId === '') {
-        throw new Error(
-          'accountRoleChanged(accountId, role): accountId must be the non-empty id resolveAccount gives.',
-        );
+      const problem = accountIdProblem(accountId);
+      if (problem !== null) {
+        throw new Error(`accountRoleChanged(accountId, role): accountId, the id resolveAccount gives, ${problem}.`);
       }
       if (!isUserRole(role)) {
         throw new Error(
@@ -295,12 +299,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     if (account === null || account === undefined) {
       throw new Problem(401, 'UNAUTHENTICATED', 'Sign in to manage API credentials.');
     }
-    if (typeof account.accountId !== 'string' || account.accountId === '' || !isUserRole(account.role)) {
-      throw new Error(
-        'resolveAccount() must return { accountId: non-empty string, role: merchant | iso | agent } or null.',
-      );
-    }
-    return account;
+    return checkedAccount(account);
   }
 
   /** Forgets expired replays, and rate windows older than the longest limit's, at most once a minute. */
