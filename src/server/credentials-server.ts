@@ -252,6 +252,9 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     // A route without a body refuses a stray one before anything else; a body is read once the caller may send it.
     if (definition.request === undefined) await refuseUnexpectedBody(request, maxBodyBytes);
     const account = await resolveAccount(request);
+    // Learned before any refusal, in a transaction of its own: a request answered 403, 429 or 4xx still tells it.
+    const actor = { at: now, actorId: account.accountId, actorName: account.name ?? null, source };
+    await store.transaction((tx) => followRole(tx, account.accountId, account.role, actor));
     refuseRoleWithoutAccess(definition, account);
     const body = await readOperationBody(definition, request, maxBodyBytes);
     const action = RATE_LIMITED_OPERATIONS[id];
@@ -302,12 +305,17 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     return checkedAccount(account);
   }
 
-  /** Forgets expired replays, and rate windows older than the longest limit's, at most once a minute. */
+  /**
+   * Forgets expired replays, and rate windows older than the longest limit's (and than a minute: role changes are
+   * counted per minute too), at most once a minute.
+   */
   async function sweep(now: number): Promise<void> {
     if (now - lastSweep < 60_000 && now >= lastSweep) return;
     lastSweep = now;
     // A failed sweep is logged like a request's failure, and tried again a minute later.
-    await store.sweep(now, now - limiter.longestWindowMs).catch((error: unknown) => failureAnswer(error, logError));
+    await store
+      .sweep(now, now - Math.max(limiter.longestWindowMs, 60_000))
+      .catch((error: unknown) => failureAnswer(error, logError));
   }
 
   return server;
