@@ -13,6 +13,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress, clientAddress, proxyTrust, type ProxyTrust, type TrustedProxies } from './addresses.js';
 import { Problem, toResponse } from './answer.js';
+import { bodyTooLarge } from './parse.js';
 import type { RequestContext } from './credentials-server.js';
 
 /** What the adapters need of a handler. */
@@ -129,7 +130,8 @@ export async function answerNodeRequest(
   settings: AdapterSettings = DEFAULT_SETTINGS,
 ): Promise<Response> {
   const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
+  // A Fetch `Request` of these methods has no body; theirs is still read under the same cap and timeout, then dropped.
+  const bodyless = method === 'GET' || method === 'HEAD';
   const host = req.headers.host;
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
   const peer = req.socket.remoteAddress;
@@ -140,20 +142,21 @@ export async function answerNodeRequest(
   const scheme = forwardedProto === 'https' || encrypted ? 'https' : 'http';
   // The Host header names the origin the browser thinks it talks to: what same-origin checks compare with.
   const origin = `${scheme}://${host && HOST_PATTERN.test(host) ? host : 'localhost'}`;
-  const body = hasBody ? await readBody(req, handler.maxBodyBytes, settings.bodyTimeoutMs) : undefined;
-  if (body?.timedOut) {
+  const body = await readBody(req, handler.maxBodyBytes, settings.bodyTimeoutMs);
+  if (body.timedOut) {
     const problem = new Problem(408, 'REQUEST_TIMEOUT', 'The body took too long to arrive; send it again.');
     return closing(toResponse(problem.toAnswer()));
   }
+  if (bodyless && !body.complete) return closing(toResponse(bodyTooLarge(handler.maxBodyBytes).toAnswer()));
   const request = new Request(new URL(url, origin), {
     method,
     headers: requestHeaders(req.headers),
-    body: body?.bytes,
+    body: bodyless ? undefined : body.bytes,
   });
   const source = clientAddress(peer, headerValue(req.headers['x-forwarded-for']), settings.trust);
   const response = await handler.handle(request, { sourceAddress: source ?? undefined });
   // A body left unread (over the limit) cannot be skipped on a kept-alive connection: this answer ends it.
-  return body && !body.complete ? closing(response) : response;
+  return body.complete ? response : closing(response);
 }
 
 /** The response with `Connection: close`: Node ends the connection once it is written. */
