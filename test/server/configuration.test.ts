@@ -121,6 +121,19 @@ describe('signing keys', () => {
     expect(() => make({ signingKey: { privateKey: RSA_PEM, kid: ' ' } })).toThrow(/^signingKey\.kid: /);
   });
 
+  it('refuses in ready() a PEM with one character changed, which would sign tokens its own JWKS refuses', async () => {
+    // Character 200 of the PEM lies in the modulus: the key still imports, and its primes sign for the real one.
+    const changed = RSA_PEM.slice(0, 200) + (RSA_PEM[200] === 'A' ? 'B' : 'A') + RSA_PEM.slice(201);
+    await expect(make({ signingKey: { privateKey: changed } }).ready()).rejects.toThrow(
+      /^signingKey\.privateKey: the key signs tokens that its own public half does not verify/,
+    );
+  });
+
+  it('refuses in ready() a JWK whose fields are not key material, naming signingKey.privateKey', async () => {
+    const garbage = { kty: 'RSA', n: 'x'.repeat(342), e: 'AQAB', d: 'zz' };
+    await expect(make({ signingKey: { privateKey: garbage } }).ready()).rejects.toThrow(/^signingKey\.privateKey: /);
+  });
+
   it('accepts a PKCS#8 PEM and a private JWK', async () => {
     await make({ signingKey: { privateKey: RSA_PEM } }).ready();
     await make({ signingKey: { privateKey: rsaJwk, kid: 'portal-2026' } }).ready();
