@@ -53,6 +53,8 @@ describe('data keys', () => {
     ['a passphrase', 'correct horse battery staple', /got text that is not base64/],
     ['31 raw bytes', new Uint8Array(31), /these are 31/],
     ['a number', 42, /base64 text or as 32 bytes/],
+    ['32 zero bytes as base64 (a placeholder)', Buffer.alloc(32).toString('base64'), /all zero bytes/],
+    ['32 raw zero bytes', new Uint8Array(32), /all zero bytes/],
   ])('refuses %s at creation, naming dataKeys.keys["k1"] and how to make one', (_what, key, reason) => {
     expect(() => make({ dataKeys: keyring(key) })).toThrow(/^dataKeys\.keys\["k1"\]: /);
     expect(() => make({ dataKeys: keyring(key) })).toThrow(reason);
