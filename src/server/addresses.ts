@@ -62,6 +62,16 @@ function isUniqueLocal(bytes: Uint8Array, prefix: number): boolean {
   return bytes.length === 16 && prefix >= 7 && (bytes[0]! & 0xfe) === 0xfc;
 }
 
+/** What a source's rate limit counts: an IPv4 address as it is, an IPv6 address by its /64 (one subscriber's share). */
+export function rateLimitGroup(address: string): string {
+  if (IPV4.test(address)) return address;
+  const bytes = addressBytes(address);
+  const groups = Array.from({ length: 4 }, (_, index) =>
+    ((bytes[index * 2]! << 8) | bytes[index * 2 + 1]!).toString(16),
+  );
+  return `${groups.join(':')}::/64`;
+}
+
 interface Network {
   bytes: Uint8Array;
   prefix: number;

@@ -13,7 +13,7 @@
 import type { CryptoKey } from 'jose';
 import type { Terminal } from '../contract/schemas.js';
 import { isUserRole, USER_ROLES, type UserRole } from '../contract/roles.js';
-import { canonicalAddress } from './addresses.js';
+import { canonicalAddress, rateLimitGroup } from './addresses.js';
 import { checkOptions } from './configuration.js';
 import { checkDataKeysAgainstStore } from './data-key-checks.js';
 import { failureAnswer, Problem, toResponse, type Answer } from './answer.js';
@@ -243,7 +243,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
 
     if (route.kind === 'authenticate') {
       await refuseUnexpectedBody(request, maxBodyBytes);
-      await limiter.hit('authenticate', await authenticateCaller(request, source), serverNow);
+      await limiter.hit('authenticate', await authenticateCallers(request, source), serverNow);
       const accepts = (accountId: string) => options.acceptsAccount?.(request, accountId) ?? true;
       return settle(() => authenticateToken(base, store, accepts));
     }
@@ -276,11 +276,13 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
   }
 
   /**
-   * Who an authenticate-token attempt counts against: its source address when known; else (a host that passes
-   * none, e.g. a Fetch handler with no socket) the API key it tries, hashed so that a bucket name stays short.
+   * Who an authenticate-token attempt counts against, both limits applying: the API key it tries (hashed, so that
+   * a bucket name stays short), whatever its source; and its source when known — an IPv6 source by its /64, the
+   * share of one subscriber, so that rotating addresses within it gains nothing.
    */
-  async function authenticateCaller(request: Request, source: string | null): Promise<string> {
-    return source !== null ? `source:${source}` : `key:${await sha256(request.headers.get('apiKey') ?? '')}`;
+  async function authenticateCallers(request: Request, source: string | null): Promise<string[]> {
+    const key = `key:${await sha256(request.headers.get('apiKey') ?? '')}`;
+    return source === null ? [key] : [`source:${rateLimitGroup(source)}`, key];
   }
 
   /** The request's source as stored: a validated address, or null (never what a client wrote). */
