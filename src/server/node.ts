@@ -77,10 +77,26 @@ export function nodeMiddleware(
   options: NodeAdapterOptions = {},
 ): (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void {
   const settings = adapterSettings(options);
+  let toldOfConsumedBody = false;
   return (req, res, next) => {
     // `originalUrl`: Connect strips a mount path from `req.url`, the server routes on the full path.
     const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
     if (!isUnderBasePath(url, handler.basePath)) return next();
+    if (bodyAlreadyRead(req)) {
+      // Acting on an empty body would lose what the client sent (a grace window, a TPN): refuse, and say why.
+      if (!toldOfConsumedBody) {
+        toldOfConsumedBody = true;
+        console.error(
+          `ipos-credentials: a body parser mounted before nodeMiddleware() read the request body of ${req.method} ${url.split('?')[0]}; mount nodeMiddleware() before express.json() (or mount the parser on your own routes only) — answered 500 until then.`,
+        );
+      }
+      const problem = {
+        errorCode: 'INTERNAL_ERROR',
+        errorMessage: 'The credentials server was mounted after a body parser.',
+      };
+      res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      return void res.end(JSON.stringify(problem));
+    }
     answerNodeRequest(handler, req, url, settings)
       .then((response) => writeResponse(response, res))
       .catch(next);
@@ -107,6 +123,13 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
   res.statusCode = response.status;
   response.headers.forEach((value, name) => res.setHeader(name, value));
   res.end(new Uint8Array(await response.arrayBuffer()));
+}
+
+/** Whether middleware before this one consumed a declared body (body-parser sets `req.body` or `_body`; the stream ended). */
+function bodyAlreadyRead(req: IncomingMessage): boolean {
+  const declared = Number(req.headers['content-length']) > 0 || req.headers['transfer-encoding'] !== undefined;
+  const parsed = req as { body?: unknown; _body?: unknown };
+  return declared && (parsed._body === true || parsed.body !== undefined || req.readableEnded);
 }
 
 export function isUnderBasePath(url: string, basePath: string): boolean {
