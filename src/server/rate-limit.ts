@@ -8,8 +8,8 @@ import { Problem } from './answer.js';
 import type { CredentialStore } from './store.js';
 
 /**
- * The actions with a rate limit: every state-changing route, per account; `authenticate` per source address
- * (per API key when the host passes no address).
+ * The actions with a rate limit: every state-changing route, per account; `authenticate` per API key and, when
+ * the host passes one, per source address too (an IPv6 source by its /64).
  */
 export type RateLimitedAction = 'generate' | 'reveal' | 'reset' | 'token' | 'authenticate';
 
@@ -50,15 +50,22 @@ export class RateLimiter {
   }
 
   /**
-   * Counts one request of `action` by `who` (e.g. `account:acme`) at `now`, and answers the headers that tell the
-   * caller where it stands (IETF draft RateLimit header fields); 429 past the limit. None when limits are off.
+   * Counts one request of `action` by `who` (e.g. `account:acme`; several callers, e.g. a source and an API key,
+   * each counted, in one transaction) at `now`, and answers the headers that tell the caller where it stands (IETF
+   * draft RateLimit header fields, for the caller nearest its limit); 429 when any of them is past the limit. None
+   * when limits are off.
    */
-  async hit(action: RateLimitedAction, who: string, now: number): Promise<Record<string, string>> {
+  async hit(action: RateLimitedAction, who: string | readonly string[], now: number): Promise<Record<string, string>> {
     if (!this.limits) return {};
     const { limit, windowSeconds } = this.limits[action];
     const windowMs = windowSeconds * 1000;
     const windowStart = Math.floor(now / windowMs) * windowMs;
-    const hits = await this.store.transaction((tx) => tx.countHit(`${action} ${who}`, windowStart));
+    const callers = typeof who === 'string' ? [who] : who;
+    const hits = await this.store.transaction(async (tx) => {
+      let most = 0;
+      for (const caller of callers) most = Math.max(most, await tx.countHit(`${action} ${caller}`, windowStart));
+      return most;
+    });
     const secondsLeft = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
     const headers = {
       RateLimit: `"${action}";r=${Math.max(0, limit - hits)};t=${secondsLeft}`,

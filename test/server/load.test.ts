@@ -17,9 +17,10 @@ const LOAD_BOUNDS = {
   flooderReplays: 1000,
   /**
    * Per minute the flood spans: one window per limited action and caller — the flooder's generate, reset and
-   * token, the source address's authenticate, the bystanders' 3 × 3 — however many requests and forged headers.
+   * token, the source address's and the API key's authenticate, the bystanders' 3 × 3 — however many requests and
+   * forged headers.
    */
-  rateWindowsPerMinute: 13,
+  rateWindowsPerMinute: 14,
   /** Per minute spanned: only what the limits let through is audited (10 resets, 60 tokens, 120 authentications). */
   flooderAuditEventsPerMinute: 200,
   /** Heap after a full collection, and resident memory, from the 1,000th request to the 10,000th. */
