@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNginx } from '../support/nginx.js';
 import { startPostgres, type ThrowawayPostgres } from '../support/postgres.js';
 import { madeKeys } from './keys.js';
 import { SecretsSeen } from './leaks.js';
-import { proxyTo, startNginx } from './nginx.js';
 import { jwtSettings, makePortal, portalServer, type Portal } from './portal.js';
 import {
   freshDatabase,
@@ -220,9 +220,7 @@ describe('SIGTERM', () => {
   it('keeps every reset it acknowledged when stopped in the middle of a burst behind nginx', async () => {
     const database = await freshDatabase();
     const service = await startService({ ...keyEnv, IPOS_DATABASE: database, IPOS_TRUSTED_PROXIES: '127.0.0.1' });
-    const nginx = await startNginx(
-      (port) => `server { listen 127.0.0.1:${port}; location /api/ipos/ { ${proxyTo(`127.0.0.1:${service.port}`)} } }`,
-    );
+    const nginx = await startNginx({ upstreams: [`127.0.0.1:${service.port}`], proxyPath: '/api/ipos/' });
     try {
       const accounts = Array.from({ length: 12 }, (_, index) => `burst-${index}`);
       const headers = new Map(await Promise.all(accounts.map(async (id) => [id, await bearer(id)] as const)));
