@@ -1,8 +1,9 @@
 /**
- * Secrets at rest: AES-256-GCM (Web Crypto) under host-supplied data keys, each ciphertext tagged with the
- * id of the key that sealed it, so keys can rotate while old rows stay readable. API keys are found through
- * an HMAC index (one per data key), never by scanning or decrypting.
+ * Secrets at rest: AES-256-GCM under host-supplied data keys, each ciphertext tagged with the id of the key
+ * that sealed it, so keys can rotate while old rows stay readable. API keys are found through an HMAC index
+ * (one per data key), never by scanning or decrypting. The primitives are the platform's (`cipher.ts`).
  */
+import { platformCipherSuite, type CipherSuite, type DerivedKeys } from './cipher.js';
 
 /** A 32-byte data key: raw bytes, or base64/base64url text of them (e.g. `openssl rand -base64 32`). */
 export type DataKeyMaterial = Uint8Array | string;
@@ -19,6 +20,7 @@ const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** The associated data of the decoy: no account id can be it (ids are never empty, this has a NUL). */
 export const DECOY_CONTEXT = '\u0000decoy';
 const IV_BYTES = 12;
+const defaultSuite = platformCipherSuite();
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -104,21 +106,16 @@ export interface SealedValue {
   ciphertext: string;
 }
 
-interface KeyPair {
-  aes: CryptoKey;
-  hmac: CryptoKey;
-}
-
 /** Seals and opens values, and computes lookup indexes, with a keyring. */
 export class SecretBox {
   readonly currentKeyId: string;
-  private readonly keys = new Map<string, Promise<KeyPair>>();
+  private readonly keys = new Map<string, Promise<DerivedKeys>>();
   private sealedDecoy?: Promise<SealedValue>;
 
-  constructor(keyring: DataKeyring) {
+  constructor(keyring: DataKeyring, suite: CipherSuite = defaultSuite) {
     const keys = checkDataKeyring(keyring);
     this.currentKeyId = keyring.currentKeyId;
-    for (const [id, bytes] of keys) this.keys.set(id, importKeys(bytes));
+    for (const [id, bytes] of keys) this.keys.set(id, suite.derive(bytes));
   }
 
   /**
@@ -142,15 +139,9 @@ export class SecretBox {
 
   /** Seals `plaintext`, bound to `context` (e.g. the account id) so a row's ciphertext cannot be moved to another. */
   async seal(plaintext: string, context: string): Promise<SealedValue> {
-    const { aes } = await this.key(this.currentKeyId);
+    const keys = await this.key(this.currentKeyId);
     const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-    const sealed = new Uint8Array(
-      await crypto.subtle.encrypt(
-        { name: 'AES-GCM', iv, additionalData: encoder.encode(context) },
-        aes,
-        encoder.encode(plaintext),
-      ),
-    );
+    const sealed = await keys.encrypt(iv, encoder.encode(plaintext), encoder.encode(context));
     const joined = new Uint8Array(IV_BYTES + sealed.byteLength);
     joined.set(iv);
     joined.set(sealed, IV_BYTES);
@@ -159,20 +150,16 @@ export class SecretBox {
 
   /** Opens a sealed value; throws if the key is unknown, the context differs or the ciphertext was altered. */
   async open(value: SealedValue, context: string): Promise<string> {
-    const { aes } = await this.key(value.keyId);
+    const keys = await this.key(value.keyId);
     const joined = fromBase64Url(value.ciphertext);
-    const plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: joined.subarray(0, IV_BYTES), additionalData: encoder.encode(context) },
-      aes,
-      joined.subarray(IV_BYTES),
-    );
+    const plain = await keys.decrypt(joined.subarray(0, IV_BYTES), joined.subarray(IV_BYTES), encoder.encode(context));
     return decoder.decode(plain);
   }
 
   /** The lookup index of `value` under one key id (HMAC-SHA-256, base64url). */
   async index(value: string, keyId = this.currentKeyId): Promise<string> {
-    const { hmac } = await this.key(keyId);
-    return toBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', hmac, encoder.encode(value))));
+    const keys = await this.key(keyId);
+    return toBase64Url(await keys.mac(encoder.encode(value)));
   }
 
   /** The lookup index of `value` under every key id, current first. */
@@ -180,34 +167,16 @@ export class SecretBox {
     return Promise.all(this.keyIds.map((id) => this.index(value, id)));
   }
 
-  private key(id: string): Promise<KeyPair> {
+  private key(id: string): Promise<DerivedKeys> {
     const pair = this.keys.get(id);
     if (!pair) throw new Error(`Unknown data key id "${id}": add it to the keyring to read rows sealed with it.`);
     return pair;
   }
 }
 
-/** One AES key for sealing and one HMAC key for indexes, both derived from the data key (HKDF), never the same. */
-async function importKeys(bytes: Uint8Array<ArrayBuffer>): Promise<KeyPair> {
-  const master = await crypto.subtle.importKey('raw', bytes, 'HKDF', false, ['deriveKey']);
-  const derive = (info: string, algorithm: AesKeyGenParams | HmacKeyGenParams, usages: KeyUsage[]) =>
-    crypto.subtle.deriveKey(
-      { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: encoder.encode(info) },
-      master,
-      algorithm,
-      false,
-      usages,
-    );
-  const [aes, hmac] = await Promise.all([
-    derive('ipos-credentials/aes-256-gcm', { name: 'AES-GCM', length: 256 }, ['encrypt', 'decrypt']),
-    derive('ipos-credentials/hmac-index', { name: 'HMAC', hash: 'SHA-256', length: 256 }, ['sign']),
-  ]);
-  return { aes, hmac };
-}
-
 /** SHA-256 of text, base64url: how request bodies are remembered for idempotent replays. */
 export async function sha256(text: string): Promise<string> {
-  return toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text))));
+  return toBase64Url(await defaultSuite.sha256(encoder.encode(text)));
 }
 
 /**

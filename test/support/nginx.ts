@@ -1,7 +1,8 @@
 /**
- * A throwaway nginx in front of the tests' servers: Debian's `nginx` package (`.ci/run` installs it), a config
- * of its own in a temporary folder (pid, logs and temp paths inside it), on 127.0.0.1 and a free port, with
- * the forwarding headers a portal's proxy sets. Stopped and deleted by `stop()`.
+ * A throwaway nginx in front of the tests' servers and services: Debian's `nginx` package (`.ci/run` installs
+ * it), a config of its own in a temporary folder (pid, logs and temp paths inside it), on 127.0.0.1 and a free
+ * port, forwarding with the headers docs/service.md's nginx config sets; optionally serving a portal's files
+ * beside. Stopped and deleted by `stop()`.
  *
  * @example
  * const proxy = await startNginx({ upstreams: ['127.0.0.1:8080'] });
@@ -16,11 +17,16 @@ import { join } from 'node:path';
 import { freePort } from './free-port.js';
 
 export interface NginxOptions {
-  /** Where nginx forwards every request: `host:port` of each instance (round robin). */
+  /** Where nginx forwards: `host:port` of each instance (round robin). */
   upstreams: readonly string[];
+  /** The path prefix nginx forwards (e.g. `/api/ipos/`); default `/`, every request. */
+  proxyPath?: string;
+  /** A folder nginx serves as files outside `proxyPath`: a portal's page and the scripts it loads. */
+  site?: string;
   /**
-   * More directives for the proxying `location /` (e.g. `client_max_body_size 1m;`). By default nginx appends
-   * the client to `X-Forwarded-For` (`$proxy_add_x_forwarded_for`) and sets `X-Forwarded-Proto` and `Host`.
+   * More directives for the proxying location (e.g. `client_max_body_size 1m;`). By default nginx appends the
+   * client to `X-Forwarded-For` (`$proxy_add_x_forwarded_for`), sets `X-Forwarded-Proto`, `Host` and
+   * `X-Request-Id` (its `$request_id`), and keeps connections to the upstreams alive.
    */
   locationDirectives?: string;
 }
@@ -53,6 +59,7 @@ error_log ${join(folder, 'error.log')} info;
 events { worker_connections 512; }
 http {
   access_log ${join(folder, 'access.log')};
+  types { text/html html; text/javascript js mjs; application/json json; text/css css; }
   client_body_temp_path ${temp('client_body')};
   proxy_temp_path ${temp('proxy')};
   fastcgi_temp_path ${temp('fastcgi')};
@@ -64,13 +71,15 @@ ${options.upstreams.map((address) => `    server ${address};`).join('\n')}
   }
   server {
     listen 127.0.0.1:${port};
-    location / {
+    ${options.site === undefined ? '' : `root ${options.site};`}
+    location ${options.proxyPath ?? '/'} {
       proxy_pass http://instances;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header Host $http_host;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Request-Id $request_id;
       ${options.locationDirectives ?? ''}
     }
   }
