@@ -103,9 +103,20 @@ export const BAD_IDEMPOTENCY_KEY: Record<string, ErrorDocument> = {
     description: 'INVALID_IDEMPOTENCY_KEY: the Idempotency-Key header is not 1–255 printable ASCII characters.',
   },
 };
+/** A body (on any method: a GET's is held to the same rules) too large or too slow for the Node adapters. */
+export const BODY_ERRORS: Record<string, ErrorDocument> = {
+  '408': {
+    description:
+      'REQUEST_TIMEOUT (the Node adapters): the body did not arrive within bodyTimeoutMs (default 10 s); the connection is closed.',
+  },
+  '413': {
+    description: 'BODY_TOO_LARGE: the body is over 16 KiB; refused before it is read, and the connection is closed.',
+  },
+};
 /** What every route can refuse with. */
 const ANY_ROUTE_ERRORS: Record<string, ErrorDocument> = {
   ...BAD_IDEMPOTENCY_KEY,
+  ...BODY_ERRORS,
   '401': { description: "UNAUTHENTICATED: no signed-in admin (the host's own session is missing or refused)." },
   '500': { description: 'INTERNAL_ERROR: an unexpected failure, logged by the server by name and message only.' },
   '503': {
@@ -116,7 +127,7 @@ const ANY_ROUTE_ERRORS: Record<string, ErrorDocument> = {
 };
 /**
  * What a state-changing route (every POST) can refuse with besides: a browser's request from another site, a body
- * that is not small JSON or not sent in time, and its rate limit (every POST has one).
+ * that is not JSON, and its rate limit (every POST has one).
  */
 export const STATE_CHANGING_ERRORS: Record<string, ErrorDocument> = {
   '400': {
@@ -125,13 +136,6 @@ export const STATE_CHANGING_ERRORS: Record<string, ErrorDocument> = {
   '403': {
     description:
       'CROSS_ORIGIN_REFUSED: a browser said the request comes from another origin or site, and it is not an allowed origin (CSRF).',
-  },
-  '408': {
-    description:
-      'REQUEST_TIMEOUT (the Node adapters): the body did not arrive within bodyTimeoutMs (default 10 s); the connection is closed.',
-  },
-  '413': {
-    description: 'BODY_TOO_LARGE: the body is over 16 KiB; refused before it is read, and the connection is closed.',
   },
   '415': { description: 'UNSUPPORTED_MEDIA_TYPE: a body was sent without Content-Type: application/json.' },
   '429': {

@@ -5,6 +5,7 @@
  */
 import {
   BAD_IDEMPOTENCY_KEY,
+  BODY_ERRORS,
   STATE_CHANGING_ERRORS,
   buildOpenApiDocument,
   headerParameter,
@@ -129,7 +130,7 @@ const REFERENCE_EXTENSION: OpenApiExtension = {
       ],
       success: ['200', 'Success: responseCode "00" and the token.', 'AuthenticateTokenResponse'],
       successHeaders: COUNTED,
-      errors: mergeErrors(BAD_IDEMPOTENCY_KEY, STATE_CHANGING_ERRORS, BAD_SESSION, FAILURES, {
+      errors: mergeErrors(BAD_IDEMPOTENCY_KEY, BODY_ERRORS, STATE_CHANGING_ERRORS, BAD_SESSION, FAILURES, {
         '400': { description: 'INVALID_EXPIRY: jwtTokenExpiryMinutes is not 1–1440.', headers: COUNTED },
         '401': {
           description:
@@ -177,7 +178,7 @@ const REFERENCE_EXTENSION: OpenApiExtension = {
       success: ['200', 'The session settings.', 'SessionSettings'],
       errors: mergeErrors(CONTROL_WRITE_ERRORS, BAD_SESSION, {
         '400': { description: 'INVALID_JSON or INVALID_REQUEST (settings out of range).' },
-        '413': STATE_CHANGING_ERRORS['413']!,
+        '413': BODY_ERRORS['413']!,
         '415': STATE_CHANGING_ERRORS['415']!,
       }),
     },
