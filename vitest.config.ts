@@ -31,6 +31,8 @@ export default defineConfig({
           environment: 'node',
           include: ['test/node/**/*.test.ts'],
           testTimeout,
+          // A hook that starts a Vite dev server took over 10 s beside three browsers on two cores.
+          hookTimeout: testTimeout,
         },
       },
       {
