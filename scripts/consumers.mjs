@@ -636,7 +636,8 @@ async function driveGuide(browser, url, csp) {
   const policies = [];
   context.on('response', (response) => {
     const path = new URL(response.url()).pathname;
-    if (path === '/') policies.push(response.headers()['content-security-policy']);
+    // The page itself; not the sign-in's redirect to it.
+    if (path === '/' && response.status() === 200) policies.push(response.headers()['content-security-policy']);
     if (path.startsWith('/ipos-elements/')) assets.set(path, response.headers()['cache-control']);
   });
   const clipboard = (tab) => tab.evaluate(() => globalThis.navigator.clipboard.readText());
