@@ -45,7 +45,8 @@ const COMMON_ERRORS = {
   '401': "No signed-in admin: the host's own authentication failed or is missing.",
   '405': 'METHOD_NOT_ALLOWED (with an Allow header).',
   '429': 'Too many requests; honour Retry-After.',
-  '503': 'Temporarily unavailable; retry with backoff, honour Retry-After.',
+  '503':
+    'Temporarily unavailable (DATABASE_UNAVAILABLE: the database is out of reach); retry with backoff, honour Retry-After.',
 };
 const BODY_ERRORS = {
   '400': "INVALID_JSON, INVALID_REQUEST, INVALID_IDEMPOTENCY_KEY and the route's own codes.",

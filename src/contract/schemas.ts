@@ -91,6 +91,17 @@ export const refreshTokenRequestSchema = z.object({
   token: z.string().check(z.minLength(1)),
 });
 
+/** iPOSpays' `POST /v1/authenticate-token` success body, as the server kit and the reference backend answer it. */
+export const authenticateTokenResponseSchema = z.object({
+  responseCode: z.literal('00'),
+  responseMessage: z.string(),
+  createdDt: isoTime,
+  tokenExpiresInMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(1440)),
+  token: z.string(),
+});
+
+export type AuthenticateTokenResponse = z.infer<typeof authenticateTokenResponseSchema>;
+
 export const errorBodySchema = z.object({
   errorCode: z.string(),
   errorMessage: z.string(),

@@ -7,7 +7,7 @@ import { buildOpenApiDocument, headerParameter, type OpenApiExtension } from '..
 import { USER_ROLES } from '../contract/vocabulary.js';
 import { sessionSettingsSchema, CONTROL_PATH, DEMO_ACCOUNT_HEADER, DEMO_SESSION_HEADER } from './reference-server.js';
 import { AUTHENTICATE_TOKEN_PATH, JWKS_PATH } from '../server/credentials-server.js';
-import { authenticateTokenResponseSchema } from '../server/operations.js';
+import { authenticateTokenResponseSchema } from '../contract/schemas.js';
 
 const BODY_ERRORS = {
   '400': 'INVALID_JSON or INVALID_REQUEST.',

@@ -16,6 +16,8 @@ export interface DataKeyring {
 }
 
 const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** The associated data of the decoy: no account id can be it (ids are never empty, this has a NUL). */
+export const DECOY_CONTEXT = '\u0000decoy';
 const IV_BYTES = 12;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -33,10 +35,61 @@ export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-function keyBytes(id: string, material: DataKeyMaterial): Uint8Array<ArrayBuffer> {
-  const bytes = typeof material === 'string' ? fromBase64Url(material.trim()) : new Uint8Array(material);
-  if (bytes.byteLength !== 32) throw new Error(`Data key "${id}" must be 32 bytes (AES-256), got ${bytes.byteLength}.`);
+const MAKE_A_DATA_KEY = 'make one with `openssl rand -base64 32` and keep it in your secret store';
+
+/**
+ * The 32 bytes of a data key, or an error naming `dataKeys.keys["<id>"]` and how to make a right value. Text is
+ * base64 or base64url (padding optional) and nothing else: a hex key, a passphrase or a key cut short would
+ * otherwise decode to some other number of bytes and fail only at the first request.
+ */
+export function dataKeyBytes(id: string, material: DataKeyMaterial): Uint8Array<ArrayBuffer> {
+  const option = `dataKeys.keys[${JSON.stringify(id)}]`;
+  if (material instanceof Uint8Array) {
+    if (material.byteLength !== 32) {
+      throw new Error(
+        `${option}: a data key is 32 bytes (AES-256), these are ${material.byteLength}; ${MAKE_A_DATA_KEY}.`,
+      );
+    }
+    return new Uint8Array(material);
+  }
+  if (typeof material !== 'string') {
+    throw new Error(`${option}: give the key as base64 text or as 32 bytes (a Uint8Array); ${MAKE_A_DATA_KEY}.`);
+  }
+  const text = material.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(text)) {
+    throw new Error(
+      `${option}: this looks like 32 bytes in hexadecimal (\`openssl rand -hex 32\`); give base64 instead (${MAKE_A_DATA_KEY}), or pass the bytes: Buffer.from(hex, 'hex').`,
+    );
+  }
+  const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(text) ? fromBase64Url(text.replace(/=+$/, '')) : null;
+  if (bytes?.byteLength !== 32) {
+    const got = bytes ? `${bytes.byteLength} bytes` : 'text that is not base64';
+    throw new Error(`${option}: a data key is 32 bytes (AES-256) as base64, got ${got}; ${MAKE_A_DATA_KEY}.`);
+  }
   return bytes;
+}
+
+/** Checks a keyring, naming the option at fault: ids, the current id, and every key (see `dataKeyBytes`). */
+export function checkDataKeyring(keyring: DataKeyring): Map<string, Uint8Array<ArrayBuffer>> {
+  if (typeof keyring !== 'object' || keyring === null || typeof keyring.keys !== 'object' || keyring.keys === null) {
+    throw new Error(
+      "dataKeys: give { currentKeyId: '2026-01', keys: { '2026-01': '<32 bytes, base64>' } }; " + `${MAKE_A_DATA_KEY}.`,
+    );
+  }
+  const ids = Object.keys(keyring.keys);
+  for (const id of ids) {
+    if (!KEY_ID_PATTERN.test(id)) {
+      throw new Error(
+        `dataKeys.keys: the key id ${JSON.stringify(id)} must be 1–64 characters of A–Z, a–z, 0–9, _ and -.`,
+      );
+    }
+  }
+  if (typeof keyring.currentKeyId !== 'string' || !Object.hasOwn(keyring.keys, keyring.currentKeyId)) {
+    throw new Error(
+      `dataKeys.currentKeyId: ${JSON.stringify(keyring.currentKeyId)} is not one of the keyring's ids (${ids.map((id) => JSON.stringify(id)).join(', ') || 'none'}); name the key new secrets are sealed with.`,
+    );
+  }
+  return new Map(ids.map((id) => [id, dataKeyBytes(id, keyring.keys[id] as DataKeyMaterial)]));
 }
 
 /** What a sealed value is stored as: the key id beside the `iv || ciphertext+tag` text. */
@@ -54,19 +107,26 @@ interface KeyPair {
 export class SecretBox {
   readonly currentKeyId: string;
   private readonly keys = new Map<string, Promise<KeyPair>>();
+  private sealedDecoy?: Promise<SealedValue>;
 
   constructor(keyring: DataKeyring) {
-    const ids = Object.keys(keyring.keys);
-    for (const id of ids)
-      if (!KEY_ID_PATTERN.test(id)) throw new Error(`Data key id "${id}" must match ${KEY_ID_PATTERN}.`);
-    if (!Object.hasOwn(keyring.keys, keyring.currentKeyId)) {
-      throw new Error(`The current data key "${keyring.currentKeyId}" is not in the keyring.`);
-    }
+    const keys = checkDataKeyring(keyring);
     this.currentKeyId = keyring.currentKeyId;
-    for (const id of ids) {
-      const bytes = keyBytes(id, keyring.keys[id] as DataKeyMaterial);
-      this.keys.set(id, importKeys(bytes));
-    }
+    for (const [id, bytes] of keys) this.keys.set(id, importKeys(bytes));
+  }
+
+  /**
+   * A sealed stand-in secret: what `authenticate-token` opens for an unknown API key (or a row with no grace
+   * window), so that it does the same AES-GCM work whatever the key — the answer's time tells nothing.
+   */
+  decoy(): Promise<SealedValue> {
+    this.sealedDecoy ??= this.seal(`dskey_${toBase64Url(crypto.getRandomValues(new Uint8Array(24)))}`, DECOY_CONTEXT);
+    return this.sealedDecoy;
+  }
+
+  /** Resolves once every key of the keyring is imported; rejects if the platform refuses one. */
+  async imported(): Promise<void> {
+    await Promise.all(this.keys.values());
   }
 
   /** Every key id, current first: the ids whose index a lookup must try. */

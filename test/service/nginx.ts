@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../support/postgres.js';
+import { freePort } from '../support/free-port.js';
 
 export interface Nginx {
   /** `http://127.0.0.1:<port>` */

@@ -85,14 +85,14 @@ describe('health, readiness and metrics', () => {
     expect(
       await status(`${service.url}/api/ipos/credentials`, { method: 'POST', headers: await bearer('outage') }),
     ).toBe(201);
-    postgres.pause();
+    await postgres.halt();
     try {
       const notReady = await fetch(`${service.url}/readyz`);
       expect(notReady.status).toBe(503);
       expect((await notReady.json()).reason).toMatch(/^database unreachable/);
       expect(await status(`${service.url}/healthz`)).toBe(200);
     } finally {
-      postgres.resume();
+      await postgres.resume();
     }
     expect(await status(`${service.url}/readyz`)).toBe(200);
     expect(await status(`${service.url}/api/ipos/credentials`, { headers: await bearer('outage') })).toBe(200);
@@ -104,13 +104,13 @@ describe('health, readiness and metrics', () => {
   it.todo(
     'answers the contract 503 DATABASE_UNAVAILABLE with Retry-After while PostgreSQL is stopped, and counts it',
     async () => {
-      postgres.pause();
+      await postgres.halt();
       try {
         const response = await fetch(`${service.url}/api/ipos/credentials`, { headers: await bearer('outage') });
         expect([response.status, (await response.json()).errorCode]).toEqual([503, 'DATABASE_UNAVAILABLE']);
         expect(response.headers.get('Retry-After')).toMatch(/^\d+$/);
       } finally {
-        postgres.resume();
+        await postgres.resume();
       }
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       expect(metrics).toMatch(/^ipos_database_errors_total\{kind="unavailable"\} [1-9]/m);

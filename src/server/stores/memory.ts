@@ -1,7 +1,8 @@
 /**
  * The memory store: the rows of the SQL schema kept in Maps, pure JS (safe in a browser bundle).
  * Transactions run one at a time and undo their changes when they throw, like the SQL stores.
- * Bounded: replays by count (and expiry), audit events by count (oldest dropped), rate windows by sweep.
+ * Bounded: replays per account and in all (an account over either loses its own oldest, never another's),
+ * replays by expiry, audit events by count (oldest dropped), rate windows by sweep.
  */
 import type {
   AuditEvent,
@@ -12,10 +13,14 @@ import type {
   SecretUpdate,
   StoreTransaction,
   StoredAuditEvent,
+  StoredReplay,
 } from '../store.js';
 
 export interface MemoryStoreOptions {
-  /** Remembered idempotent answers at most (oldest forgotten first); default 100,000. */
+  /**
+   * Remembered idempotent answers in all, at most; default 100,000. Past it, the account with the most loses
+   * its oldest: no account's flood evicts another's replays (the server also bounds each account's).
+   */
   maxReplays?: number;
   /** Audit events kept at most (oldest dropped first); default 100,000. */
   maxAuditEvents?: number;
@@ -37,6 +42,7 @@ export interface MemoryStore extends CredentialStore {
 }
 
 interface Replay {
+  accountId: string;
   requestHash: string;
   answer: IdempotencyRecord['answer'] | null;
   expiresAt: number;
@@ -47,6 +53,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const maxAuditEvents = options.maxAuditEvents ?? 100_000;
   const keys = new Map<string, KeyRow>();
   const replays = new Map<string, Replay>();
+  /** Each account's completed replays, least recently used first: what bounds them per account. */
+  const replaysOf = new Map<string, Set<string>>();
   const rateWindows = new Map<string, number>();
   const audit: StoredAuditEvent[] = [];
   let nextAuditId = 1;
@@ -54,7 +62,43 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
 
   const replayId = (scope: string, key: string) => `${scope}\n${key}`;
 
+  /** Adds (or moves to the newest place) or drops a replay, in both maps. */
+  function placeReplay(id: string, replay: Replay | undefined): void {
+    const before = replays.get(id);
+    if (before) {
+      replays.delete(id);
+      replaysOf.get(before.accountId)?.delete(id);
+      if (replaysOf.get(before.accountId)?.size === 0) replaysOf.delete(before.accountId);
+    }
+    if (!replay) return;
+    replays.set(id, replay);
+    if (replay.answer) {
+      const own = replaysOf.get(replay.accountId) ?? new Set<string>();
+      replaysOf.set(replay.accountId, own.add(id));
+    }
+  }
+
+  /** Drops the account's least recently used replay. */
+  function evictOldestOf(accountId: string): void {
+    const oldest = replaysOf.get(accountId)?.values().next().value;
+    if (oldest !== undefined) placeReplay(oldest, undefined);
+  }
+
+  /** The account with the most replays: the one that gives way when the store is full. */
+  function busiestAccount(): string | undefined {
+    let busiest: string | undefined;
+    for (const [accountId, own] of replaysOf)
+      if (!busiest || own.size > replaysOf.get(busiest)!.size) busiest = accountId;
+    return busiest;
+  }
+
   function transactionOver(undo: (() => void)[]): StoreTransaction {
+    /** A replay change that the transaction's rollback undoes. */
+    const setReplay = (id: string, replay: Replay | undefined) => {
+      const before = replays.get(id);
+      undo.push(() => placeReplay(id, before));
+      placeReplay(id, replay);
+    };
     const set = <K, V>(map: Map<K, V>, key: K, value: V | undefined) => {
       const had = map.has(key);
       const before = map.get(key);
@@ -115,35 +159,58 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
           .slice(0, limit)
           .map((row) => ({ ...row }));
       },
+      async changeRole(accountId, role) {
+        const row = keys.get(accountId);
+        if (!row || row.role === role) return false;
+        set(keys, accountId, { ...row, role });
+        return true;
+      },
       async markUsed(accountId, at, from) {
         const row = keys.get(accountId);
         if (row) set(keys, accountId, { ...row, lastUsedAt: at, lastUsedFrom: from });
       },
       async deleteAccount(accountId) {
         set(keys, accountId, undefined);
-        const prefix = `${accountId}\n`;
-        for (const id of [...replays.keys()]) if (id.startsWith(prefix)) set(replays, id, undefined);
+        for (const id of [...(replaysOf.get(accountId) ?? [])]) setReplay(id, undefined);
       },
-      async claimIdempotencyKey(scope, key, requestHash, now): Promise<IdempotencyClaim> {
+      async claimIdempotencyKey({ accountId, scope, key, requestHash, now }): Promise<IdempotencyClaim> {
         const id = replayId(scope, key);
         const known = replays.get(id);
         if (known && known.expiresAt > now && known.answer) {
-          // Least recently used last: a replayed key is kept longer than an unused one.
-          replays.delete(id);
-          replays.set(id, known);
+          // Least recently used first: a replayed key is kept longer than an unused one.
+          placeReplay(id, known);
           return { claimed: false, requestHash: known.requestHash, answer: known.answer };
         }
-        set(replays, id, { requestHash, answer: null, expiresAt: Number.POSITIVE_INFINITY });
+        setReplay(id, { accountId, requestHash, answer: null, expiresAt: Number.POSITIVE_INFINITY });
         return { claimed: true };
       },
-      async completeIdempotencyKey(record) {
-        const id = replayId(record.scope, record.key);
-        replays.delete(id);
-        set(replays, id, { requestHash: record.requestHash, answer: record.answer, expiresAt: record.expiresAt });
-        while (replays.size > maxReplays) replays.delete(replays.keys().next().value as string);
+      async completeIdempotencyKey(record, keepPerAccount) {
+        const { accountId, requestHash, answer, expiresAt } = record;
+        setReplay(replayId(record.scope, record.key), { accountId, requestHash, answer, expiresAt });
+        // Evictions are not undone: forgetting an old replay is always safe, keeping one past the bound is not.
+        while ((replaysOf.get(accountId)?.size ?? 0) > keepPerAccount) evictOldestOf(accountId);
+        while (replays.size > maxReplays) evictOldestOf(busiestAccount() ?? accountId);
       },
       async releaseIdempotencyKey(scope, key) {
-        set(replays, replayId(scope, key), undefined);
+        setReplay(replayId(scope, key), undefined);
+      },
+      async replaysNotSealedWith(keyId, limit) {
+        const found: StoredReplay[] = [];
+        for (const [id, replay] of replays) {
+          if (found.length === limit) break;
+          if (!replay.answer || replay.answer.keyId === keyId) continue;
+          const [scope, key] = [id.slice(0, id.lastIndexOf('\n')), id.slice(id.lastIndexOf('\n') + 1)];
+          found.push({ scope, key, answer: replay.answer });
+        }
+        return found;
+      },
+      async resealReplay(scope, key, from, to) {
+        const id = replayId(scope, key);
+        const replay = replays.get(id);
+        if (replay?.answer?.keyId !== from.keyId || replay.answer.ciphertext !== from.ciphertext) return false;
+        // In place: a re-sealed answer keeps its age, so the per-account bound still forgets the oldest first.
+        set(replays, id, { ...replay, answer: to });
+        return true;
       },
       async countHit(bucket, windowStart) {
         const id = `${bucket}\n${windowStart}`;
@@ -152,7 +219,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         return count;
       },
       async appendAudit(event: AuditEvent) {
-        const stored = { ...event, id: nextAuditId++ };
+        const stored = { ...event, role: event.role ?? null, id: nextAuditId++ };
         audit.push(stored);
         undo.push(() => {
           const at = audit.indexOf(stored);
@@ -191,11 +258,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       queue = run.catch(() => undefined);
       return run;
     },
-    async sweep(now) {
-      for (const [id, replay] of replays) if (replay.answer && replay.expiresAt <= now) replays.delete(id);
+    async sweep(now, rateWindowsBefore = now - 24 * 60 * 60_000) {
+      for (const [id, replay] of replays) if (replay.answer && replay.expiresAt <= now) placeReplay(id, undefined);
       for (const id of rateWindows.keys()) {
         const windowStart = Number(id.slice(id.lastIndexOf('\n') + 1));
-        if (windowStart < now - 24 * 60 * 60_000) rateWindows.delete(id);
+        if (windowStart < rateWindowsBefore) rateWindows.delete(id);
       }
     },
     async close() {},
