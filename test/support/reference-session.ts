@@ -130,3 +130,14 @@ export class ReferenceSession {
     if (!response.ok) throw new Error(`control route answered ${response.status}: ${await response.text()}`);
   }
 }
+
+/** When each `refreshToken` call of the backend started (page time), in order: for "never early" checks. */
+export function timeRefreshes(backend: HttpBackend): number[] {
+  const starts: number[] = [];
+  const refreshToken = backend.refreshToken.bind(backend);
+  backend.refreshToken = (input, options) => {
+    starts.push(Date.now());
+    return refreshToken(input, options);
+  };
+  return starts;
+}
