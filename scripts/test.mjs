@@ -26,7 +26,7 @@ const steps = [
   {
     name: 'openapi',
     command: 'node scripts/openapi.mjs --check',
-    why: 'openapi.json and reference.openapi.json match the route table and schemas',
+    why: 'openapi.json and reference.openapi.json match the route table and schemas; Redocly and Spectral find nothing',
   },
   { name: 'typecheck', command: 'tsc --noEmit -p tsconfig.json' },
   { name: 'lint', command: 'eslint . && prettier --check .' },
@@ -65,7 +65,7 @@ const steps = [
   {
     name: 'size',
     command: 'node scripts/size.mjs',
-    why: 'gzip budgets of what each role downloads up front (CDN chunk graph) and of the define entry; issue 16 goals',
+    why: 'gzip budgets of what each role downloads up front (CDN chunk graph) and of the define entry',
   },
   {
     name: 'e2e',
@@ -84,7 +84,7 @@ const steps = [
   {
     name: 'consumers',
     command: 'node scripts/consumers.mjs --reuse-pack',
-    why: "the README's snippets in fresh Vite, React, Vue, Angular, CDN and Node apps",
+    why: "the README's snippets in fresh Vite, React, Vue, Angular, CDN and Node apps; docs/server.md's guide as four apps",
     counts: 'vitest',
     chromiumOnly:
       'Chromium only: it proves the package and each framework, which do not depend on the engine ' +
