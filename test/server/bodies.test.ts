@@ -136,7 +136,7 @@ describe.each([
       expect(chunked.answer).toMatch(/^HTTP\/1\.1 413 /);
       expect(chunked.sentBeforeAnswer).toBeLessThan(64 * 1024);
       const trickle = await exchange(
-        await listen(make()),
+        await listen(make(STALL_MS)),
         head('Content-Length: 1000\r\n', request),
         Buffer.from('{'),
         {
