@@ -1,11 +1,13 @@
 /**
  * iPOSpays' `POST /v1/authenticate-token`, served beside the contract: the keys in headers, iPOSpays' success
- * body and `AUTH_ERR_00x` errors. The hot path: one read, the signature outside any transaction.
+ * body and `AUTH_ERR_00x` errors. The hot path: one read, the signature outside any transaction, and the attempt
+ * recorded with the others of its moment (`authentication-log.ts`) before the answer.
  */
 import type { AuthenticateTokenResponse } from '../contract/schemas.js';
 import { ROLE_SCOPES } from '../contract/roles.js';
 import { Problem, type Answer } from './answer.js';
 import { DECOY_CONTEXT, secretsMatch } from './crypto.js';
+import { authenticationLogOf } from './authentication-log.js';
 import { isoTime, previousSecretValid, type OperationContext } from './operations.js';
 import type { CredentialStore } from './store.js';
 import { DEFAULT_TOKEN_MINUTES, MAX_TOKEN_MINUTES } from './tokens.js';
@@ -42,17 +44,9 @@ export async function authenticateToken(
     secretsMatch(await previous, secretKey),
   ];
   const matches = row !== null && row.apiKey === apiKey && (currentMatches || (graceOpen && previousMatches));
-  const event = { at: now, source, tpn: null, graceMinutes: null };
+  const attempts = authenticationLogOf(store);
   if (!matches || !row) {
-    await store.autocommit((tx) =>
-      tx.appendAudit({
-        ...event,
-        accountId: row?.accountId ?? null,
-        type: 'authentication-failed',
-        actorId: null,
-        actorName: null,
-      }),
-    );
+    await attempts.record({ accountId: row?.accountId ?? null, succeeded: false, at: now, source });
     throw new Problem(401, 'AUTH_ERR_004', 'Invalid API Key or Secret Key');
   }
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_TOKEN_MINUTES) {
@@ -67,16 +61,7 @@ export async function authenticateToken(
     minutes,
     now,
   );
-  await store.autocommit(async (tx) => {
-    await tx.markUsed(row.accountId, now, source);
-    await tx.appendAudit({
-      ...event,
-      accountId: row.accountId,
-      type: 'authenticated',
-      actorId: row.accountId,
-      actorName: null,
-    });
-  });
+  await attempts.record({ accountId: row.accountId, succeeded: true, at: now, source });
   const body: AuthenticateTokenResponse = {
     responseCode: '00',
     responseMessage: 'Success',

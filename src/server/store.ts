@@ -78,6 +78,15 @@ export interface StoredAuditEvent extends AuditEvent {
   id: number;
 }
 
+/** One authenticate-token attempt, as it is recorded. */
+export interface AuthenticationAttempt {
+  /** The account whose API key was tried; null for an unknown key. */
+  accountId: string | null;
+  succeeded: boolean;
+  at: number;
+  source: string | null;
+}
+
 /** What a claim on an idempotency key found: the key free (now ours), or a first use. */
 export type IdempotencyClaim =
   | { claimed: true }
@@ -136,7 +145,11 @@ export interface StoreTransaction {
   resealPreviousSecret(accountId: string, from: SealedValue, to: SealedValue): Promise<boolean>;
   /** Rows whose secret or previous secret is not sealed with `keyId`, at most `limit`. */
   keysNotSealedWith(keyId: string, limit: number): Promise<KeyRow[]>;
-  markUsed(accountId: string, at: number, from: string | null): Promise<void>;
+  /**
+   * Records authenticate-token attempts, in their order: an audit event for each (`authenticated`, the account its
+   * own actor, or `authentication-failed`), and each account's last use, by its latest success (never moved back).
+   */
+  recordAuthentications(attempts: readonly AuthenticationAttempt[]): Promise<void>;
   /**
    * Records the account's current role on its keys (what `authenticate-token` signs the scopes of); true when it
    * was another, false when the same or when the account has no keys. Concurrent changes to one role: one true.

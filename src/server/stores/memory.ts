@@ -106,6 +106,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       if (value === undefined) map.delete(key);
       else map.set(key, value);
     };
+    const append = (event: AuditEvent) => {
+      const stored = { ...event, role: event.role ?? null, id: nextAuditId++ };
+      audit.push(stored);
+      undo.push(() => {
+        const at = audit.indexOf(stored);
+        if (at >= 0) audit.splice(at, 1);
+      });
+      if (audit.length > maxAuditEvents) audit.splice(0, audit.length - maxAuditEvents);
+    };
     return {
       keys: async (accountId) => copy(keys.get(accountId)),
       async keysByApiKeyIndex(indexes) {
@@ -165,9 +174,23 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         set(keys, accountId, { ...row, role });
         return true;
       },
-      async markUsed(accountId, at, from) {
-        const row = keys.get(accountId);
-        if (row) set(keys, accountId, { ...row, lastUsedAt: at, lastUsedFrom: from });
+      async recordAuthentications(attempts) {
+        for (const { accountId, succeeded, at, source } of attempts) {
+          append({
+            accountId,
+            type: succeeded ? 'authenticated' : 'authentication-failed',
+            at,
+            actorId: succeeded ? accountId : null,
+            actorName: null,
+            source,
+            tpn: null,
+            graceMinutes: null,
+          });
+          const row = succeeded && accountId !== null ? keys.get(accountId) : undefined;
+          if (row && (row.lastUsedAt === null || row.lastUsedAt <= at)) {
+            set(keys, row.accountId, { ...row, lastUsedAt: at, lastUsedFrom: source });
+          }
+        }
       },
       async deleteAccount(accountId) {
         set(keys, accountId, undefined);
@@ -218,15 +241,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         set(rateWindows, id, count);
         return count;
       },
-      async appendAudit(event: AuditEvent) {
-        const stored = { ...event, role: event.role ?? null, id: nextAuditId++ };
-        audit.push(stored);
-        undo.push(() => {
-          const at = audit.indexOf(stored);
-          if (at >= 0) audit.splice(at, 1);
-        });
-        if (audit.length > maxAuditEvents) audit.splice(0, audit.length - maxAuditEvents);
-      },
+      appendAudit: async (event) => append(event),
       async listAudit(accountId, { beforeId = Number.POSITIVE_INFINITY, limit = 50 } = {}) {
         const found: StoredAuditEvent[] = [];
         for (let index = audit.length - 1; index >= 0 && found.length < limit; index--) {

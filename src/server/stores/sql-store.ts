@@ -297,12 +297,29 @@ function transactionOver(query: SqlQuery): StoreTransaction {
       );
       return rows.length === 1;
     },
-    async markUsed(accountId, at, from) {
-      await query('UPDATE ipos_credentials SET last_used_at = $2, last_used_from = $3 WHERE account_id = $1', [
-        accountId,
-        at,
-        from,
-      ]);
+    async recordAuthentications(attempts) {
+      // One statement for the whole batch: its events in order, and each account's latest success as its last use.
+      await query(
+        `WITH attempt AS (
+           SELECT * FROM unnest($1::text[], $2::boolean[], $3::bigint[], $4::text[])
+             WITH ORDINALITY AS a(account_id, succeeded, at, source, n)
+         ), used AS (
+           UPDATE ipos_credentials c SET last_used_at = latest.at, last_used_from = latest.source
+           FROM (SELECT DISTINCT ON (account_id) account_id, at, source FROM attempt WHERE succeeded
+                 ORDER BY account_id, at DESC, n DESC) latest
+           WHERE c.account_id = latest.account_id AND (c.last_used_at IS NULL OR c.last_used_at <= latest.at)
+         )
+         INSERT INTO ipos_audit_log (account_id, type, at, actor_id, source)
+         SELECT account_id, CASE WHEN succeeded THEN 'authenticated' ELSE 'authentication-failed' END, at,
+           CASE WHEN succeeded THEN account_id END, source
+         FROM attempt ORDER BY n`,
+        [
+          attempts.map((attempt) => attempt.accountId),
+          attempts.map((attempt) => attempt.succeeded),
+          attempts.map((attempt) => attempt.at),
+          attempts.map((attempt) => attempt.source),
+        ],
+      );
     },
     async deleteAccount(accountId) {
       await query('DELETE FROM ipos_credentials WHERE account_id = $1', [accountId]);

@@ -1,0 +1,129 @@
+/**
+ * authenticate-token records its attempts as a group commit, on memory, PGlite and PostgreSQL: attempts that
+ * arrive together share writes; every answered authentication is in the audit log, in order, with the key's
+ * latest use; a last use never moves back in time; and a write that fails answers each request it held 503,
+ * none of them 200.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatabaseUnavailableError, type CredentialStore } from '../../src/server/store.js';
+import { STORE_KINDS, call, openStore, testServer, type OpenedStore } from './harness.js';
+
+/** The store, with each `recordAuthentications` write counted (how many attempts it held) and able to fail. */
+function watchedStore(inner: CredentialStore) {
+  const writes: number[] = [];
+  const state = { failing: false };
+  const store: CredentialStore = {
+    ...inner,
+    migrate: () => inner.migrate(),
+    sweep: (now, before) => inner.sweep(now, before),
+    close: () => inner.close(),
+    transaction: (work) => inner.transaction(work),
+    autocommit: (work) =>
+      inner.autocommit((tx) =>
+        work({
+          ...tx,
+          async recordAuthentications(attempts) {
+            if (state.failing) throw new DatabaseUnavailableError(new Error('connection terminated'));
+            writes.push(attempts.length);
+            await tx.recordAuthentications(attempts);
+          },
+        }),
+      ),
+  };
+  return { store, writes, state };
+}
+
+describe.each(STORE_KINDS)('%s store', (kind) => {
+  let opened: OpenedStore;
+  let folder: string;
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), `ipos-attempts-${kind}-`));
+    opened = await openStore(kind, join(folder, 'data'));
+  });
+  afterAll(async () => {
+    await opened.store.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  async function keysOf(server: ReturnType<typeof testServer>, account: string) {
+    const generated = await call(server, 'POST', '/credentials', { account });
+    const revealed = await call(server, 'POST', '/credentials/secret/reveal', { account });
+    return { apiKey: generated.body.keys.apiKey as string, secretKey: revealed.body.secretKey as string };
+  }
+
+  it('writes concurrent attempts together, and audits each one it answered, in order, with the latest use', async () => {
+    const { store, writes } = watchedStore(opened.store);
+    const server = testServer(store);
+    const { apiKey, secretKey } = await keysOf(server, 'together');
+    const attempts = Array.from({ length: 60 }, (_, index) => ({
+      secretKey: index % 3 === 2 ? `dskey_${'w'.repeat(32)}` : secretKey,
+      source: `198.51.100.${index}`,
+    }));
+    const answers = await Promise.all(
+      attempts.map((attempt) =>
+        call(server, 'POST', '/authenticate-token', {
+          account: null,
+          headers: { apiKey, secretKey: attempt.secretKey },
+          source: attempt.source,
+        }),
+      ),
+    );
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(40);
+    expect(answers.filter((answer) => answer.status === 401)).toHaveLength(20);
+    // Every attempt written once, in fewer writes than attempts.
+    expect(writes.reduce((sum, size) => sum + size, 0)).toBe(60);
+    expect(writes.length).toBeLessThan(60);
+
+    const events = (await server.activity('together', { limit: 100 })).filter((event) =>
+      event.type.startsWith('authenticat'),
+    );
+    expect(events.filter((event) => event.type === 'authenticated')).toHaveLength(40);
+    expect(events.filter((event) => event.type === 'authentication-failed')).toHaveLength(20);
+    expect(new Set(events.map((event) => event.source))).toEqual(new Set(attempts.map((attempt) => attempt.source)));
+    const keys = (await call(server, 'GET', '/credentials', { account: 'together' })).body.keys;
+    const latest = Math.max(...events.filter((event) => event.type === 'authenticated').map((event) => event.at));
+    expect(Date.parse(keys.lastUsedAt)).toBe(latest);
+  });
+
+  it('never moves a last use back in time', async () => {
+    const server = testServer(opened.store);
+    await keysOf(server, 'monotonic');
+    await opened.store.autocommit((tx) =>
+      tx.recordAuthentications([
+        { accountId: 'monotonic', succeeded: true, at: 2_000_000, source: '203.0.113.2' },
+        { accountId: 'monotonic', succeeded: true, at: 1_000_000, source: '203.0.113.1' },
+      ]),
+    );
+    await opened.store.autocommit((tx) =>
+      tx.recordAuthentications([{ accountId: 'monotonic', succeeded: true, at: 1_500_000, source: '203.0.113.3' }]),
+    );
+    const row = await opened.store.transaction((tx) => tx.keys('monotonic'));
+    expect([row?.lastUsedAt, row?.lastUsedFrom]).toEqual([2_000_000, '203.0.113.2']);
+    const events = await server.activity('monotonic');
+    expect(events.slice(0, 3).map((event) => [event.type, event.at, event.actorId])).toEqual([
+      ['authenticated', 1_500_000, 'monotonic'],
+      ['authenticated', 1_000_000, 'monotonic'],
+      ['authenticated', 2_000_000, 'monotonic'],
+    ]);
+  });
+
+  it('answers 503 to every request whose write failed, none 200, and 200 once writes succeed', async () => {
+    const { store, state } = watchedStore(opened.store);
+    const server = testServer(store);
+    const { apiKey, secretKey } = await keysOf(server, 'unwritten');
+    const authenticate = () =>
+      call(server, 'POST', '/authenticate-token', { account: null, headers: { apiKey, secretKey } });
+    state.failing = true;
+    const refused = await Promise.all(Array.from({ length: 8 }, authenticate));
+    expect(refused.map((answer) => [answer.status, answer.body.errorCode])).toEqual(
+      Array.from({ length: 8 }, () => [503, 'DATABASE_UNAVAILABLE']),
+    );
+    expect((await server.activity('unwritten')).filter((event) => event.type === 'authenticated')).toHaveLength(0);
+    state.failing = false;
+    expect((await authenticate()).status).toBe(200);
+    expect((await server.activity('unwritten')).filter((event) => event.type === 'authenticated')).toHaveLength(1);
+  });
+});
