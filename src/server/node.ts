@@ -12,7 +12,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress, clientAddress, proxyTrust, type ProxyTrust, type TrustedProxies } from './addresses.js';
-import { Problem, toResponse } from './answer.js';
+import { Problem, answerText, toResponse } from './answer.js';
 import type { RequestContext } from './credentials-server.js';
 
 /** What the adapters need of a handler. */
@@ -105,7 +105,8 @@ export function nodeListener(
 export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
   res.statusCode = response.status;
   response.headers.forEach((value, name) => res.setHeader(name, value));
-  res.end(new Uint8Array(await response.arrayBuffer()));
+  // The server's own answers are written from their JSON text, without a stream to read it back through.
+  res.end(answerText(response) ?? new Uint8Array(await response.arrayBuffer()));
 }
 
 export function isUnderBasePath(url: string, basePath: string): boolean {
@@ -148,7 +149,8 @@ export async function answerNodeRequest(
   const request = new Request(new URL(url, origin), {
     method,
     headers: requestHeaders(req.headers),
-    body: body?.bytes,
+    // An empty body is no body: nothing to stream to the handler, nothing for it to read.
+    body: body?.bytes.byteLength ? body.bytes : undefined,
   });
   const source = clientAddress(peer, headerValue(req.headers['x-forwarded-for']), settings.trust);
   const response = await handler.handle(request, { sourceAddress: source ?? undefined });
