@@ -128,8 +128,8 @@ export interface StoredReplay {
 export interface StoreTransaction {
   /** An account's keys; `forUpdate` locks the row until the transaction ends. */
   keys(accountId: string, options?: { forUpdate?: boolean }): Promise<KeyRow | null>;
-  /** The row whose `apiKeyIndex` is one of `indexes` (one per data key). */
-  keysByApiKeyIndex(indexes: readonly string[]): Promise<KeyRow | null>;
+  /** The rows whose `apiKeyIndex` is one of `indexes` (one per data key, for each API key looked up). */
+  keysByApiKeyIndexes(indexes: readonly string[]): Promise<KeyRow[]>;
   /** Adds an account's keys; false when the account already has some. */
   insertKeys(row: KeyRow): Promise<boolean>;
   /**

@@ -117,9 +117,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     };
     return {
       keys: async (accountId) => copy(keys.get(accountId)),
-      async keysByApiKeyIndex(indexes) {
-        for (const row of keys.values()) if (indexes.includes(row.apiKeyIndex)) return copy(row);
-        return null;
+      async keysByApiKeyIndexes(indexes) {
+        const wanted = new Set(indexes);
+        return [...keys.values()].filter((row) => wanted.has(row.apiKeyIndex)).map((row) => ({ ...row }));
       },
       async insertKeys(row) {
         if (keys.has(row.accountId)) return false;

@@ -206,11 +206,11 @@ function transactionOver(query: SqlQuery): StoreTransaction {
         (await query<CredentialRow>(`SELECT * FROM ipos_credentials WHERE account_id = $1${lock}`, [accountId]))[0],
       );
     },
-    async keysByApiKeyIndex(indexes) {
+    async keysByApiKeyIndexes(indexes) {
       const rows = await query<CredentialRow>('SELECT * FROM ipos_credentials WHERE api_key_index = ANY($1::text[])', [
         [...indexes],
       ]);
-      return keyRowOf(rows[0]);
+      return rows.map((row) => keyRowOf(row) as KeyRow);
     },
     async insertKeys(row) {
       const inserted = await query(

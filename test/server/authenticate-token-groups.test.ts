@@ -1,8 +1,9 @@
 /**
- * authenticate-token records its attempts as a group commit, on memory, PGlite and PostgreSQL: attempts that
- * arrive together share writes; every answered authentication is in the audit log, in order, with the key's
- * latest use; a last use never moves back in time; and a write that fails answers each request it held 503,
- * none of them 200.
+ * authenticate-token reads keys and records attempts in groups, on memory, PGlite and PostgreSQL: requests that
+ * arrive together share one read and one write; each finds its own key (an unknown one none); every answered
+ * authentication is in the audit log, in order, with the key's latest use; a last use never moves back in time;
+ * a reset committed before a request arrives refuses its old secret; and a write that fails answers each request
+ * it held 503, none of them 200.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseUnavailableError, type CredentialStore } from '../../src/server/store.js';
 import { STORE_KINDS, call, openStore, testServer, type OpenedStore } from './harness.js';
 
-/** The store, with each `recordAuthentications` write counted (how many attempts it held) and able to fail. */
+/** The `sub` of a JWT (the account it was issued to), read without checking it. */
+const tokenSubject = (token: string) =>
+  (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
+
+/** The store, its key reads and attempt writes counted (how many each held), its writes able to fail. */
 function watchedStore(inner: CredentialStore) {
+  const reads: number[] = [];
   const writes: number[] = [];
   const state = { failing: false };
   const store: CredentialStore = {
@@ -30,10 +36,14 @@ function watchedStore(inner: CredentialStore) {
             writes.push(attempts.length);
             await tx.recordAuthentications(attempts);
           },
+          keysByApiKeyIndexes(indexes) {
+            reads.push(indexes.length);
+            return tx.keysByApiKeyIndexes(indexes);
+          },
         }),
       ),
   };
-  return { store, writes, state };
+  return { store, reads, writes, state };
 }
 
 describe.each(STORE_KINDS)('%s store', (kind) => {
@@ -54,8 +64,8 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     return { apiKey: generated.body.keys.apiKey as string, secretKey: revealed.body.secretKey as string };
   }
 
-  it('writes concurrent attempts together, and audits each one it answered, in order, with the latest use', async () => {
-    const { store, writes } = watchedStore(opened.store);
+  it('reads and writes concurrent attempts together, and audits each one it answered, in order, with the latest use', async () => {
+    const { store, reads, writes } = watchedStore(opened.store);
     const server = testServer(store);
     const { apiKey, secretKey } = await keysOf(server, 'together');
     const attempts = Array.from({ length: 60 }, (_, index) => ({
@@ -73,7 +83,9 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     );
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(40);
     expect(answers.filter((answer) => answer.status === 401)).toHaveLength(20);
-    // Every attempt written once, in fewer writes than attempts.
+    // Every attempt read and written once (one index a key: one data key), in fewer reads and writes than attempts.
+    expect(reads.reduce((sum, size) => sum + size, 0)).toBe(60);
+    expect(reads.length).toBeLessThan(60);
     expect(writes.reduce((sum, size) => sum + size, 0)).toBe(60);
     expect(writes.length).toBeLessThan(60);
 
@@ -86,6 +98,27 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     const keys = (await call(server, 'GET', '/credentials', { account: 'together' })).body.keys;
     const latest = Math.max(...events.filter((event) => event.type === 'authenticated').map((event) => event.at));
     expect(Date.parse(keys.lastUsedAt)).toBe(latest);
+  });
+
+  it('finds each key of a group its own row, an unknown one none, and a reset committed before refuses the old secret', async () => {
+    const server = testServer(opened.store);
+    const accounts = ['group-a', 'group-b', 'group-c'];
+    const keys = await Promise.all(accounts.map((account) => keysOf(server, account)));
+    const old = keys[1]!;
+    expect((await call(server, 'POST', '/credentials/secret/reset', { account: 'group-b' })).status).toBe(200);
+    const tries = [
+      ...keys.map((key) => ({ ...key, expected: key === old ? 401 : 200 })),
+      { apiKey: `dakey_${'Q'.repeat(32)}`, secretKey: keys[0]!.secretKey, expected: 401 },
+      { apiKey: keys[0]!.apiKey, secretKey: keys[2]!.secretKey, expected: 401 },
+    ];
+    const answers = await Promise.all(
+      tries.map(({ apiKey, secretKey }) =>
+        call(server, 'POST', '/authenticate-token', { account: null, headers: { apiKey, secretKey } }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(tries.map((attempt) => attempt.expected));
+    const subjects = answers.filter((answer) => answer.status === 200).map((answer) => tokenSubject(answer.body.token));
+    expect(subjects).toEqual(['group-a', 'group-c']);
   });
 
   it('never moves a last use back in time', async () => {
