@@ -131,5 +131,5 @@ describe('10,000 requests from one account, with forged forwarding headers and f
     console.log(
       `[reliability] flood of ${REQUESTS} requests from one account (forged forwarding headers, fresh idempotency keys): ${refused} answered 429, 0 answered 5xx; after it ${flooderReplays} replays (bound ${LOAD_BOUNDS.flooderReplays}), ${store.rateWindows} rate windows over ${minutes} minutes (bound ${LOAD_BOUNDS.rateWindowsPerMinute} a minute), ${store.auditEvents - before.store!.auditEvents} audit events (bound ${LOAD_BOUNDS.flooderAuditEventsPerMinute} a minute), heap ${mib(after.heapUsed - warm.heapUsed)} MiB and RSS ${mib(after.rss - warm.rss)} MiB more from the ${WARM_UP}th request on (bounds ${mib(LOAD_BOUNDS.heapGrowth)} and ${mib(LOAD_BOUNDS.rssGrowth)}); ${others.length} replays of 3 other accounts intact`,
     );
-  });
+  }, 300_000); // 10,000 requests: about 20 s on a quiet 2-core machine, over a minute on a loaded one
 });
