@@ -60,9 +60,20 @@ export function processTree(matches) {
   return [...roots, ...pids.filter((pid) => roots.has(parentOf(pid)))];
 }
 
-/** The CPU ms the processes (found anew each time, as backends come and go) spent, summed. */
-export function cpuMs(pids) {
-  return pids().reduce((sum, pid) => sum + processMs(pid), 0);
+/** Each process's CPU ms now: the start of a `cpuMsSince`. */
+export function cpuSnapshot(pids) {
+  return new Map(pids().map((pid) => [pid, processMs(pid)]));
+}
+
+/**
+ * The CPU ms the processes spent since `snapshot`, found anew (a pool opens and closes backends): a process born
+ * since counts whole, one gone since counts nothing (its last moments are not known, nor its earlier time lost).
+ */
+export function cpuMsSince(snapshot, pids) {
+  return pids().reduce((sum, pid) => {
+    const now = processMs(pid);
+    return now === 0 ? sum : sum + now - (snapshot.get(pid) ?? 0);
+  }, 0);
 }
 
 /** The machine's CPU counters: idle (with iowait) and total jiffies. */
