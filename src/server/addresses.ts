@@ -53,6 +53,25 @@ function addressBytes(address: string): Uint8Array {
   return bytes;
 }
 
+/** The widest networks a host plausibly runs its proxies in: an IPv4 /8 (10.0.0.0/8), an IPv6 /32 (a provider's). */
+const MIN_IPV4_PREFIX = 8;
+const MIN_IPV6_PREFIX = 32;
+
+/** Whether an IPv6 network lies within the unique local addresses (fc00::/7), private however wide. */
+function isUniqueLocal(bytes: Uint8Array, prefix: number): boolean {
+  return bytes.length === 16 && prefix >= 7 && (bytes[0]! & 0xfe) === 0xfc;
+}
+
+/** What a source's rate limit counts: an IPv4 address as it is, an IPv6 address by its /64 (one subscriber's share). */
+export function rateLimitGroup(address: string): string {
+  if (IPV4.test(address)) return address;
+  const bytes = addressBytes(address);
+  const groups = Array.from({ length: 4 }, (_, index) =>
+    ((bytes[index * 2]! << 8) | bytes[index * 2 + 1]!).toString(16),
+  );
+  return `${groups.join(':')}::/64`;
+}
+
 interface Network {
   bytes: Uint8Array;
   prefix: number;
@@ -92,16 +111,27 @@ export function proxyTrust(trusted: TrustedProxies, option = 'trustedProxies'): 
     const [address, prefixText, ...rest] = String(entry).split('/');
     const canonical = canonicalAddress(address);
     const bytes = canonical === null ? null : addressBytes(canonical);
+    // An IPv4-mapped IPv6 network (::ffff:10.0.0.0/104) is the IPv4 one its last 32 bits name.
+    const mapped = bytes?.length === 4 && address!.includes(':') ? 96 : 0;
     const prefix =
-      prefixText === undefined ? (bytes?.length ?? 0) * 8 : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+      prefixText === undefined
+        ? (bytes?.length ?? 0) * 8
+        : /^\d{1,3}$/.test(prefixText)
+          ? Number(prefixText) - mapped
+          : NaN;
+    if (!bytes || rest.length || !(prefix >= 0 && prefix <= bytes.length * 8)) {
+      throw new Error(
+        `${option}[${index}]: ${JSON.stringify(entry)} is not an IP address or CIDR; write e.g. "10.0.0.7", "10.0.0.0/8" or "fd00::/8" (names such as localhost are not resolved: write 127.0.0.1 or ::1).`,
+      );
+    }
     if (prefix === 0) {
       throw new Error(
         `${option}[${index}]: ${JSON.stringify(entry)} trusts every address, so any client could name itself in X-Forwarded-For; name your proxies' own addresses or network.`,
       );
     }
-    if (!bytes || rest.length || !(prefix >= 0 && prefix <= bytes.length * 8)) {
+    if (prefix < (bytes.length === 4 ? MIN_IPV4_PREFIX : MIN_IPV6_PREFIX) && !isUniqueLocal(bytes, prefix)) {
       throw new Error(
-        `${option}[${index}]: ${JSON.stringify(entry)} is not an IP address or CIDR; write e.g. "10.0.0.7", "10.0.0.0/8" or "fd00::/8" (names are not resolved).`,
+        `${option}[${index}]: ${JSON.stringify(entry)} spans a wide share of the internet (shorter than /${bytes.length === 4 ? MIN_IPV4_PREFIX : MIN_IPV6_PREFIX}); any client in it could name itself in X-Forwarded-For. Name your proxies' own addresses or network.`,
       );
     }
     return { bytes, prefix };

@@ -13,14 +13,15 @@
 import type { CryptoKey } from 'jose';
 import type { Terminal } from '../contract/schemas.js';
 import { isUserRole, USER_ROLES, type UserRole } from '../contract/roles.js';
-import { canonicalAddress } from './addresses.js';
+import { canonicalAddress, rateLimitGroup } from './addresses.js';
 import { checkOptions } from './configuration.js';
+import { checkDataKeysAgainstStore } from './data-key-checks.js';
 import { failureAnswer, Problem, toResponse, type Answer } from './answer.js';
 import { authenticateToken } from './authenticate-token.js';
 import { systemClock, type Clock } from './clock.js';
 import { SecretBox, ephemeralKeyring, sha256, type DataKeyring } from './crypto.js';
 import { replayable } from './idempotency.js';
-import { reencrypt } from './key-rotation.js';
+import { reencrypt, type ReencryptReport } from './key-rotation.js';
 import { followRole, refuseRoleWithoutAccess, runOperation, settle, type ServerAccount } from './operations.js';
 import { corsHeaders, preflightAnswer, refuseCrossSite } from './origin.js';
 import { idempotencyKeyOf, pathUnder, readOperationBody, refuseUnexpectedBody } from './parse.js';
@@ -31,6 +32,7 @@ import {
   type RateLimit,
   type RateLimitedAction,
 } from './rate-limit.js';
+import { accountIdProblem, checkedAccount } from './resolved-account.js';
 import { RouteTable } from './route.js';
 import type { CredentialStore, StoreTransaction, StoredAuditEvent } from './store.js';
 import { memoryStore } from './stores/memory.js';
@@ -40,6 +42,7 @@ export { AUTHENTICATE_TOKEN_PATH, JWKS_PATH } from './route.js';
 export { IDEMPOTENCY_KEY_PATTERN } from './parse.js';
 export { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimitedAction } from './rate-limit.js';
 export { crossSiteProblem } from './origin.js';
+export type { ReencryptReport } from './key-rotation.js';
 
 export const DEFAULT_BASE_PATH = '/api/ipos';
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -57,7 +60,11 @@ export interface RequestContext {
 }
 
 export interface CredentialsServerOptions {
-  /** Who the request acts for, from the host's own session or auth; `null` answers 401. May throw a `Problem`. */
+  /**
+   * Who the request acts for, from the host's own session or auth; `null` answers 401. May throw a `Problem`.
+   * The `accountId` must be 1–200 characters of well-formed Unicode with no control characters (else the request
+   * is answered 500 and logged naming resolveAccount: the host's bug); a `name` is cut to 200 characters.
+   */
   resolveAccount(request: Request): ServerAccount | null | Promise<ServerAccount | null>;
   /** A merchant's terminals (TPNs); default none. */
   listTerminals?(account: ServerAccount, request: Request): readonly Terminal[] | Promise<readonly Terminal[]>;
@@ -125,9 +132,10 @@ export interface CredentialsServer {
   activity(accountId: string, options?: { beforeId?: number; limit?: number }): Promise<StoredAuditEvent[]>;
   /**
    * Re-seals every secret, previous secret and stored answer not yet sealed with the current data key (after a
-   * key rotation), in batches; once a run reports 0, old keys can be dropped from the keyring.
+   * key rotation), in batches; once a run reports 0 re-sealed and none unreadable, old keys can be dropped from
+   * the keyring. A value no key of the keyring opens is left as it is and its account named in `unreadable`.
    */
-  reencryptSecrets(options?: { batchSize?: number }): Promise<{ resealed: number }>;
+  reencryptSecrets(options?: { batchSize?: number }): Promise<ReencryptReport>;
   close(): Promise<void>;
 }
 
@@ -162,6 +170,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
       .then(async (keyring) => {
         const sealer = new SecretBox(keyring);
         await sealer.imported(); // a key the platform refuses fails here, not in the middle of a request
+        await checkDataKeysAgainstStore(store, sealer);
         return sealer;
       })
       .catch((error: unknown) => {
@@ -182,14 +191,16 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     store,
     async handle(request, context = {}) {
       let cors: Record<string, string> = {};
+      // Once the request is counted against a rate limit, every answer tells the count, refusals included.
+      const counted: Record<string, string> = {};
       let answer: Answer;
       try {
         cors = corsHeaders(request, allowedOrigins);
-        answer = await answerRequest(request, context);
+        answer = await answerRequest(request, context, counted);
       } catch (error) {
         answer = failureAnswer(error, logError);
       }
-      return toResponse({ ...answer, headers: { ...answer.headers, ...cors } });
+      return toResponse({ ...answer, headers: { ...counted, ...answer.headers, ...cors } });
     },
     async ready() {
       await Promise.all([secretBox(), signer.publicKey()]);
@@ -197,10 +208,9 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     publicKey: () => signer.publicKey(),
     jwks: () => signer.jwks(),
     async accountRoleChanged(accountId, role) {
-      if (typeof accountId !== 'string' || accountId === '') {
-        throw new Error(
-          'accountRoleChanged(accountId, role): accountId must be the non-empty id resolveAccount gives.',
-        );
+      const problem = accountIdProblem(accountId);
+      if (problem !== null) {
+        throw new Error(`accountRoleChanged(accountId, role): accountId, the id resolveAccount gives, ${problem}.`);
       }
       if (!isUserRole(role)) {
         throw new Error(
@@ -219,7 +229,11 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
   };
 
   /** The pipeline, stage by stage (see the module header). */
-  async function answerRequest(request: Request, context: RequestContext): Promise<Answer> {
+  async function answerRequest(
+    request: Request,
+    context: RequestContext,
+    counted: Record<string, string>,
+  ): Promise<Answer> {
     const path = pathUnder(basePath, request);
     const route = routes.find(request.method, path);
     if (route.kind === 'preflight') return preflightAnswer(request, route.methods, allowedOrigins);
@@ -235,7 +249,7 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
 
     if (route.kind === 'authenticate') {
       await refuseUnexpectedBody(request, maxBodyBytes);
-      await limiter.hit('authenticate', await authenticateCaller(request, source), serverNow);
+      Object.assign(counted, await limiter.hit('authenticate', await authenticateCallers(request, source), serverNow));
       const accepts = (accountId: string) => options.acceptsAccount?.(request, accountId) ?? true;
       return settle(() => authenticateToken(base, store, accepts));
     }
@@ -244,10 +258,13 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     // A route without a body refuses a stray one before anything else; a body is read once the caller may send it.
     if (definition.request === undefined) await refuseUnexpectedBody(request, maxBodyBytes);
     const account = await resolveAccount(request);
+    // Learned before any refusal, in a transaction of its own: a request answered 403, 429 or 4xx still tells it.
+    const actor = { at: now, actorId: account.accountId, actorName: account.name ?? null, source };
+    await store.transaction((tx) => followRole(tx, account.accountId, account.role, actor));
     refuseRoleWithoutAccess(definition, account);
     const body = await readOperationBody(definition, request, maxBodyBytes);
     const action = RATE_LIMITED_OPERATIONS[id];
-    if (action) await limiter.hit(action, `account:${account.accountId}`, serverNow);
+    if (action) Object.assign(counted, await limiter.hit(action, `account:${account.accountId}`, serverNow));
 
     let terminals: Promise<readonly Terminal[]> | undefined;
     const work = (tx: StoreTransaction) =>
@@ -265,11 +282,13 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
   }
 
   /**
-   * Who an authenticate-token attempt counts against: its source address when known; else (a host that passes
-   * none, e.g. a Fetch handler with no socket) the API key it tries, hashed so that a bucket name stays short.
+   * Who an authenticate-token attempt counts against, both limits applying: the API key it tries (hashed, so that
+   * a bucket name stays short), whatever its source; and its source when known — an IPv6 source by its /64, the
+   * share of one subscriber, so that rotating addresses within it gains nothing.
    */
-  async function authenticateCaller(request: Request, source: string | null): Promise<string> {
-    return source !== null ? `source:${source}` : `key:${await sha256(request.headers.get('apiKey') ?? '')}`;
+  async function authenticateCallers(request: Request, source: string | null): Promise<string[]> {
+    const key = `key:${await sha256(request.headers.get('apiKey') ?? '')}`;
+    return source === null ? [key] : [`source:${rateLimitGroup(source)}`, key];
   }
 
   /** The request's source as stored: a validated address, or null (never what a client wrote). */
@@ -291,20 +310,20 @@ export function createCredentialsServer(options: CredentialsServerOptions): Cred
     if (account === null || account === undefined) {
       throw new Problem(401, 'UNAUTHENTICATED', 'Sign in to manage API credentials.');
     }
-    if (typeof account.accountId !== 'string' || account.accountId === '' || !isUserRole(account.role)) {
-      throw new Error(
-        'resolveAccount() must return { accountId: non-empty string, role: merchant | iso | agent } or null.',
-      );
-    }
-    return account;
+    return checkedAccount(account);
   }
 
-  /** Forgets expired replays, and rate windows older than the longest limit's, at most once a minute. */
+  /**
+   * Forgets expired replays, and rate windows older than the longest limit's (and than a minute: role changes are
+   * counted per minute too), at most once a minute.
+   */
   async function sweep(now: number): Promise<void> {
     if (now - lastSweep < 60_000 && now >= lastSweep) return;
     lastSweep = now;
     // A failed sweep is logged like a request's failure, and tried again a minute later.
-    await store.sweep(now, now - limiter.longestWindowMs).catch((error: unknown) => failureAnswer(error, logError));
+    await store
+      .sweep(now, now - Math.max(limiter.longestWindowMs, 60_000))
+      .catch((error: unknown) => failureAnswer(error, logError));
   }
 
   return server;

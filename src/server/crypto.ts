@@ -52,7 +52,7 @@ export function dataKeyBytes(id: string, material: DataKeyMaterial): Uint8Array<
         `${option}: a data key is 32 bytes (AES-256), these are ${material.byteLength}; ${MAKE_A_DATA_KEY}.`,
       );
     }
-    return new Uint8Array(material);
+    return notAllZero(option, new Uint8Array(material));
   }
   if (typeof material !== 'string') {
     throw new Error(`${option}: give the key as base64 text or as 32 bytes (a Uint8Array); ${MAKE_A_DATA_KEY}.`);
@@ -68,6 +68,12 @@ export function dataKeyBytes(id: string, material: DataKeyMaterial): Uint8Array<
     const got = bytes ? `${bytes.byteLength} bytes` : 'text that is not base64';
     throw new Error(`${option}: a data key is 32 bytes (AES-256) as base64, got ${got}; ${MAKE_A_DATA_KEY}.`);
   }
+  return notAllZero(option, bytes);
+}
+
+/** A key of 32 zero bytes is a placeholder left in, never a secret. */
+function notAllZero(option: string, bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  if (bytes.every((byte) => byte === 0)) throw new Error(`${option}: this key is all zero bytes; ${MAKE_A_DATA_KEY}.`);
   return bytes;
 }
 

@@ -40,5 +40,6 @@ export {
   type PostgresStoreOptions,
 } from './stores/postgres.js';
 export { MIGRATIONS, sqlStore, type SqlClient } from './stores/sql-store.js';
+export { elementAssets, ELEMENTS_ENTRY, type ElementAssets, type ElementAssetsOptions } from './element-assets.js';
 export { nodeListener, nodeMiddleware, type FetchHandler, type NodeAdapterOptions } from './node.js';
 export { canonicalAddress, clientAddress, proxyTrust, type ProxyTrust, type TrustedProxies } from './addresses.js';

@@ -13,6 +13,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress, clientAddress, proxyTrust, type ProxyTrust, type TrustedProxies } from './addresses.js';
 import { Problem, answerText, toResponse } from './answer.js';
+import { bodyTooLarge } from './parse.js';
 import type { RequestContext } from './credentials-server.js';
 
 /** What the adapters need of a handler. */
@@ -76,10 +77,26 @@ export function nodeMiddleware(
   options: NodeAdapterOptions = {},
 ): (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void {
   const settings = adapterSettings(options);
+  let toldOfConsumedBody = false;
   return (req, res, next) => {
     // `originalUrl`: Connect strips a mount path from `req.url`, the server routes on the full path.
     const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
     if (!isUnderBasePath(url, handler.basePath)) return next();
+    if (bodyAlreadyRead(req)) {
+      // Acting on an empty body would lose what the client sent (a grace window, a TPN): refuse, and say why.
+      if (!toldOfConsumedBody) {
+        toldOfConsumedBody = true;
+        console.error(
+          `ipos-credentials: a body parser mounted before nodeMiddleware() read the request body of ${req.method} ${url.split('?')[0]}; mount nodeMiddleware() before express.json() (or mount the parser on your own routes only) — answered 500 until then.`,
+        );
+      }
+      const problem = {
+        errorCode: 'INTERNAL_ERROR',
+        errorMessage: 'The credentials server was mounted after a body parser.',
+      };
+      res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      return void res.end(JSON.stringify(problem));
+    }
     answerNodeRequest(handler, req, url, settings)
       .then((response) => writeResponse(response, res))
       .catch(next);
@@ -109,6 +126,13 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
   res.end(answerText(response) ?? new Uint8Array(await response.arrayBuffer()));
 }
 
+/** Whether middleware before this one consumed a declared body (body-parser sets `req.body` or `_body`; the stream ended). */
+function bodyAlreadyRead(req: IncomingMessage): boolean {
+  const declared = Number(req.headers['content-length']) > 0 || req.headers['transfer-encoding'] !== undefined;
+  const parsed = req as { body?: unknown; _body?: unknown };
+  return declared && (parsed._body === true || parsed.body !== undefined || req.readableEnded);
+}
+
 export function isUnderBasePath(url: string, basePath: string): boolean {
   const path = url.split('?')[0] ?? '';
   return basePath === '' || path === basePath || path.startsWith(`${basePath}/`);
@@ -130,7 +154,8 @@ export async function answerNodeRequest(
   settings: AdapterSettings = DEFAULT_SETTINGS,
 ): Promise<Response> {
   const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
+  // A Fetch `Request` of these methods has no body; theirs is still read under the same cap and timeout, then dropped.
+  const bodyless = method === 'GET' || method === 'HEAD';
   const host = req.headers.host;
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
   const peer = req.socket.remoteAddress;
@@ -141,21 +166,22 @@ export async function answerNodeRequest(
   const scheme = forwardedProto === 'https' || encrypted ? 'https' : 'http';
   // The Host header names the origin the browser thinks it talks to: what same-origin checks compare with.
   const origin = `${scheme}://${host && HOST_PATTERN.test(host) ? host : 'localhost'}`;
-  const body = hasBody ? await readBody(req, handler.maxBodyBytes, settings.bodyTimeoutMs) : undefined;
-  if (body?.timedOut) {
+  const body = await readBody(req, handler.maxBodyBytes, settings.bodyTimeoutMs);
+  if (body.timedOut) {
     const problem = new Problem(408, 'REQUEST_TIMEOUT', 'The body took too long to arrive; send it again.');
     return closing(toResponse(problem.toAnswer()));
   }
+  if (bodyless && !body.complete) return closing(toResponse(bodyTooLarge(handler.maxBodyBytes).toAnswer()));
   const request = new Request(new URL(url, origin), {
     method,
     headers: requestHeaders(req.headers),
-    // An empty body is no body: nothing to stream to the handler, nothing for it to read.
-    body: body?.bytes.byteLength ? body.bytes : undefined,
+    // A whole body that is empty is no body: nothing to stream to the handler, nothing for it to read.
+    body: bodyless || (body.complete && body.bytes.byteLength === 0) ? undefined : body.bytes,
   });
   const source = clientAddress(peer, headerValue(req.headers['x-forwarded-for']), settings.trust);
   const response = await handler.handle(request, { sourceAddress: source ?? undefined });
   // A body left unread (over the limit) cannot be skipped on a kept-alive connection: this answer ends it.
-  return body && !body.complete ? closing(response) : response;
+  return body.complete ? response : closing(response);
 }
 
 /** The response with `Connection: close`: Node ends the connection once it is written. */

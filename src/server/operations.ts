@@ -89,24 +89,22 @@ export async function settle(operation: () => Promise<Answer>): Promise<Answer> 
   }
 }
 
-/**
- * Runs an operation for the account, first recording its current role on its keys when `resolveAccount` says
- * another one than the keys have: audited once as `role-changed`, and from then on `authenticate-token` signs
- * that role's scopes (never the old role's). In the operation's transaction, so both commit or neither.
- */
+/** Runs an operation for the account, turning its `Problem` into an answer. */
 export function runOperation(id: OperationId, context: AccountOperationContext): Promise<Answer> {
-  return settle(async () => {
-    const { tx, account, now, source } = context;
-    const actor = { at: now, actorId: account.accountId, actorName: account.name ?? null, source };
-    await followRole(tx, account.accountId, account.role, actor);
-    return OPERATIONS[id](context);
-  });
+  return settle(() => OPERATIONS[id](context));
 }
 
 /** Who told the server of a role change, and when: an admin's request, or the host (no actor, no source). */
 export type RoleChangeActor = Pick<AuditEvent, 'at' | 'actorId' | 'actorName' | 'source'>;
 
-/** Records `role` as the account's current one on its keys; a change (and only a change) is audited, once. */
+/** A flapping role (two sessions that disagree) is audited at most once per role and account in this window. */
+const ROLE_CHANGE_AUDIT_WINDOW_MS = 60_000;
+
+/**
+ * Records `role` as the account's current one on its keys, from then on what `authenticate-token` signs the
+ * scopes of (never the old role's). A change is audited as `role-changed` — once per account and role a minute,
+ * so two sessions that disagree cannot fill the log; the keys follow every change all the same.
+ */
 export async function followRole(
   tx: StoreTransaction,
   accountId: string,
@@ -114,6 +112,8 @@ export async function followRole(
   actor: RoleChangeActor,
 ): Promise<boolean> {
   if (!(await tx.changeRole(accountId, role))) return false;
+  const window = Math.floor(actor.at / ROLE_CHANGE_AUDIT_WINDOW_MS) * ROLE_CHANGE_AUDIT_WINDOW_MS;
+  if ((await tx.countHit(`role-changed ${role} ${accountId}`, window)) > 1) return true;
   await tx.appendAudit({ ...actor, accountId, type: 'role-changed', tpn: null, graceMinutes: null, role });
   return true;
 }

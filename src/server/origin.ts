@@ -48,16 +48,29 @@ export function crossSiteProblem(request: Request, allowedOrigins: ReadonlySet<s
   const origin = request.headers.get('Origin');
   const site = request.headers.get('Sec-Fetch-Site');
   if (origin !== null && allowedOrigins.has(origin)) return null;
-  const foreign = site === 'cross-site' || site === 'same-site' || (origin !== null && !sameHost(origin, request));
-  return foreign
-    ? new Problem(403, 'CROSS_ORIGIN_REFUSED', 'State-changing requests from another origin are refused.')
-    : null;
+  const refused = 'State-changing requests from another origin are refused.';
+  if (site === 'cross-site' || site === 'same-site') return new Problem(403, 'CROSS_ORIGIN_REFUSED', refused);
+  if (origin === null) return null;
+  // Scheme, host and port, all three: https://host is another origin than http://host, and host:8443 than host.
+  const own = ownOrigin(request);
+  if (originOf(origin) === own) return null;
+  return new Problem(
+    403,
+    'CROSS_ORIGIN_REFUSED',
+    `${refused} Origin ${JSON.stringify(origin.slice(0, 100))} is not this server's ${own}: list it in allowedOrigins, or, behind a proxy, pass the browser's Host with its port (nginx: proxy_set_header Host $http_host), X-Forwarded-Proto, and name the proxy in trustedProxies.`,
+  );
 }
 
-function sameHost(origin: string, request: Request): boolean {
+/** The origin the browser addressed: the request's scheme, and the `Host` it sent (the URL's host without one). */
+function ownOrigin(request: Request): string {
+  const url = new URL(request.url);
+  return originOf(`${url.protocol}//${request.headers.get('Host') ?? url.host}`) ?? url.origin;
+}
+
+function originOf(text: string): string | null {
   try {
-    return new URL(origin).host === (request.headers.get('Host') ?? new URL(request.url).host);
+    return new URL(text).origin;
   } catch {
-    return false;
+    return null;
   }
 }

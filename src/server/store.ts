@@ -120,6 +120,8 @@ export interface IdempotencyRecord {
 
 /** A stored answer, as a data-key rotation sees it. */
 export interface StoredReplay {
+  /** Whose answer. */
+  accountId: string;
   scope: string;
   key: string;
   answer: SealedValue;
@@ -143,11 +145,22 @@ export interface StoreTransaction {
   resealSecret(accountId: string, from: SealedValue, to: SealedValue, apiKeyIndex: string): Promise<boolean>;
   /** Re-seals a previous secret under another key, if it is still `from`. */
   resealPreviousSecret(accountId: string, from: SealedValue, to: SealedValue): Promise<boolean>;
-  /** Rows whose secret or previous secret is not sealed with `keyId`, at most `limit`. */
-  keysNotSealedWith(keyId: string, limit: number): Promise<KeyRow[]>;
   /**
-   * Records authenticate-token attempts, in their order: an audit event for each (`authenticated`, the account its
-   * own actor, or `authentication-failed`), and each account's last use, by its latest success (never moved back).
+   * Rows whose secret or previous secret is not sealed with `keyId`, at most `limit`, by account id; only those
+   * after `afterAccountId` when given (a rotation pages past rows it could not open).
+   */
+  keysNotSealedWith(keyId: string, limit: number, afterAccountId?: string): Promise<KeyRow[]>;
+  /** One row whose secret is sealed with `keyId`, or null: what a data key's first check opens. */
+  anyKeysSealedWith(keyId: string): Promise<KeyRow | null>;
+  /**
+   * Records `check` as the check value of data key `keyId` unless one is recorded already; resolves with the
+   * recorded one. Concurrent first records of one id: one wins, every caller sees the winner's.
+   */
+  recordDataKeyCheck(keyId: string, check: string): Promise<string>;
+  /**
+   * Records authenticate-token attempts, in their order, as `appendAudit` would each: an audit event for each
+   * attempt on an account (`authenticated`, the account its own actor, or `authentication-failed`), a count for
+   * each with an unknown key; and each account's last use, by its latest success (never moved back).
    */
   recordAuthentications(attempts: readonly AuthenticationAttempt[]): Promise<void>;
   /**
@@ -170,14 +183,26 @@ export interface StoreTransaction {
   completeIdempotencyKey(record: IdempotencyRecord, keepPerAccount: number): Promise<void>;
   /** Drops a claimed key (its answer is not worth remembering). */
   releaseIdempotencyKey(scope: string, key: string): Promise<void>;
-  /** Stored answers not sealed with `keyId`, at most `limit` (a data-key rotation re-seals them). */
-  replaysNotSealedWith(keyId: string, limit: number): Promise<StoredReplay[]>;
+  /**
+   * Stored answers not sealed with `keyId`, at most `limit`, by scope and key; only those after `after` when given
+   * (a data-key rotation re-seals them, paging past answers it could not open).
+   */
+  replaysNotSealedWith(
+    keyId: string,
+    limit: number,
+    after?: Pick<StoredReplay, 'scope' | 'key'>,
+  ): Promise<StoredReplay[]>;
   /** Re-seals a stored answer under another key, if it is still `from`. */
   resealReplay(scope: string, key: string, from: SealedValue, to: SealedValue): Promise<boolean>;
 
   /** Adds one to a fixed-window counter and returns the new count. */
   countHit(bucket: string, windowStart: number): Promise<number>;
 
+  /**
+   * Adds an event to its account's log. An event of no account (a failed authentication with an API key nobody
+   * has: a stranger's guess) is nobody's history: it is only counted, per minute, and the counts are swept after
+   * a day, so that no flood of guesses grows the log or evicts an account's events.
+   */
   appendAudit(event: AuditEvent): Promise<void>;
   /** An account's audit events, newest first, with ids below `beforeId`. */
   listAudit(accountId: string, options?: { beforeId?: number; limit?: number }): Promise<StoredAuditEvent[]>;
@@ -195,8 +220,9 @@ export interface CredentialStore {
    */
   autocommit<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /**
-   * Deletes expired replays and the rate-limit windows that started before `rateWindowsBefore` (default: a
-   * day before `now`; the server passes the start of its longest window).
+   * Deletes expired replays, the rate-limit windows that started before `rateWindowsBefore` (default: a day
+   * before `now`; the server passes the start of its longest window) and counts of unknown-key attempts older
+   * than a day.
    */
   sweep(now: number, rateWindowsBefore?: number): Promise<void>;
   close(): Promise<void>;

@@ -223,17 +223,46 @@ async function loadKeys(input: SigningKeyInput | undefined): Promise<SigningKeys
     // Imported extractable once to read the public half (n, e); the signing key itself is not extractable.
     const full =
       typeof input.privateKey === 'string'
-        ? await exportJWK(await importPKCS8(input.privateKey, 'RS256', { extractable: true }))
+        ? await exportJWK(await importPKCS8(input.privateKey, 'RS256', { extractable: true })).catch(unusable)
         : input.privateKey;
     if (full.kty !== 'RSA' || !full.n || !full.e || !full.d)
       throw new Error(`signingKey.privateKey: not an RSA private key; ${MAKE_A_SIGNING_KEY}.`);
     if (fromBase64Url(full.n).byteLength < MIN_MODULUS_BYTES) {
       throw new Error(`signingKey.privateKey: RS256 needs an RSA key of at least 2048 bits; ${MAKE_A_SIGNING_KEY}.`);
     }
-    privateKey = (await importJWK({ ...full, alg: 'RS256' }, 'RS256')) as CryptoKey;
+    privateKey = (await importJWK({ ...full, alg: 'RS256' }, 'RS256').catch(unusable)) as CryptoKey;
     publicJwk = { kty: 'RSA', n: full.n, e: full.e };
-    publicKey = (await importJWK({ ...publicJwk, alg: 'RS256' }, 'RS256')) as CryptoKey;
+    publicKey = (await importJWK({ ...publicJwk, alg: 'RS256' }, 'RS256').catch(unusable)) as CryptoKey;
+    await signsWhatItsPublicHalfVerifies(privateKey, publicKey);
   }
   const kid = input?.kid ?? (await calculateJwkThumbprint({ kty: 'RSA', n: publicJwk.n, e: publicJwk.e }));
   return { privateKey, publicKey, publicJwk: { kty: 'RSA', n: publicJwk.n, e: publicJwk.e }, kid };
+}
+
+/** An import the platform refused (a corrupted PEM body, a JWK whose fields are not key material), named. */
+function unusable(error: unknown): never {
+  const reason = error instanceof Error ? error.message : String(error);
+  throw new Error(`signingKey.privateKey: the key cannot be used (${reason}); ${MAKE_A_SIGNING_KEY}.`, {
+    cause: error,
+  });
+}
+
+/**
+ * A self-test: a key with one character changed in its private part imports, and signs tokens that its own
+ * JWKS then refuses. Signing once and verifying with the public half finds it at start, not at the first token.
+ */
+async function signsWhatItsPublicHalfVerifies(privateKey: CryptoKey, publicKey: CryptoKey): Promise<void> {
+  const verified = await new SignJWT({ check: true })
+    .setProtectedHeader({ alg: 'RS256' })
+    .sign(privateKey)
+    .then((token) => jwtVerify(token, publicKey, { algorithms: ['RS256'] }))
+    .then(
+      () => true,
+      () => false,
+    );
+  if (!verified) {
+    throw new Error(
+      `signingKey.privateKey: the key signs tokens that its own public half does not verify (is a character of it changed?); give the key exactly as made, or ${MAKE_A_SIGNING_KEY}.`,
+    );
+  }
 }

@@ -461,11 +461,23 @@ async function readCapped(response: Response, maxBytes: number, what: string): P
   return new TextDecoder().decode(bytes);
 }
 
-/** The runner's report: one line per check, then `N passed, N failed, N skipped`. */
+/** What a terminal acts on instead of printing: control characters (escape sequences) and bidirectional overrides. */
+const UNPRINTABLE = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu;
+
+/** Text from the backend made inert for a terminal: each control character written as `\u{…}`. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (character) => `\\u{${character.codePointAt(0)!.toString(16)}}`);
+}
+
+/**
+ * The runner's report: one line per check, then `N passed, N failed, N skipped`. Details quote the backend, so
+ * every piece is made printable: a hostile backend cannot move the cursor, rewrite lines or retitle the terminal.
+ */
 export function formatResults(results: readonly CheckResult[]): string {
   const lines = results.map((result) => {
     const mark = result.status === 'pass' ? 'ok  ' : result.status === 'fail' ? 'FAIL' : 'skip';
-    return `${mark}  ${result.id.padEnd(20)} ${result.title}${result.detail ? `\n      ${result.detail}` : ''}`;
+    const detail = result.detail ? `\n      ${printable(result.detail)}` : '';
+    return `${mark}  ${printable(result.id).padEnd(20)} ${printable(result.title)}${detail}`;
   });
   const count = (status: CheckStatus) => results.filter((result) => result.status === status).length;
   lines.push('', `${count('pass')} passed, ${count('fail')} failed, ${count('skip')} skipped`);

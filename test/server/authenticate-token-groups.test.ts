@@ -3,7 +3,7 @@
  * arrive together share one read and one write; each finds its own key (an unknown one none); every answered
  * authentication is in the audit log, in order, with the key's latest use; a last use never moves back in time;
  * a reset committed before a request arrives refuses its old secret; and a write that fails answers each request
- * it held 503, none of them 200.
+ * it held 503, none of them 200. A stranger's attempt (an unknown key) is counted per minute, never logged.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +57,20 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     await opened.store.close();
     rmSync(folder, { recursive: true, force: true });
   });
+
+  /** Failed attempts with unknown keys, as the store counts them. */
+  async function unknownKeyAttempts(): Promise<number> {
+    if (opened.sql) {
+      const [row] = (await opened.sql(
+        'SELECT coalesce(sum(attempts), 0)::int AS n FROM ipos_unknown_key_attempts',
+      )) as {
+        n: number;
+      }[];
+      return row!.n;
+    }
+    const dump = JSON.parse(await opened.dump()) as { unknownKeyAttempts: [number, number][] };
+    return dump.unknownKeyAttempts.reduce((sum, [, attempts]) => sum + attempts, 0);
+  }
 
   async function keysOf(server: ReturnType<typeof testServer>, account: string) {
     const generated = await call(server, 'POST', '/credentials', { account });
@@ -119,6 +133,38 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     expect(answers.map((answer) => answer.status)).toEqual(tries.map((attempt) => attempt.expected));
     const subjects = answers.filter((answer) => answer.status === 200).map((answer) => tokenSubject(answer.body.token));
     expect(subjects).toEqual(['group-a', 'group-c']);
+  });
+
+  it("counts a group's unknown keys per minute, apart from the audit log, and logs its account's own failures", async () => {
+    const { store, writes } = watchedStore(opened.store);
+    const server = testServer(store);
+    const { apiKey } = await keysOf(server, 'strangers');
+    const unknownBefore = await unknownKeyAttempts();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        call(server, 'POST', '/authenticate-token', {
+          account: null,
+          headers: {
+            apiKey: index % 3 === 0 ? apiKey : `dakey_${String(index).padStart(32, 'u')}`,
+            secretKey: `dskey_${'w'.repeat(32)}`,
+          },
+          source: `198.51.100.${index}`,
+        }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 30 }, () => 401));
+    expect(writes.length).toBeLessThan(30);
+    expect((await unknownKeyAttempts()) - unknownBefore).toBe(20);
+    const failures = (await server.activity('strangers')).filter((event) => event.type === 'authentication-failed');
+    expect(failures).toHaveLength(10);
+    if (opened.sql) {
+      expect(await opened.sql('SELECT count(*)::int AS n FROM ipos_audit_log WHERE account_id IS NULL')).toEqual([
+        { n: 0 },
+      ]);
+    } else {
+      const dump = JSON.parse(await opened.dump()) as { audit: { accountId: string | null }[] };
+      expect(dump.audit.filter((event) => event.accountId === null)).toEqual([]);
+    }
   });
 
   it('never moves a last use back in time', async () => {

@@ -57,8 +57,8 @@ function exchange(port: number, head: string, chunk: Buffer, options: { maxBytes
   });
 }
 
-const head = (headers: string) =>
-  `POST /api/ipos/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Test-Account: bodies\r\nContent-Type: application/json\r\n${headers}\r\n`;
+const head = (headers: string, request = 'POST /api/ipos/tokens') =>
+  `${request} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Test-Account: bodies\r\nContent-Type: application/json\r\n${headers}\r\n`;
 
 /** The body timeout of the tests that wait for it; the others have a minute, so a loaded machine never reaches it. */
 const STALL_MS = 300;
@@ -114,6 +114,39 @@ describe.each([
     expect(result.answer).toMatch(/"errorCode":"REQUEST_TIMEOUT"/);
     expect(result.closedByServer).toBe(true);
   });
+
+  it.each(['GET /api/ipos/credentials', 'HEAD /api/ipos/credentials'])(
+    'holds a body sent with %s to the same 413 and 408 as any other',
+    async (request) => {
+      const declared = await exchange(
+        await listen(make()),
+        head(`Content-Length: ${200 * 1024 * 1024}\r\n`, request),
+        Buffer.alloc(64 * 1024, 120),
+        { maxBytes: 200 * 1024 * 1024 },
+      );
+      expect(declared.answer).toMatch(/^HTTP\/1\.1 413 /);
+      expect(declared.sentBeforeAnswer).toBeLessThan(16 * 1024 * 1024);
+      expect(declared.closedByServer).toBe(true);
+      const chunked = await exchange(
+        await listen(make()),
+        head('Transfer-Encoding: chunked\r\n', request),
+        Buffer.from(`400\r\n${'x'.repeat(1024)}\r\n`),
+        { maxBytes: 1024 * 1024, pauseMs: 10 },
+      );
+      expect(chunked.answer).toMatch(/^HTTP\/1\.1 413 /);
+      expect(chunked.sentBeforeAnswer).toBeLessThan(64 * 1024);
+      const trickle = await exchange(
+        await listen(make(STALL_MS)),
+        head('Content-Length: 1000\r\n', request),
+        Buffer.from('{'),
+        {
+          maxBytes: 1,
+        },
+      );
+      expect(trickle.answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(trickle.closedByServer).toBe(true);
+    },
+  );
 
   it('still takes a body of exactly 16 KiB, and keeps the connection for the next request', async () => {
     const port = await listen(make());

@@ -53,6 +53,8 @@ describe('data keys', () => {
     ['a passphrase', 'correct horse battery staple', /got text that is not base64/],
     ['31 raw bytes', new Uint8Array(31), /these are 31/],
     ['a number', 42, /base64 text or as 32 bytes/],
+    ['32 zero bytes as base64 (a placeholder)', Buffer.alloc(32).toString('base64'), /all zero bytes/],
+    ['32 raw zero bytes', new Uint8Array(32), /all zero bytes/],
   ])('refuses %s at creation, naming dataKeys.keys["k1"] and how to make one', (_what, key, reason) => {
     expect(() => make({ dataKeys: keyring(key) })).toThrow(/^dataKeys\.keys\["k1"\]: /);
     expect(() => make({ dataKeys: keyring(key) })).toThrow(reason);
@@ -119,6 +121,19 @@ describe('signing keys', () => {
       /^signingKey\.privateKey: RS256 needs an RSA key of at least 2048 bits/,
     );
     expect(() => make({ signingKey: { privateKey: RSA_PEM, kid: ' ' } })).toThrow(/^signingKey\.kid: /);
+  });
+
+  it('refuses in ready() a PEM with one character changed, which would sign tokens its own JWKS refuses', async () => {
+    // Character 200 of the PEM lies in the modulus: the key still imports, and its primes sign for the real one.
+    const changed = RSA_PEM.slice(0, 200) + (RSA_PEM[200] === 'A' ? 'B' : 'A') + RSA_PEM.slice(201);
+    await expect(make({ signingKey: { privateKey: changed } }).ready()).rejects.toThrow(
+      /^signingKey\.privateKey: the key signs tokens that its own public half does not verify/,
+    );
+  });
+
+  it('refuses in ready() a JWK whose fields are not key material, naming signingKey.privateKey', async () => {
+    const garbage = { kty: 'RSA', n: 'x'.repeat(342), e: 'AQAB', d: 'zz' };
+    await expect(make({ signingKey: { privateKey: garbage } }).ready()).rejects.toThrow(/^signingKey\.privateKey: /);
   });
 
   it('accepts a PKCS#8 PEM and a private JWK', async () => {

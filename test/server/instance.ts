@@ -2,7 +2,7 @@
  * A credentials server in its own process (test/server/instance.mjs starts it; the multi-instance tests,
  * the database fault tests and `npm run bench:server` use it):
  * - `serve <target>` listens on a free loopback port and prints `listening <port>`; the target is `memory`,
- *   `pglite:<folder>`, a PostgreSQL URL (a pool of the test's, as a host passes it), `own-pool:<url>` (the
+ *   `pglite:<folder>` (a PGlite of the test's), `pglite-folder:<folder>` (the store opens and locks it), a PostgreSQL URL (a pool of the test's, as a host passes it), `own-pool:<url>` (the
  *   store makes its own pool from the URL) or `host-pool:<url>` (a host pool with its own `'error'` listener);
  *   an optional JSON argument after it is merged into the server's options (`'{"rateLimits":{}}'`: the
  *   default limits); a `stats` line on stdin prints `stats {rss, heapUsed, store}`;
@@ -26,6 +26,7 @@ async function storeFor(target: string): Promise<CredentialStore> {
   const [kind, rest] = [target.slice(0, target.indexOf(':')), target.slice(target.indexOf(':') + 1)];
   if (target === 'memory') return memoryStore();
   if (kind === 'pglite') return pgliteStore({ database: await PGlite.create(rest) });
+  if (kind === 'pglite-folder') return pgliteStore({ dataDir: rest });
   if (kind === 'own-pool') return postgresStore({ connectionString: rest, config: { max: 10 } });
   if (kind === 'host-pool') {
     const pool = new pg.Pool({ connectionString: rest, max: 10 });

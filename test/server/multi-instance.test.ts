@@ -142,5 +142,6 @@ describe.each(['postgres', 'pglite'] as const)('a process killed in the middle o
     expect(authenticated.status).toBe(200);
     await store.close();
     rmSync(folder, { recursive: true, force: true });
-  });
+    // PGlite is opened three times here (parent, child, parent again): on a loaded 2-core machine that alone nears a minute.
+  }, 180_000);
 });

@@ -152,9 +152,26 @@ describe('trusted proxies, as the adapters read them', () => {
         /^trustedProxies\[1\]: .* trusts every address, so any client could name itself/,
       );
     }
+    expect(() => nodeListener(testServer(memoryStore()), { trustedProxies: ['localhost'] })).toThrow(
+      /^trustedProxies\[0\]: "localhost" is not an IP address or CIDR.*write 127\.0\.0\.1 or ::1/,
+    );
+    for (const wide of ['1.0.0.0/7', '0.0.0.0/1', '2000::/3', '2001:db8::/31']) {
+      expect(() => nodeListener(testServer(memoryStore()), { trustedProxies: [wide] }), wide).toThrow(
+        /^trustedProxies\[0\]: .* spans a wide share of the internet/,
+      );
+    }
     expect(() => nodeListener(testServer(memoryStore()), { trustProxy: true, trustedProxies: 1 })).toThrow(
       /^trustProxy: give trustedProxies alone/,
     );
+  });
+
+  it('takes private networks however wide, and IPv4-mapped IPv6 CIDRs as the IPv4 network they name', () => {
+    const networks = proxyTrust(['10.0.0.0/8', 'fc00::/7', '2001:db8::/32', '::ffff:192.168.0.0/112']);
+    expect(clientAddress('192.168.4.4', '8.8.8.8', networks)).toBe('8.8.8.8');
+    expect(clientAddress('::ffff:192.168.4.4', '8.8.8.8', networks)).toBe('8.8.8.8');
+    expect(clientAddress('192.169.0.1', '8.8.8.8', networks)).toBe('192.169.0.1');
+    expect(clientAddress('fd12::1', '8.8.8.8', networks)).toBe('8.8.8.8');
+    expect(() => proxyTrust(['::ffff:10.0.0.0/95'])).toThrow(/is not an IP address or CIDR/);
   });
 
   it('reads the client right to left past the trusted hops, and never an entry that is not an address', () => {

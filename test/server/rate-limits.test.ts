@@ -46,3 +46,59 @@ describe('authenticate-token with no source address', () => {
     );
   });
 });
+
+describe('RateLimit headers', () => {
+  it('every answer to a counted request tells the policy and what is left, refusals and the 429 included', async () => {
+    const server = testServer(memoryStore(), { rateLimits: { reset: { limit: 3, windowSeconds: 60 } } });
+    const notCounted = await call(server, 'POST', '/credentials/secret/reset', { account: null });
+    expect(notCounted.status).toBe(401);
+    expect(notCounted.headers.get('RateLimit')).toBeNull();
+
+    const noKeys = await call(server, 'POST', '/credentials/secret/reset', { account: 'limited' });
+    expect(noKeys.status).toBe(404);
+    expect(noKeys.headers.get('RateLimit-Policy')).toBe('"reset";q=3;w=60');
+    expect(noKeys.headers.get('RateLimit')).toMatch(/^"reset";r=2;t=([1-9]|[1-5]\d|60)$/);
+
+    await call(server, 'POST', '/credentials', { account: 'limited' });
+    const left = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const answer = await call(server, 'POST', '/credentials/secret/reset', { account: 'limited' });
+      left.push(`${answer.status} ${/;r=(\d+);/.exec(answer.headers.get('RateLimit') ?? '')?.[1]}`);
+    }
+    expect(left).toEqual(['200 1', '200 0', '429 0']);
+    const reads = await call(server, 'GET', '/credentials', { account: 'limited' });
+    expect(reads.headers.get('RateLimit')).toBeNull();
+  });
+});
+
+describe('authenticate-token with source addresses', () => {
+  const limited = () =>
+    testServer(memoryStore(), { rateLimits: { authenticate: { limit: LIMIT, windowSeconds: 3600 } } });
+  const attempt = (server: ReturnType<typeof testServer>, apiKey: string, source: string) =>
+    call(server, 'POST', '/authenticate-token', {
+      account: null,
+      source,
+      headers: { apiKey, secretKey: `dskey_${'0'.repeat(32)}` },
+    });
+
+  it('limits one API key however many addresses its attempts come from', async () => {
+    const server = limited();
+    const apiKey = (await call(server, 'POST', '/credentials', { account: 'spread' })).body.keys.apiKey as string;
+    const statuses: number[] = [];
+    for (let index = 0; index < 100; index++)
+      statuses.push((await attempt(server, apiKey, `198.51.100.${index}`)).status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(LIMIT);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(100 - LIMIT);
+  });
+
+  it('counts IPv6 sources by their /64: rotating addresses within it gains nothing, another /64 is not held up', async () => {
+    const server = limited();
+    const statuses: number[] = [];
+    for (let index = 0; index < 100; index++) {
+      const unknownKey = `dakey_${String(index).padStart(32, 'v')}`;
+      statuses.push((await attempt(server, unknownKey, `2001:db8:1:2:${index.toString(16)}::1`)).status);
+    }
+    expect(statuses.filter((status) => status === 401)).toHaveLength(LIMIT);
+    expect((await attempt(server, `dakey_${'n'.repeat(32)}`, '2001:db8:1:3::1')).status).toBe(401);
+  });
+});

@@ -90,10 +90,11 @@ describe('the memory store', () => {
     for (let index = 0; index < 50; index++) {
       await call(server, 'POST', '/authenticate-token', { account: null, source: `198.51.100.${index}` });
     }
-    expect(store.size().rateWindows).toBe(50);
+    // One window per source, and one for the API key they all try (none): both limits count.
+    expect(store.size().rateWindows).toBe(51);
     clock.advance(2 * 60_000);
     await call(server, 'POST', '/authenticate-token', { account: null, source: '203.0.113.1' });
-    expect(store.size().rateWindows).toBe(1);
+    expect(store.size().rateWindows).toBe(2);
   });
 });
 

@@ -227,6 +227,26 @@ describe('npx ipos-credential-elements verify', () => {
     expect(bad.stdout).toMatch(/FAIL {2}no-store/);
   });
 
+  it('prints a hostile backend’s strings inert: no escape sequence or bidirectional override reaches the terminal', async () => {
+    const hostile = '\u001b[2K\u001b[1A\u001b[2K\rok    everything    \u001b]0;pwned\u0007\u202e';
+    const base = await servers.listen(
+      createServer((req, res) => {
+        res.setHeader('Content-Type', 'application/json');
+        res.setHeader('Cache-Control', 'no-store');
+        if (req.method === 'GET' && req.url === '/credentials') {
+          return res.end(JSON.stringify({ role: hostile, scopes: [], keys: null }));
+        }
+        res.statusCode = 400;
+        res.end(JSON.stringify({ errorCode: hostile, errorMessage: hostile }));
+      }),
+    );
+    const printed = await run(['verify', base, '--header', 'X-Test-Account: cli']);
+    expect(printed.code).toBe(1);
+    expect(printed.stdout).toMatch(/FAIL/);
+    expect(/[\p{Cc}\u202a-\u202e]/u.test(printed.stdout.replace(/\n/g, ''))).toBe(false);
+    expect(printed.stdout).toContain('\\u{1b}');
+  });
+
   it('refuses arguments it does not know', async () => {
     expect(() => parseVerifyArguments(['ftp://x'])).toThrow(/usage/);
     expect(() => parseVerifyArguments(['http://x', '--header', 'novalue'])).toThrow(/Name: value/);

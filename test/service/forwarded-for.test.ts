@@ -2,7 +2,7 @@
  * The client's address behind a real nginx: clients connect from 127.0.0.3 (and 127.0.0.4) to nginx on 127.0.0.1,
  * which appends them to `X-Forwarded-For`; the service trusts 127.0.0.1 alone. Whatever a client writes in its own
  * `X-Forwarded-For`, the stored source and `lastUsedFrom` are its real address, and the authenticate-token limit
- * counts it as one client.
+ * counts it as one client (and the key as one key, whichever client tries it).
  */
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -125,8 +125,21 @@ it('stores the real client behind nginx and holds the authenticate-token limit, 
   // 401, every later one a 429.
   expect(statuses.filter((status) => status === 401)).toHaveLength(LIMIT - 1);
   expect(statuses.filter((status) => status === 429)).toHaveLength(3 * LIMIT - (LIMIT - 1));
-  // Another client behind the same nginx has a window of its own.
-  expect((await from(NEIGHBOUR, 'POST', '/authenticate-token', { apiKey, secretKey })).status).toBe(200);
+  // The key's window is spent from any address, so a key tried from many clients gains nothing...
+  expect((await from(NEIGHBOUR, 'POST', '/authenticate-token', { apiKey, secretKey })).status).toBe(429);
+  // ...while another client behind the same nginx has a window of its own for another account's key.
+  const neighbourToken = await portal.token({ sub: 'neighbour', role: 'merchant' });
+  secrets.addToken(neighbourToken);
+  const neighbourAdmin = { Authorization: `Bearer ${neighbourToken}` };
+  const neighbourKey = (await from(NEIGHBOUR, 'POST', '/credentials', neighbourAdmin)).body.keys?.['apiKey'] as string;
+  const neighbourSecret = (await from(NEIGHBOUR, 'POST', '/credentials/secret/reveal', neighbourAdmin)).body[
+    'secretKey'
+  ] as string;
+  const neighbourAnswer = await from(NEIGHBOUR, 'POST', '/authenticate-token', {
+    apiKey: neighbourKey,
+    secretKey: neighbourSecret,
+  });
+  expect(neighbourAnswer.status).toBe(200);
 
   const sources = await query<{ type: string; source: string }>(
     database,
@@ -135,7 +148,7 @@ it('stores the real client behind nginx and holds the authenticate-token limit, 
   // Every stored source is a real client: none of the forged addresses, nor nginx's own.
   expect(sources).toEqual(
     [
-      ...[...clients, NEIGHBOUR].map((source) => ({ type: 'authenticated', source })),
+      ...clients.map((source) => ({ type: 'authenticated', source })),
       ...clients.map((source) => ({ type: 'authentication-failed', source })),
       { type: 'keys-generated', source: CLIENT },
       { type: 'secret-revealed', source: CLIENT },
@@ -145,5 +158,10 @@ it('stores the real client behind nginx and holds the authenticate-token limit, 
     database,
     "SELECT last_used_from FROM ipos_credentials WHERE account_id = 'forwarded'",
   );
-  expect(row?.last_used_from).toBe(NEIGHBOUR);
+  expect(row?.last_used_from).toBe(clients.at(-1));
+  const [neighbourRow] = await query<{ last_used_from: string }>(
+    database,
+    "SELECT last_used_from FROM ipos_credentials WHERE account_id = 'neighbour'",
+  );
+  expect(neighbourRow?.last_used_from).toBe(NEIGHBOUR);
 });

@@ -2,7 +2,7 @@
  * The memory store: the rows of the SQL schema kept in Maps, pure JS (safe in a browser bundle).
  * Transactions run one at a time and undo their changes when they throw, like the SQL stores.
  * Bounded: replays per account and in all (an account over either loses its own oldest, never another's),
- * replays by expiry, audit events by count (oldest dropped), rate windows by sweep.
+ * replays by expiry, audit events per account and in all (the same rule), rate windows by sweep.
  */
 import type {
   AuditEvent,
@@ -22,8 +22,13 @@ export interface MemoryStoreOptions {
    * its oldest: no account's flood evicts another's replays (the server also bounds each account's).
    */
   maxReplays?: number;
-  /** Audit events kept at most (oldest dropped first); default 100,000. */
+  /**
+   * Audit events kept in all, at most; default 100,000. Past it, the account with the most loses its oldest: no
+   * other account's events, and no stranger's, evict an account's history.
+   */
   maxAuditEvents?: number;
+  /** Audit events one account keeps at most (its oldest dropped first); default 10,000. */
+  maxAuditEventsPerAccount?: number;
 }
 
 /** The memory store's current size, for tests that prove it stays bounded. */
@@ -51,12 +56,20 @@ interface Replay {
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const maxReplays = options.maxReplays ?? 100_000;
   const maxAuditEvents = options.maxAuditEvents ?? 100_000;
+  const maxAuditEventsPerAccount = options.maxAuditEventsPerAccount ?? 10_000;
   const keys = new Map<string, KeyRow>();
+  /** Account id by `apiKeyIndex`: authenticate-token finds a row in one step, however many accounts there are. */
+  const accountByApiKeyIndex = new Map<string, string>();
+  const dataKeyChecks = new Map<string, string>();
   const replays = new Map<string, Replay>();
   /** Each account's completed replays, least recently used first: what bounds them per account. */
   const replaysOf = new Map<string, Set<string>>();
   const rateWindows = new Map<string, number>();
-  const audit: StoredAuditEvent[] = [];
+  /** Each account's audit events, oldest first. */
+  const auditOf = new Map<string, StoredAuditEvent[]>();
+  /** Failed authentications with unknown API keys, counted by minute (see `StoreTransaction.appendAudit`). */
+  const unknownKeyAttempts = new Map<number, number>();
+  let auditEvents = 0;
   let nextAuditId = 1;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -92,7 +105,32 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     return busiest;
   }
 
+  /** Adds, replaces or drops an account's keys, and their index entry with them. */
+  function placeKeys(accountId: string, row: KeyRow | undefined): void {
+    const before = keys.get(accountId);
+    if (before) accountByApiKeyIndex.delete(before.apiKeyIndex);
+    if (!row) {
+      keys.delete(accountId);
+      return;
+    }
+    keys.set(accountId, row);
+    accountByApiKeyIndex.set(row.apiKeyIndex, accountId);
+  }
+
+  /** Drops the oldest event of the account with the most: the one that gives way when the log is full. */
+  function evictOldestAuditOfBusiest(): void {
+    let busiest: StoredAuditEvent[] | undefined;
+    for (const events of auditOf.values()) if (!busiest || events.length > busiest.length) busiest = events;
+    if (busiest?.shift()) auditEvents--;
+  }
+
   function transactionOver(undo: (() => void)[]): StoreTransaction {
+    /** A keys change that the transaction's rollback undoes. */
+    const setKeys = (accountId: string, row: KeyRow | undefined) => {
+      const before = keys.get(accountId);
+      undo.push(() => placeKeys(accountId, before));
+      placeKeys(accountId, row);
+    };
     /** A replay change that the transaction's rollback undoes. */
     const setReplay = (id: string, replay: Replay | undefined) => {
       const before = replays.get(id);
@@ -106,24 +144,43 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       if (value === undefined) map.delete(key);
       else map.set(key, value);
     };
-    const append = (event: AuditEvent) => {
+    /** An account's event joins its log; a stranger's (no account) is only counted by minute. */
+    const appendAudit = (event: AuditEvent) => {
+      if (event.accountId === null) {
+        const minute = Math.floor(event.at / 60_000) * 60_000;
+        set(unknownKeyAttempts, minute, (unknownKeyAttempts.get(minute) ?? 0) + 1);
+        return;
+      }
       const stored = { ...event, role: event.role ?? null, id: nextAuditId++ };
-      audit.push(stored);
+      const own = auditOf.get(event.accountId) ?? [];
+      auditOf.set(event.accountId, own);
+      own.push(stored);
+      auditEvents++;
       undo.push(() => {
-        const at = audit.indexOf(stored);
-        if (at >= 0) audit.splice(at, 1);
+        const at = own.indexOf(stored);
+        if (at >= 0) {
+          own.splice(at, 1);
+          auditEvents--;
+        }
       });
-      if (audit.length > maxAuditEvents) audit.splice(0, audit.length - maxAuditEvents);
+      // Evictions are not undone, like replays': the account's own oldest first, then the busiest account's.
+      while (own.length > maxAuditEventsPerAccount) if (own.shift()) auditEvents--;
+      while (auditEvents > maxAuditEvents) evictOldestAuditOfBusiest();
     };
     return {
       keys: async (accountId) => copy(keys.get(accountId)),
       async keysByApiKeyIndexes(indexes) {
-        const wanted = new Set(indexes);
-        return [...keys.values()].filter((row) => wanted.has(row.apiKeyIndex)).map((row) => ({ ...row }));
+        const found = new Set<KeyRow>();
+        for (const index of indexes) {
+          const accountId = accountByApiKeyIndex.get(index);
+          const row = accountId === undefined ? undefined : keys.get(accountId);
+          if (row) found.add(row);
+        }
+        return [...found].map((row) => ({ ...row }));
       },
       async insertKeys(row) {
         if (keys.has(row.accountId)) return false;
-        set(keys, row.accountId, { ...row });
+        setKeys(row.accountId, { ...row });
         return true;
       },
       async rotateSecret(accountId, update: SecretUpdate) {
@@ -139,44 +196,54 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
           previousSecret: update.previousSecretValidUntil === null ? null : row.secret,
           previousSecretValidUntil: update.previousSecretValidUntil,
         };
-        set(keys, accountId, next);
+        setKeys(accountId, next);
         return { ...next };
       },
       async revokePreviousSecret(accountId) {
         const row = keys.get(accountId);
         if (!row) return null;
         const next: KeyRow = { ...row, previousSecret: null, previousSecretValidUntil: null };
-        set(keys, accountId, next);
+        setKeys(accountId, next);
         return { ...next };
       },
       async resealSecret(accountId, from, to, apiKeyIndex) {
         const row = keys.get(accountId);
         if (!row || row.secret.keyId !== from.keyId || row.secret.ciphertext !== from.ciphertext) return false;
-        set(keys, accountId, { ...row, secret: to, apiKeyIndex });
+        setKeys(accountId, { ...row, secret: to, apiKeyIndex });
         return true;
       },
       async resealPreviousSecret(accountId, from, to) {
         const row = keys.get(accountId);
         const previous = row?.previousSecret;
         if (!row || previous?.keyId !== from.keyId || previous.ciphertext !== from.ciphertext) return false;
-        set(keys, accountId, { ...row, previousSecret: to });
+        setKeys(accountId, { ...row, previousSecret: to });
         return true;
       },
-      async keysNotSealedWith(keyId, limit) {
+      async keysNotSealedWith(keyId, limit, afterAccountId) {
         return [...keys.values()]
           .filter((row) => row.secret.keyId !== keyId || (row.previousSecret && row.previousSecret.keyId !== keyId))
+          .filter((row) => afterAccountId === undefined || row.accountId > afterAccountId)
+          .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0))
           .slice(0, limit)
           .map((row) => ({ ...row }));
+      },
+      async anyKeysSealedWith(keyId) {
+        for (const row of keys.values()) if (row.secret.keyId === keyId) return { ...row };
+        return null;
+      },
+      async recordDataKeyCheck(keyId, check) {
+        if (!dataKeyChecks.has(keyId)) set(dataKeyChecks, keyId, check);
+        return dataKeyChecks.get(keyId)!;
       },
       async changeRole(accountId, role) {
         const row = keys.get(accountId);
         if (!row || row.role === role) return false;
-        set(keys, accountId, { ...row, role });
+        setKeys(accountId, { ...row, role });
         return true;
       },
       async recordAuthentications(attempts) {
         for (const { accountId, succeeded, at, source } of attempts) {
-          append({
+          appendAudit({
             accountId,
             type: succeeded ? 'authenticated' : 'authentication-failed',
             at,
@@ -188,12 +255,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
           });
           const row = succeeded && accountId !== null ? keys.get(accountId) : undefined;
           if (row && (row.lastUsedAt === null || row.lastUsedAt <= at)) {
-            set(keys, row.accountId, { ...row, lastUsedAt: at, lastUsedFrom: source });
+            setKeys(row.accountId, { ...row, lastUsedAt: at, lastUsedFrom: source });
           }
         }
       },
       async deleteAccount(accountId) {
-        set(keys, accountId, undefined);
+        setKeys(accountId, undefined);
         for (const id of [...(replaysOf.get(accountId) ?? [])]) setReplay(id, undefined);
       },
       async claimIdempotencyKey({ accountId, scope, key, requestHash, now }): Promise<IdempotencyClaim> {
@@ -217,15 +284,17 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       async releaseIdempotencyKey(scope, key) {
         setReplay(replayId(scope, key), undefined);
       },
-      async replaysNotSealedWith(keyId, limit) {
+      async replaysNotSealedWith(keyId, limit, after) {
         const found: StoredReplay[] = [];
         for (const [id, replay] of replays) {
-          if (found.length === limit) break;
           if (!replay.answer || replay.answer.keyId === keyId) continue;
           const [scope, key] = [id.slice(0, id.lastIndexOf('\n')), id.slice(id.lastIndexOf('\n') + 1)];
-          found.push({ scope, key, answer: replay.answer });
+          if (after && (scope < after.scope || (scope === after.scope && key <= after.key))) continue;
+          found.push({ accountId: replay.accountId, scope, key, answer: replay.answer });
         }
-        return found;
+        const order = (a: StoredReplay, b: StoredReplay) =>
+          a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+        return found.sort(order).slice(0, limit);
       },
       async resealReplay(scope, key, from, to) {
         const id = replayId(scope, key);
@@ -241,12 +310,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         set(rateWindows, id, count);
         return count;
       },
-      appendAudit: async (event) => append(event),
+      appendAudit: async (event) => appendAudit(event),
       async listAudit(accountId, { beforeId = Number.POSITIVE_INFINITY, limit = 50 } = {}) {
+        const own = auditOf.get(accountId) ?? [];
         const found: StoredAuditEvent[] = [];
-        for (let index = audit.length - 1; index >= 0 && found.length < limit; index--) {
-          const event = audit[index] as StoredAuditEvent;
-          if (event.accountId === accountId && event.id < beforeId) found.push({ ...event });
+        for (let index = own.length - 1; index >= 0 && found.length < limit; index--) {
+          const event = own[index] as StoredAuditEvent;
+          if (event.id < beforeId) found.push({ ...event });
         }
         return found;
       },
@@ -275,6 +345,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     },
     async sweep(now, rateWindowsBefore = now - 24 * 60 * 60_000) {
       for (const [id, replay] of replays) if (replay.answer && replay.expiresAt <= now) placeReplay(id, undefined);
+      for (const minute of unknownKeyAttempts.keys())
+        if (minute < now - 24 * 60 * 60_000) unknownKeyAttempts.delete(minute);
       for (const id of rateWindows.keys()) {
         const windowStart = Number(id.slice(id.lastIndexOf('\n') + 1));
         if (windowStart < rateWindowsBefore) rateWindows.delete(id);
@@ -286,7 +358,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         keys: [...keys.values()],
         replays: [...replays.entries()],
         rateWindows: [...rateWindows.entries()],
-        audit,
+        audit: [...auditOf.values()].flat().sort((a, b) => a.id - b.id),
+        unknownKeyAttempts: [...unknownKeyAttempts.entries()],
       });
     },
     size() {
@@ -299,7 +372,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         replays: replays.size,
         replayBytes,
         rateWindows: rateWindows.size,
-        auditEvents: audit.length,
+        auditEvents,
       };
     },
   };

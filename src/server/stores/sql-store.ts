@@ -111,7 +111,34 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX ipos_idempotency_answer_key_id ON ipos_idempotency (answer_key_id);
     `,
   },
+  {
+    version: 5,
+    name: 'a check value per data key id: an instance with other key bytes under the same id is refused at start',
+    sql: `
+      CREATE TABLE ipos_data_key_checks (
+        key_id text PRIMARY KEY,
+        check_value text NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+  {
+    version: 6,
+    name: 'failed authentications with unknown API keys counted per minute, apart from the audit log',
+    sql: `
+      CREATE TABLE ipos_unknown_key_attempts (
+        minute bigint PRIMARY KEY,
+        attempts bigint NOT NULL
+      );
+    `,
+  },
 ];
+
+/** Unknown-key attempts are counted per minute of this many ms. */
+const MINUTE_MS = 60_000;
+
+/** How long the per-minute counts of unknown-key attempts are kept. */
+const UNKNOWN_KEY_ATTEMPTS_KEPT_MS = 24 * 60 * 60_000;
 
 /** Serialises concurrent migrations from several processes (an arbitrary, fixed advisory lock id). */
 const MIGRATION_LOCK = 7_318_442_019;
@@ -281,13 +308,30 @@ function transactionOver(query: SqlQuery): StoreTransaction {
       );
       return rows.length === 1;
     },
-    async keysNotSealedWith(keyId, limit) {
+    async keysNotSealedWith(keyId, limit, afterAccountId) {
       const rows = await query<CredentialRow>(
-        `SELECT * FROM ipos_credentials WHERE secret_key_id <> $1 OR previous_secret_key_id <> $1
-         ORDER BY account_id LIMIT $2`,
-        [keyId, limit],
+        `SELECT * FROM ipos_credentials WHERE (secret_key_id <> $1 OR previous_secret_key_id <> $1)
+           AND ($3::text IS NULL OR account_id > $3) ORDER BY account_id LIMIT $2`,
+        [keyId, limit, afterAccountId ?? null],
       );
       return rows.map((row) => keyRowOf(row) as KeyRow);
+    },
+    async anyKeysSealedWith(keyId) {
+      return keyRowOf(
+        (await query<CredentialRow>('SELECT * FROM ipos_credentials WHERE secret_key_id = $1 LIMIT 1', [keyId]))[0],
+      );
+    },
+    async recordDataKeyCheck(keyId, check) {
+      // A concurrent first record of the same id makes this INSERT wait for it; the SELECT then sees the winner.
+      await query(
+        'INSERT INTO ipos_data_key_checks (key_id, check_value) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING',
+        [keyId, check],
+      );
+      const [row] = await query<{ check_value: string }>(
+        'SELECT check_value FROM ipos_data_key_checks WHERE key_id = $1',
+        [keyId],
+      );
+      return row?.check_value ?? check;
     },
     async changeRole(accountId, role) {
       // A concurrent change to the same role waits on the row, then finds it changed: one of them is true.
@@ -298,7 +342,8 @@ function transactionOver(query: SqlQuery): StoreTransaction {
       return rows.length === 1;
     },
     async recordAuthentications(attempts) {
-      // One statement for the whole batch: its events in order, and each account's latest success as its last use.
+      // One statement for the whole group: the accounts' events in order, the unknown keys' counts by minute, and
+      // each account's latest success as its last use.
       await query(
         `WITH attempt AS (
            SELECT * FROM unnest($1::text[], $2::boolean[], $3::bigint[], $4::text[])
@@ -308,11 +353,15 @@ function transactionOver(query: SqlQuery): StoreTransaction {
            FROM (SELECT DISTINCT ON (account_id) account_id, at, source FROM attempt WHERE succeeded
                  ORDER BY account_id, at DESC, n DESC) latest
            WHERE c.account_id = latest.account_id AND (c.last_used_at IS NULL OR c.last_used_at <= latest.at)
+         ), unknown AS (
+           INSERT INTO ipos_unknown_key_attempts (minute, attempts)
+           SELECT at - at % ${MINUTE_MS}, count(*) FROM attempt WHERE account_id IS NULL GROUP BY 1
+           ON CONFLICT (minute) DO UPDATE SET attempts = ipos_unknown_key_attempts.attempts + excluded.attempts
          )
          INSERT INTO ipos_audit_log (account_id, type, at, actor_id, source)
          SELECT account_id, CASE WHEN succeeded THEN 'authenticated' ELSE 'authentication-failed' END, at,
            CASE WHEN succeeded THEN account_id END, source
-         FROM attempt ORDER BY n`,
+         FROM attempt WHERE account_id IS NOT NULL ORDER BY n`,
         [
           attempts.map((attempt) => attempt.accountId),
           attempts.map((attempt) => attempt.succeeded),
@@ -367,13 +416,21 @@ function transactionOver(query: SqlQuery): StoreTransaction {
     async releaseIdempotencyKey(scope, key) {
       await query('DELETE FROM ipos_idempotency WHERE scope = $1 AND key = $2', [scope, key]);
     },
-    async replaysNotSealedWith(keyId, limit) {
-      const rows = await query<{ scope: string; key: string; answer_key_id: string; answer_ciphertext: string }>(
-        `SELECT scope, key, answer_key_id, answer_ciphertext FROM ipos_idempotency
-         WHERE answer_key_id <> $1 ORDER BY scope, key LIMIT $2`,
-        [keyId, limit],
+    async replaysNotSealedWith(keyId, limit, after) {
+      const rows = await query<{
+        account_id: string;
+        scope: string;
+        key: string;
+        answer_key_id: string;
+        answer_ciphertext: string;
+      }>(
+        `SELECT account_id, scope, key, answer_key_id, answer_ciphertext FROM ipos_idempotency
+         WHERE answer_key_id <> $1 AND ($3::text IS NULL OR (scope, key) > ($3, $4))
+         ORDER BY scope, key LIMIT $2`,
+        [keyId, limit, after?.scope ?? null, after?.key ?? null],
       );
       return rows.map((row) => ({
+        accountId: row.account_id,
         scope: row.scope,
         key: row.key,
         answer: { keyId: row.answer_key_id, ciphertext: row.answer_ciphertext },
@@ -396,6 +453,14 @@ function transactionOver(query: SqlQuery): StoreTransaction {
       return Number(row?.hits ?? 1);
     },
     async appendAudit(event) {
+      if (event.accountId === null) {
+        await query(
+          `INSERT INTO ipos_unknown_key_attempts (minute, attempts) VALUES ($1, 1)
+           ON CONFLICT (minute) DO UPDATE SET attempts = ipos_unknown_key_attempts.attempts + 1`,
+          [Math.floor(event.at / MINUTE_MS) * MINUTE_MS],
+        );
+        return;
+      }
       await query(
         `INSERT INTO ipos_audit_log (account_id, type, at, actor_id, actor_name, source, tpn, grace_minutes, role)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -457,6 +522,9 @@ export function sqlStore(kind: CredentialStore['kind'], client: SqlClient): Cred
     async sweep(now, rateWindowsBefore = now - 24 * 60 * 60_000) {
       await client.query('DELETE FROM ipos_idempotency WHERE expires_at <= $1', [now]);
       await client.query('DELETE FROM ipos_rate_windows WHERE window_start < $1', [rateWindowsBefore]);
+      await client.query('DELETE FROM ipos_unknown_key_attempts WHERE minute < $1', [
+        now - UNKNOWN_KEY_ATTEMPTS_KEPT_MS,
+      ]);
     },
     close: () => client.close(),
   };

@@ -1,4 +1,4 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../../src/define.js';
 import type { CredentialsBackend, ListActivityInput } from '../../../src/backend/credentials-backend.js';
 import type { ActivityEvent, ActivityPage } from '../../../src/contract/bodies.js';
@@ -9,6 +9,7 @@ import { ClipboardStub } from '../../support/clipboard-stub.js';
 import { allByPart, byPart, settle } from '../../support/fixtures.js';
 import { RecordingBackend } from '../../support/recording-backend.js';
 import { ReferenceSession } from '../../support/reference-session.js';
+import { waitUntil } from '../../support/wait.js';
 
 async function mount<T extends Element>(template: ReturnType<typeof html>): Promise<T> {
   const element = await fixture<T>(template);
