@@ -15,7 +15,7 @@
 // `--quick` runs two short rounds (a smoke run).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -113,6 +113,7 @@ async function measure(target) {
     mainThreadMsPerRequest: (threads.main - threadsBefore.main) / result.requests.total,
     otherThreadsMsPerRequest: (threads.others - threadsBefore.others) / result.requests.total,
     idle,
+    loadAverage: loadavg()[0],
   };
 }
 
@@ -219,6 +220,8 @@ const postgresPids = () =>
 const started = [];
 const proxies = [];
 const report = { stores: {} };
+/** Each target's measurements, by name, round after round. */
+const runs = {};
 try {
   const bare = await startBare();
   started.push(bare);
@@ -276,7 +279,7 @@ try {
   }
   for (const target of [limit, ...targets]) await warm(target);
 
-  const runs = Object.fromEntries([limit, ...targets].map((target) => [target.name, []]));
+  Object.assign(runs, Object.fromEntries([limit, ...targets].map((target) => [target.name, []])));
   const ratios = Object.fromEntries(targets.map((target) => [target.name, []]));
   for (let index = 0; index < ROUNDS; index++) {
     console.log(`round ${index + 1} of ${ROUNDS}`);
@@ -288,7 +291,7 @@ try {
     runs.limit.push(after);
     const limitPerSecond = (before.perSecond + after.perSecond) / 2;
     console.log(
-      `  limit ${round(before.perSecond, 0)} → ${round(after.perSecond, 0)}/s, ${round(after.cpuMsPerRequest, 3)} ms CPU a request (main thread ${round(after.mainThreadMsPerRequest, 3)})`,
+      `  limit ${round(before.perSecond, 0)} → ${round(after.perSecond, 0)}/s, ${round(after.cpuMsPerRequest, 3)} ms CPU a request (main thread ${round(after.mainThreadMsPerRequest, 3)}), load average ${round(after.loadAverage, 1)}`,
     );
     for (const [target, result] of measured) {
       runs[target.name].push(result);
@@ -344,6 +347,7 @@ try {
   rmSync(folder, { recursive: true, force: true });
 }
 
+const loads = Object.values(runs).flatMap((measurements) => measurements.map((m) => m.loadAverage));
 const { memory, postgres: onPostgres } = report.stores;
 const met = {
   memory: memory.authenticateToken.ratioToLimit >= GOALS.memoryRatio,
@@ -382,6 +386,8 @@ const written = {
     latencySamples: LATENCY_SAMPLES,
     rateLimits: UNLIMITED,
     quick,
+    /** The machine's 1-minute load average at the end of each measurement, lowest and highest: how shared it was. */
+    loadAverage: [round(Math.min(...loads)), round(Math.max(...loads))],
   },
   goals: GOALS,
   limit: report.limit,
