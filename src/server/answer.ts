@@ -46,7 +46,18 @@ export function toResponse(answer: Answer): Response {
   const headers = new Headers({ ...BASE_HEADERS, ...answer.headers });
   if (answer.body === undefined) return new Response(null, { status: answer.status, headers });
   headers.set('Content-Type', 'application/json; charset=utf-8');
-  return new Response(JSON.stringify(answer.body), { status: answer.status, headers });
+  const text = JSON.stringify(answer.body);
+  const response = new Response(text, { status: answer.status, headers });
+  texts.set(response, text);
+  return response;
+}
+
+/** The JSON text of each `Response` made by `toResponse`. */
+const texts = new WeakMap<Response, string>();
+
+/** The JSON text of a `Response` that `toResponse` made, while its body is unread; else undefined. */
+export function answerText(response: Response): string | undefined {
+  return response.bodyUsed ? undefined : texts.get(response);
 }
 
 /** How long a client is asked to wait when the database is out of reach. */

@@ -1,13 +1,16 @@
 /**
  * iPOSpays' `POST /v1/authenticate-token`, served beside the contract: the keys in headers, iPOSpays' success
- * body and `AUTH_ERR_00x` errors. The hot path: one read, the signature outside any transaction.
+ * body and `AUTH_ERR_00x` errors. The hot path: the key read with the others asked for at that moment, the
+ * signature outside any transaction, and the attempt recorded with the others of its moment before the answer
+ * (`grouped-work.ts`): each read still begins after its request arrived, each answer waits for its own record.
  */
 import type { AuthenticateTokenResponse } from '../contract/schemas.js';
 import { ROLE_SCOPES } from '../contract/roles.js';
 import { Problem, type Answer } from './answer.js';
 import { DECOY_CONTEXT, secretsMatch } from './crypto.js';
+import { GroupedWork } from './grouped-work.js';
 import { isoTime, previousSecretValid, type OperationContext } from './operations.js';
-import type { CredentialStore } from './store.js';
+import type { AuthenticationAttempt, CredentialStore, KeyRow } from './store.js';
 import { DEFAULT_TOKEN_MINUTES, MAX_TOKEN_MINUTES } from './tokens.js';
 
 /**
@@ -27,8 +30,8 @@ export async function authenticateToken(
   const requested = request.headers.get('jwtTokenExpiryMinutes');
   // Digits only: `Number()` alone would take '0x10', '1e2' and ' 10 '.
   const minutes = requested === null ? DEFAULT_TOKEN_MINUTES : /^\d{1,4}$/.test(requested) ? Number(requested) : NaN;
-  const indexes = await box.indexes(apiKey);
-  const found = await store.autocommit((tx) => tx.keysByApiKeyIndex(indexes));
+  const grouped = groupedWorkOf(store);
+  const found = await grouped.lookups.run(await box.indexes(apiKey));
   const row = found && accepts(found.accountId) ? found : null;
   // The same work whatever the key: two AES-GCM opens and two full comparisons, a decoy standing in for a secret
   // an unknown key (or a row with no open grace window) does not have. The answer's time tells nothing.
@@ -42,17 +45,8 @@ export async function authenticateToken(
     secretsMatch(await previous, secretKey),
   ];
   const matches = row !== null && row.apiKey === apiKey && (currentMatches || (graceOpen && previousMatches));
-  const event = { at: now, source, tpn: null, graceMinutes: null };
   if (!matches || !row) {
-    await store.autocommit((tx) =>
-      tx.appendAudit({
-        ...event,
-        accountId: row?.accountId ?? null,
-        type: 'authentication-failed',
-        actorId: null,
-        actorName: null,
-      }),
-    );
+    await grouped.attempts.run({ accountId: row?.accountId ?? null, succeeded: false, at: now, source });
     throw new Problem(401, 'AUTH_ERR_004', 'Invalid API Key or Secret Key');
   }
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_TOKEN_MINUTES) {
@@ -67,16 +61,7 @@ export async function authenticateToken(
     minutes,
     now,
   );
-  await store.autocommit(async (tx) => {
-    await tx.markUsed(row.accountId, now, source);
-    await tx.appendAudit({
-      ...event,
-      accountId: row.accountId,
-      type: 'authenticated',
-      actorId: row.accountId,
-      actorName: null,
-    });
-  });
+  await grouped.attempts.run({ accountId: row.accountId, succeeded: true, at: now, source });
   const body: AuthenticateTokenResponse = {
     responseCode: '00',
     responseMessage: 'Success',
@@ -85,4 +70,32 @@ export async function authenticateToken(
     token,
   };
   return { status: 200, body };
+}
+
+/** authenticate-token's reads and writes of one store, grouped: one set per store, shared by every server on it. */
+interface AuthenticationWork {
+  /** The row of an API key, by its indexes. */
+  lookups: GroupedWork<readonly string[], KeyRow | null>;
+  /** The attempts' audit events and last uses, one statement per group. */
+  attempts: GroupedWork<AuthenticationAttempt, void>;
+}
+
+const groupedWork = new WeakMap<object, AuthenticationWork>();
+
+function groupedWorkOf(store: Pick<CredentialStore, 'autocommit'>): AuthenticationWork {
+  let work = groupedWork.get(store);
+  if (!work) {
+    work = {
+      lookups: new GroupedWork(async (wanted) => {
+        const rows = await store.autocommit((tx) => tx.keysByApiKeyIndexes(wanted.flat()));
+        return wanted.map((indexes) => rows.find((row) => indexes.includes(row.apiKeyIndex)) ?? null);
+      }),
+      attempts: new GroupedWork(async (attempts) => {
+        await store.autocommit((tx) => tx.recordAuthentications(attempts));
+        return attempts.map(() => undefined);
+      }),
+    };
+    groupedWork.set(store, work);
+  }
+  return work;
 }

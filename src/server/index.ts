@@ -28,6 +28,7 @@ export type {
   KeyRow,
   AuditEvent,
   AuditEventType,
+  AuthenticationAttempt,
   StoredAuditEvent,
 } from './store.js';
 export { memoryStore, type MemoryStore, type MemoryStoreOptions, type MemoryStoreSize } from './stores/memory.js';

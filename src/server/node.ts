@@ -12,7 +12,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAddress, clientAddress, proxyTrust, type ProxyTrust, type TrustedProxies } from './addresses.js';
-import { Problem, toResponse } from './answer.js';
+import { Problem, answerText, toResponse } from './answer.js';
 import { bodyTooLarge } from './parse.js';
 import type { RequestContext } from './credentials-server.js';
 
@@ -122,7 +122,8 @@ export function nodeListener(
 export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
   res.statusCode = response.status;
   response.headers.forEach((value, name) => res.setHeader(name, value));
-  res.end(new Uint8Array(await response.arrayBuffer()));
+  // The server's own answers are written from their JSON text, without a stream to read it back through.
+  res.end(answerText(response) ?? new Uint8Array(await response.arrayBuffer()));
 }
 
 /** Whether middleware before this one consumed a declared body (body-parser sets `req.body` or `_body`; the stream ended). */
@@ -174,7 +175,8 @@ export async function answerNodeRequest(
   const request = new Request(new URL(url, origin), {
     method,
     headers: requestHeaders(req.headers),
-    body: bodyless ? undefined : body.bytes,
+    // A whole body that is empty is no body: nothing to stream to the handler, nothing for it to read.
+    body: bodyless || (body.complete && body.bytes.byteLength === 0) ? undefined : body.bytes,
   });
   const source = clientAddress(peer, headerValue(req.headers['x-forwarded-for']), settings.trust);
   const response = await handler.handle(request, { sourceAddress: source ?? undefined });

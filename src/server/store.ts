@@ -78,6 +78,15 @@ export interface StoredAuditEvent extends AuditEvent {
   id: number;
 }
 
+/** One authenticate-token attempt, as it is recorded. */
+export interface AuthenticationAttempt {
+  /** The account whose API key was tried; null for an unknown key. */
+  accountId: string | null;
+  succeeded: boolean;
+  at: number;
+  source: string | null;
+}
+
 /** What a claim on an idempotency key found: the key free (now ours), or a first use. */
 export type IdempotencyClaim =
   | { claimed: true }
@@ -121,8 +130,8 @@ export interface StoredReplay {
 export interface StoreTransaction {
   /** An account's keys; `forUpdate` locks the row until the transaction ends. */
   keys(accountId: string, options?: { forUpdate?: boolean }): Promise<KeyRow | null>;
-  /** The row whose `apiKeyIndex` is one of `indexes` (one per data key). */
-  keysByApiKeyIndex(indexes: readonly string[]): Promise<KeyRow | null>;
+  /** The rows whose `apiKeyIndex` is one of `indexes` (one per data key, for each API key looked up). */
+  keysByApiKeyIndexes(indexes: readonly string[]): Promise<KeyRow[]>;
   /** Adds an account's keys; false when the account already has some. */
   insertKeys(row: KeyRow): Promise<boolean>;
   /**
@@ -148,7 +157,12 @@ export interface StoreTransaction {
    * recorded one. Concurrent first records of one id: one wins, every caller sees the winner's.
    */
   recordDataKeyCheck(keyId: string, check: string): Promise<string>;
-  markUsed(accountId: string, at: number, from: string | null): Promise<void>;
+  /**
+   * Records authenticate-token attempts, in their order, as `appendAudit` would each: an audit event for each
+   * attempt on an account (`authenticated`, the account its own actor, or `authentication-failed`), a count for
+   * each with an unknown key; and each account's last use, by its latest success (never moved back).
+   */
+  recordAuthentications(attempts: readonly AuthenticationAttempt[]): Promise<void>;
   /**
    * Records the account's current role on its keys (what `authenticate-token` signs the scopes of); true when it
    * was another, false when the same or when the account has no keys. Concurrent changes to one role: one true.

@@ -32,7 +32,8 @@ function countingStore(inner: CredentialStore, slowUnknownKeyUs = 0) {
         return async (...args: unknown[]) => {
           calls.push(name);
           const result = await method.apply(target, args);
-          if (name === 'keysByApiKeyIndex' && result === null && slowUnknownKeyUs > 0) busyWait(slowUnknownKeyUs);
+          const none = Array.isArray(result) && result.length === 0;
+          if (name === 'keysByApiKeyIndexes' && none && slowUnknownKeyUs > 0) busyWait(slowUnknownKeyUs);
           return result;
         };
       },

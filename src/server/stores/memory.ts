@@ -144,14 +144,39 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       if (value === undefined) map.delete(key);
       else map.set(key, value);
     };
+    /** An account's event joins its log; a stranger's (no account) is only counted by minute. */
+    const appendAudit = (event: AuditEvent) => {
+      if (event.accountId === null) {
+        const minute = Math.floor(event.at / 60_000) * 60_000;
+        set(unknownKeyAttempts, minute, (unknownKeyAttempts.get(minute) ?? 0) + 1);
+        return;
+      }
+      const stored = { ...event, role: event.role ?? null, id: nextAuditId++ };
+      const own = auditOf.get(event.accountId) ?? [];
+      auditOf.set(event.accountId, own);
+      own.push(stored);
+      auditEvents++;
+      undo.push(() => {
+        const at = own.indexOf(stored);
+        if (at >= 0) {
+          own.splice(at, 1);
+          auditEvents--;
+        }
+      });
+      // Evictions are not undone, like replays': the account's own oldest first, then the busiest account's.
+      while (own.length > maxAuditEventsPerAccount) if (own.shift()) auditEvents--;
+      while (auditEvents > maxAuditEvents) evictOldestAuditOfBusiest();
+    };
     return {
       keys: async (accountId) => copy(keys.get(accountId)),
-      async keysByApiKeyIndex(indexes) {
+      async keysByApiKeyIndexes(indexes) {
+        const found = new Set<KeyRow>();
         for (const index of indexes) {
           const accountId = accountByApiKeyIndex.get(index);
-          if (accountId !== undefined) return copy(keys.get(accountId));
+          const row = accountId === undefined ? undefined : keys.get(accountId);
+          if (row) found.add(row);
         }
-        return null;
+        return [...found].map((row) => ({ ...row }));
       },
       async insertKeys(row) {
         if (keys.has(row.accountId)) return false;
@@ -216,9 +241,23 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         setKeys(accountId, { ...row, role });
         return true;
       },
-      async markUsed(accountId, at, from) {
-        const row = keys.get(accountId);
-        if (row) setKeys(accountId, { ...row, lastUsedAt: at, lastUsedFrom: from });
+      async recordAuthentications(attempts) {
+        for (const { accountId, succeeded, at, source } of attempts) {
+          appendAudit({
+            accountId,
+            type: succeeded ? 'authenticated' : 'authentication-failed',
+            at,
+            actorId: succeeded ? accountId : null,
+            actorName: null,
+            source,
+            tpn: null,
+            graceMinutes: null,
+          });
+          const row = succeeded && accountId !== null ? keys.get(accountId) : undefined;
+          if (row && (row.lastUsedAt === null || row.lastUsedAt <= at)) {
+            setKeys(row.accountId, { ...row, lastUsedAt: at, lastUsedFrom: source });
+          }
+        }
       },
       async deleteAccount(accountId) {
         setKeys(accountId, undefined);
@@ -271,28 +310,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         set(rateWindows, id, count);
         return count;
       },
-      async appendAudit(event: AuditEvent) {
-        if (event.accountId === null) {
-          const minute = Math.floor(event.at / 60_000) * 60_000;
-          set(unknownKeyAttempts, minute, (unknownKeyAttempts.get(minute) ?? 0) + 1);
-          return;
-        }
-        const stored = { ...event, role: event.role ?? null, id: nextAuditId++ };
-        const own = auditOf.get(event.accountId) ?? [];
-        auditOf.set(event.accountId, own);
-        own.push(stored);
-        auditEvents++;
-        undo.push(() => {
-          const at = own.indexOf(stored);
-          if (at >= 0) {
-            own.splice(at, 1);
-            auditEvents--;
-          }
-        });
-        // Evictions are not undone, like replays': the account's own oldest first, then the busiest account's.
-        while (own.length > maxAuditEventsPerAccount) if (own.shift()) auditEvents--;
-        while (auditEvents > maxAuditEvents) evictOldestAuditOfBusiest();
-      },
+      appendAudit: async (event) => appendAudit(event),
       async listAudit(accountId, { beforeId = Number.POSITIVE_INFINITY, limit = 50 } = {}) {
         const own = auditOf.get(accountId) ?? [];
         const found: StoredAuditEvent[] = [];

@@ -134,6 +134,9 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   },
 ];
 
+/** Unknown-key attempts are counted per minute of this many ms. */
+const MINUTE_MS = 60_000;
+
 /** How long the per-minute counts of unknown-key attempts are kept. */
 const UNKNOWN_KEY_ATTEMPTS_KEPT_MS = 24 * 60 * 60_000;
 
@@ -230,11 +233,11 @@ function transactionOver(query: SqlQuery): StoreTransaction {
         (await query<CredentialRow>(`SELECT * FROM ipos_credentials WHERE account_id = $1${lock}`, [accountId]))[0],
       );
     },
-    async keysByApiKeyIndex(indexes) {
+    async keysByApiKeyIndexes(indexes) {
       const rows = await query<CredentialRow>('SELECT * FROM ipos_credentials WHERE api_key_index = ANY($1::text[])', [
         [...indexes],
       ]);
-      return keyRowOf(rows[0]);
+      return rows.map((row) => keyRowOf(row) as KeyRow);
     },
     async insertKeys(row) {
       const inserted = await query(
@@ -338,12 +341,34 @@ function transactionOver(query: SqlQuery): StoreTransaction {
       );
       return rows.length === 1;
     },
-    async markUsed(accountId, at, from) {
-      await query('UPDATE ipos_credentials SET last_used_at = $2, last_used_from = $3 WHERE account_id = $1', [
-        accountId,
-        at,
-        from,
-      ]);
+    async recordAuthentications(attempts) {
+      // One statement for the whole group: the accounts' events in order, the unknown keys' counts by minute, and
+      // each account's latest success as its last use.
+      await query(
+        `WITH attempt AS (
+           SELECT * FROM unnest($1::text[], $2::boolean[], $3::bigint[], $4::text[])
+             WITH ORDINALITY AS a(account_id, succeeded, at, source, n)
+         ), used AS (
+           UPDATE ipos_credentials c SET last_used_at = latest.at, last_used_from = latest.source
+           FROM (SELECT DISTINCT ON (account_id) account_id, at, source FROM attempt WHERE succeeded
+                 ORDER BY account_id, at DESC, n DESC) latest
+           WHERE c.account_id = latest.account_id AND (c.last_used_at IS NULL OR c.last_used_at <= latest.at)
+         ), unknown AS (
+           INSERT INTO ipos_unknown_key_attempts (minute, attempts)
+           SELECT at - at % ${MINUTE_MS}, count(*) FROM attempt WHERE account_id IS NULL GROUP BY 1
+           ON CONFLICT (minute) DO UPDATE SET attempts = ipos_unknown_key_attempts.attempts + excluded.attempts
+         )
+         INSERT INTO ipos_audit_log (account_id, type, at, actor_id, source)
+         SELECT account_id, CASE WHEN succeeded THEN 'authenticated' ELSE 'authentication-failed' END, at,
+           CASE WHEN succeeded THEN account_id END, source
+         FROM attempt WHERE account_id IS NOT NULL ORDER BY n`,
+        [
+          attempts.map((attempt) => attempt.accountId),
+          attempts.map((attempt) => attempt.succeeded),
+          attempts.map((attempt) => attempt.at),
+          attempts.map((attempt) => attempt.source),
+        ],
+      );
     },
     async deleteAccount(accountId) {
       await query('DELETE FROM ipos_credentials WHERE account_id = $1', [accountId]);
@@ -432,7 +457,7 @@ function transactionOver(query: SqlQuery): StoreTransaction {
         await query(
           `INSERT INTO ipos_unknown_key_attempts (minute, attempts) VALUES ($1, 1)
            ON CONFLICT (minute) DO UPDATE SET attempts = ipos_unknown_key_attempts.attempts + 1`,
-          [Math.floor(event.at / 60_000) * 60_000],
+          [Math.floor(event.at / MINUTE_MS) * MINUTE_MS],
         );
         return;
       }
