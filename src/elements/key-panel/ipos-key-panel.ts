@@ -3,7 +3,7 @@ import { property } from 'lit/decorators.js';
 import { BackendError } from '../../backend/backend-error.js';
 import type { Credentials, Keys } from '../../contract/bodies.js';
 import { KeysSession } from '../../headless/keys-session.js';
-import { formatMoment, formatRelative } from '../../i18n/time.js';
+import { formatAgo, formatMoment } from '../../i18n/time.js';
 import { FEEDBACK_DURATION, REVEAL_TIMEOUT } from '../../options/ranges.js';
 import { controlStyles } from '../../styles/controls.js';
 import { panelStyles } from '../../styles/panel.js';
@@ -290,8 +290,12 @@ export class IposKeyPanel extends IposElement {
         </div>
       </dl>
       <p class="meta">
-        ${this.t('keys.created', { date: formatTime(keys.createdAt) })} ·
-        ${this.t('keys.rotated', { date: formatTime(keys.secretRotatedAt) })}
+        ${this.t('keys.created', { date: formatTime(keys.createdAt) })}${
+          // New keys' secret was never reset: no second date that says it was.
+          Date.parse(keys.secretRotatedAt) === Date.parse(keys.createdAt)
+            ? nothing
+            : ` · ${this.t('keys.rotated', { date: formatTime(keys.secretRotatedAt) })}`
+        }
       </p>
       ${this.renderLastUse(keys)} ${this.revokeDialog.renderWindow()}
       <div class="actions">${this.resetDialog.renderButton()}</div>`;
@@ -304,7 +308,7 @@ export class IposKeyPanel extends IposElement {
       lastUsedAt === null
         ? this.t('keys.neverUsed')
         : this.t(lastUsedFrom ? 'keys.lastUsedFrom' : 'keys.lastUsed', {
-            relative: formatRelative(Date.parse(lastUsedAt) - Date.now(), this.activeLocale),
+            relative: formatAgo(Date.parse(lastUsedAt) - Date.now(), this.activeLocale, this.t('time.justNow')),
             from: lastUsedFrom ?? '',
           });
     return html`<p class="meta" part="last-used">${text}</p>`;

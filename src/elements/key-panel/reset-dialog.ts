@@ -1,4 +1,5 @@
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { formatDuration, formatMoment } from '../../i18n/time.js';
 import { graceOptions } from '../../options/grace-options.js';
 import { dispatchIposEvent } from '../events.js';
@@ -89,7 +90,7 @@ export class ResetDialog implements ReactiveController {
                 part="confirm-phrase-input"
                 autocomplete="off"
                 spellcheck="false"
-                .value=${this.typed}
+                .value=${live(this.typed)}
                 @input=${this.onPhraseInput}
               />`
           : nothing
@@ -122,7 +123,7 @@ export class ResetDialog implements ReactiveController {
               type="radio"
               name="grace-minutes"
               .value=${String(minutes)}
-              .checked=${minutes === this.minutes}
+              .checked=${live(minutes === this.minutes)}
               @change=${this.onGraceChange}
             />
             ${minutes === 0 ? t('keys.graceImmediately') : t('keys.graceIn', { duration: this.duration(minutes) })}
