@@ -12,6 +12,7 @@ import { dispatchIposEvent } from '../events.js';
 import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
 import { CopyFeedback } from '../internal/copy-feedback.js';
 import { isAbort } from '../internal/failure.js';
+import { handFocus } from '../internal/focus.js';
 import { IposElement } from '../internal/ipos-element.js';
 import { PanelFeedback } from '../internal/panel-feedback.js';
 import { keyPanelStyles } from './ipos-key-panel.styles.js';
@@ -260,7 +261,13 @@ export class IposKeyPanel extends IposElement {
     const generating = this.session?.state.mutation === 'generate';
     return html`<p class="meta">${this.t('keys.none')}</p>
       <div class="actions">
-        <button type="button" class="primary" part="generate-button" ?disabled=${generating} @click=${this.generate}>
+        <button
+          type="button"
+          class="primary"
+          part="generate-button"
+          aria-disabled=${generating ? 'true' : nothing}
+          @click=${this.generate}
+        >
           ${generating ? this.t('keys.generating') : this.t('keys.generate')}
         </button>
       </div>`;
@@ -330,6 +337,9 @@ export class IposKeyPanel extends IposElement {
           scopes: credentials.scopes,
         });
       }
+      // The button went with the state it belonged to: the keys' first action takes the focus it had.
+      await this.updateComplete;
+      handFocus(this.renderRoot, 'generate-button', 'copy-api-key');
     } catch (error) {
       if (isAbort(error)) return;
       // Keys were generated elsewhere meanwhile: the session shows them; say so rather than fail.

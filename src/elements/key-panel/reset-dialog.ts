@@ -4,6 +4,7 @@ import { formatDuration, formatMoment } from '../../i18n/time.js';
 import { graceOptions } from '../../options/grace-options.js';
 import { dispatchIposEvent } from '../events.js';
 import { isAbort } from '../internal/failure.js';
+import { focusLost, handFocus } from '../internal/focus.js';
 import { partOf, type KeyPanelPort } from './key-panel-port.js';
 import { previousSecretEnds } from './revoke-dialog.js';
 
@@ -56,7 +57,7 @@ export class ResetDialog implements ReactiveController {
       type="button"
       class="danger"
       part="reset-button"
-      aria-disabled=${resetting ? 'true' : 'false'}
+      aria-disabled=${resetting ? 'true' : nothing}
       @click=${this.open}
     >
       ${resetting ? this.port.t('keys.resetting') : this.port.t('keys.reset')}
@@ -152,8 +153,9 @@ export class ResetDialog implements ReactiveController {
     this.dialog?.close();
   };
 
+  /** Back to Reset when the dialog closes, unless the reset's answer already moved focus on to its Copy. */
   private readonly restoreFocus = (): void => {
-    partOf(this.port, 'reset-button')?.focus();
+    if (focusLost()) partOf(this.port, 'reset-button')?.focus();
   };
 
   private readonly onGraceChange = (event: Event): void => {
@@ -177,6 +179,8 @@ export class ResetDialog implements ReactiveController {
     // Only a confirmation the user saw counts: not a click on the closed dialog's button from a script.
     if (!this.dialog?.open || session?.state.mutation || !this.phraseMatches()) return;
     this.close();
+    // Now, not at the dialog's `close` event a task later: the reset's answer may come first and move it on.
+    this.restoreFocus();
     const hook = this.options.beforeReset();
     // A hook that throws, rejects or says anything but true cancels: a reset is only ever sent on a yes.
     const allowed =
@@ -217,6 +221,10 @@ export class ResetDialog implements ReactiveController {
         const { apiKey, secretKeyHint, secretRotatedAt } = credentials.keys;
         dispatchIposEvent(this.port.host, 'ipos-secret-reset', { apiKey, secretKeyHint, secretRotatedAt });
       }
+      // The new secret is what integrations need now: its Copy takes the focus Reset had.
+      await this.port.host.updateComplete;
+      const root = this.port.host.renderRoot;
+      if (root) handFocus(root, 'reset-button', 'copy-secret-key');
     } catch (error) {
       // Cut short by a disconnect or an account change: nothing to say to this account.
       if (!isAbort(error)) feedback.fail('reset-secret', error, this.retry);

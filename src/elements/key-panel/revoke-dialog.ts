@@ -3,6 +3,7 @@ import type { Credentials } from '../../contract/bodies.js';
 import { formatMoment, formatRelative } from '../../i18n/time.js';
 import { dispatchIposEvent } from '../events.js';
 import { isAbort } from '../internal/failure.js';
+import { focusLost, handFocus } from '../internal/focus.js';
 import { Ticker } from '../internal/ticker.js';
 import { partOf, type KeyPanelPort } from './key-panel-port.js';
 
@@ -58,7 +59,7 @@ export class RevokeDialog implements ReactiveController {
               type="button"
               class="danger"
               part="revoke-previous-button"
-              aria-disabled=${revoking ? 'true' : 'false'}
+              aria-disabled=${revoking ? 'true' : nothing}
               @click=${this.open}
             >
               ${revoking ? t('keys.revokingPrevious') : t('keys.revokePrevious')}
@@ -113,14 +114,17 @@ export class RevokeDialog implements ReactiveController {
     this.dialog?.close();
   };
 
+  /** Back to the button that opened the dialog (or Reset, once that went with the window), unless focus moved on. */
   private readonly restoreFocus = (): void => {
-    (partOf(this.port, 'revoke-previous-button') ?? partOf(this.port, 'reset-button'))?.focus();
+    if (focusLost()) (partOf(this.port, 'revoke-previous-button') ?? partOf(this.port, 'reset-button'))?.focus();
   };
 
   private readonly confirm = async (): Promise<void> => {
     // Only a confirmation the user saw counts, and only once: the dialog closes on the first click.
     if (!this.dialog?.open || this.port.session()?.state.mutation) return;
     this.close();
+    // Now, not at the dialog's `close` event a task later: the revoke's answer may come first and move it on.
+    this.restoreFocus();
     await this.revoke();
   };
 
@@ -139,7 +143,7 @@ export class RevokeDialog implements ReactiveController {
       }
       // The button that had focus is gone with the window: focus goes to the next action, not to the page.
       await host.updateComplete;
-      if (!host.shadowRoot?.activeElement) partOf(this.port, 'reset-button')?.focus();
+      if (host.renderRoot) handFocus(host.renderRoot, 'revoke-previous-button', 'reset-button');
     } catch (error) {
       if (!isAbort(error)) feedback.fail('revoke-previous-secret', error, this.revoke);
     }

@@ -9,6 +9,7 @@ import { tokenPhase, type TokenPhase } from '../../headless/token-timing.js';
 import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
 import { CopyFeedback } from '../internal/copy-feedback.js';
 import { isAbort } from '../internal/failure.js';
+import { handFocus } from '../internal/focus.js';
 import type { PanelPort, PanelView } from '../internal/lazy-view.js';
 import { EXPIRES_IN_MINUTES, FEEDBACK_DURATION, REFRESH_BEFORE } from '../../options/ranges.js';
 import { tokenGeneratorViews, type ExpiryState, type TokenGeneratorElement } from './token-generator-port.js';
@@ -132,7 +133,8 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
           type="button"
           class="primary"
           part="generate-button"
-          ?disabled=${generating || lifetimeProblem !== undefined}
+          aria-disabled=${generating ? 'true' : nothing}
+          ?disabled=${lifetimeProblem !== undefined}
           @click=${this.generate}
         >
           ${generating ? t('tokens.generating') : t('tokens.generate')}
@@ -159,7 +161,7 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
           <button
             type="button"
             part="refresh-button"
-            aria-disabled=${refreshing || state === 'expired' ? 'true' : 'false'}
+            aria-disabled=${refreshing || state === 'expired' ? 'true' : nothing}
             @click=${this.refresh}
           >
             ${refreshing ? t('tokens.refreshing') : t('tokens.refresh')}
@@ -315,12 +317,17 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     this.port.feedback.clearFailure();
     try {
       const token = await session.generate();
-      if (session === this.session) this.port.feedback.announce(this.port.t('tokens.generated', { tpn: token.tpn }));
-    } catch (error) {
       // A stale answer (the TPN changed meanwhile) is dropped, never shown.
-      if (session === this.session && !isAbort(error)) this.port.feedback.fail('generate-token', error, this.generate);
-    } finally {
-      if (session === this.session) this.setState({ busy: undefined });
+      if (session !== this.session) return;
+      this.setState({ busy: undefined });
+      this.port.feedback.announce(this.port.t('tokens.generated', { tpn: token.tpn }));
+      // What the user came for is the token: its Copy takes the focus Generate Token had.
+      await this.element.updateComplete;
+      if (this.element.shadowRoot) handFocus(this.element.shadowRoot, 'generate-button', 'copy-token');
+    } catch (error) {
+      if (session !== this.session) return;
+      this.setState({ busy: undefined });
+      if (!isAbort(error)) this.port.feedback.fail('generate-token', error, this.generate);
     }
   };
 
