@@ -9,6 +9,7 @@ export const ar: Catalog = {
   'role.invalid': 'تتطلب هذه الشاشة قيمة user-role تساوي merchant أو iso أو agent (القيمة المستلمة: «{role}»).',
   'role.missing': 'تتطلب هذه الشاشة قيمة user-role تساوي merchant أو iso أو agent.',
   'backend.missing': 'لم تتم تهيئة أي خادم خلفي: حدِّد api-base أو الخاصية backend.',
+  'role.mismatch': 'هذه الشاشة مخصّصة لدور {expected}، لكنك مسجّل الدخول بصفتك {actual}.',
   'role.merchant': 'مسؤول التاجر',
   'role.iso': 'مسؤول ISO',
   'role.agent': 'مسؤول مكتب الوكيل',
@@ -57,8 +58,8 @@ export const ar: Catalog = {
   'keys.lastUsed': 'آخر استخدام: {relative}.',
   'keys.lastUsedFrom': 'آخر استخدام: {relative}، من {from}.',
   'keys.neverUsed': 'لم يُستخدم بعد.',
-  'keys.confirmPhrase': 'اكتب {phrase} للتأكيد.',
   'time.justNow': 'الآن',
+  'keys.confirmPhrase': 'اكتب {phrase} للتأكيد.',
   'keys.resetCancelled': 'تم إلغاء إعادة التعيين. لم يتغير المفتاح السري.',
   'keys.resetCancel': 'إلغاء',
   'keys.forbidden': 'لا يمكن لحسابك إدارة هذه المفاتيح.',
@@ -140,9 +141,9 @@ export const ar: Catalog = {
   'activity.loading': 'جارٍ تحميل النشاط…',
   'activity.empty':
     'لا يوجد نشاط بعد. سيظهر هنا إنشاء المفاتيح وعرض المفتاح السري أو نسخه أو إعادة تعيينه ورموز المصادقة الصادرة.',
-  'activity.more': 'عرض المزيد',
   'activity.emptyWithoutTokens':
     'لا يوجد نشاط بعد. سيظهر هنا إنشاء المفاتيح وعرض المفتاح السري أو نسخه أو إعادة تعيينه.',
+  'activity.more': 'عرض المزيد',
   'activity.loadingMore': 'جارٍ التحميل…',
   'activity.by': 'بواسطة {name}',
   'activity.from': 'من {from}',

@@ -11,6 +11,7 @@ export const en = {
   'role.invalid': 'This screen needs a user-role of merchant, iso or agent (got "{role}").',
   'role.missing': 'This screen needs a user-role of merchant, iso or agent.',
   'backend.missing': 'No backend is configured: set api-base or the backend property.',
+  'role.mismatch': 'This screen is for the {expected} role, but you are signed in as {actual}.',
   'role.merchant': ROLE_TITLES.merchant,
   'role.iso': ROLE_TITLES.iso,
   'role.agent': ROLE_TITLES.agent,
@@ -54,8 +55,8 @@ export const en = {
   'keys.lastUsed': 'Last used {relative}.',
   'keys.lastUsedFrom': 'Last used {relative} from {from}.',
   'keys.neverUsed': 'Never used.',
-  'keys.confirmPhrase': 'Type {phrase} to confirm.',
   'time.justNow': 'just now',
+  'keys.confirmPhrase': 'Type {phrase} to confirm.',
   'keys.resetCancelled': 'Reset cancelled. The secret key was not changed.',
   'keys.resetCancel': 'Cancel',
   'keys.forbidden': 'Your account cannot manage these keys.',
@@ -139,9 +140,9 @@ export const en = {
 
   'activity.empty':
     'No activity yet. Generating the keys, showing, copying or resetting the secret key, and each Auth Token issued will be listed here.',
-  'activity.more': 'Show more',
   'activity.emptyWithoutTokens':
     'No activity yet. Generating the keys, and showing, copying or resetting the secret key will be listed here.',
+  'activity.more': 'Show more',
   'activity.loadingMore': 'Loading…',
   'activity.by': 'by {name}',
   'activity.from': 'from {from}',

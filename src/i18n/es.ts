@@ -9,6 +9,7 @@ export const es: Catalog = {
   'role.invalid': 'Esta pantalla requiere un user-role merchant, iso o agent (se recibió «{role}»).',
   'role.missing': 'Esta pantalla requiere un user-role merchant, iso o agent.',
   'backend.missing': 'No hay ningún backend configurado: defina api-base o la propiedad backend.',
+  'role.mismatch': 'Esta pantalla es para el rol {expected}, pero ha iniciado sesión como {actual}.',
   'role.merchant': 'Administrador de comercio',
   'role.iso': 'Administrador ISO',
   'role.agent': 'Administrador de oficina de agente',
@@ -52,8 +53,8 @@ export const es: Catalog = {
   'keys.lastUsed': 'Último uso: {relative}.',
   'keys.lastUsedFrom': 'Último uso: {relative}, desde {from}.',
   'keys.neverUsed': 'Nunca se ha usado.',
-  'keys.confirmPhrase': 'Escriba {phrase} para confirmar.',
   'time.justNow': 'hace un momento',
+  'keys.confirmPhrase': 'Escriba {phrase} para confirmar.',
   'keys.resetCancelled': 'Restablecimiento cancelado. La clave secreta no ha cambiado.',
   'keys.resetCancel': 'Cancelar',
   'keys.forbidden': 'Su cuenta no puede administrar estas claves.',
@@ -136,9 +137,9 @@ export const es: Catalog = {
   'activity.loading': 'Cargando la actividad…',
   'activity.empty':
     'Aún no hay actividad. Aquí aparecerán la generación de claves, cada vez que se muestre, copie o restablezca la clave secreta y cada token emitido.',
-  'activity.more': 'Mostrar más',
   'activity.emptyWithoutTokens':
     'Aún no hay actividad. Aquí aparecerán la generación de claves y cada vez que se muestre, copie o restablezca la clave secreta.',
+  'activity.more': 'Mostrar más',
   'activity.loadingMore': 'Cargando…',
   'activity.by': 'por {name}',
   'activity.from': 'desde {from}',

@@ -10,6 +10,7 @@ export const fr: Catalog = {
   'role.invalid': 'Cet écran nécessite un user-role merchant, iso ou agent (valeur reçue\u00a0: «\u00a0{role}\u00a0»).',
   'role.missing': 'Cet écran nécessite un user-role merchant, iso ou agent.',
   'backend.missing': 'Aucun backend n’est configuré\u00a0: définissez api-base ou la propriété backend.',
+  'role.mismatch': 'Cet écran est destiné au rôle {expected}, mais vous êtes connecté en tant que {actual}.',
   'role.merchant': 'Administrateur commerçant',
   'role.iso': 'Administrateur ISO',
   'role.agent': 'Administrateur de bureau d’agent',
@@ -54,8 +55,8 @@ export const fr: Catalog = {
   'keys.lastUsed': 'Dernière utilisation\u00a0: {relative}.',
   'keys.lastUsedFrom': 'Dernière utilisation\u00a0: {relative}, depuis {from}.',
   'keys.neverUsed': 'Jamais utilisée.',
-  'keys.confirmPhrase': 'Saisissez {phrase} pour confirmer.',
   'time.justNow': 'à l’instant',
+  'keys.confirmPhrase': 'Saisissez {phrase} pour confirmer.',
   'keys.resetCancelled': 'Réinitialisation annulée. La clé secrète n’a pas changé.',
   'keys.resetCancel': 'Annuler',
   'keys.forbidden': 'Votre compte ne peut pas gérer ces clés.',
@@ -138,9 +139,9 @@ export const fr: Catalog = {
   'activity.loading': 'Chargement de l’activité…',
   'activity.empty':
     'Aucune activité pour l’instant. La génération des clés, l’affichage, la copie ou la réinitialisation de la clé secrète et les jetons émis apparaîtront ici.',
-  'activity.more': 'Afficher plus',
   'activity.emptyWithoutTokens':
     'Aucune activité pour l’instant. La génération des clés et l’affichage, la copie ou la réinitialisation de la clé secrète apparaîtront ici.',
+  'activity.more': 'Afficher plus',
   'activity.loadingMore': 'Chargement…',
   'activity.by': 'par {name}',
   'activity.from': 'depuis {from}',

@@ -11,7 +11,7 @@ import { themeStyles } from '../../styles/theme.js';
 import { dispatchIposEvent } from '../events.js';
 import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
 import { CopyFeedback } from '../internal/copy-feedback.js';
-import { isAbort } from '../internal/failure.js';
+import { isAbort, roleMismatch } from '../internal/failure.js';
 import { handFocus } from '../internal/focus.js';
 import { IposElement } from '../internal/ipos-element.js';
 import { PanelFeedback } from '../internal/panel-feedback.js';
@@ -208,8 +208,21 @@ export class IposKeyPanel extends IposElement {
     return backend && role ? { backend, role } : undefined;
   }
 
+  /** The account's credentials, when they are of the panel's role: another role's keys are never shown. */
   private get credentials(): Credentials | undefined {
-    return this.session?.state.credentials;
+    const credentials = this.session?.state.credentials;
+    return credentials?.role === this.activeRole ? credentials : undefined;
+  }
+
+  /** The backend answered for another role: said once, in the panel's error region, with nothing else to act on. */
+  private checkRole(): void {
+    const expected = this.activeRole;
+    const actual = this.session?.state.credentials?.role;
+    if (!expected || !actual || actual === expected || this.feedback.failure?.code === 'role-mismatch') return;
+    this.feedback.fail(
+      'load-credentials',
+      roleMismatch(expected, actual, (key, params) => this.t(key, params)),
+    );
   }
 
   /** Leaves the previous account's session — aborting its secret fetches, reveal and copy — and joins the new one's. */
@@ -223,7 +236,10 @@ export class IposKeyPanel extends IposElement {
     this.unsubscribe?.();
     this.session?.release();
     this.session = account && KeysSession.for(account.backend, account.role);
-    this.unsubscribe = this.session?.subscribe(() => this.requestUpdate());
+    this.unsubscribe = this.session?.subscribe(() => {
+      this.requestUpdate();
+      this.checkRole();
+    });
   }
 
   override render(): TemplateResult {
@@ -241,7 +257,7 @@ export class IposKeyPanel extends IposElement {
   private renderBody() {
     const credentials = this.credentials;
     if (!credentials) {
-      if (this.loader.failed) return this.feedback.renderFailure();
+      if (this.loader.failed || this.feedback.failure?.code === 'role-mismatch') return this.feedback.renderFailure();
       return renderSkeleton(this.t('keys.loading'), 3);
     }
     return html`<p class="intro">${this.t('keys.intro')}</p>

@@ -4,11 +4,12 @@ import type { AuthToken, Terminal } from '../../contract/bodies.js';
 import { dispatchIposEvent, type CopyField } from '../events.js';
 import { formatMoment, formatRelative } from '../../i18n/time.js';
 import { canGenerateTokens } from '../../contract/roles.js';
+import { KeysSession } from '../../headless/keys-session.js';
 import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../headless/token-session.js';
 import { tokenPhase, type TokenPhase } from '../../headless/token-timing.js';
 import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
 import { CopyFeedback } from '../internal/copy-feedback.js';
-import { isAbort } from '../internal/failure.js';
+import { isAbort, roleMismatch } from '../internal/failure.js';
 import { handFocus } from '../internal/focus.js';
 import type { PanelPort, PanelView } from '../internal/lazy-view.js';
 import { EXPIRES_IN_MINUTES, FEEDBACK_DURATION, REFRESH_BEFORE } from '../../options/ranges.js';
@@ -54,7 +55,13 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     },
     // Another account's terminals and token must never stay on screen.
     switchAccount: () => this.selectTpn(undefined),
-    load: async ({ backend }: Account, signal) => this.selectFirstTpn(await backend.listTerminals({ signal })),
+    load: async (account: Account, signal) => {
+      try {
+        return this.selectFirstTpn(await account.backend.listTerminals({ signal }));
+      } catch (error) {
+        throw (await this.mismatchBehind(error, account, signal)) ?? error;
+      }
+    },
     preloaded: () => {
       const initial = this.port.preloaded();
       return initial && this.selectFirstTpn(initial);
@@ -68,6 +75,23 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     private readonly port: PanelPort<Terminal[]>,
   ) {
     element.addController(this);
+  }
+
+  /**
+   * A 403 for the terminals on a merchant's screen: when the backend answers for another role, that is what the user
+   * is told (the account's credentials say which role; another panel's request for them is joined, not repeated).
+   */
+  private async mismatchBehind(error: unknown, { backend, role }: Account, signal: AbortSignal) {
+    if (!(error instanceof BackendError && error.code === 'forbidden')) return undefined;
+    const keys = KeysSession.for(backend, role);
+    try {
+      const { role: actual } = await keys.load(signal);
+      return actual === role ? undefined : roleMismatch(role, actual, this.port.t);
+    } catch {
+      return undefined;
+    } finally {
+      keys.release();
+    }
   }
 
   hostDisconnected(): void {
