@@ -23,8 +23,8 @@ const KEY_ACTIVITY_EXPORTS = prefixedParts('key-activity', KEY_ACTIVITY_PARTS);
 
 /**
  * The provider: shares role, backend, language, wording and theme with the ipos elements inside it.
- * With no element children it renders the role's whole screen: the key panel, the activity trail
- * when the backend can list activity, plus the token generator for merchants. When the backend answers for
+ * With no element children it renders the role's whole screen: the key panel, the token generator for
+ * merchants, and last the activity trail when the backend can list activity. When the backend answers for
  * another role than `user-role`, the key panel says so (`ipos-error` with code `role-mismatch`) and stays alone.
  *
  * @summary Self-Service API Credentials & Access screen for iPOSpays admin portals.
@@ -156,21 +156,22 @@ export class IposCredentials extends IposElement {
                 .inherited=${this.config}
               ></ipos-key-panel>
               ${
-                showsActivity && !this.roleMismatched
-                  ? html`<ipos-key-activity
-                      part="key-activity"
-                      exportparts=${KEY_ACTIVITY_EXPORTS}
-                      .inherited=${this.config}
-                    ></ipos-key-activity>`
-                  : null
-              }
-              ${
                 canGenerateTokens(role) && !this.roleMismatched
                   ? html`<ipos-token-generator
                       part="token-generator"
                       exportparts=${TOKEN_GENERATOR_EXPORTS}
                       .inherited=${this.config}
                     ></ipos-token-generator>`
+                  : null
+              }
+              ${
+                // Last: the trail grows with every action above it, and must never push a control the user aims at.
+                showsActivity && !this.roleMismatched
+                  ? html`<ipos-key-activity
+                      part="key-activity"
+                      exportparts=${KEY_ACTIVITY_EXPORTS}
+                      .inherited=${this.config}
+                    ></ipos-key-activity>`
                   : null
               }
             </div>`

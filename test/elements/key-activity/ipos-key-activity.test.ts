@@ -264,7 +264,16 @@ describe('ipos-key-activity', () => {
 });
 
 describe('ipos-credentials with the activity trail', () => {
-  it('shows the trail below the key panel when the backend can list activity', async () => {
+  it('shows the trail last, below the keys and the token generator, when the backend can list activity', async () => {
+    const merchant = await mount<IposCredentials>(
+      html`<ipos-credentials
+        user-role="merchant"
+        .backend=${new ReferenceSession('merchant').backend()}
+      ></ipos-credentials>`,
+    );
+    expect(
+      [...merchant.shadowRoot!.querySelector('[part="screen"]')!.children].map((child) => child.localName),
+    ).to.deep.equal(['ipos-key-panel', 'ipos-token-generator', 'ipos-key-activity']);
     const session = new ReferenceSession('iso');
     const element = await mount<IposCredentials>(
       html`<ipos-credentials user-role="iso" .backend=${session.backend()}></ipos-credentials>`,
