@@ -143,7 +143,7 @@ export class IposCredentials extends IposElement {
     }
     // Hydrating, the trail is there exactly when the server rendered it (its backend may list activity, the page's
     // not: Lit cannot hydrate a template where the server rendered none); the render after hydration follows the page.
-    const showsActivity = this.serverRendered('ipos-key-activity') ?? !!this.activeBackend?.listActivity;
+    const showsActivity = this.shows('ipos-key-activity', !!this.activeBackend?.listActivity);
     // The default screen's elements also get the settings bound: context travels by DOM events, which a server render has not.
     return html`<slot @slotchange=${this.onSlotChange}></slot> ${
         this.hasElementChildren

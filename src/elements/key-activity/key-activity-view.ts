@@ -170,7 +170,7 @@ export class KeyActivityView implements ActivityView, ReactiveController {
       <p class="event-meta">
         <time datetime=${event.at} title=${formatMoment(event.at, locale)}
           >${formatAgo(Date.parse(event.at) - now, locale, t('time.justNow'))}</time
-        >${details.length ? ` · ${details.join(' · ')}` : ''}
+        >${details.length ? ` · ${details.join(' · ')}` : nothing}
       </p>
     </li>`;
   }

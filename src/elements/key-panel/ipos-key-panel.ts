@@ -149,7 +149,7 @@ export class IposKeyPanel extends IposElement {
     session: () => this.session,
     t: (key, params) => this.t(key, params),
     locale: () => this.activeLocale,
-    serverRendered: (selector) => this.serverRendered(selector),
+    shows: (selector, pageShows) => this.shows(selector, pageShows),
   };
   private readonly reveal = new SecretReveal(this.port, {
     allowed: () => this.allowReveal,

@@ -12,8 +12,8 @@ export interface KeyPanelPort {
   session(): KeysSession | undefined;
   t(key: CatalogKey, params?: MessageParams): string;
   locale(): string;
-  /** In the update that hydrates a server render: whether the server rendered `selector`; otherwise `undefined`. */
-  serverRendered(selector: string): boolean | undefined;
+  /** Whether to render what `selector` finds: `pageShows`, or while hydrating what the server rendered. */
+  shows(selector: string, pageShows: boolean): boolean;
 }
 
 /** The element of the panel's shadow root with that part, if it is rendered (a server render has no root). */

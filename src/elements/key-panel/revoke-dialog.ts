@@ -39,12 +39,11 @@ export class RevokeDialog implements ReactiveController {
     const { t, session } = this.port;
     let ends = this.ends();
     // Hydrating, the server's DOM decides: the page's clock may disagree with the server's, the page's backend may
-    // have no revoke. The render after hydration follows the page.
-    const rendered = this.port.serverRendered('[part~="previous-secret"]');
-    if (rendered !== undefined && rendered !== (ends !== undefined)) ends = rendered ? Date.now() : undefined;
-    const canRevoke =
-      this.port.serverRendered('[part~="revoke-previous-button"]') ?? session()?.canRevokePreviousSecret;
+    // have no revoke. The update after hydration follows the page.
+    const shown = this.port.shows('[part~="previous-secret"]', ends !== undefined);
+    if (shown !== (ends !== undefined)) ends = shown ? Date.now() : undefined;
     if (ends === undefined) return nothing;
+    const canRevoke = this.port.shows('[part~="revoke-previous-button"]', session()?.canRevokePreviousSecret === true);
     const locale = this.port.locale();
     const revoking = session()?.state.mutation === 'revoke-previous';
     const line = t('keys.previousValidUntil', {
