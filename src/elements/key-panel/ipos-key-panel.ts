@@ -236,8 +236,12 @@ export class IposKeyPanel extends IposElement {
     this.unsubscribe?.();
     this.session?.release();
     this.session = account && KeysSession.for(account.backend, account.role);
-    this.unsubscribe = this.session?.subscribe(() => {
-      this.requestUpdate();
+    let shown = this.session?.state;
+    this.unsubscribe = this.session?.subscribe((state) => {
+      const changed = state.credentials !== shown?.credentials || state.mutation !== shown?.mutation;
+      shown = state;
+      // What the panel shows changed, and no load of its own is on its way to bring it in one update with the rest.
+      if (changed && !this.loader.pending) this.requestUpdate();
       this.checkRole();
     });
   }

@@ -57,7 +57,8 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     switchAccount: () => this.selectTpn(undefined),
     load: async (account: Account, signal) => {
       try {
-        return this.selectFirstTpn(await account.backend.listTerminals({ signal }));
+        // Chosen quietly: the load's end renders the terminals and the choice together, in one update.
+        return this.selectFirstTpn(await account.backend.listTerminals({ signal }), false);
       } catch (error) {
         throw (await this.mismatchBehind(error, account, signal)) ?? error;
       }
@@ -118,9 +119,9 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     return role && !canGenerateTokens(role) ? this.port.t('tokens.merchantOnly') : undefined;
   }
 
-  private setState(patch: TokenGeneratorState): void {
+  private setState(patch: TokenGeneratorState, render = true): void {
     this.state = { ...this.state, ...patch };
-    this.element.requestUpdate();
+    if (render) this.element.requestUpdate();
   }
 
   renderBody() {
@@ -233,18 +234,18 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
   }
 
   /** Selects the `tpn` attribute's terminal when the account has it, else the first one. */
-  private selectFirstTpn(terminals: Terminal[]): Terminal[] {
+  private selectFirstTpn(terminals: Terminal[], render = true): Terminal[] {
     // The TPN on screen stays chosen through a revalidation (an account switch clears it first).
     const tpn = this.state.selectedTpn ?? this.element.tpn;
-    this.selectTpn(terminals.find((terminal) => terminal.tpn === tpn)?.tpn ?? terminals[0]?.tpn);
+    this.selectTpn(terminals.find((terminal) => terminal.tpn === tpn)?.tpn ?? terminals[0]?.tpn, render);
     return terminals;
   }
 
   /** Selecting another TPN drops the old token and aborts whatever was in flight for it. */
-  private selectTpn(tpn: string | undefined): void {
+  private selectTpn(tpn: string | undefined, render = true): void {
     if (tpn === this.state.selectedTpn) return;
     this.endSession();
-    this.setState({ selectedTpn: tpn, token: undefined, busy: undefined });
+    this.setState({ selectedTpn: tpn, token: undefined, busy: undefined }, render);
     this.port.feedback.clearFailure();
   }
 
