@@ -3,7 +3,7 @@
  * with the data and not busy); a screen that loads its data paints its placeholders once, then the data once. A
  * second update of the same thing (a load's bookkeeping settling after the paint) is work the page pays for nothing.
  * The token generator and the activity trail load their code on demand (`./define`): on a page that has not fetched
- * it yet they paint their placeholder first. A hydrated screen is counted in test/e2e/hydration.spec.ts.
+ * it yet they paint their placeholder first. A hydrated screen is counted in test/e2e/dev-mode.spec.ts.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { ReactiveElement } from 'lit';
