@@ -35,3 +35,19 @@ test('the theme switcher applies dark tokens to the elements', async ({ page }) 
   await page.locator('#theme').selectOption('dark');
   await expect(page.locator('ipos-key-panel [part~="base"]').first()).toHaveClass(/dark/);
 });
+
+test('the demo has an icon, and nothing it loads is missing', async ({ page }) => {
+  const failed: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) failed.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
+  await page.goto(sessionUrl());
+  await expect(page.locator('ipos-key-panel')).toBeVisible();
+  const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+  const answer = await page.request.get(icon!);
+  expect(answer.status()).toBe(200);
+  expect(answer.headers()['content-type']).toContain('image/svg+xml');
+  expect(await answer.text()).toContain('<svg');
+  await page.waitForLoadState('networkidle');
+  expect(failed).toEqual([]);
+});
