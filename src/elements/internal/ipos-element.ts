@@ -1,5 +1,5 @@
 import { ContextConsumer } from '@lit/context';
-import { html, isServer, LitElement, type TemplateResult } from 'lit';
+import { html, isServer, LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { CredentialsBackend } from '../../backend/credentials-backend.js';
 import { HttpBackend } from '../../backend/http-backend.js';
@@ -44,6 +44,12 @@ export interface PanelCard {
 export class IposElement extends LitElement {
   /** The tag `define()` registers the class under when given none. */
   static defaultTag: string;
+
+  /**
+   * Called once an element has hydrated a server render; `./hydrate` sets it to carry out the clicks made on the
+   * element before then (docs/ssr.md#before-hydration). A page that renders on the client carries none of it.
+   */
+  static afterHydration?: (element: IposElement) => void;
 
   /** Whether the element reads an enclosing provider's settings; the provider itself does not. */
   protected static readsProvider = true;
@@ -144,6 +150,12 @@ export class IposElement extends LitElement {
       void this.updateComplete.then(() => this.requestUpdate());
     }
     return server;
+  }
+
+  protected override firstUpdated(changed: PropertyValues): void {
+    super.firstUpdated(changed);
+    // After the update, not in it: what the clicks do is the next update's.
+    if (this.hydrating) void this.updateComplete.then(() => IposElement.afterHydration?.(this));
   }
 
   /** Holds each paint until the catalogue of the element's language is there: no English flash. */

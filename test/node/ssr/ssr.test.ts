@@ -65,6 +65,18 @@ describe('renderCredentialsScreen', () => {
     });
   });
 
+  it('keeps clicks made before hydration with one inline script, carrying the page’s CSP nonce when given', async () => {
+    const plain = await renderCredentialsScreen(merchant);
+    const scripts = (html: string) => [...html.matchAll(/<script([^>]*)>/g)].map((match) => match[1]);
+    expect(scripts(plain)).toEqual(['', ' type="application/json" data-ipos-initial']);
+    expect(plain).toContain('addEventListener("click"');
+    const withNonce = await renderCredentialsScreen({ ...merchant, nonce: 'r4nd"<m' });
+    expect(scripts(withNonce)[0]).toBe(' nonce="r4nd&quot;&lt;m"');
+    // The script is part of the element, before the preload: it runs as soon as the screen is parsed.
+    expect(withNonce.indexOf('<script nonce')).toBeGreaterThan(withNonce.indexOf('</template>'));
+    expect(withNonce.endsWith('</script></ipos-credentials>')).toBe(true);
+  });
+
   it('drops a secretKey field from the data and never renders it', async () => {
     const keys = { ...merchantCredentials.keys!, secretKey: SECRET };
     const html = await renderCredentialsScreen({ ...merchant, credentials: { ...merchantCredentials, keys } });
