@@ -66,7 +66,7 @@ export async function renderCredentialsScreen(options: CredentialsScreenOptions)
   defineForServer();
   const preload = preloadOf(data);
   const element = await collectResult(render(screenTemplate(data.role, preload, { ...options, lang })));
-  const markup = withChildren(stripOuterMarkers(element), preload, options.nonce);
+  const markup = withScripts(stripOuterMarkers(element), preload, options.nonce);
   // The data was checked for secrets; this checks what the elements made of it (a last line of defence).
   if (SECRET_IN_TEXT.test(markup)) throw new Error('renderCredentialsScreen: the rendered screen held a secret key.');
   return markup;
@@ -87,15 +87,15 @@ function screenTemplate(role: UserRole, preload: Preload, options: CredentialsSc
   return html`<ipos-credentials user-role=${role} api-base=${options.apiBase ?? nothing} locale=${options.lang} theme=${options.theme ?? nothing} reset-grace-options=${options.resetGraceOptions ?? nothing} .backend=${backend} .initialCredentials=${preload.credentials} .initialTerminals=${preload.terminals} .initialActivity=${preload.activity}></ipos-credentials>`;
 }
 
-/** What keeps the clicks made before hydration: run where the browser parses it, before the screen can be clicked. */
+/** What keeps the clicks made before hydration: run as the browser parses it, before any of the screen shows. */
 const EARLY_EVENTS_SCRIPT = `(${captureEarlyEvents.toString().replace(/\n\s+/g, '\n')})();`;
 
 /**
- * The element with its two children: the inline script that keeps clicks made before hydration, and the preload as a
+ * The element after the inline script that keeps clicks made before hydration, with the preload as its child
  * `<script type="application/json" data-ipos-initial>` (a script the browser does not run): JSON of checked data,
  * with `<` escaped so that no text in it can end the script.
  */
-function withChildren(element: string, preload: Preload, nonce: string | undefined): string {
+function withScripts(element: string, preload: Preload, nonce: string | undefined): string {
   const json = JSON.stringify(preload)
     .replace(/</g, '\\u003c')
     .replace(/\u2028/g, '\\u2028')
@@ -103,8 +103,8 @@ function withChildren(element: string, preload: Preload, nonce: string | undefin
   const nonceAttribute = nonce === undefined ? '' : ` nonce="${escapeAttribute(nonce)}"`;
   const end = '</ipos-credentials>';
   return (
-    `${element.slice(0, -end.length)}<script${nonceAttribute}>${EARLY_EVENTS_SCRIPT}</script>` +
-    `<script type="application/json" data-ipos-initial>${json}</script>${end}`
+    `<script${nonceAttribute}>${EARLY_EVENTS_SCRIPT}</script>` +
+    `${element.slice(0, -end.length)}<script type="application/json" data-ipos-initial>${json}</script>${end}`
   );
 }
 

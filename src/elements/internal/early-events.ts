@@ -1,8 +1,8 @@
 /**
  * Clicks on a server-rendered screen before its elements hydrate are never lost (docs/ssr.md#before-hydration): a
- * small script the server render inlines (`captureEarlyEvents`) keeps each click and change on an ipos control,
- * starting a copy's clipboard write inside the user's gesture as browsers require, and each element carries its
- * own out once it has hydrated (`replayEarlyEvents`, installed by `./hydrate`). A copy of what the server rendered
+ * small script the server render inlines (`captureEarlyEvents`) keeps each click on an ipos control, starting a
+ * copy's clipboard write inside the user's gesture as browsers require, and each element carries its own out once
+ * it has hydrated (`replayEarlyEvents`, installed by `./hydrate`), after the choices made in its form controls. A copy of what the server rendered
  * (the API key, the TPN) lands at once; the rest (the secret, a reset, a token) once the element is ready.
  */
 
@@ -13,9 +13,8 @@ export interface GestureCopy {
   written: Promise<void>;
 }
 
-/** A click or change made before its element hydrated, as the inlined script keeps it. */
+/** A click made before its element hydrated, as the inlined script keeps it. */
 export interface EarlyEvent {
-  type: 'click' | 'change';
   control: HTMLElement;
   host: Element;
   copy?: GestureCopy;
@@ -24,9 +23,8 @@ export interface EarlyEvent {
 type EarlyDocument = Document & { iposEarlyEvents?: EarlyEvent[]; iposKeepEarly?: (event: Event) => void };
 
 /**
- * Inlined by the server render as a classic `<script>` in `<ipos-credentials>`, so it runs before a user can click:
- * its source is sent as it is, so it uses nothing but the page's own globals. Clicks reach it on the document;
- * changes do not leave a shadow root, so it listens on each server-rendered one.
+ * Inlined by the server render as a classic `<script>` just before `<ipos-credentials>`, so it runs before any of the
+ * screen is on view: its source is sent as it is, so it uses nothing but the page's own globals.
  */
 export function captureEarlyEvents(): void {
   const doc = document as EarlyDocument;
@@ -37,8 +35,8 @@ export function captureEarlyEvents(): void {
     const host = root?.host as (Element & { hasUpdated?: boolean }) | undefined;
     const control = target?.closest?.<HTMLElement>('button, select, input');
     if (!host?.localName.startsWith('ipos-') || host.hasUpdated || !control) return;
-    const entry: EarlyEvent = { type: event.type as EarlyEvent['type'], control, host };
-    const copies = event.type === 'click' && /\bcopy-/.test(control.getAttribute('part') ?? '');
+    const entry: EarlyEvent = { control, host };
+    const copies = /\bcopy-/.test(control.getAttribute('part') ?? '');
     if (copies && globalThis.isSecureContext && navigator.clipboard?.write && typeof ClipboardItem === 'function') {
       let resolve!: GestureCopy['resolve'];
       let reject!: GestureCopy['reject'];
@@ -57,11 +55,6 @@ export function captureEarlyEvents(): void {
     doc.iposEarlyEvents!.push(entry);
   });
   document.addEventListener('click', keep, true);
-  const roots = (node: ParentNode): ShadowRoot[] =>
-    [...node.querySelectorAll('*')].flatMap((element) =>
-      element.shadowRoot ? [element.shadowRoot, ...roots(element.shadowRoot)] : [],
-    );
-  for (const root of roots(document)) root.addEventListener('change', keep, true);
 }
 
 /** The copy a replayed click carries: `copyText` finishes its write instead of starting one outside the gesture. */
@@ -74,18 +67,24 @@ export function takeReplayedCopy(): GestureCopy | undefined {
   return copy;
 }
 
-/** Carries out, in order, the clicks and changes made on `host` before it hydrated. */
+/** Whether the user changed a form control from what the server rendered (a terminal chosen before hydration). */
+function changedByUser(control: HTMLSelectElement | HTMLInputElement): boolean {
+  if (control instanceof HTMLSelectElement)
+    return [...control.options].some((option) => option.selected !== option.defaultSelected);
+  return control.checked !== control.defaultChecked || control.value !== control.defaultValue;
+}
+
+/** Tells `host` of the choices made in it before it hydrated, then carries out its clicks, in order. */
 export function replayEarlyEvents(host: Element): void {
+  // A change never leaves its shadow root, so no script on the page saw it: the control itself still shows it.
+  for (const control of host.shadowRoot?.querySelectorAll<HTMLSelectElement | HTMLInputElement>('select, input') ?? [])
+    if (changedByUser(control)) control.dispatchEvent(new Event('change', { bubbles: true }));
   const queue = (host.ownerDocument as EarlyDocument).iposEarlyEvents ?? [];
   const mine = queue.filter((entry) => entry.host === host);
   for (const entry of mine) queue.splice(queue.indexOf(entry), 1);
-  for (const { type, control, copy } of mine) {
+  for (const { control, copy } of mine) {
     if (!control.isConnected) {
       copy?.reject(new DOMException('The control is gone.', 'AbortError'));
-      continue;
-    }
-    if (type === 'change') {
-      control.dispatchEvent(new Event('change', { bubbles: true }));
       continue;
     }
     replayedCopy = copy;
