@@ -6,6 +6,7 @@ import { defineElements } from './define-elements.js';
 import { replayEarlyEvents } from './internal/early-events.js';
 import { IposElement } from './internal/ipos-element.js';
 import './key-activity/key-activity-view.js';
+import './key-panel/dialogs.js';
 import './token-generator/token-generator-view.js';
 
 // Each element carries out the clicks made on it before it hydrated (the server render's inlined script kept them).

@@ -1,6 +1,11 @@
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+/**
+ * Latin digits in every language, whatever the engine's default for it (WebKit writes Arabic in Arabic-Indic ones):
+ * keys, IDs and TPNs are Latin, and one screen must not mix two digit styles (docs/languages.md).
+ */
+const LATIN = { numberingSystem: 'latn' } as const;
 
 /**
  * A duration from now in words, in the element's language ("in 23 hours", "dans 4 minutes"): the largest unit
@@ -8,7 +13,7 @@ const DAY = 24 * HOUR;
  * choice said it), and a moment past reads in minutes at least ("1 minute ago", never "75 seconds ago").
  */
 export function formatRelative(ms: number, locale: string): string {
-  const format = cached(`r${locale}`, () => new Intl.RelativeTimeFormat(latinDigits(locale), { numeric: 'always' }));
+  const format = cached(`r${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'always', ...LATIN }));
   const size = Math.abs(ms);
   const minutes = Math.round(ms / MINUTE);
   // Past a token's lifetime (a key last used days ago): days read better than 72 hours.
@@ -27,7 +32,7 @@ export function formatAgo(ms: number, locale: string, justNow: string): string {
 export function formatMoment(iso: string, locale: string): string {
   return cached(
     `m${locale}`,
-    () => new Intl.DateTimeFormat(latinDigits(locale), { dateStyle: 'medium', timeStyle: 'short' }),
+    () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...LATIN }),
   ).format(new Date(iso));
 }
 
@@ -36,16 +41,8 @@ export function formatDuration(minutes: number, locale: string): string {
   const [value, unit] = minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
   return cached(
     `d${unit}${locale}`,
-    () => new Intl.NumberFormat(latinDigits(locale), { style: 'unit', unit, unitDisplay: 'long' }),
+    () => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long', ...LATIN }),
   ).format(value);
-}
-
-/**
- * The locale with Latin digits (`ar` → `ar-u-nu-latn`), whatever the engine's default for it: keys, IDs and TPNs are
- * Latin, and one screen must not mix two digit styles (docs/languages.md).
- */
-function latinDigits(locale: string): string {
-  return new Intl.Locale(locale, { numberingSystem: 'latn' }).toString();
 }
 
 // One formatter per kind and locale: building one costs far more than formatting with it (each render formats every

@@ -20,10 +20,9 @@ export function focusLost(): boolean {
   return (
     !focused ||
     focused === document.body ||
-    focused === document.documentElement ||
     !focused.isConnected ||
-    (focused as HTMLButtonElement).disabled === true ||
-    focused.closest('dialog:not([open])') !== null
+    (focused as HTMLButtonElement).disabled ||
+    !!focused.closest('dialog:not([open])')
   );
 }
 

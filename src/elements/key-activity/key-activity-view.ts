@@ -2,6 +2,8 @@ import { html, nothing, type ReactiveController } from 'lit';
 import type { ActivityEvent, ActivityPage } from '../../contract/bodies.js';
 import type { IposEventName } from '../events.js';
 import { canGenerateTokens } from '../../contract/roles.js';
+import { addEnglish } from '../../i18n/catalogs.js';
+import { enActivity } from '../../i18n/en/activity.js';
 import { formatAgo, formatMoment } from '../../i18n/time.js';
 import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
 import { isAbort } from '../internal/failure.js';
@@ -194,4 +196,6 @@ export class KeyActivityView implements ActivityView, ReactiveController {
   }
 }
 
+// Its wording arrives with it: an element's first render of the view speaks it.
+addEnglish(enActivity);
 keyActivityViews.make = (element, port) => new KeyActivityView(element, port);

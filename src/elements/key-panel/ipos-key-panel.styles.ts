@@ -27,7 +27,7 @@ export const keyPanelStyles = css`
     font-family: var(--_mono);
     /* A key is read and compared whole: one line, its type as large as the row lets 38 characters be (a monospace
        character is about 0.6em, 0.65em masked), down to a floor below which the line scrolls. */
-    font-size: max(0.6875rem, min(0.9375rem, calc((100cqi - 2 * var(--_space) - 2px) / 25)));
+    font-size: clamp(0.6875rem, (100cqi - 2 * var(--_space) - 2px) / 25, 0.9375rem);
     white-space: nowrap;
     overflow-x: auto;
     padding: calc(var(--_space) * 0.75) var(--_space);

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { BackendError } from '../../backend/backend-error.js';
 import type { Credentials, Keys } from '../../contract/bodies.js';
@@ -14,14 +14,17 @@ import { CopyFeedback } from '../internal/copy-feedback.js';
 import { isAbort, roleMismatch } from '../internal/failure.js';
 import { handFocus } from '../internal/focus.js';
 import { IposElement } from '../internal/ipos-element.js';
+import { moduleFailure, NOTHING_PROVIDED } from '../internal/lazy-view.js';
 import { PanelFeedback } from '../internal/panel-feedback.js';
 import { keyPanelStyles } from './ipos-key-panel.styles.js';
-import type { KeyPanelPort } from './key-panel-port.js';
-import { ResetDialog } from './reset-dialog.js';
-import { RevokeDialog } from './revoke-dialog.js';
+import { GraceWindow } from './grace-window.js';
+import { keyPanelDialogs, type KeyPanelDialogs, type KeyPanelPort, type ResetDialogOptions } from './key-panel-port.js';
 import { SecretReveal } from './secret-reveal.js';
 
 type CopiedKey = 'apiKey' | 'secretKey';
+
+/** The part of each confirmation's `<dialog>`. */
+const DIALOG_PARTS: Record<keyof KeyPanelDialogs, string> = { reset: 'dialog', revoke: 'revoke-dialog' };
 
 /** The parts the key panel renders; the provider re-exports them prefixed `key-panel__`. */
 export const KEY_PANEL_PARTS = [
@@ -155,13 +158,21 @@ export class IposKeyPanel extends IposElement {
     allowed: () => this.allowReveal,
     seconds: () => this.numberSetting(this.revealTimeout, REVEAL_TIMEOUT),
   });
-  private readonly resetDialog = new ResetDialog(this.port, {
+  private readonly resetOptions: ResetDialogOptions = {
     graceOptions: () => this.resetGraceOptions,
     confirmPhrase: () => this.confirmPhrase,
     beforeReset: () => this.beforeReset,
     hideSecret: () => this.reveal.hide(),
-  });
-  private readonly revokeDialog = new RevokeDialog(this.port);
+  };
+  /**
+   * The reset's and the revoke's confirmations: made at once when their module has run (`./hydrate`, a server render,
+   * a later panel), else loaded once the keys are on screen, so that no page waits for them before its keys.
+   */
+  private dialogs?: KeyPanelDialogs = keyPanelDialogs.make?.(this.port, this.resetOptions);
+  private loadingDialogs?: Promise<void>;
+  /** A click on Reset or Revoke waiting for the dialogs' module: `updateComplete` waits for it too. */
+  private opening?: Promise<void>;
+  private readonly graceWindow = new GraceWindow(this.port, () => this.openDialog('revoke'));
   private readonly copyFeedback = new CopyFeedback<CopiedKey>(this, this.feedback, () =>
     this.numberSetting(this.feedbackDuration, FEEDBACK_DURATION),
   );
@@ -231,8 +242,8 @@ export class IposKeyPanel extends IposElement {
     this.copyingSecret?.abort();
     this.copyingSecret = undefined;
     // A modal left open would keep the rest of the page inert, and would act on the wrong account.
-    this.resetDialog.close();
-    this.revokeDialog.close();
+    this.dialogs?.reset.close();
+    this.dialogs?.revoke.close();
     this.unsubscribe?.();
     this.session?.release();
     this.session = account && KeysSession.for(account.backend, account.role);
@@ -254,7 +265,8 @@ export class IposKeyPanel extends IposElement {
         problem: this.settingsProblem(),
       },
       () => this.renderBody(),
-      html`${this.feedback.renderStatus()} ${this.resetDialog.render()}${this.revokeDialog.render()}`,
+      html`${this.feedback.renderStatus()}
+      ${this.dialogs?.reset.render() ?? nothing}${this.dialogs?.revoke.render() ?? nothing}`,
     );
   }
 
@@ -324,8 +336,74 @@ export class IposKeyPanel extends IposElement {
             : ` · ${this.t('keys.rotated', { date: formatTime(keys.secretRotatedAt) })}`
         }
       </p>
-      ${this.renderLastUse(keys)} ${this.revokeDialog.renderWindow()}
-      <div class="actions">${this.resetDialog.renderButton()}</div>`;
+      ${this.renderLastUse(keys)} ${this.graceWindow.render()}
+      <div class="actions">${this.renderResetButton()}</div>`;
+  }
+
+  /** The Reset button: `aria-disabled`, not `disabled`, so focus can return to it while the reset runs. */
+  private renderResetButton() {
+    const resetting = this.session?.state.mutation === 'reset';
+    return html`<button
+      type="button"
+      class="danger"
+      part="reset-button"
+      aria-disabled=${resetting ? 'true' : nothing}
+      @click=${this.openReset}
+    >
+      ${resetting ? this.t('keys.resetting') : this.t('keys.reset')}
+    </button>`;
+  }
+
+  /**
+   * Loads the dialogs' module once (again after a failure), and makes them; they render with the panel's next update
+   * (a closed dialog shows nothing, so none is asked for now).
+   */
+  private loadDialogs(): Promise<void> {
+    return (this.loadingDialogs ??= import('./dialogs.js').then(
+      () => {
+        this.dialogs ??= keyPanelDialogs.make?.(this.port, this.resetOptions);
+        if (!this.dialogs) throw new Error(NOTHING_PROVIDED);
+      },
+      (error: unknown) => {
+        this.loadingDialogs = undefined;
+        throw error;
+      },
+    ));
+  }
+
+  private readonly openReset = (): void => this.openDialog('reset');
+
+  /** Opens a confirmation: at once when it is on screen, else once its module is here and it has rendered. */
+  private openDialog(which: keyof KeyPanelDialogs): void {
+    if (this.session?.state.mutation) return;
+    if (this.renderRoot.querySelector(`[part~="${DIALOG_PARTS[which]}"]`)) return this.dialogs![which].open();
+    const opening = (this.opening = this.openWhenLoaded(which).finally(() => {
+      if (this.opening === opening) this.opening = undefined;
+    }));
+  }
+
+  private async openWhenLoaded(which: keyof KeyPanelDialogs): Promise<void> {
+    try {
+      await this.loadDialogs();
+    } catch (error) {
+      const action = which === 'reset' ? 'reset-secret' : 'revoke-previous-secret';
+      return this.feedback.fail(action, moduleFailure(error), () => this.openDialog(which));
+    }
+    this.requestUpdate();
+    await super.getUpdateComplete();
+    this.dialogs?.[which].open();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    // The keys are on screen: the dialogs load now, after them, so that Reset and Revoke open them at once.
+    if (this.credentials?.keys && !this.dialogs) this.loadDialogs().catch(() => undefined);
+  }
+
+  /** Resolves once a click on Reset has opened the confirmation (or failed to), so tests and hosts can wait for it. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.opening;
+    return super.getUpdateComplete();
   }
 
   /** "Last used 3 minutes ago from 203.0.113.7", "Never used", or nothing from a backend that does not say. */

@@ -2,6 +2,8 @@ import { html, nothing, type PropertyValues, type ReactiveController } from 'lit
 import { BackendError } from '../../backend/backend-error.js';
 import type { AuthToken, Terminal } from '../../contract/bodies.js';
 import { dispatchIposEvent, type CopyField } from '../events.js';
+import { addEnglish } from '../../i18n/catalogs.js';
+import { enTokens } from '../../i18n/en/tokens.js';
 import { formatMoment, formatRelative } from '../../i18n/time.js';
 import { canGenerateTokens } from '../../contract/roles.js';
 import { KeysSession } from '../../headless/keys-session.js';
@@ -344,7 +346,8 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
       const token = await session.generate();
       // A stale answer (the TPN changed meanwhile) is dropped, never shown.
       if (session !== this.session) return;
-      this.setState({ busy: undefined });
+      // The token with it (the session's event may follow): its Copy is on screen for the focus below.
+      this.setState({ busy: undefined, token });
       this.port.feedback.announce(this.port.t('tokens.generated', { tpn: token.tpn }));
       // What the user came for is the token: its Copy takes the focus Generate Token had.
       await this.element.updateComplete;
@@ -385,4 +388,6 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
   );
 }
 
+// Its wording arrives with it: an element's first render of the view speaks it.
+addEnglish(enTokens);
 tokenGeneratorViews.make = (element, port) => new TokenGeneratorView(element, port);
