@@ -4,6 +4,11 @@ import { defineConfig } from 'vitest/config';
 import { chromiumArgs, chromiumExecutablePath } from './test/support/chromium.mjs';
 
 const storybookPlugins = await storybookTest({ configDir: '.storybook' });
+/**
+ * A test's limit on a busy machine (the browser steps and other suites beside it on two cores): it only ends a
+ * hang, so it is what the slowest test needs there — 2,000 signed tokens, 600 fuzzed bodies take 5 s and more.
+ */
+const testTimeout = 60_000;
 const executablePath = await chromiumExecutablePath();
 // A fresh object per project: Vitest annotates it with the project it belongs to.
 const browser = () => ({
@@ -25,6 +30,9 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['test/node/**/*.test.ts'],
+          testTimeout,
+          // A hook that starts a Vite dev server took over 10 s beside three browsers on two cores.
+          hookTimeout: testTimeout,
         },
       },
       {
@@ -34,7 +42,7 @@ export default defineConfig({
           include: ['test/server/**/*.test.ts'],
           globalSetup: ['test/server/postgres.global.ts'],
           // Real databases and child processes: generous, never timed assertions.
-          testTimeout: 60_000,
+          testTimeout,
           hookTimeout: 120_000,
         },
       },
@@ -45,16 +53,16 @@ export default defineConfig({
           include: ['test/service/**/*.test.ts'],
           globalSetup: ['test/service/service.global.ts'],
           // The service as its own processes behind a real nginx, on a throwaway PostgreSQL: generous, never timed.
-          testTimeout: 60_000,
+          testTimeout,
           hookTimeout: 120_000,
         },
       },
       {
         plugins: storybookPlugins,
-        test: { name: 'storybook', browser: browser() },
+        test: { name: 'storybook', browser: browser(), testTimeout },
       },
       {
-        test: { name: 'react', include: ['test/react/**/*.test.tsx'], browser: browser() },
+        test: { name: 'react', include: ['test/react/**/*.test.tsx'], browser: browser(), testTimeout },
       },
     ],
   },

@@ -1,9 +1,9 @@
-// Element tests in real Chromium (the one test/support/chromium.mjs resolves), served with the
-// reference backend mounted under /api/ipos so that elements talk to it over real HTTP.
+// Element tests in real Chromium, Firefox and WebKit (test/support/engines.mjs; TEST_ENGINES picks some), served
+// with the reference backend mounted under /api/ipos so that elements talk to it over real HTTP.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { playwrightLauncher } from '@web/test-runner-playwright';
 import { runnerImport } from 'vite';
-import { chromiumArgs, chromiumExecutablePath } from './test/support/chromium.mjs';
+import { selectedEngines } from './test/support/engines.mjs';
+import { launcherFor } from './test/support/wtr-launchers.mjs';
 
 const { module: reference } = await runnerImport('./test/support/reference-middleware.ts', {
   configFile: false,
@@ -15,15 +15,11 @@ export default {
   nodeResolve: { exportConditions: ['development', 'browser'] },
   middleware: [reference.referenceMiddleware],
   plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' })],
-  browsers: [
-    playwrightLauncher({
-      product: 'chromium',
-      launchOptions: { executablePath: await chromiumExecutablePath(), args: chromiumArgs, headless: true },
-    }),
-  ],
-  concurrency: 2,
-  testFramework: { config: { timeout: 5000 } },
-  testsFinishTimeout: 180_000,
+  browsers: await Promise.all(selectedEngines().map(launcherFor)),
+  // Limits for a machine that is busy (three browsers and other suites on two cores): they only end a hang.
+  testFramework: { config: { timeout: 60_000 } },
+  browserStartTimeout: 120_000,
+  testsFinishTimeout: 300_000,
   // Lit announces its development build in every test file; that is noise, not a finding.
   filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
 };

@@ -45,7 +45,17 @@ async function loadVerifyRunner() {
 }
 
 async function verify(argv) {
-  const { verifyBackend, formatResults, parseVerifyArguments } = await loadVerifyRunner();
+  let runner;
+  try {
+    runner = await loadVerifyRunner();
+  } catch (error) {
+    // The contract's checks run on zod, a peer dependency: say so rather than print a stack trace.
+    const missing = /Cannot find (?:package|module) '([^']+)'/.exec(error.message)?.[1];
+    if (missing !== 'zod' && !missing?.startsWith('zod/')) throw error;
+    console.error('ipos-credential-elements verify needs the package zod: npm install zod');
+    return 2;
+  }
+  const { verifyBackend, formatResults, parseVerifyArguments } = runner;
   let options;
   try {
     options = parseVerifyArguments(argv);

@@ -205,11 +205,10 @@ async function measureInstances(database, nginxSupport) {
     const direct = `http://127.0.0.1:${services[0].port}/api/ipos`;
     const { authenticate } = await prepareAccount(direct, 'bench-instances');
     for (const count of [1, 2]) {
-      const upstream = services.slice(0, count).map((service) => `server 127.0.0.1:${service.port};`);
-      const nginx = await nginxSupport.startNginx(
-        (port) => `upstream service { ${upstream.join(' ')} keepalive 32; }
-          server { listen 127.0.0.1:${port}; location /api/ipos/ { ${nginxSupport.proxyTo('service')} } }`,
-      );
+      const nginx = await nginxSupport.startNginx({
+        upstreams: services.slice(0, count).map((service) => `127.0.0.1:${service.port}`),
+        proxyPath: '/api/ipos/',
+      });
       try {
         results[count === 1 ? 'oneInstance' : 'twoInstances'] = await authenticateThroughput(
           `${nginx.url}/api/ipos`,
@@ -229,7 +228,7 @@ async function measureInstances(database, nginxSupport) {
 }
 
 const { startPostgres } = await support('test/support/postgres.ts');
-const nginxSupport = await support('test/service/nginx.ts');
+const nginxSupport = await support('test/support/nginx.ts');
 const postgres = await startPostgres();
 const report = { stores: {} };
 try {

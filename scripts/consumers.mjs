@@ -6,18 +6,24 @@
 // README code block marked `<!-- snippet: name -->` into
 // them unchanged, type-checks strictly, builds, serves each against the reference backend and drives it in
 // Chromium: keys generated and shown, the secret copied to the clipboard, an event received by the snippet.
+// docs/server.md is a test the same way: its blocks marked `<!-- guide: name -->` — the commands and the files —
+// run unchanged in fresh apps outside this repository that install the packed library and exactly the packages the
+// guide names, on PGlite (Node `http`) and on a throwaway PostgreSQL (Express), the page driven in Chromium under
+// its strict CSP: keys generated, copied and reset, an Auth Token minted, the ISO screen shown to an ISO admin.
 //
 // The apps' toolchain is installed once into node_modules/.cache/ipos-consumers/<hash of CONSUMER_DEPENDENCIES>;
 // each run installs only the fresh tarball there. `npm run test:consumers -- vue react` runs some apps only.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { chromium } from 'playwright';
+import { runnerImport } from 'vite';
 import { chromiumArgs, chromiumExecutablePath } from '../test/support/chromium.mjs';
 import { PACK_DIR, pack } from './pack.mjs';
 
@@ -48,6 +54,12 @@ export const CONSUMER_DEPENDENCIES = {
 
 const started = performance.now();
 const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+/**
+ * How long a page may take to load or show what a wait looks for (every wait and navigation of a tab): what a loaded
+ * machine needs for a cold page, this step running beside the browser tests and other suites. Each wait ends as soon
+ * as its condition holds.
+ */
+const WAIT_MS = 60_000;
 
 // ── The README's snippets, verbatim ──────────────────────────────────────────────────────────────────────────
 const readme = readFileSync('README.md', 'utf8');
@@ -60,6 +72,18 @@ const snippets = new Map(
 const snippet = (name) => {
   const code = snippets.get(name);
   if (!code) throw new Error(`README.md has no code block marked <!-- snippet: ${name} -->`);
+  return code;
+};
+
+// ── docs/server.md's blocks, verbatim ──────────────────────────────────────────────────────────────────────────
+const guideBlocks = new Map(
+  [
+    ...readFileSync('docs/server.md', 'utf8').matchAll(/<!-- guide: ([\w./[\]-]+) -->\s*\n```\w*\n([\s\S]*?)\n```/g),
+  ].map(([, name, code]) => [name, `${code}\n`]),
+);
+const guideBlock = (name) => {
+  const code = guideBlocks.get(name);
+  if (!code) throw new Error(`docs/server.md has no code block marked <!-- guide: ${name} -->`);
   return code;
 };
 
@@ -332,10 +356,7 @@ async function probeNodeServer(dir) {
 async function probeCredentials(dir, script, role) {
   const child = spawn(process.execPath, [script], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const { port } = await new Promise((resolveAddress, reject) => {
-      child.stdout.once('data', (chunk) => resolveAddress(JSON.parse(String(chunk))));
-      child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    });
+    const { port } = await printedAddress(child, script);
     const answer = await globalThis.fetch(`http://127.0.0.1:${port}/api/ipos/credentials`);
     const body = await answer.json();
     if (answer.status !== 200 || body.role !== role)
@@ -345,6 +366,24 @@ async function probeCredentials(dir, script, role) {
   }
 }
 
+/** The address a Node app prints once it listens: its first line of output, `server.address()` as JSON. */
+function printedAddress(child, name) {
+  return new Promise((resolveAddress, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (!output.includes('\n')) return; // a line may come in pieces
+      const line = output.slice(0, output.indexOf('\n'));
+      try {
+        resolveAddress(JSON.parse(line));
+      } catch {
+        reject(new Error(`${name} printed "${line}", not its address`));
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
+  });
+}
+
 /**
  * Runs the compiled SSR app and reads its page in Chromium: with JavaScript off, the key in French; with it on, the
  * same screen hydrated by the Vite-built module — one of each element, every one updated, no warning or error.
@@ -352,12 +391,10 @@ async function probeCredentials(dir, script, role) {
 async function probeSsrServer(dir, browser) {
   const child = spawn(process.execPath, ['out/server.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const { port } = await new Promise((resolveAddress, reject) => {
-      child.stdout.once('data', (chunk) => resolveAddress(JSON.parse(String(chunk))));
-      child.on('exit', (code) => reject(new Error(`the SSR app exited with ${code}`)));
-    });
+    const { port } = await printedAddress(child, 'the SSR app');
     for (const javaScriptEnabled of [false, true]) {
       const context = await browser.newContext({ javaScriptEnabled });
+      context.setDefaultTimeout(WAIT_MS);
       try {
         const tab = await context.newPage();
         const problems = [];
@@ -365,7 +402,7 @@ async function probeSsrServer(dir, browser) {
         tab.on('pageerror', (error) => problems.push(error.message));
         await tab.goto(`http://127.0.0.1:${port}/`);
         if (javaScriptEnabled) await checkHydrated(tab, problems);
-        const shown = await tab.locator('ipos-key-panel [part~="api-key"]').textContent({ timeout: 20_000 });
+        const shown = await tab.locator('ipos-key-panel [part~="api-key"]').textContent();
         const heading = await tab.locator('ipos-key-panel h2').textContent();
         if (shown !== 'dakey_ConsumerRenderedKey0123456789ab' || !heading?.startsWith('Générer'))
           throw new Error(`the page shows key ${shown} under "${heading}", not the rendered key in French`);
@@ -380,8 +417,8 @@ async function probeSsrServer(dir, browser) {
 
 /** Every element of the ISO screen hydrated, once: a page that did not hydrate renders a second screen. */
 async function checkHydrated(tab, problems) {
-  await tab.waitForFunction(() => customElements.get('ipos-credentials') !== undefined, undefined, { timeout: 20_000 });
-  await tab.locator('ipos-key-panel [part~="copy-api-key"]').waitFor({ timeout: 20_000 });
+  await tab.waitForFunction(() => customElements.get('ipos-credentials') !== undefined);
+  await tab.locator('ipos-key-panel [part~="copy-api-key"]').waitFor();
   const elements = await tab.evaluate(() => {
     const found = [];
     const walk = (root) => {
@@ -402,6 +439,7 @@ async function checkHydrated(tab, problems) {
 /** Keys shown, the secret copied, the snippet's event handler heard: in real Chromium. */
 async function drive(browser, url, expected) {
   const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  context.setDefaultTimeout(WAIT_MS);
   const tab = await context.newPage();
   const consoleLines = [];
   const problems = [];
@@ -411,22 +449,20 @@ async function drive(browser, url, expected) {
     await tab.goto(url);
     const panel = tab.locator('ipos-key-panel');
     const generate = panel.locator('[part~="generate-button"]');
-    await generate.waitFor({ timeout: 20_000 });
+    await generate.waitFor();
     for (const [property, value] of Object.entries(expected.style ?? {})) {
       const seen = await generate.evaluate((button, name) => globalThis.getComputedStyle(button)[name], property);
       if (seen !== value) problems.push(`Generate button ${property} is ${seen}, the README's theme says ${value}`);
     }
     await generate.click();
     const apiKey = panel.locator('[part~="api-key"]');
-    await apiKey.filter({ hasText: /^dakey_/ }).waitFor({ timeout: 20_000 });
+    await apiKey.filter({ hasText: /^dakey_/ }).waitFor();
     await panel.locator('[part~="copy-secret-key"]').click();
-    await tab.waitForFunction(async () => /^dskey_/.test(await globalThis.navigator.clipboard.readText()), undefined, {
-      timeout: 20_000,
-    });
-    if (expected.text) await tab.getByText(expected.text).waitFor({ timeout: 20_000 });
-    if (expected.console) {
-      const deadline = Date.now() + 20_000;
-      while (!consoleLines.includes(expected.console) && Date.now() < deadline) await tab.waitForTimeout(50);
+    await tab.waitForFunction(async () => /^dskey_/.test(await globalThis.navigator.clipboard.readText()));
+    if (expected.text) await tab.getByText(expected.text).waitFor();
+    if (expected.console && !consoleLines.includes(expected.console)) {
+      const line = (message) => message.text() === expected.console;
+      await tab.waitForEvent('console', line).catch(() => undefined);
       if (!consoleLines.includes(expected.console)) problems.push(`no console line "${expected.console}"`);
     }
   } catch (error) {
@@ -437,8 +473,239 @@ async function drive(browser, url, expected) {
   if (problems.length) throw new Error(`${problems.join('; ')}\nconsole: ${consoleLines.join(' | ')}`);
 }
 
+// ── docs/server.md as apps ─────────────────────────────────────────────────────────────────────────────────────
+const GUIDE_FILES = ['session.js', 'store.js', 'credentials.js', 'page.js'];
+/** Each app: the guide's commands in order, its files (name in the app → block), how it starts, on which database. */
+const guideApps = {
+  'guide-pglite': {
+    commands: ['init', 'install'],
+    files: Object.fromEntries([...GUIDE_FILES, 'server.js'].map((name) => [name, name])),
+    start: 'run',
+    database: 'pglite',
+  },
+  'guide-postgres-express': {
+    commands: ['init', 'install', 'install-pg', 'install-express'],
+    files: {
+      ...Object.fromEntries(GUIDE_FILES.map((name) => [name, name])),
+      'store.js': 'store-postgres.js',
+      'app.js': 'app.js',
+    },
+    start: 'run-express',
+    database: 'postgres',
+  },
+  'guide-next': {
+    commands: ['init', 'install', 'install-next'],
+    files: Object.fromEntries(
+      [
+        'session.js',
+        'store.js',
+        'credentials.js',
+        'next.config.js',
+        'app/api/ipos/[...path]/route.js',
+        'app/ipos-elements/[...path]/route.js',
+        'app/sign-in/route.js',
+        'app/layout.js',
+        'app/page.js',
+      ].map((name) => [name, name]),
+    ),
+    start: 'run-next',
+    ready: /Ready in/,
+    database: 'pglite',
+    // Next.js writes inline scripts of its own: its CSP needs nonces, which the guide leaves to Next.js's guide.
+    csp: false,
+  },
+  'guide-hono': {
+    commands: ['init', 'install', 'install-hono'],
+    files: Object.fromEntries([...GUIDE_FILES, 'hono.js'].map((name) => [name, name])),
+    start: 'run-hono',
+    database: 'pglite',
+  },
+};
+
+/**
+ * Runs one guide app in a folder of its own outside this repository (so that nothing resolves but what it
+ * installed): the guide's commands, with the packed tarball for the package's name; then its files; then starts it
+ * and drives the page in Chromium.
+ */
+async function runGuideApp(name, app, browser) {
+  const dir = mkdtempSync(join(tmpdir(), `ipos-${name}-`));
+  // An integrator's shell: nothing this process's tools set (Vite sets NODE_ENV when it loads a module).
+  const { NODE_ENV: _toolsOwn, ...shell } = process.env;
+  let postgres;
+  let server;
+  try {
+    const named = new Set();
+    for (const command of app.commands) {
+      for (const line of guideBlock(command)
+        .split('\n')
+        .filter((text) => text.trim() && !text.startsWith('#'))) {
+        const installed = /^npm install ([^#]*)/.exec(line)?.[1].trim().split(/\s+/) ?? [];
+        for (const pkg of installed) named.add(pkg);
+        const local = line.replace(/^(npm install .*)\bipos-credential-elements\b/, `$1${tarball}`);
+        execFileSync('bash', ['-c', local], {
+          cwd: dir,
+          stdio: 'inherit',
+          env: { ...shell, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_loglevel: 'error' },
+        });
+      }
+    }
+    // Exactly the packages the guide names, nothing more.
+    const dependencies = Object.keys(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies ?? {});
+    if (JSON.stringify(dependencies.sort()) !== JSON.stringify([...named].sort()))
+      throw new Error(`the app depends on ${dependencies.join(', ')}; the guide names ${[...named].join(', ')}`);
+    for (const [file, block] of Object.entries(app.files)) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      writeFileSync(join(dir, file), guideBlock(block));
+    }
+    const env = { ...shell, PORT: String(await freePort()), NEXT_TELEMETRY_DISABLED: '1' };
+    if (app.database === 'postgres') {
+      const { module } = await runnerImport(resolve('test/support/postgres.ts'), {
+        configFile: false,
+        logLevel: 'silent',
+      });
+      postgres = await module.startPostgres();
+      env.DATABASE_URL = postgres.createDatabase('portal');
+    }
+    server = await startGuideServer(dir, guideBlock(app.start).trim(), env, app.ready);
+    const csp = app.csp !== false;
+    await driveGuide(browser, server.url, csp);
+    const underCsp = csp ? ', under the strict CSP with 0 violations' : '';
+    return `${app.database}: keys generated, copied and reset, a token minted, the ISO screen for an ISO admin${underCsp}`;
+  } finally {
+    server?.stop();
+    postgres?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A port nothing listens on now, for an app that takes its port from PORT. */
+function freePort() {
+  return new Promise((resolvePort) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Starts the app with the guide's own command; resolves with the URL it prints once it says it is `ready` (the
+ * Node apps print their URL when they listen; Next.js prints it first, then "Ready"), and a stop() of its group.
+ */
+async function startGuideServer(dir, command, env, ready = /http:\/\/localhost:\d+/) {
+  const child = spawn('bash', ['-c', command], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  const stop = () => {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  };
+  const url = await new Promise((resolveUrl, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const found = /http:\/\/localhost:(\d+)/.exec(output);
+      if (found && ready.test(output)) resolveUrl(`http://localhost:${found[1]}/`);
+    });
+    child.on('exit', (code) => reject(new Error(`\`${command}\` exited with ${code}: ${output}`)));
+  }).catch((error) => {
+    stop();
+    throw error;
+  });
+  return { url, stop };
+}
+
+/**
+ * The guide's page in Chromium as its admins use it: the merchant generates the keys, copies the secret, resets it
+ * and mints an Auth Token; the ISO admin gets the ISO screen. The elements' files come from `elementAssets()` with
+ * their cache headers, and the strict CSP reports nothing.
+ */
+async function driveGuide(browser, url, csp) {
+  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  await context.addInitScript(() => {
+    globalThis.__violations = [];
+    document.addEventListener('securitypolicyviolation', (event) =>
+      globalThis.__violations.push(`${event.violatedDirective} ${event.blockedURI}`),
+    );
+  });
+  const problems = [];
+  const assets = new Map();
+  context.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
+  context.on('weberror', (error) => problems.push(`page error: ${error.error().message}`));
+  const policies = [];
+  context.on('response', (response) => {
+    const path = new URL(response.url()).pathname;
+    // The page itself; not the sign-in's redirect to it.
+    if (path === '/' && response.status() === 200) policies.push(response.headers()['content-security-policy']);
+    if (path.startsWith('/ipos-elements/')) assets.set(path, response.headers()['cache-control']);
+  });
+  const clipboard = (tab) => tab.evaluate(() => globalThis.navigator.clipboard.readText());
+  const wait = { timeout: 30_000 };
+  try {
+    const tab = await context.newPage();
+    await tab.goto(url); // not signed in: the stand-in signs in the demo merchant
+    const panel = tab.locator('ipos-key-panel');
+    const status = panel.locator('[part~="status"]');
+    await panel.locator('[part~="generate-button"]').click(wait);
+    await status.filter({ hasText: 'API and Secret keys generated successfully.' }).waitFor(wait);
+    await panel.locator('[part~="copy-secret-key"]').click(wait);
+    await tab.waitForFunction(async () => /^dskey_/.test(await globalThis.navigator.clipboard.readText()), null, wait);
+    const secret = await clipboard(tab);
+    await panel.locator('[part~="reset-button"]').click(wait);
+    await panel.locator('[part~="confirm-button"]').click(wait);
+    await status.filter({ hasText: 'Secret key reset.' }).waitFor(wait);
+    await panel.locator('[part~="copy-secret-key"]').click(wait);
+    await tab.waitForFunction(
+      async (old) =>
+        /^dskey_/.test(await globalThis.navigator.clipboard.readText()) &&
+        (await globalThis.navigator.clipboard.readText()) !== old,
+      secret,
+      wait,
+    );
+
+    const generator = tab.locator('ipos-token-generator');
+    await generator.locator('[part~="tpn-select"]').selectOption('139322815011', wait);
+    await generator.locator('[part~="generate-button"]').click(wait);
+    await generator
+      .locator('[part~="status"]')
+      .filter({ hasText: 'Auth Token generated for TPN 139322815011.' })
+      .waitFor(wait);
+    await generator.locator('[part~="copy-token"]').click(wait);
+    await tab.waitForFunction(
+      async () => /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/.test(await globalThis.navigator.clipboard.readText()),
+      null,
+      wait,
+    );
+    problems.push(...(await tab.evaluate(() => globalThis.__violations)).map((text) => `CSP: ${text}`));
+
+    await tab.goto(new URL('/sign-in?as=iso', url).href);
+    await tab.locator('ipos-key-panel [part~="generate-button"]').waitFor(wait);
+    const isoScreen = {
+      role: await tab.locator('ipos-credentials').getAttribute('user-role'),
+      tokenGenerators: await tab.locator('ipos-token-generator').count(),
+    };
+    if (isoScreen.role !== 'iso' || isoScreen.tokenGenerators !== 0)
+      problems.push(`the ISO admin's page: ${JSON.stringify(isoScreen)}`);
+    problems.push(...(await tab.evaluate(() => globalThis.__violations)).map((text) => `CSP: ${text}`));
+  } catch (error) {
+    problems.push(error.message.split('\n')[0]);
+  } finally {
+    await context.close();
+  }
+  const entry = assets.get('/ipos-elements/ipos-credential-elements.js');
+  const chunks = [...assets].filter(([path]) => path.includes('/chunks/'));
+  if (csp && (!policies.length || policies.some((policy) => !policy?.includes("require-trusted-types-for 'script'"))))
+    problems.push(`the page was served with the policies ${JSON.stringify(policies)}`);
+  if (entry !== 'no-cache') problems.push(`the entry was served with Cache-Control ${entry}`);
+  if (!chunks.length || chunks.some(([, cache]) => cache !== 'public, max-age=31536000, immutable'))
+    problems.push(`the chunks were served with ${JSON.stringify(chunks)}`);
+  if (problems.length) throw new Error(problems.join('; '));
+}
+
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const selected = Object.entries(apps).filter(([name]) => !only.length || only.includes(name));
+const selectedGuides = Object.entries(guideApps).filter(([name]) => !only.length || only.includes(name));
 const browser = await chromium.launch({ executablePath: await chromiumExecutablePath(), args: chromiumArgs });
 const results = [];
 for (const [name, app] of selected) {
@@ -478,6 +745,18 @@ for (const [name, app] of selected) {
     console.error(`FAIL ${name}: ${error.message}`);
   } finally {
     server?.stop();
+  }
+}
+for (const [name, app] of selectedGuides) {
+  const since = performance.now();
+  console.log(`\n── ${name} (docs/server.md)`);
+  try {
+    const proved = await runGuideApp(name, app, browser);
+    results.push({ name, ok: true, time: seconds(since) });
+    console.log(`ok  ${name}: the guide's commands and files unchanged, ${proved} (${seconds(since)})`);
+  } catch (error) {
+    results.push({ name, ok: false, time: seconds(since) });
+    console.error(`FAIL ${name}: ${error.message}`);
   }
 }
 await browser.close();

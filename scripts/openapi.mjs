@@ -3,8 +3,10 @@
  * Writes the OpenAPI 3.1 documents from the route table and the zod schemas:
  * `openapi.json` (the HTTP contract alone) and `reference.openapi.json` (what the reference backend serves).
  *   node scripts/openapi.mjs           write both
- *   node scripts/openapi.mjs --check   fail if either is out of date
+ *   node scripts/openapi.mjs --check   fail if either is out of date, or if Redocly CLI (`lint`) or Spectral
+ *                                      (spectral:oas and the OWASP ruleset, waivers in .spectral.yaml) finds anything
  */
+import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { runnerImport } from 'vite';
@@ -38,7 +40,32 @@ for (const document of documents) {
     console.log(`Wrote ${target}`);
   }
 }
-process.exit(stale ? 1 : 0);
+const linted = process.argv.includes('--check') ? lint(documents.map((document) => document.file)) : true;
+process.exit(stale || !linted ? 1 : 0);
+
+/** Third-party linters integrators run on the documents: 0 errors from Redocly, no finding at all from Spectral. */
+function lint(files) {
+  const tools = [
+    ['redocly', ['lint', ...files, '--format=stylish']],
+    ['spectral', ['lint', ...files, '--ruleset', '.spectral.yaml', '--fail-severity=hint', '--format=text']],
+  ];
+  let clean = true;
+  for (const [tool, args] of tools) {
+    const result = spawnSync(fileURLToPath(new URL(`../node_modules/.bin/${tool}`, import.meta.url)), args, {
+      cwd: root,
+      encoding: 'utf8',
+      // Offline and quiet: no telemetry, no update check.
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
+    });
+    const output = `${result.stdout}${result.stderr}`.replace(/\n\s*╔[\s\S]*╝\n?/, '\n').trim();
+    console.log(`${tool} ${args.join(' ')}\n${output}`);
+    if (result.status !== 0) {
+      console.error(`${tool} found problems in ${files.join(', ')} (exit ${result.status}).`);
+      clean = false;
+    }
+  }
+  return clean;
+}
 
 /** Formats like the repository's Prettier would, so `prettier --check` passes; plain JSON without it. */
 async function format(json, target) {

@@ -1,12 +1,22 @@
 #!/usr/bin/env node
-// `npm test`: every check that proves the project, in order, each one's output streamed.
-// All steps run even after a failure so one run shows every problem; the exit code is non-zero
-// if any step failed. The last line counts the tests all runners executed.
+// `npm test`: every check that proves the project. The browser steps (element tests and the demo's end-to-end
+// tests, in Chromium, Firefox and WebKit) run in a lane of their own beside the others: they mostly wait on
+// browsers, so the two lanes share two cores well. All steps run even after a failure so one run shows every
+// problem; the exit code is non-zero if any step failed. The summary counts the tests of every runner, per
+// engine for the browser steps, and lists what was skipped and why.
+// `npm test -- unit elements` runs some steps; `--engine webkit` (or `--engine=firefox,webkit`) some engines.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stripVTControlCharacters } from 'node:util';
+import { ENGINE_LABELS, parseEngines } from '../test/support/engines.mjs';
+
+/** Why a browser step stays in Chromium: printed with the step, never silently. */
+const VITEST_BROWSER_CHROMIUM_ONLY =
+  "Chromium only: Vitest's browser mode runs these through Playwright, whose Firefox over BiDi needs a command " +
+  'Firefox ESR 153 lacks and whose WebKit is its own build, not WebKitGTK; the elements themselves are tested ' +
+  'in all three engines by the elements step';
 
 const steps = [
   { name: 'manifest', command: 'cem analyze', why: 'custom-elements.json from the JSDoc headers' },
@@ -31,15 +41,37 @@ const steps = [
     counts: 'vitest',
     why: '`serve` as its own processes behind a real nginx on a throwaway PostgreSQL, and driven in Chromium',
   },
-  { name: 'elements', command: 'web-test-runner', counts: 'wtr' },
-  { name: 'stories', command: 'vitest run --project storybook', counts: 'vitest' },
-  { name: 'react', command: 'vitest run --project react', counts: 'vitest' },
+  {
+    name: 'elements',
+    command: 'web-test-runner',
+    counts: 'wtr',
+    browsers: true,
+    why: 'every element in Chromium, Firefox and WebKit, the reference backend over HTTP',
+  },
+  {
+    name: 'stories',
+    command: 'vitest run --project storybook',
+    counts: 'vitest',
+    chromiumOnly: VITEST_BROWSER_CHROMIUM_ONLY,
+  },
+  {
+    name: 'react',
+    command: 'vitest run --project react',
+    counts: 'vitest',
+    chromiumOnly: VITEST_BROWSER_CHROMIUM_ONLY,
+  },
   {
     name: 'size',
     command: 'node scripts/size.mjs',
     why: 'gzip budgets of what each role downloads up front (CDN chunk graph) and of the define entry; issue 16 goals',
   },
-  { name: 'e2e', command: 'playwright test', counts: 'playwright' },
+  {
+    name: 'e2e',
+    command: 'playwright test',
+    counts: 'playwright',
+    browsers: true,
+    why: "the demo's workflows in Chromium, Firefox and WebKit; the SSR example in Chromium",
+  },
   {
     name: 'package',
     command: 'node scripts/pack.mjs',
@@ -50,33 +82,77 @@ const steps = [
     command: 'node scripts/consumers.mjs --reuse-pack',
     why: "the README's snippets in fresh Vite, React, Vue, Angular, CDN and Node apps",
     counts: 'vitest',
+    chromiumOnly:
+      'Chromium only: it proves the package and each framework, which do not depend on the engine ' +
+      '(the element and end-to-end steps cover the engines)',
   },
 ];
 
+const args = process.argv.slice(2);
 // `--report`: after a run where every step passed, write the suites' `[reliability]` lines into docs/reliability.md.
-const report = process.argv.includes('--report');
-const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const report = args.includes('--report');
+const engines = engineOption(args);
+const only = args.filter((arg, index) => !arg.startsWith('--') && args[index - 1] !== '--engine');
 // The manifest is generated first in any case: typecheck, docs and stories read it.
 const selected = only.length ? steps.filter((step) => step.name === 'manifest' || only.includes(step.name)) : steps;
+const unknown = only.filter((name) => !steps.some((step) => step.name === name));
+if (unknown.length) {
+  console.error(`No step named ${unknown.join(', ')}. The steps: ${steps.map((step) => step.name).join(', ')}.`);
+  process.exit(2);
+}
+
+/** `--engine webkit`, `--engine=firefox,webkit`: the engines the browser steps use (test/support/engines.mjs). */
+function engineOption(argv) {
+  const index = argv.findIndex((arg) => arg === '--engine' || arg.startsWith('--engine='));
+  if (index < 0) return undefined;
+  const value = argv[index].includes('=') ? argv[index].split('=')[1] : argv[index + 1];
+  try {
+    if (!value) throw new Error('--engine needs a value: chromium, firefox, webkit or a comma-separated list');
+    return parseEngines(value, '--engine').join(',');
+  } catch (error) {
+    console.error(error.message);
+    process.exit(2);
+  }
+}
 
 // Each runner prints its own totals; read them so the summary counts tests, not steps.
 const countReaders = {
   vitest(output) {
     const line = output.split('\n').find((l) => /^\s*Tests\s/.test(l)) ?? '';
-    return { passed: number(line, /(\d+) passed/), failed: number(line, /(\d+) failed/) };
+    return {
+      passed: number(line, /(\d+) passed/),
+      failed: number(line, /(\d+) failed/),
+      skipped: number(line, /(\d+) skipped/),
+    };
   },
-  wtr(output) {
-    const lines = output.split('\n').filter((l) => /\d+ passed, \d+ failed/.test(l));
-    const last = lines.at(-1) ?? '';
-    return { passed: number(last, /(\d+) passed/), failed: number(last, /(\d+) failed/) };
-  },
-  playwright(output) {
-    return { passed: number(output, /^\s*(\d+) passed/m), failed: number(output, /^\s*(\d+) failed/m) };
-  },
+  // web-test-runner prints a progress line per browser, again and again; the last one of each is its total.
+  wtr: perEngine,
+  // Playwright's list reporter prints the totals; test/support/engine-reporter.ts a line per engine.
+  playwright: perEngine,
 };
 const number = (text, pattern) => Number(pattern.exec(text)?.[1] ?? 0);
 
+/** Totals from the runner's `Firefox: … 12 passed, 0 failed, 1 skipped` lines (the last of each engine). */
+function perEngine(output) {
+  const labels = Object.values(ENGINE_LABELS).join('|');
+  const pattern = new RegExp(`^\\s*(${labels}):.*?(\\d+) passed, (\\d+) failed(?:, (\\d+) skipped)?\\s*$`, 'gm');
+  const engines = {};
+  for (const [, engine, passed, failed, skipped] of output.matchAll(pattern)) {
+    engines[engine] = { passed: Number(passed), failed: Number(failed), skipped: Number(skipped ?? 0) };
+  }
+  const sum = (key) => Object.values(engines).reduce((total, counts) => total + counts[key], 0);
+  return { passed: sum('passed'), failed: sum('failed'), skipped: sum('skipped'), engines };
+}
+
+/** Whose output goes to the terminal as it comes; the others' is printed whole when they end. */
+let streaming;
+
 function run(step) {
+  const streams = !streaming;
+  if (streams) streaming = step;
+  console.log(`\n━━ ${step.name}: ${step.command}${step.why ? `  (${step.why})` : ''}`);
+  if (step.chromiumOnly) console.log(`   ${step.chromiumOnly}`);
+  if (!streams) console.log(`   (runs beside ${streaming.name}; its output follows when it ends)`);
   return new Promise((resolve) => {
     const started = performance.now();
     let output = '';
@@ -85,47 +161,70 @@ function run(step) {
     const child = spawn(step.command, {
       shell: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PATH, FORCE_COLOR: '0' },
+      env: { ...process.env, PATH, FORCE_COLOR: '0', ...(engines ? { TEST_ENGINES: engines } : {}) },
     });
     for (const stream of [child.stdout, child.stderr]) {
       stream.on('data', (chunk) => {
         output += chunk;
-        (stream === child.stdout ? process.stdout : process.stderr).write(chunk);
+        if (streaming === step) (stream === child.stdout ? process.stdout : process.stderr).write(chunk);
       });
     }
     child.on('close', (code) => {
-      const counts = step.counts ? countReaders[step.counts](stripVTControlCharacters(output)) : undefined;
+      if (streaming === step) streaming = undefined;
+      else console.log(`\n━━ ${step.name} (ran beside the other steps):\n${output}`);
+      const text = stripVTControlCharacters(output);
       resolve({
         ...step,
         ok: code === 0,
         seconds: (performance.now() - started) / 1000,
-        counts,
-        output: stripVTControlCharacters(output),
+        counts: step.counts ? countReaders[step.counts](text) : undefined,
+        output: text,
       });
     });
   });
 }
 
-const results = [];
-for (const step of selected) {
-  console.log(`\n━━ ${step.name}: ${step.command}${step.why ? `  (${step.why})` : ''}`);
-  results.push(await run(step));
+/** Runs the steps one after another; resolves their results in order. */
+async function lane(laneSteps) {
+  const results = [];
+  for (const step of laneSteps) results.push(await run(step));
+  return results;
 }
+
+const [first, ...rest] = selected;
+const firstResult = await run(first);
+const [mainResults, browserResults] = await Promise.all([
+  lane(rest.filter((step) => !step.browsers)),
+  lane(rest.filter((step) => step.browsers)),
+]);
+const results = [firstResult, ...mainResults, ...browserResults].sort(
+  (a, b) => steps.findIndex((s) => s.name === a.name) - steps.findIndex((s) => s.name === b.name),
+);
 
 console.log('\n━━ Summary');
 for (const result of results) {
-  const counts = result.counts ? `  ${result.counts.passed} passed, ${result.counts.failed} failed` : '';
+  const { counts } = result;
+  const tally = counts
+    ? `  ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`
+    : '';
   console.log(
-    `${result.ok ? 'ok  ' : 'FAIL'}  ${result.name.padEnd(10)} ${result.seconds.toFixed(1).padStart(6)} s${counts}`,
+    `${result.ok ? 'ok  ' : 'FAIL'}  ${result.name.padEnd(10)} ${result.seconds.toFixed(1).padStart(6)} s${tally}`,
   );
+  for (const [engine, { passed, failed, skipped }] of Object.entries(counts?.engines ?? {})) {
+    console.log(`${' '.repeat(26)}${engine.padEnd(9)} ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  }
+  if (result.chromiumOnly) console.log(`${' '.repeat(26)}${result.chromiumOnly}`);
 }
-const passed = results.reduce((sum, r) => sum + (r.counts?.passed ?? 0), 0);
-const failedTests = results.reduce((sum, r) => sum + (r.counts?.failed ?? 0), 0);
+const skips = [...new Set(results.flatMap((r) => r.output.match(/\[skipped in \w+\] .+/g) ?? []))].sort();
+if (skips.length) console.log(`\nSkipped, with the reason:\n${skips.map((line) => `  ${line.trim()}`).join('\n')}`);
+const total = (key) => results.reduce((sum, r) => sum + (r.counts?.[key] ?? 0), 0);
 const failedSteps = results.filter((r) => !r.ok);
 // A failed check with no failing test of its own (lint, typecheck, a stale document) still counts once.
 const failedChecks = failedSteps.filter((r) => !r.counts?.failed).length;
 if (failedSteps.length) console.log(`\nFailed steps: ${failedSteps.map((r) => r.name).join(', ')}`);
-console.log(`\ntests: ${passed} passed, ${failedTests + failedChecks} failed`);
+console.log(
+  `\ntests: ${total('passed')} passed, ${total('failed') + failedChecks} failed, ${total('skipped')} skipped`,
+);
 if (report && !failedSteps.length) writeReliabilityReport(results);
 process.exit(failedSteps.length ? 1 : 0);
 

@@ -12,6 +12,12 @@ export type BackendErrorCode =
   | 'invalid-request'
   | 'aborted';
 
+/**
+ * The `errorCode` of a 503 whose cause is the backend's database, out of reach for now (a restart, a failover):
+ * the answer carries `Retry-After`, and the same request (with its `Idempotency-Key`) may be sent again.
+ */
+export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
+
 /** The contract's status → code mapping, shared by the HTTP client and the in-browser reference backend. */
 export function codeForStatus(status: number): BackendErrorCode {
   if (status === 400 || status === 405 || status === 413 || status === 415 || status === 422) return 'invalid-request';

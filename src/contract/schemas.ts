@@ -83,13 +83,28 @@ export const resetSecretRequestSchema = z.object({
 });
 
 export const generateTokenRequestSchema = z.object({
-  tpn: z.string().check(z.regex(TPN_PATTERN)),
+  tpn: z.string().check(z.maxLength(12), z.regex(TPN_PATTERN)),
   expiresInMinutes: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1440))),
 });
 
+/** Largest JSON body the server reads: no string of a request can be longer. */
+const MAX_BODY_TEXT = 16 * 1024;
+
 export const refreshTokenRequestSchema = z.object({
-  token: z.string().check(z.minLength(1)),
+  /** Any text: the signature decides, so a token not signed by this server is a 401, not a 400. */
+  token: z.string().check(z.minLength(1), z.maxLength(MAX_BODY_TEXT)),
 });
+
+/** iPOSpays' `POST /v1/authenticate-token` success body, as the server kit and the reference backend answer it. */
+export const authenticateTokenResponseSchema = z.object({
+  responseCode: z.literal('00'),
+  responseMessage: z.string(),
+  createdDt: isoTime,
+  tokenExpiresInMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(1440)),
+  token: z.string(),
+});
+
+export type AuthenticateTokenResponse = z.infer<typeof authenticateTokenResponseSchema>;
 
 export const errorBodySchema = z.object({
   errorCode: z.string(),

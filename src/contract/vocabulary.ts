@@ -22,6 +22,7 @@ export const ACTIVITY_TYPES = [
   'token-refreshed',
   'authenticated',
   'authentication-failed',
+  'role-changed',
 ] as const;
 
 /** What an activity event records. */

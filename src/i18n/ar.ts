@@ -156,4 +156,5 @@ export const ar: Catalog = {
   'activity.type.token-refreshed': 'تم تجديد رمز المصادقة',
   'activity.type.authenticated': 'تم تسجيل الدخول بالمفاتيح',
   'activity.type.authentication-failed': 'رُفض تسجيل الدخول بالمفاتيح',
+  'activity.type.role-changed': 'تغيّر دور الحساب؛ تمنح المفاتيح الآن صلاحيات الدور الجديد',
 };

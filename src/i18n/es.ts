@@ -152,4 +152,5 @@ export const es: Catalog = {
   'activity.type.token-refreshed': 'Token de autenticación renovado',
   'activity.type.authenticated': 'Acceso con las claves',
   'activity.type.authentication-failed': 'Acceso con las claves rechazado',
+  'activity.type.role-changed': 'Rol de la cuenta cambiado; las claves dan ahora el acceso del nuevo rol',
 };

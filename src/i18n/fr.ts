@@ -154,4 +154,5 @@ export const fr: Catalog = {
   'activity.type.token-refreshed': 'Jeton d’authentification renouvelé',
   'activity.type.authenticated': 'Connexion avec les clés',
   'activity.type.authentication-failed': 'Connexion avec les clés refusée',
+  'activity.type.role-changed': 'Rôle du compte modifié\u00a0; les clés donnent désormais l’accès du nouveau rôle',
 };

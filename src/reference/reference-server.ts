@@ -36,7 +36,8 @@
  *   `Idempotent-Replayed: true` — without doing the work twice, even while the first is still running.
  *   The same key with another body → 422 `IDEMPOTENCY_KEY_REUSED`. 5xx answers are not remembered.
  *   Replays live in the store: sealed, with a hash of the request body (never the body), for 24 hours,
- *   and the memory store keeps at most `maxReplays` (default 100,000; oldest first). Sessions: at most
+ *   at most 1,000 per account (its own oldest forgotten first), and the memory store at most `maxReplays` in
+ *   all (default 100,000; the account with the most gives way). Sessions: at most
  *   1000 (least recently used forgotten, rows included).
  *   `/credentials/secret/reveal` is not replayed: a replay cache must not hold secrets.
  *
@@ -97,7 +98,8 @@ import * as z from 'zod/mini';
 import { describeIssues } from '../contract/describe-issues.js';
 import { ROUTES } from '../contract/routes.js';
 import { isUserRole, USER_ROLES, type UserRole } from '../contract/roles.js';
-import { BASE_HEADERS, Problem, parseJson, readJsonText, toResponse, type Answer } from '../server/answers.js';
+import { BASE_HEADERS, Problem, toResponse, type Answer } from '../server/answer.js';
+import { parseJson, readJsonText } from '../server/parse.js';
 import { OffsetClock, systemClock, type Clock } from '../server/clock.js';
 import {
   AUTHENTICATE_TOKEN_PATH,

@@ -15,11 +15,13 @@ export {
   type RateLimitedAction,
   type RequestContext,
 } from './credentials-server.js';
-export { authenticateTokenResponseSchema, type ServerAccount, type AuthenticateTokenResponse } from './operations.js';
-export { Problem } from './answers.js';
+export type { ServerAccount } from './operations.js';
+export { authenticateTokenResponseSchema, type AuthenticateTokenResponse } from '../contract/schemas.js';
+export { Problem } from './answer.js';
 export { SecretBox, ephemeralKeyring, type DataKeyring, type DataKeyMaterial, type SealedValue } from './crypto.js';
 export type { SigningKeyInput } from './tokens.js';
 export { GRACE_PERIOD_MINUTES, MAX_TOKEN_MINUTES, DEFAULT_TOKEN_MINUTES } from './tokens.js';
+export { DatabaseUnavailableError } from './store.js';
 export type {
   CredentialStore,
   StoreTransaction,
@@ -37,4 +39,6 @@ export {
   type PostgresStoreOptions,
 } from './stores/postgres.js';
 export { MIGRATIONS, sqlStore, type SqlClient } from './stores/sql-store.js';
+export { elementAssets, ELEMENTS_ENTRY, type ElementAssets, type ElementAssetsOptions } from './element-assets.js';
 export { nodeListener, nodeMiddleware, type FetchHandler, type NodeAdapterOptions } from './node.js';
+export { canonicalAddress, clientAddress, proxyTrust, type ProxyTrust, type TrustedProxies } from './addresses.js';

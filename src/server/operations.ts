@@ -1,6 +1,8 @@
-/** What the server does for each operation of the contract, and for iPOSpays' `/authenticate-token`. */
-import * as z from 'zod/mini';
-import type { OperationId } from '../contract/routes.js';
+/**
+ * The sixth stage: what the server does for each operation of the contract, inside the transaction the
+ * idempotency stage opened. iPOSpays' `/authenticate-token` is `authenticate-token.ts`.
+ */
+import type { OperationId, RouteDefinition } from '../contract/routes.js';
 import {
   generateTokenRequestSchema,
   refreshTokenRequestSchema,
@@ -12,12 +14,12 @@ import {
   type Terminal,
 } from '../contract/schemas.js';
 import { GRACE_MINUTES, type UserRole } from '../contract/vocabulary.js';
+import { ROLE_SCOPES, ROLE_TITLES, canGenerateTokens } from '../contract/roles.js';
 import { ACTIVITY_LIMIT } from '../options/ranges.js';
-import { ROLE_SCOPES, ROLE_TITLES } from '../contract/roles.js';
-import { Problem, type Answer } from './answers.js';
-import { secretsMatch, type SecretBox } from './crypto.js';
+import { Problem, type Answer } from './answer.js';
+import type { SecretBox } from './crypto.js';
 import { generateApiKey, generateSecretKey } from './keys.js';
-import type { AuditEventType, CredentialStore, KeyRow, StoreTransaction, StoredAuditEvent } from './store.js';
+import type { AuditEvent, AuditEventType, KeyRow, StoreTransaction, StoredAuditEvent } from './store.js';
 import {
   DEFAULT_TOKEN_MINUTES,
   GRACE_PERIOD_MINUTES,
@@ -77,6 +79,50 @@ export const OPERATIONS: Record<OperationId, AccountOperation> = {
   listActivity,
 };
 
+/** Runs an operation, turning its `Problem` into an answer (so refusals commit and are remembered too). */
+export async function settle(operation: () => Promise<Answer>): Promise<Answer> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof Problem) return error.toAnswer();
+    throw error;
+  }
+}
+
+/** Runs an operation for the account, turning its `Problem` into an answer. */
+export function runOperation(id: OperationId, context: AccountOperationContext): Promise<Answer> {
+  return settle(() => OPERATIONS[id](context));
+}
+
+/** Who told the server of a role change, and when: an admin's request, or the host (no actor, no source). */
+export type RoleChangeActor = Pick<AuditEvent, 'at' | 'actorId' | 'actorName' | 'source'>;
+
+/** A flapping role (two sessions that disagree) is audited at most once per role and account in this window. */
+const ROLE_CHANGE_AUDIT_WINDOW_MS = 60_000;
+
+/**
+ * Records `role` as the account's current one on its keys, from then on what `authenticate-token` signs the
+ * scopes of (never the old role's). A change is audited as `role-changed` — once per account and role a minute,
+ * so two sessions that disagree cannot fill the log; the keys follow every change all the same.
+ */
+export async function followRole(
+  tx: StoreTransaction,
+  accountId: string,
+  role: UserRole,
+  actor: RoleChangeActor,
+): Promise<boolean> {
+  if (!(await tx.changeRole(accountId, role))) return false;
+  const window = Math.floor(actor.at / ROLE_CHANGE_AUDIT_WINDOW_MS) * ROLE_CHANGE_AUDIT_WINDOW_MS;
+  if ((await tx.countHit(`role-changed ${role} ${accountId}`, window)) > 1) return true;
+  await tx.appendAudit({ ...actor, accountId, type: 'role-changed', tpn: null, graceMinutes: null, role });
+  return true;
+}
+
+/** Refuses an account whose role has no access to the route (terminals and tokens are for merchants). */
+export function refuseRoleWithoutAccess(route: RouteDefinition, account: ServerAccount): void {
+  if (route.merchantOnly && !canGenerateTokens(account.role)) throw merchantOnlyProblem(account.role);
+}
+
 /** A cursor is the id of the last event of the previous page, in decimal. */
 const ACTIVITY_CURSOR_PATTERN = /^[1-9]\d{0,14}$/;
 
@@ -125,17 +171,6 @@ function activityEventOf(row: StoredAuditEvent): ActivityEvent {
   };
 }
 
-/** iPOSpays' `POST /v1/authenticate-token` success body. */
-export const authenticateTokenResponseSchema = z.object({
-  responseCode: z.literal('00'),
-  responseMessage: z.string(),
-  createdDt: z.iso.datetime({ offset: true }),
-  tokenExpiresInMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(MAX_TOKEN_MINUTES)),
-  token: z.string(),
-});
-
-export type AuthenticateTokenResponse = z.infer<typeof authenticateTokenResponseSchema>;
-
 /** The 403 for an account that has no terminals. */
 export function merchantOnlyProblem(role: UserRole): Problem {
   return new Problem(
@@ -146,7 +181,7 @@ export function merchantOnlyProblem(role: UserRole): Problem {
 }
 
 /** Whether a row's previous secret still authenticates at `now`. */
-function previousSecretValid(row: KeyRow, now: number): boolean {
+export function previousSecretValid(row: KeyRow, now: number): boolean {
   return row.previousSecret !== null && row.previousSecretValidUntil !== null && now < row.previousSecretValidUntil;
 }
 
@@ -315,80 +350,6 @@ async function refreshToken(context: AccountOperationContext): Promise<Answer> {
   const token = await issueAuthToken(context, tpn, lifetimeMinutes);
   await audit(context, 'token-refreshed', { tpn });
   return { status: 200, body: token };
-}
-
-/**
- * iPOSpays' `POST /v1/authenticate-token`: keys in headers, its success body and `AUTH_ERR_00x` errors.
- * `accepts` lets a host limit which accounts this endpoint serves (the demo: one session's).
- */
-export async function authenticateToken(
-  context: Omit<OperationContext, 'tx'>,
-  store: Pick<CredentialStore, 'autocommit'>,
-  accepts: (accountId: string) => boolean,
-): Promise<Answer> {
-  const { request, now, source, signer, box } = context;
-  const apiKey = request.headers.get('apiKey');
-  const secretKey = request.headers.get('secretKey');
-  if (!apiKey) throw new Problem(401, 'AUTH_ERR_001', 'API Key required');
-  if (!secretKey) throw new Problem(401, 'AUTH_ERR_002', 'Secret Key required');
-  const requested = request.headers.get('jwtTokenExpiryMinutes');
-  // Digits only: `Number()` alone would take '0x10', '1e2' and ' 10 '.
-  const minutes = requested === null ? DEFAULT_TOKEN_MINUTES : /^\d{1,4}$/.test(requested) ? Number(requested) : NaN;
-  const indexes = await box.indexes(apiKey);
-  // One read, then the signature outside any transaction: the hot path holds no lock while it signs.
-  const found = await store.autocommit((tx) => tx.keysByApiKeyIndex(indexes));
-  const row = found && accepts(found.accountId) ? found : null;
-  // Opened and compared even for an unknown key, so the answer takes as long either way.
-  const stored = row ? await box.open(row.secret, row.accountId) : 'dskey_';
-  // The previous secret of a grace window counts only while the window is open, by this request's time.
-  const previous = row && previousSecretValid(row, now) ? await box.open(row.previousSecret!, row.accountId) : null;
-  const matches =
-    (secretsMatch(stored, secretKey) || (previous !== null && secretsMatch(previous, secretKey))) &&
-    row !== null &&
-    row.apiKey === apiKey;
-  const event = { at: now, source, tpn: null, graceMinutes: null };
-  if (!matches || !row) {
-    await store.autocommit((tx) =>
-      tx.appendAudit({
-        ...event,
-        accountId: row?.accountId ?? null,
-        type: 'authentication-failed',
-        actorId: null,
-        actorName: null,
-      }),
-    );
-    throw new Problem(401, 'AUTH_ERR_004', 'Invalid API Key or Secret Key');
-  }
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_TOKEN_MINUTES) {
-    throw new Problem(
-      400,
-      'INVALID_EXPIRY',
-      `jwtTokenExpiryMinutes must be a whole number from 1 to ${MAX_TOKEN_MINUTES}.`,
-    );
-  }
-  const { token, claims } = await signer.sign(
-    { sub: row.accountId, scope: ROLE_SCOPES[row.role].join(' ') },
-    minutes,
-    now,
-  );
-  await store.autocommit(async (tx) => {
-    await tx.markUsed(row.accountId, now, source);
-    await tx.appendAudit({
-      ...event,
-      accountId: row.accountId,
-      type: 'authenticated',
-      actorId: row.accountId,
-      actorName: null,
-    });
-  });
-  const body: AuthenticateTokenResponse = {
-    responseCode: '00',
-    responseMessage: 'Success',
-    createdDt: isoTime(claims.iat * 1000),
-    tokenExpiresInMinutes: minutes,
-    token,
-  };
-  return { status: 200, body };
 }
 
 async function requireOwnTerminal(context: AccountOperationContext, tpn: string): Promise<void> {

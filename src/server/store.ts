@@ -7,6 +7,17 @@
 import type { ActivityType, UserRole } from '../contract/vocabulary.js';
 import type { SealedValue } from './crypto.js';
 
+/**
+ * Thrown by a store when its database cannot be reached (a lost connection, a server restarting or stopped):
+ * answered 503 `DATABASE_UNAVAILABLE` with `Retry-After`, never a 500. The request may be retried as it was.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('The credentials database cannot be reached.', { cause });
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
 /** A stored credential row. Times are epoch ms. The secret is only ever sealed. */
 export interface KeyRow {
   accountId: string;
@@ -59,6 +70,8 @@ export interface AuditEvent {
   tpn: string | null;
   /** For `secret-reset`: the grace window asked for, in minutes (0: none); null for other events. */
   graceMinutes: number | null;
+  /** For `role-changed`: the role the account has now; null (or left out) for other events. */
+  role?: UserRole | null;
 }
 
 export interface StoredAuditEvent extends AuditEvent {
@@ -76,12 +89,33 @@ export type IdempotencyClaim =
       answer: SealedValue;
     };
 
+/** A request's claim on an idempotency key. */
+export interface IdempotencyClaimRequest {
+  /** Whose request: replays are bounded per account and forgotten with it. */
+  accountId: string;
+  scope: string;
+  key: string;
+  requestHash: string;
+  now: number;
+}
+
 export interface IdempotencyRecord {
+  /** Whose answer: replays are bounded per account and forgotten with it. */
+  accountId: string;
   scope: string;
   key: string;
   requestHash: string;
   answer: SealedValue;
   expiresAt: number;
+}
+
+/** A stored answer, as a data-key rotation sees it. */
+export interface StoredReplay {
+  /** Whose answer. */
+  accountId: string;
+  scope: string;
+  key: string;
+  answer: SealedValue;
 }
 
 export interface StoreTransaction {
@@ -102,9 +136,24 @@ export interface StoreTransaction {
   resealSecret(accountId: string, from: SealedValue, to: SealedValue, apiKeyIndex: string): Promise<boolean>;
   /** Re-seals a previous secret under another key, if it is still `from`. */
   resealPreviousSecret(accountId: string, from: SealedValue, to: SealedValue): Promise<boolean>;
-  /** Rows whose secret or previous secret is not sealed with `keyId`, at most `limit`. */
-  keysNotSealedWith(keyId: string, limit: number): Promise<KeyRow[]>;
+  /**
+   * Rows whose secret or previous secret is not sealed with `keyId`, at most `limit`, by account id; only those
+   * after `afterAccountId` when given (a rotation pages past rows it could not open).
+   */
+  keysNotSealedWith(keyId: string, limit: number, afterAccountId?: string): Promise<KeyRow[]>;
+  /** One row whose secret is sealed with `keyId`, or null: what a data key's first check opens. */
+  anyKeysSealedWith(keyId: string): Promise<KeyRow | null>;
+  /**
+   * Records `check` as the check value of data key `keyId` unless one is recorded already; resolves with the
+   * recorded one. Concurrent first records of one id: one wins, every caller sees the winner's.
+   */
+  recordDataKeyCheck(keyId: string, check: string): Promise<string>;
   markUsed(accountId: string, at: number, from: string | null): Promise<void>;
+  /**
+   * Records the account's current role on its keys (what `authenticate-token` signs the scopes of); true when it
+   * was another, false when the same or when the account has no keys. Concurrent changes to one role: one true.
+   */
+  changeRole(accountId: string, role: UserRole): Promise<boolean>;
   /** Forgets an account's keys and replays (not its audit events). */
   deleteAccount(accountId: string): Promise<void>;
 
@@ -112,15 +161,34 @@ export interface StoreTransaction {
    * Claims `scope`+`key` for this transaction, first forgetting it if expired. Under PostgreSQL a
    * concurrent claim of the same key waits for this transaction and then sees its answer.
    */
-  claimIdempotencyKey(scope: string, key: string, requestHash: string, now: number): Promise<IdempotencyClaim>;
-  /** Stores the answer of a claimed key, kept until `expiresAt`. */
-  completeIdempotencyKey(record: IdempotencyRecord): Promise<void>;
+  claimIdempotencyKey(claim: IdempotencyClaimRequest): Promise<IdempotencyClaim>;
+  /**
+   * Stores the answer of a claimed key, kept until `expiresAt`; then forgets the account's oldest answers past
+   * `keepPerAccount` — that account's own, never another's.
+   */
+  completeIdempotencyKey(record: IdempotencyRecord, keepPerAccount: number): Promise<void>;
   /** Drops a claimed key (its answer is not worth remembering). */
   releaseIdempotencyKey(scope: string, key: string): Promise<void>;
+  /**
+   * Stored answers not sealed with `keyId`, at most `limit`, by scope and key; only those after `after` when given
+   * (a data-key rotation re-seals them, paging past answers it could not open).
+   */
+  replaysNotSealedWith(
+    keyId: string,
+    limit: number,
+    after?: Pick<StoredReplay, 'scope' | 'key'>,
+  ): Promise<StoredReplay[]>;
+  /** Re-seals a stored answer under another key, if it is still `from`. */
+  resealReplay(scope: string, key: string, from: SealedValue, to: SealedValue): Promise<boolean>;
 
   /** Adds one to a fixed-window counter and returns the new count. */
   countHit(bucket: string, windowStart: number): Promise<number>;
 
+  /**
+   * Adds an event to its account's log. An event of no account (a failed authentication with an API key nobody
+   * has: a stranger's guess) is nobody's history: it is only counted, per minute, and the counts are swept after
+   * a day, so that no flood of guesses grows the log or evicts an account's events.
+   */
   appendAudit(event: AuditEvent): Promise<void>;
   /** An account's audit events, newest first, with ids below `beforeId`. */
   listAudit(accountId: string, options?: { beforeId?: number; limit?: number }): Promise<StoredAuditEvent[]>;
@@ -137,7 +205,11 @@ export interface CredentialStore {
    * and for writes that need no atomicity with each other (the hot `authenticate-token` path).
    */
   autocommit<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
-  /** Deletes expired replays and old rate-limit windows. */
-  sweep(now: number): Promise<void>;
+  /**
+   * Deletes expired replays, the rate-limit windows that started before `rateWindowsBefore` (default: a day
+   * before `now`; the server passes the start of its longest window) and counts of unknown-key attempts older
+   * than a day.
+   */
+  sweep(now: number, rateWindowsBefore?: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,7 +2,8 @@
  * The contract conformance runner: checks any backend (Node, Java, Go, …) against the HTTP contract over
  * real HTTP. `npx ipos-credential-elements verify <base-url> [--header K:V]…` prints one line per check.
  * It changes the account it acts for (generates keys if none, resets the secret, issues tokens): point it
- * at a test account.
+ * at a test account. It does not trust the backend it checks: each request has a timeout, each answer a size
+ * cap, and a redirect to another origin is not followed (the session headers never leave the base URL's origin).
  */
 import * as z from 'zod/mini';
 import {
@@ -20,7 +21,18 @@ export interface VerifyOptions {
   /** Headers every request carries: the test account's session cookie or bearer token. */
   headers?: Record<string, string>;
   fetch?: typeof fetch;
+  /** How long one request may take, answer read included, in ms; default 10,000. */
+  timeoutMs?: number;
+  /** The largest answer read, in bytes; default 1 MiB (the contract's answers are a few KiB). */
+  maxAnswerBytes?: number;
 }
+
+export const DEFAULT_VERIFY_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_ANSWER_BYTES = 1024 * 1024;
+/** Same-origin redirects followed per request, at most. */
+const MAX_REDIRECTS = 5;
+/** Requests in a row without an answer before the run stops: a backend that is gone fails once, not 40 times. */
+const MAX_SILENT_REQUESTS = 3;
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
@@ -63,6 +75,9 @@ interface Called {
 
 class CheckFailure extends Error {}
 
+/** The backend stopped answering: the run ends, the checks not run yet are skipped. */
+class BackendGone extends CheckFailure {}
+
 function ensure(condition: unknown, message: string): asserts condition {
   if (!condition) throw new CheckFailure(message);
 }
@@ -75,7 +90,12 @@ function parse<T>(schema: z.ZodMiniType<T>, body: unknown, what: string): T {
 
 export async function verifyBackend(options: VerifyOptions): Promise<CheckResult[]> {
   const base = options.baseUrl.replace(/\/+$/, '');
+  const origin = new URL(base).origin;
   const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS;
+  const maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+  let silentInARow = 0;
+  let gone: string | undefined;
   const results = new Map<CheckId, CheckResult>();
   const errorAnswers: { what: string; body: unknown }[] = [];
   const secretAnswers: { what: string; headers: Headers }[] = [];
@@ -90,12 +110,26 @@ export async function verifyBackend(options: VerifyOptions): Promise<CheckResult
     for (const [name, value] of Object.entries(init.headers ?? {})) headers.set(name, value);
     if (init.json !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
     if (init.idempotencyKey) headers.set('Idempotency-Key', init.idempotencyKey);
-    const response = await doFetch(`${base}${path}`, {
-      method,
-      headers,
-      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
-    });
-    const text = await response.text();
+    if (gone) throw new BackendGone(gone);
+    const signal = AbortSignal.timeout(timeoutMs);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetchWithinOrigin(`${base}${path}`, {
+        method,
+        headers,
+        body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+        signal,
+      });
+      text = await readCapped(response, maxAnswerBytes, `${method} ${path}`);
+      silentInARow = 0;
+    } catch (error) {
+      if (error instanceof CheckFailure) throw error;
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      const detail = `${method} ${path}: no answer ${signal.aborted ? `within ${timeoutMs / 1000} s` : `(${cause})`}`;
+      if (++silentInARow >= MAX_SILENT_REQUESTS) gone = `the backend stopped answering (${detail})`;
+      throw new CheckFailure(detail);
+    }
     let body: unknown = text;
     try {
       body = text === '' ? undefined : JSON.parse(text);
@@ -104,6 +138,28 @@ export async function verifyBackend(options: VerifyOptions): Promise<CheckResult
     }
     if (response.status >= 400) errorAnswers.push({ what: `${method} ${path} (${response.status})`, body });
     return { status: response.status, headers: response.headers, body };
+  }
+
+  /**
+   * `fetch` following redirects by hand: within the base URL's origin, with the same headers, up to
+   * `MAX_REDIRECTS`; to another origin, never (it would carry the session headers there).
+   */
+  async function fetchWithinOrigin(url: string, init: RequestInit): Promise<Response> {
+    for (let hop = 0; ; hop++) {
+      const response = await doFetch(url, { ...init, redirect: 'manual' });
+      const location = response.status >= 300 && response.status < 400 ? response.headers.get('Location') : null;
+      if (location === null) return response;
+      await response.body?.cancel();
+      const next = new URL(location, url);
+      if (next.origin !== origin) {
+        throw new CheckFailure(
+          `${init.method} ${url.slice(base.length)} redirected to another origin (${next.origin}); not followed, so your headers stayed with ${origin}`,
+        );
+      }
+      if (hop === MAX_REDIRECTS)
+        throw new CheckFailure(`${init.method} ${url.slice(base.length)}: more than ${MAX_REDIRECTS} redirects`);
+      url = next.href;
+    }
   }
 
   const key = (name: string) => `verify-${Date.now().toString(36)}-${++runs}-${name}`;
@@ -115,7 +171,7 @@ export async function verifyBackend(options: VerifyOptions): Promise<CheckResult
       return !skipped;
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      results.set(id, { id, title: CHECKS[id], status: 'fail', detail });
+      results.set(id, { id, title: CHECKS[id], status: error instanceof BackendGone ? 'skip' : 'fail', detail });
       return false;
     }
   }
@@ -376,25 +432,80 @@ export async function verifyBackend(options: VerifyOptions): Promise<CheckResult
   );
 }
 
-/** The runner's report: one line per check, then `N passed, N failed, N skipped`. */
+/** The answer's text, read up to `maxBytes`: a backend that sends more (or never stops) fails the check. */
+async function readCapped(response: Response, maxBytes: number, what: string): Promise<string> {
+  const declared = Number(response.headers.get('Content-Length'));
+  const tooLarge = () => new CheckFailure(`${what}: the answer is over ${maxBytes} bytes; not read further`);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    length += chunk.value.byteLength;
+    if (length > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(chunk.value);
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** What a terminal acts on instead of printing: control characters (escape sequences) and bidirectional overrides. */
+const UNPRINTABLE = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu;
+
+/** Text from the backend made inert for a terminal: each control character written as `\u{…}`. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (character) => `\\u{${character.codePointAt(0)!.toString(16)}}`);
+}
+
+/**
+ * The runner's report: one line per check, then `N passed, N failed, N skipped`. Details quote the backend, so
+ * every piece is made printable: a hostile backend cannot move the cursor, rewrite lines or retitle the terminal.
+ */
 export function formatResults(results: readonly CheckResult[]): string {
   const lines = results.map((result) => {
     const mark = result.status === 'pass' ? 'ok  ' : result.status === 'fail' ? 'FAIL' : 'skip';
-    return `${mark}  ${result.id.padEnd(20)} ${result.title}${result.detail ? `\n      ${result.detail}` : ''}`;
+    const detail = result.detail ? `\n      ${printable(result.detail)}` : '';
+    return `${mark}  ${printable(result.id).padEnd(20)} ${printable(result.title)}${detail}`;
   });
   const count = (status: CheckStatus) => results.filter((result) => result.status === status).length;
   lines.push('', `${count('pass')} passed, ${count('fail')} failed, ${count('skip')} skipped`);
   return lines.join('\n');
 }
 
-/** Parses `verify <base-url> [--header K:V]…`; throws with a usage message on anything else. */
+export const VERIFY_USAGE =
+  'usage: ipos-credential-elements verify <base-url> [--header "Name: value"]… [--timeout <seconds>] [--max-bytes <bytes>]';
+
+/** Parses `verify <base-url> [--header K:V]… [--timeout s] [--max-bytes n]`; throws with the usage on anything else. */
 export function parseVerifyArguments(args: readonly string[]): VerifyOptions {
-  const usage = 'usage: ipos-credential-elements verify <base-url> [--header "Name: value"]…';
+  const usage = VERIFY_USAGE;
   const headers: Record<string, string> = {};
   let baseUrl: string | undefined;
+  let timeoutMs: number | undefined;
+  let maxAnswerBytes: number | undefined;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index] as string;
-    if (arg === '--header' || arg === '-H') {
+    if (arg === '--timeout') {
+      const seconds = Number(args[++index]);
+      if (!(seconds > 0 && seconds <= 600)) throw new Error(`--timeout needs seconds from 0.001 to 600. ${usage}`);
+      timeoutMs = Math.round(seconds * 1000);
+    } else if (arg === '--max-bytes') {
+      const bytes = Number(args[++index]);
+      if (!Number.isInteger(bytes) || bytes < 1024)
+        throw new Error(`--max-bytes needs a whole number ≥ 1024. ${usage}`);
+      maxAnswerBytes = bytes;
+    } else if (arg === '--header' || arg === '-H') {
       const header = args[++index];
       const colon = header?.indexOf(':') ?? -1;
       if (!header || colon < 1) throw new Error(`--header needs "Name: value". ${usage}`);
@@ -403,5 +514,5 @@ export function parseVerifyArguments(args: readonly string[]): VerifyOptions {
     else throw new Error(`Unexpected argument ${JSON.stringify(arg)}. ${usage}`);
   }
   if (!baseUrl) throw new Error(`The base URL is missing. ${usage}`);
-  return { baseUrl, headers };
+  return { baseUrl, headers, timeoutMs, maxAnswerBytes };
 }

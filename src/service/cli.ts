@@ -19,7 +19,8 @@ export async function keys(argv: readonly string[]): Promise<number> {
 }
 
 export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { readSettings, settingsHelp, ServiceConfigError, UsageError } = await import('./settings.js');
+  const { readSettings, serverOptionError, settingsHelp, ServiceConfigError, UsageError } =
+    await import('./settings.js');
   if (argv.includes('--help')) {
     process.stdout.write(`${settingsHelp()}\n`);
     return 0;
@@ -28,19 +29,27 @@ export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     () => Promise.all([import('./config.js'), import('./logger.js'), import('./service.js')]),
     'serve',
   );
-  let config;
-  try {
-    config = await serviceConfig(readSettings(argv, env));
-  } catch (error) {
-    if (!(error instanceof ServiceConfigError || error instanceof UsageError)) throw error;
+  const refuse = (error: Error) => {
     console.error(`ipos-credential-elements serve: ${error.message}`);
     return 2;
+  };
+  let values;
+  let config;
+  try {
+    values = readSettings(argv, env);
+    config = await serviceConfig(values);
+  } catch (error) {
+    if (!(error instanceof ServiceConfigError || error instanceof UsageError)) throw error;
+    return refuse(error);
   }
   const logger = serviceLogger(config.logLevel);
   let service;
   try {
     service = await startService(config, logger);
   } catch (error) {
+    // The server kit checks its options too: what it refuses is the setting's mistake, told the same way.
+    const refused = serverOptionError(error, values);
+    if (refused) return refuse(refused);
     logger.fatal({ reason: (error as Error).message }, 'could not start');
     return 1;
   }

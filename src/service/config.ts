@@ -3,11 +3,11 @@
  * `ServiceConfigError` naming the variable and saying what a right value looks like, before anything listens.
  */
 import { readFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { createLocalJWKSet, importJWK, importPKCS8, type JSONWebKeySet, type JWK } from 'jose';
 import {
   DEFAULT_RATE_LIMITS,
+  proxyTrust,
   type DataKeyring,
   type RateLimit,
   type RateLimitedAction,
@@ -241,22 +241,16 @@ function checkedOrigin(value: string): string | undefined {
   }
 }
 
+/** A hop count or a list, checked by the server kit's own reading of `trustedProxies` (its message names the entry). */
 function trustedProxies(value: string | undefined, fail: (problem: string) => never): string[] | number | undefined {
   if (value === undefined) return undefined;
-  if (/^\d+$/.test(value.trim())) {
-    const hops = Number(value);
-    return hops >= 1 && hops <= 16 ? hops : fail(`a hop count is 1 to 16, got ${value}.`);
+  const proxies = /^\d+$/.test(value.trim()) ? Number(value) : list(value);
+  try {
+    proxyTrust(proxies);
+  } catch (error) {
+    fail((error as Error).message);
   }
-  return list(value).map((entry) => {
-    const [address = '', prefix, extra] = entry.split('/');
-    const version = isIP(address);
-    const maxPrefix = version === 6 ? 128 : 32;
-    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
-    if (!version || !prefixOk || extra !== undefined) {
-      fail(`"${entry}" is not an address or CIDR (e.g. 10.0.0.0/8, ::1), nor a hop count.`);
-    }
-    return entry;
-  });
+  return proxies;
 }
 
 function rateLimits(

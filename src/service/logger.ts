@@ -16,7 +16,14 @@ export interface RequestScope {
 
 export const requestScope = new AsyncLocalStorage<RequestScope>();
 
-export function serviceLogger(level: LogLevel, destination?: DestinationStream): Logger {
+/**
+ * Lines go to stdout synchronously, as Node itself writes to a pipe: each lands before the next is logged, and
+ * none is left behind when the process exits. (pino's default writes from the thread pool, and at exit flushes
+ * what waits behind the write in flight — a request's line could land after "stopped", or never.)
+ */
+const stdout = () => pino.destination({ dest: 1, sync: true });
+
+export function serviceLogger(level: LogLevel, destination: DestinationStream = stdout()): Logger {
   return pino(
     {
       level,

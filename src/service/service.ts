@@ -5,15 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createCredentialsServer,
-  nodeListener,
-  type FetchHandler,
-  type NodeAdapterOptions,
-  type RequestContext,
-} from '../server/index.js';
+import { createCredentialsServer, nodeListener, type FetchHandler, type RequestContext } from '../server/index.js';
 import type { ServiceConfig } from './config.js';
-import { describeDatabase, openDatabase } from './database.js';
+import { describeDatabase, openDatabase, type ServiceDatabase } from './database.js';
 import type { Caller, IdentityReader } from './identity/identity.js';
 import { jwtIdentity } from './identity/jwt.js';
 import { signedHeadersIdentity } from './identity/signed-headers.js';
@@ -51,25 +45,28 @@ export async function startService(config: ServiceConfig, logger: Logger): Promi
   const portal =
     config.terminalsUrl && portalTerminals(config.terminalsUrl, (message, detail) => logger.warn(detail, message));
 
-  const credentials = createCredentialsServer({
-    store: database.store,
-    dataKeys: config.dataKeys,
-    signingKey: config.signingKey,
-    allowedOrigins: config.allowedOrigins,
-    rateLimits: config.rateLimits,
-    basePath: config.basePath,
-    async resolveAccount(request) {
-      const caller = await identity(request);
-      callers.set(request, caller);
-      const scope = requestScope.getStore();
-      if (scope) scope.accountId = caller.account.accountId;
-      return caller.account;
-    },
-    listTerminals: (account, request) => (portal ? portal(account) : (callers.get(request)?.terminals ?? [])),
-    logError: (message) => logger.error(message),
+  const credentials = await closingOnFailure(database, async () => {
+    const server = createCredentialsServer({
+      store: database.store,
+      dataKeys: config.dataKeys,
+      signingKey: config.signingKey,
+      allowedOrigins: config.allowedOrigins,
+      rateLimits: config.rateLimits,
+      basePath: config.basePath,
+      async resolveAccount(request) {
+        const caller = await identity(request);
+        callers.set(request, caller);
+        const scope = requestScope.getStore();
+        if (scope) scope.accountId = caller.account.accountId;
+        return caller.account;
+      },
+      listTerminals: (account, request) => (portal ? portal(account) : (callers.get(request)?.terminals ?? [])),
+      logError: (message) => logger.error(message),
+    });
+    // The keys are loaded and imported now, so a start that succeeded can seal and sign (readiness reports it).
+    await server.ready();
+    return server;
   });
-  // The signing key is imported now, so a start that succeeded can sign (readiness reports it).
-  await credentials.jwks();
 
   const operationOf = operationNamer(credentials.basePath);
   const handler: FetchHandler = {
@@ -89,9 +86,9 @@ export async function startService(config: ServiceConfig, logger: Logger): Promi
       return response;
     },
   };
-  // `trustedProxies` is the Node adapter's option for naming the proxies in front (addresses/CIDRs or hops).
-  const adapterOptions = { trustedProxies: config.trustedProxies } as NodeAdapterOptions;
-  const contract = nodeListener(handler, adapterOptions);
+  const contract = await closingOnFailure(database, () =>
+    nodeListener(handler, { trustedProxies: config.trustedProxies }),
+  );
 
   let stopping = false;
   let inFlight = 0;
@@ -170,8 +167,10 @@ export async function startService(config: ServiceConfig, logger: Logger): Promi
             ? void serveMetrics(res)
             : json(res, 404, { status: 'not found' }),
         );
-  const url = await listen(server, config.host, config.port);
-  const metricsUrl = metricsServer && (await listen(metricsServer, config.host, config.metricsPort as number));
+  const url = await closingOnFailure(database, () => listen(server, config.host, config.port));
+  const metricsUrl =
+    metricsServer &&
+    (await closingOnFailure(database, () => listen(metricsServer, config.host, config.metricsPort as number)));
   logger.info(
     {
       url,
@@ -207,6 +206,16 @@ export async function startService(config: ServiceConfig, logger: Logger): Promi
   }
 
   return { url, metricsUrl, stop: () => (stopped ??= stop()) };
+}
+
+/** Runs a start step; when it fails, the database opened for the service is closed before the error goes on. */
+async function closingOnFailure<T>(database: ServiceDatabase, step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 function listen(server: Server, host: string, port: number): Promise<string> {

@@ -15,6 +15,8 @@ export interface Setting {
   readonly summary: string;
   /** Holds a secret: never echoed back in an error message. */
   readonly secret?: true;
+  /** The server kit's option this setting becomes: an error the kit throws naming it is reported as this setting. */
+  readonly serverOption?: string;
 }
 
 const SETTING_TABLE = {
@@ -33,6 +35,7 @@ const SETTING_TABLE = {
   dataKeys: {
     env: 'IPOS_DATA_KEYS',
     flag: 'data-keys',
+    serverOption: 'dataKeys',
     secret: true,
     summary:
       '**required** unless `memory`. `id:key,id:key`: 32-byte keys in base64 that seal secrets at rest; the first seals new rows, the others stay readable (rotation)',
@@ -40,6 +43,7 @@ const SETTING_TABLE = {
   signingKey: {
     env: 'IPOS_SIGNING_KEY',
     flag: 'signing-key',
+    serverOption: 'signingKey',
     secret: true,
     summary:
       '**required** unless `memory` (or give the file below). The RS256 private key that signs Auth Tokens: PKCS#8 PEM (newlines may be written `\\n`) or a private JWK',
@@ -47,34 +51,40 @@ const SETTING_TABLE = {
   signingKeyFile: {
     env: 'IPOS_SIGNING_KEY_FILE',
     flag: 'signing-key-file',
+    serverOption: 'signingKey',
     summary: 'a file holding the signing key instead (e.g. a systemd credential or a mounted secret)',
   },
   signingKeyId: {
     env: 'IPOS_SIGNING_KEY_ID',
     flag: 'signing-key-id',
+    serverOption: 'signingKey.kid',
     summary: "the `kid` of the tokens and the JWKS; default the key's RFC 7638 thumbprint",
   },
   allowedOrigins: {
     env: 'IPOS_ALLOWED_ORIGINS',
     flag: 'allowed-origins',
+    serverOption: 'allowedOrigins',
     summary:
       'comma-separated origins (`https://portal.example.com`) allowed to call cross-origin; same-origin needs none',
   },
   trustedProxies: {
     env: 'IPOS_TRUSTED_PROXIES',
     flag: 'trusted-proxies',
+    serverOption: 'trustedProxies',
     summary:
       'the reverse proxies in front of the service: comma-separated addresses or CIDRs, or a hop count; the client address is read from `X-Forwarded-For` right to left past them',
   },
   basePath: {
     env: 'IPOS_BASE_PATH',
     flag: 'base-path',
+    serverOption: 'basePath',
     fallback: '/api/ipos',
     summary: 'where the contract is served',
   },
   rateLimits: {
     env: 'IPOS_RATE_LIMITS',
     flag: 'rate-limits',
+    serverOption: 'rateLimits',
     summary:
       'per-action limits over the defaults (reveal 30, reset 10, token 60 a minute per account; authenticate 120 a minute per client address), as `action:count/seconds,…`, e.g. `authenticate:600/60`; `off` for none',
   },
@@ -213,6 +223,24 @@ export class ServiceConfigError extends Error {
   ) {
     super(`${setting.env} (--${setting.flag}): ${problem}`);
   }
+}
+
+/**
+ * An error the server kit threw naming one of its options (`trustedProxies[1]: …`), as a `ServiceConfigError` of
+ * the setting that became that option (of those that do, the one given); `undefined` for any other error.
+ */
+export function serverOptionError(error: unknown, values: SettingValues): ServiceConfigError | undefined {
+  const option =
+    error instanceof Error ? /^([A-Za-z]+(?:\.[A-Za-z]+|\[[^\]]*\])*): /.exec(error.message)?.[1] : undefined;
+  if (option === undefined) return undefined;
+  const names = (Object.keys(SETTINGS) as SettingName[]).filter((name) => {
+    const own = SETTINGS[name].serverOption;
+    return own !== undefined && (option === own || option.startsWith(`${own}.`) || option.startsWith(`${own}[`));
+  });
+  // The most specific option first (`signingKey.kid` before `signingKey`), then the setting that was given.
+  const depth = (name: SettingName) => (SETTINGS[name].serverOption as string).length;
+  names.sort((a, b) => depth(b) - depth(a) || Number(values[b] !== undefined) - Number(values[a] !== undefined));
+  return names[0] && new ServiceConfigError(SETTINGS[names[0]], (error as Error).message);
 }
 
 /** A mistake on the command line itself (an unknown flag, a flag with no value). */

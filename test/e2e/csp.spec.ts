@@ -1,54 +1,56 @@
-import { expect, test, type Page } from '@playwright/test';
 import { serveDemoUnderStrictCsp, STRICT_CSP, type CspDemo } from '../support/csp-server.js';
+import { deep, part, type EngineTab } from '../support/engine-tab.js';
+import { expect, test } from '../support/engine-test.js';
 
 /**
  * The hostile page: the built demo served with a strict CSP (`default-src 'self'`, no inline script or
  * style, no eval) and Trusted Types enforced (`require-trusted-types-for 'script'`, only Lit's
- * `lit-html` policy allowed). Every flow runs with zero violations, counted both in the page
- * (`securitypolicyviolation`) and at the `report-uri`.
+ * `lit-html` policy allowed). Every flow runs with zero violations, counted both in the page (the
+ * server's probe records `securitypolicyviolation`) and at the `report-uri`.
  */
 
 test.describe.configure({ mode: 'serial' });
-test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
 let demo: CspDemo;
 let flows = 0;
 test.beforeAll(async () => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   demo = await serveDemoUnderStrictCsp(process.cwd());
 });
-test.afterAll(async () => {
+test.afterAll(async ({ engine }) => {
   console.log(
-    `[reliability] strict CSP + Trusted Types: ${flows} e2e flows, ${demo.reports.length} CSP/Trusted Types violations reported`,
+    `[reliability] strict CSP + Trusted Types (${engine}): ${flows} e2e flows, ${demo.reports.length} CSP/Trusted Types violations reported`,
   );
   await demo.close();
 });
 
-async function open(page: Page, role: string) {
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { __violations: string[] }).__violations = seen;
-    document.addEventListener('securitypolicyviolation', (event) =>
-      seen.push(`${event.violatedDirective} ${event.blockedURI} ${event.sample}`),
-    );
-  });
-  const response = await page.goto(`${demo.url}/?role=${role}&session=csp-${crypto.randomUUID()}`);
-  expect(response?.headers()['content-security-policy']).toBe(STRICT_CSP);
+const violations = (tab: EngineTab) =>
+  tab.evaluate(() => (window as unknown as { __violations: string[] }).__violations, null);
+
+async function open(
+  tab: EngineTab,
+  role: string,
+  request: { get(url: string): Promise<{ headers(): Record<string, string> }> },
+) {
+  const url = `${demo.url}/?role=${role}&session=csp-${crypto.randomUUID()}`;
+  expect((await request.get(url)).headers()['content-security-policy']).toBe(STRICT_CSP);
+  await tab.goto(url);
 }
 
-async function expectNoViolations(page: Page) {
-  expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
+async function expectNoViolations(tab: EngineTab) {
+  expect(await violations(tab)).toEqual([]);
   expect(demo.reports).toEqual([]);
   flows += 1;
 }
 
 test('the page loads clean, and the policy is really enforced (a raw HTML string sink is refused)', async ({
-  page,
+  tab,
+  request,
 }) => {
-  await open(page, 'iso');
-  await expect(page.locator('ipos-key-panel [part~="generate-button"]')).toBeVisible();
-  await expectNoViolations(page);
-  const refused = await page.evaluate(() => {
+  await open(tab, 'iso', request);
+  await expect.poll(() => tab.visible(part('ipos-key-panel', 'generate-button'))).toBe(true);
+  await expectNoViolations(tab);
+  const refused = await tab.evaluate(() => {
     try {
       // The sink this probe must be refused at (the library never uses it).
       // eslint-disable-next-line no-restricted-syntax
@@ -57,54 +59,55 @@ test('the page loads clean, and the policy is really enforced (a raw HTML string
     } catch {
       return true;
     }
-  });
+  }, null);
   expect(refused, 'Trusted Types refused a string for innerHTML').toBe(true);
-  await expect
-    .poll(() => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations.length))
-    .toBeGreaterThan(0);
+  await expect.poll(async () => (await violations(tab)).length).toBeGreaterThan(0);
   // The probe's own report, not the library's: forget it.
   await expect.poll(() => demo.reports.length).toBeGreaterThan(0);
   demo.reports.length = 0;
 });
 
-test('keys: generate → copy API key → copy secret → reset → copy the new secret', async ({ page }) => {
-  await open(page, 'merchant');
-  const panel = page.locator('ipos-key-panel');
-  const status = panel.locator('[part~="status"]');
-  await panel.locator('[part~="generate-button"]').click();
-  await expect(status).toHaveText('API and Secret keys generated successfully.');
-  await panel.locator('[part~="copy-api-key"]').click();
-  await expect(status).toHaveText('API key copied.');
-  await panel.locator('[part~="copy-secret-key"]').click();
-  await expect(status).toHaveText('Secret key copied.');
-  const secret = await page.evaluate(() => navigator.clipboard.readText());
+test('keys: generate → copy API key → copy secret → reset → copy the new secret', async ({ tab, request }) => {
+  await open(tab, 'merchant', request);
+  const panel = (name: string) => part('ipos-key-panel', name);
+  const status = () => tab.text(panel('status'));
+  await tab.click(panel('generate-button'));
+  await expect.poll(status).toBe('API and Secret keys generated successfully.');
+  await tab.click(panel('copy-api-key'));
+  await expect.poll(status).toBe('API key copied.');
+  await tab.click(panel('copy-secret-key'));
+  await expect.poll(status).toBe('Secret key copied.');
+  const secret = await tab.readClipboard();
   expect(secret).toMatch(/^dskey_/);
-  await panel.locator('[part~="reset-button"]').click();
-  await panel.locator('[part~="confirm-button"]').click();
-  await expect(status).toHaveText('Secret key reset. The previous secret no longer works.');
-  await panel.locator('[part~="copy-secret-key"]').click();
-  await expect(status).toHaveText('Secret key copied.');
-  expect(await page.evaluate(() => navigator.clipboard.readText())).not.toBe(secret);
-  await expect(page.locator('#event-log')).toContainText('ipos-secret-reset');
-  await expectNoViolations(page);
+  await tab.click(panel('reset-button'));
+  await tab.click(panel('confirm-button'));
+  await expect.poll(status).toBe('Secret key reset. The previous secret no longer works.');
+  await tab.click(panel('copy-secret-key'));
+  await expect.poll(status).toBe('Secret key copied.');
+  expect(await tab.readClipboard()).not.toBe(secret);
+  await expect.poll(() => tab.text(deep('#event-log'))).toContain('ipos-secret-reset');
+  await expectNoViolations(tab);
 });
 
-test('tokens: pick a TPN, generate, copy token and TPN, refresh; switch theme and language', async ({ page }) => {
-  await open(page, 'merchant');
-  const generator = page.locator('ipos-token-generator');
-  const status = generator.locator('[part~="status"]');
-  await generator.locator('[part~="tpn-select"]').selectOption('139322815012');
-  await generator.locator('[part~="generate-button"]').click();
-  await expect(status).toHaveText('Auth Token generated for TPN 139322815012.');
-  await generator.locator('[part~="copy-token"]').click();
-  await expect(status).toHaveText('Token copied.');
-  await generator.locator('[part~="copy-tpn"]').click();
-  await expect(status).toHaveText('TPN 139322815012 copied.');
-  await generator.locator('[part~="refresh-button"]').click();
-  await expect(status).toHaveText('Token refreshed.');
+test('tokens: pick a TPN, generate, copy token and TPN, refresh; switch theme and language', async ({
+  tab,
+  request,
+}) => {
+  await open(tab, 'merchant', request);
+  const generator = (name: string) => part('ipos-token-generator', name);
+  const status = () => tab.text(generator('status'));
+  await tab.select(generator('tpn-select'), '139322815012');
+  await tab.click(generator('generate-button'));
+  await expect.poll(status).toBe('Auth Token generated for TPN 139322815012.');
+  await tab.click(generator('copy-token'));
+  await expect.poll(status).toBe('Token copied.');
+  await tab.click(generator('copy-tpn'));
+  await expect.poll(status).toBe('TPN 139322815012 copied.');
+  await tab.click(generator('refresh-button'));
+  await expect.poll(status).toBe('Token refreshed.');
   // Lazily loaded catalogues and the dark theme must not need anything the policy forbids either.
-  await page.locator('#theme').selectOption('dark');
-  await page.locator('#locale').selectOption('ar');
-  await expect(page.locator('ipos-key-panel [part~="base"]').first()).toHaveAttribute('dir', 'rtl');
-  await expectNoViolations(page);
+  await tab.select(deep('#theme'), 'dark');
+  await tab.select(deep('#locale'), 'ar');
+  await expect.poll(() => tab.attribute(part('ipos-key-panel', 'base'), 'dir')).toBe('rtl');
+  await expectNoViolations(tab);
 });

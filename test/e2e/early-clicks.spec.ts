@@ -1,4 +1,5 @@
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect, skipIn, test } from '../support/engine-test.js';
 import { startSsrExample } from '../../examples/ssr-node/start.mjs';
 
 /**
@@ -6,6 +7,11 @@ import { startSsrExample } from '../../examples/ssr-node/start.mjs';
  * network, and the module held back), a click on Copy API Key copies the key at once; Copy Secret Key, Reset and a
  * change of terminal are carried out as soon as the element has hydrated, each once.
  */
+
+skipIn(
+  ['firefox', 'webkit'],
+  "it throttles the network over the Chrome DevTools Protocol and holds the module back with Playwright's page.route, which only Playwright's Chromium has here",
+);
 
 let example: { url: string; close: () => Promise<void> };
 test.beforeAll(async () => {

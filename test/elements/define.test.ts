@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/define.js';
 import { IposScopeList } from '../../src/elements/scope-list/ipos-scope-list.js';
+import { skipHere } from '../support/engine.js';
 import { allByPart } from '../support/fixtures.js';
 
 describe('define', () => {
@@ -43,7 +44,7 @@ describe('define', () => {
     try {
       registry = new Registry();
     } catch {
-      this.skip();
+      skipHere(this, 'this engine has no scoped custom element registries (`new CustomElementRegistry()` throws)');
     }
     IposScopeList.define('ipos-scope-list', registry!);
     expect(registry!.get('ipos-scope-list')).to.equal(IposScopeList);

@@ -3,14 +3,15 @@
  * Generate Keys, Generate Token, a confirmed reset or revoke puts focus on the most useful control of the new state
  * (docs/embedding.md#focus), never on the page's body; Escape returns it to the control that opened a dialog.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { IposCredentials } from '../../src/elements/credentials/ipos-credentials.js';
-import { byPart, settle } from '../support/fixtures.js';
+import { allByPart, byPart, settle } from '../support/fixtures.js';
 import { KeyPanelHarness, TokenGeneratorHarness, type Harness } from '../support/harness.js';
 import { EventLog } from '../support/leak-scan.js';
 import { ReferenceSession } from '../support/reference-session.js';
+import { waitUntil } from '../support/wait.js';
 
 const events = EventLog.eachTest();
 
@@ -49,9 +50,11 @@ describe('focus after an action', () => {
     const element = await fixture<IposCredentials>(
       html`<ipos-credentials user-role="iso" .backend=${session.backend()}></ipos-credentials>`,
     );
-    await waitUntil(() => element.shadowRoot!.querySelector('ipos-key-panel')?.shadowRoot?.querySelector('[part]'));
+    // The keys load over HTTP after the first render: wait for what they bring, not for the renders.
+    await waitUntil(() => allByPart(element, 'generate-button').length === 1, 'Generate Keys not shown');
     await settle(element);
     byPart(element, 'generate-button').focus();
+    expect(focusedPart()).to.equal('generate-button');
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => focusedPart() === 'copy-api-key', `focus went to ${focusedPart()}`);
   });

@@ -1,4 +1,4 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import '../../src/define.js';
 import type { Credentials, Terminal } from '../../src/contract/schemas.js';
@@ -17,6 +17,7 @@ import { ROLE_SCOPES, type Scope, type UserRole } from '../../src/contract/roles
 import { ClipboardStub } from '../support/clipboard-stub.js';
 import { allByPart, byPart, escapeRegExp, settle, spokenText } from '../support/fixtures.js';
 import { ReferenceSession } from '../support/reference-session.js';
+import { waitUntil } from '../support/wait.js';
 
 const SHIPPED = { es, fr, ar } as const satisfies Record<string, Catalog>;
 type Shipped = keyof typeof SHIPPED;

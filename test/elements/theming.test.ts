@@ -1,13 +1,15 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.js';
 import { english, registerLocale } from '../../src/i18n/catalogs.js';
 import { enTokens } from '../../src/i18n/en/tokens.js';
+import { engine, skipIn } from '../support/engine.js';
 import { allByPart, byPart } from '../support/fixtures.js';
 import { TokenGeneratorHarness } from '../support/harness.js';
 import { ConsoleLog } from '../support/leak-scan.js';
 import { ReferenceSession } from '../support/reference-session.js';
+import { waitUntil } from '../support/wait.js';
 
 const LIGHT_SURFACE = 'rgb(255, 255, 255)';
 const DARK_SURFACE = 'rgb(21, 26, 35)';
@@ -21,10 +23,16 @@ async function panelWithKeys(template: (backend: unknown) => ReturnType<typeof h
 }
 
 const style = (element: Element) => getComputedStyle(element);
+
+/** Only Chromium's runner can emulate media features: Firefox's BiDi and WebKit's WebDriver have no such command. */
+const NO_MEDIA_EMULATION = ['firefox', 'webkit'] as const;
+const NO_MEDIA_EMULATION_REASON =
+  "the test runner cannot emulate media features here (Firefox ESR 153 has no BiDi command for it, WebKitGTK's WebDriver classic none)";
+const emulatesMedia = !(NO_MEDIA_EMULATION as readonly string[]).includes(engine);
 const panelBase = (root: Element) => allByPart(root, 'base').find((node) => node.localName === 'section')!;
 
 describe('theming', () => {
-  afterEach(() => emulateMedia({ colorScheme: 'light' }));
+  afterEach(() => emulatesMedia && emulateMedia({ colorScheme: 'light' }));
 
   it('applies the dark token values with theme="dark" and the light ones with theme="light"', async () => {
     const dark = await panelWithKeys(
@@ -38,7 +46,8 @@ describe('theming', () => {
     expect(style(panelBase(light)).backgroundColor).to.equal(LIGHT_SURFACE);
   });
 
-  it('follows prefers-color-scheme with theme="auto" (the default)', async () => {
+  it('follows prefers-color-scheme with theme="auto" (the default)', async function () {
+    skipIn(this, NO_MEDIA_EMULATION, NO_MEDIA_EMULATION_REASON);
     const element = await panelWithKeys(
       (backend) => html`<ipos-key-panel user-role="iso" .backend=${backend}></ipos-key-panel>`,
     );
@@ -77,7 +86,7 @@ describe('theming', () => {
 });
 
 describe('forced colors', () => {
-  afterEach(() => emulateMedia({ forcedColors: 'none' }));
+  afterEach(() => emulatesMedia && emulateMedia({ forcedColors: 'none' }));
 
   /** The copy button of a key panel with keys, focused as from the keyboard. */
   async function focusedButton(): Promise<HTMLElement> {
@@ -100,7 +109,8 @@ describe('forced colors', () => {
     expect(alpha(style(button).outlineColor)).to.equal(0);
   });
 
-  it('keeps a visible focus outline with forced-colors: active, where box-shadow is dropped', async () => {
+  it('keeps a visible focus outline with forced-colors: active, where box-shadow is dropped', async function () {
+    skipIn(this, NO_MEDIA_EMULATION, NO_MEDIA_EMULATION_REASON);
     await emulateMedia({ forcedColors: 'active' });
     expect(matchMedia('(forced-colors: active)').matches, 'forced colors not emulated').to.equal(true);
     const button = await focusedButton();

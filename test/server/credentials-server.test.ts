@@ -1,31 +1,19 @@
 /** The credentials server's HTTP behaviour: host hooks, keys, CSRF, caching, limits, logs and the Node adapters. */
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import express from 'express';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Problem } from '../../src/server/answers.js';
+import { Problem } from '../../src/server/answer.js';
 import { secretsMatch } from '../../src/server/crypto.js';
 import type { CredentialsServer } from '../../src/server/credentials-server.js';
 import { nodeListener, nodeMiddleware } from '../../src/server/node.js';
 import { memoryStore } from '../../src/server/stores/memory.js';
-import { call, testServer } from './harness.js';
+import { call, loopbackServers, testServer } from './harness.js';
 
 const TPN = '139322815010';
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
-
-async function listen(server: Server): Promise<string> {
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const { listen, closeAll } = loopbackServers();
+afterEach(closeAll);
 
 function request(
   server: CredentialsServer,

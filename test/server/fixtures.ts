@@ -1,4 +1,5 @@
 /** What the server tests and their child processes share (no test runner imports: children load it too). */
+import { generateKeyPairSync } from 'node:crypto';
 import {
   createCredentialsServer,
   type CredentialsServer,
@@ -18,11 +19,19 @@ export const KEYRING: DataKeyring = {
   keys: { k1: Buffer.alloc(32, 7).toString('base64') },
 };
 
+/** One RS256 key per test process: durable stores require a signing key, as a portal's would. */
+export const SIGNING_KEY = {
+  privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString(),
+};
+
 /** A server whose caller is named by test headers: `X-Test-Account` (id) and `X-Test-Role`. */
 export function testServer(store: CredentialStore, options: Partial<CredentialsServerOptions> = {}): CredentialsServer {
   return createCredentialsServer({
     store,
     dataKeys: KEYRING,
+    signingKey: SIGNING_KEY,
     rateLimits: false,
     logError: () => {},
     resolveAccount(request) {

@@ -1,5 +1,7 @@
 /** The credentials server over each store, as the server tests use it. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -140,4 +142,23 @@ export async function call(
     // keep the text
   }
   return { status: response.status, headers: response.headers, body };
+}
+
+/** HTTP servers a test file listens with on loopback; `closeAll()` (its afterEach or afterAll) ends them all. */
+export function loopbackServers() {
+  const open: Server[] = [];
+  return {
+    /** Listens on a free loopback port; resolves with the origin, `http://127.0.0.1:<port>`. */
+    async listen(server: Server): Promise<string> {
+      open.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    async closeAll(): Promise<void> {
+      for (const server of open.splice(0)) {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  };
 }

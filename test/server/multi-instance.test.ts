@@ -3,56 +3,17 @@
  * request, concurrent resets through both lose no update, and a process killed (SIGKILL) in the middle
  * of resetting leaves the old or the new secret, never a broken row.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OffsetClock } from '../../src/server/clock.js';
 import { pgliteStore } from '../../src/server/stores/pglite.js';
 import { postgresStore } from '../../src/server/stores/postgres.js';
 import { call, freshDatabase, testServer } from './harness.js';
+import { killInstances, startInstance } from './instances.js';
 
-const INSTANCE = fileURLToPath(new URL('./instance.mjs', import.meta.url));
-const children: ChildProcess[] = [];
-
-/** Starts an instance; resolves with the child and a function giving the next stdout line that matches. */
-function startInstance(args: string[]) {
-  const child = spawn(process.execPath, [INSTANCE, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  const lines: string[] = [];
-  const waiting: (() => void)[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    lines.push(line);
-    for (const wake of waiting.splice(0)) wake();
-  });
-  const exited = new Promise<void>((resolve) =>
-    child.on('exit', () => {
-      resolve();
-      for (const wake of waiting.splice(0)) wake();
-    }),
-  );
-  return {
-    child,
-    lines,
-    exited,
-    /** Resolves once `count` lines starting with `prefix` were printed. */
-    async until(prefix: string, count = 1): Promise<string[]> {
-      for (;;) {
-        const found = lines.filter((line) => line.startsWith(prefix));
-        if (found.length >= count) return found;
-        if (child.exitCode !== null) throw new Error(`instance exited (${child.exitCode}) before printing ${prefix}`);
-        await new Promise<void>((resolve) => waiting.push(resolve));
-      }
-    },
-  };
-}
-
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-});
+afterAll(killInstances);
 
 describe('two server processes on one PostgreSQL', () => {
   let url: string;
@@ -62,10 +23,7 @@ describe('two server processes on one PostgreSQL', () => {
     url = await freshDatabase();
     // Migrate once first: the instances then start on the same schema (they also migrate, idempotently).
     await (await postgresStore({ connectionString: url })).close();
-    const [first, second] = [startInstance(['serve', url]), startInstance(['serve', url])];
-    const port = async (instance: typeof first) => (await instance.until('listening'))[0]!.split(' ')[1];
-    a = `http://127.0.0.1:${await port(first)}/api/ipos`;
-    b = `http://127.0.0.1:${await port(second)}/api/ipos`;
+    [a, b] = await Promise.all([startInstance(['serve', url]).baseUrl(), startInstance(['serve', url]).baseUrl()]);
   });
 
   const post = (base: string, path: string, headers: Record<string, string> = {}) =>
@@ -184,5 +142,6 @@ describe.each(['postgres', 'pglite'] as const)('a process killed in the middle o
     expect(authenticated.status).toBe(200);
     await store.close();
     rmSync(folder, { recursive: true, force: true });
-  });
+    // PGlite is opened three times here (parent, child, parent again): on a loaded 2-core machine that alone nears a minute.
+  }, 180_000);
 });

@@ -5,12 +5,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { createLocalJWKSet, jwtVerify } from 'jose';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authTokenSchema, credentialsSchema } from '../../src/contract/schemas.js';
 import type { CredentialsServer } from '../../src/server/credentials-server.js';
 import { MIGRATIONS } from '../../src/server/stores/sql-store.js';
-import { KEYRING, STORE_KINDS, call, openStore, testServer, type OpenedStore } from './harness.js';
+import { pgliteStore } from '../../src/server/stores/pglite.js';
+import { postgresStore } from '../../src/server/stores/postgres.js';
+import { KEYRING, STORE_KINDS, call, freshDatabase, openStore, testServer, type OpenedStore } from './harness.js';
 
 const TPN = '139322815010';
 
@@ -271,4 +275,56 @@ describe.each(['pglite', 'postgres'] as const)('%s schema', (kind) => {
       await opened.store.close();
     }
   });
+
+  it('gives the replays of an older release their account when it upgrades (migration 4)', async () => {
+    // The database as release 3 left it: migrations 1–3 applied, replays known by scope alone.
+    const older = await openOlderDatabase(kind, 3);
+    try {
+      await older.exec(
+        `INSERT INTO ipos_idempotency (scope, key, request_hash, expires_at)
+         VALUES ('acme corp POST /tokens', 'k1', 'h', 1), ('acme POST /credentials/secret/reset', 'k2', 'h', 1)`,
+      );
+      const store = await older.open();
+      try {
+        expect(await older.rows('SELECT account_id, key FROM ipos_idempotency ORDER BY key')).toEqual([
+          { account_id: 'acme corp', key: 'k1' },
+          { account_id: 'acme', key: 'k2' },
+        ]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await older.close();
+    }
+  });
 });
+
+/** An empty database with the first `version` migrations applied, as an older release would have left it. */
+async function openOlderDatabase(kind: 'pglite' | 'postgres', version: number) {
+  const applied = MIGRATIONS.filter((migration) => migration.version <= version);
+  const bookkeeping = `CREATE TABLE ipos_schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+    ${applied.map((migration) => `${migration.sql};\nINSERT INTO ipos_schema_migrations (version, name) VALUES (${migration.version}, 'older');`).join('\n')}`;
+  if (kind === 'pglite') {
+    const database = await PGlite.create();
+    await database.exec(bookkeeping);
+    return {
+      exec: async (sql: string) => void (await database.exec(sql)),
+      rows: async (sql: string) => (await database.query(sql)).rows,
+      open: () => pgliteStore({ database }),
+      close: async () => {
+        if (!database.closed) await database.close();
+      },
+    };
+  }
+  const url = await freshDatabase();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(bookkeeping);
+  return {
+    exec: async (sql: string) => void (await client.query(sql)),
+    rows: async (sql: string) => (await client.query(sql)).rows,
+    open: () => postgresStore({ connectionString: url }),
+    close: () => client.end(),
+  };
+}

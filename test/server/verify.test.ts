@@ -1,7 +1,6 @@
 /** The conformance runner: green on every store and on the reference backend, red on exactly what a broken backend breaks. */
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,21 +9,14 @@ import type { CredentialsServer } from '../../src/server/credentials-server.js';
 import { nodeListener, type FetchHandler } from '../../src/server/node.js';
 import { memoryStore } from '../../src/server/stores/memory.js';
 import { formatResults, parseVerifyArguments, verifyBackend, type CheckResult } from '../../src/server/verify.js';
-import { STORE_KINDS, openStore, testServer, type OpenedStore } from './harness.js';
+import { STORE_KINDS, loopbackServers, openStore, testServer, type OpenedStore } from './harness.js';
 
-const servers: Server[] = [];
-afterAll(async () => {
-  for (const server of servers) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+const servers = loopbackServers();
+afterAll(servers.closeAll);
 
+/** The handler on loopback; resolves with its base URL. */
 async function listen(handler: FetchHandler): Promise<string> {
-  const server = createServer(nodeListener(handler));
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}${handler.basePath}`;
+  return `${await servers.listen(createServer(nodeListener(handler)))}${handler.basePath}`;
 }
 
 const failing = (results: CheckResult[]) =>
@@ -235,6 +227,26 @@ describe('npx ipos-credential-elements verify', () => {
     expect(bad.stdout).toMatch(/FAIL {2}no-store/);
   });
 
+  it('prints a hostile backend’s strings inert: no escape sequence or bidirectional override reaches the terminal', async () => {
+    const hostile = '\u001b[2K\u001b[1A\u001b[2K\rok    everything    \u001b]0;pwned\u0007\u202e';
+    const base = await servers.listen(
+      createServer((req, res) => {
+        res.setHeader('Content-Type', 'application/json');
+        res.setHeader('Cache-Control', 'no-store');
+        if (req.method === 'GET' && req.url === '/credentials') {
+          return res.end(JSON.stringify({ role: hostile, scopes: [], keys: null }));
+        }
+        res.statusCode = 400;
+        res.end(JSON.stringify({ errorCode: hostile, errorMessage: hostile }));
+      }),
+    );
+    const printed = await run(['verify', base, '--header', 'X-Test-Account: cli']);
+    expect(printed.code).toBe(1);
+    expect(printed.stdout).toMatch(/FAIL/);
+    expect(/[\p{Cc}\u202a-\u202e]/u.test(printed.stdout.replace(/\n/g, ''))).toBe(false);
+    expect(printed.stdout).toContain('\\u{1b}');
+  });
+
   it('refuses arguments it does not know', async () => {
     expect(() => parseVerifyArguments(['ftp://x'])).toThrow(/usage/);
     expect(() => parseVerifyArguments(['http://x', '--header', 'novalue'])).toThrow(/Name: value/);
@@ -243,5 +255,92 @@ describe('npx ipos-credential-elements verify', () => {
       headers: { Cookie: 'a=b; c=d' },
     });
     expect((await run(['help'])).code).toBe(2);
+  });
+});
+
+describe('a backend the runner cannot trust', () => {
+  /** A raw HTTP server (no contract at all), closed after the test. */
+  async function rawServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+    return servers.listen(createServer(handler));
+  }
+
+  it('gives up on a backend that never answers: a timeout per request, and the run ends after three silent requests', async () => {
+    let requests = 0;
+    const base = await rawServer(() => {
+      requests++; // and never answer
+    });
+    const results = await verifyBackend({ baseUrl: `${base}/api/ipos`, timeoutMs: 200 });
+    expect(results.find((result) => result.id === 'credentials-schema')).toMatchObject({
+      status: 'fail',
+      detail: 'GET /credentials: no answer within 0.2 s',
+    });
+    expect(results.filter((result) => result.status === 'pass')).toEqual([]);
+    expect(results.at(-1)).toMatchObject({ status: 'skip', detail: expect.stringMatching(/stopped answering/) });
+    expect(requests).toBe(3);
+  });
+
+  it('reads no more of an answer than its size cap, from a backend that never stops sending', async () => {
+    let written = 0;
+    const base = await rawServer((_req, res) => {
+      let clientLeft = false;
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 32);
+      const more = () => {
+        while (!clientLeft && res.write(chunk)) written += chunk.length;
+        if (!clientLeft) res.once('drain', more);
+      };
+      res.on('close', () => (clientLeft = true));
+      res.write('{"role":"merchant","pad":"');
+      more();
+    });
+    const results = await verifyBackend({ baseUrl: `${base}/api/ipos`, maxAnswerBytes: 256 * 1024, timeoutMs: 30_000 });
+    expect(results.find((result) => result.id === 'credentials-schema')).toMatchObject({
+      status: 'fail',
+      detail: 'GET /credentials: the answer is over 262144 bytes; not read further',
+    });
+    // What the sockets' buffers hold besides, at most: the runner stopped reading at its cap.
+    expect(written).toBeLessThan(32 * 1024 * 1024);
+  });
+
+  it('never follows a redirect to another origin, so the session headers stay with the base URL', async () => {
+    const seenElsewhere: IncomingMessage['headers'][] = [];
+    const elsewhere = await rawServer((req, res) => {
+      seenElsewhere.push(req.headers);
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+    const server = testServer(memoryStore());
+    const redirecting = await listen({
+      basePath: server.basePath,
+      maxBodyBytes: server.maxBodyBytes,
+      handle: async (request) => {
+        const path = new URL(request.url).pathname;
+        // A same-origin redirect is followed (with the headers); the reveal goes to another origin.
+        if (path.endsWith('/credentials') && !new URL(request.url).searchParams.has('followed')) {
+          return new Response(null, { status: 307, headers: { Location: `${path}?followed=1` } });
+        }
+        if (path.endsWith('/secret/reveal')) {
+          return new Response(null, { status: 307, headers: { Location: `${elsewhere}/steal` } });
+        }
+        return server.handle(request);
+      },
+    });
+    const results = await verifyBackend({ baseUrl: redirecting, headers: { 'X-Test-Account': 'redirected' } });
+    expect(results.find((result) => result.id === 'credentials-schema')?.status).toBe('pass');
+    expect(results.find((result) => result.id === 'reveal-secret')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(
+        /^POST \/credentials\/secret\/reveal redirected to another origin \(http:\/\/127\.0\.0\.1:\d+\); not followed/,
+      ),
+    });
+    expect(seenElsewhere).toEqual([]);
+  });
+
+  it('takes --timeout and --max-bytes on the command line', () => {
+    expect(parseVerifyArguments(['http://x/api', '--timeout', '2.5', '--max-bytes', '65536'])).toMatchObject({
+      timeoutMs: 2500,
+      maxAnswerBytes: 65536,
+    });
+    expect(() => parseVerifyArguments(['http://x/api', '--timeout', '0'])).toThrow(/--timeout needs seconds/);
+    expect(() => parseVerifyArguments(['http://x/api', '--max-bytes', 'lots'])).toThrow(/--max-bytes needs/);
   });
 });

@@ -10,16 +10,16 @@ import { chromium, type Browser, type Page } from 'playwright';
 import { build } from 'vite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { chromiumArgs, chromiumExecutablePath } from '../support/chromium.mjs';
+import { startNginx, type ThrowawayNginx } from '../support/nginx.js';
 import { madeKeys } from './keys.js';
 import { SecretsSeen } from './leaks.js';
-import { proxyTo, startNginx, type Nginx } from './nginx.js';
 import { jwtSettings, makePortal } from './portal.js';
 import { freshDatabase, killServices, serviceOutput, startService, type ServiceProcess } from './service-process.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const secrets = new SecretsSeen();
 let service: ServiceProcess;
-let nginx: Nginx;
+let nginx: ThrowawayNginx;
 let browser: Browser;
 let page: Page;
 let folder: string;
@@ -48,23 +48,17 @@ beforeAll(async () => {
     IPOS_JWT_COOKIE: 'portal_session_jwt',
     IPOS_TRUSTED_PROXIES: '127.0.0.1',
   });
-  nginx = await startNginx((port, prefix) => {
-    mkdirSync(join(prefix, 'site'));
-    writeFileSync(join(prefix, 'site/index.html'), PAGE);
-    return `server {
-      listen 127.0.0.1:${port};
-      root ${join(prefix, 'site')};
-      location /assets/ { alias ${join(prefix, 'cdn')}/; }
-      location /api/ipos/ { ${proxyTo(`127.0.0.1:${service.port}`)} }
-    }`;
-  });
-  // The elements as the CDN build ships them, served by nginx beside the page.
+  // The portal's page, and the elements as the CDN build ships them, served by nginx beside the service.
+  const site = join(folder, 'site');
+  mkdirSync(site);
+  writeFileSync(join(site, 'index.html'), PAGE);
   await build({
     configFile: join(root, 'vite.config.ts'),
     mode: 'cdn',
     logLevel: 'warn',
-    build: { outDir: join(nginx.folder, 'cdn'), emptyOutDir: true },
+    build: { outDir: join(site, 'assets'), emptyOutDir: true },
   });
+  nginx = await startNginx({ upstreams: [`127.0.0.1:${service.port}`], proxyPath: '/api/ipos/', site });
   const token = await portal.token({
     sub: 'browser-merchant',
     role: 'merchant',

@@ -3,8 +3,10 @@
  * (and its flag) and saying what a right value is; flags win over the environment; `keys` prints keys that
  * `serve` and the server kit take as they are; docs/service.md lists every setting.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createCredentialsServer } from '../../src/server/index.js';
 import { serve } from '../../src/service/cli.js';
@@ -73,7 +75,17 @@ describe('a wrong or missing setting stops serve at start', () => {
     [
       'a bad trusted proxy',
       { ...JWT, IPOS_DATABASE: 'memory', IPOS_TRUSTED_PROXIES: '10.0.0.0/33' },
-      /IPOS_TRUSTED_PROXIES \(--trusted-proxies\): "10.0.0.0\/33" is not an address or CIDR/,
+      /IPOS_TRUSTED_PROXIES \(--trusted-proxies\): trustedProxies\[0\]: "10.0.0.0\/33" is not an IP address or CIDR/,
+    ],
+    [
+      'a trusted-proxy network that holds every address',
+      { ...JWT, IPOS_DATABASE: 'memory', IPOS_TRUSTED_PROXIES: '127.0.0.1,0.0.0.0/0' },
+      /IPOS_TRUSTED_PROXIES \(--trusted-proxies\): trustedProxies\[1\]: "0.0.0.0\/0" trusts every address/,
+    ],
+    [
+      'a hop count past the last a proxy chain has',
+      { ...JWT, IPOS_DATABASE: 'memory', IPOS_TRUSTED_PROXIES: '12' },
+      /IPOS_TRUSTED_PROXIES \(--trusted-proxies\): trustedProxies: a hop count is a whole number from 0 to 10/,
     ],
     [
       'an origin with a path',
@@ -145,6 +157,51 @@ describe('a wrong or missing setting stops serve at start', () => {
     const answer = await refusal({ ...JWT, IPOS_DATABASE: 'memory' }, ['--port', 'eighty']);
     expect(answer.message).toMatch(/IPOS_PORT \(--port\): must be a whole number from 0 to 65535, got "eighty"/);
     expect((await refusal({}, ['--prot=80'])).message).toMatch(/Unknown argument "--prot=80"/);
+  });
+});
+
+describe('what the server kit refuses is told as the setting that gave it', () => {
+  const MEMORY = { ...JWT, IPOS_DATABASE: 'memory', IPOS_PORT: '0' };
+  /** A PKCS#8 RSA key of 1,024 bits: a key jose imports, too short for RS256 by the server's rule. */
+  const shortKey = () =>
+    generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+
+  it('names IPOS_RATE_LIMITS for a limit of 0 and a window past a day', async () => {
+    expect(await refusal({ ...MEMORY, IPOS_RATE_LIMITS: 'reveal:0/60' })).toEqual({
+      code: 2,
+      message:
+        'ipos-credential-elements serve: IPOS_RATE_LIMITS (--rate-limits): rateLimits.reveal.limit: a whole number of requests from 1 to 1000000; got 0.',
+    });
+    expect((await refusal({ ...MEMORY, IPOS_RATE_LIMITS: 'reset:5/90000' })).message).toMatch(
+      /IPOS_RATE_LIMITS \(--rate-limits\): rateLimits.reset.windowSeconds: a whole number of seconds from 1 to 86400/,
+    );
+  });
+
+  it('names IPOS_SIGNING_KEY, or IPOS_SIGNING_KEY_FILE when the key came from a file, for a 1,024-bit key', async () => {
+    const key = shortKey();
+    const given = await refusal({ ...MEMORY, IPOS_SIGNING_KEY: key });
+    expect(given.code).toBe(2);
+    expect(given.message).toMatch(
+      /^ipos-credential-elements serve: IPOS_SIGNING_KEY \(--signing-key\): signingKey.privateKey: RS256 needs an RSA key of at least 2048 bits/,
+    );
+    expect(given.message).not.toContain(key.split('\n')[1]);
+    const folder = mkdtempSync(join(tmpdir(), 'ipos-short-key-'));
+    try {
+      writeFileSync(join(folder, 'signing.pem'), key);
+      const fromFile = await refusal({ ...MEMORY, IPOS_SIGNING_KEY_FILE: join(folder, 'signing.pem') });
+      expect(fromFile.message).toMatch(
+        /IPOS_SIGNING_KEY_FILE \(--signing-key-file\): signingKey.privateKey: RS256 needs/,
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('names IPOS_SIGNING_KEY_ID for a key id of spaces', async () => {
+    const keys = await madeKeys();
+    expect(
+      (await refusal({ ...MEMORY, IPOS_SIGNING_KEY: keys.signingKey.privateKey, IPOS_SIGNING_KEY_ID: '  ' })).message,
+    ).toMatch(/IPOS_SIGNING_KEY_ID \(--signing-key-id\): signingKey.kid: a non-empty string/);
   });
 });
 

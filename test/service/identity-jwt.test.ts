@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNginx, type ThrowawayNginx } from '../support/nginx.js';
 import { madeKeys, type MadeKeys } from './keys.js';
 import { SecretsSeen } from './leaks.js';
-import { proxyTo, startNginx, type Nginx } from './nginx.js';
 import { AUDIENCE, ISSUER, jwtSettings, makePortal, portalServer, type Portal } from './portal.js';
 import { freshDatabase, killServices, serviceOutput, startService, type ServiceProcess } from './service-process.js';
 
@@ -23,7 +23,7 @@ let portal: Portal;
 let folder: string;
 let keys: MadeKeys;
 let service: ServiceProcess;
-let nginx: Nginx;
+let nginx: ThrowawayNginx;
 let api: string;
 
 beforeAll(async () => {
@@ -37,9 +37,7 @@ beforeAll(async () => {
     IPOS_JWT_COOKIE: 'portal_jwt',
     IPOS_TRUSTED_PROXIES: '127.0.0.1',
   });
-  nginx = await startNginx(
-    (port) => `server { listen 127.0.0.1:${port}; location /api/ipos/ { ${proxyTo(`127.0.0.1:${service.port}`)} } }`,
-  );
+  nginx = await startNginx({ upstreams: [`127.0.0.1:${service.port}`], proxyPath: '/api/ipos/' });
   api = `${nginx.url}/api/ipos`;
 });
 

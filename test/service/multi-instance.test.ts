@@ -4,9 +4,9 @@
  * ones are 401, and idempotency, rate limits, the grace window and reset invalidation hold across instances.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNginx, type ThrowawayNginx } from '../support/nginx.js';
 import { keysEnvironmentFile } from './keys.js';
 import { SecretsSeen } from './leaks.js';
-import { proxyTo, startNginx, type Nginx } from './nginx.js';
 import { signedHeaders } from './portal.js';
 import {
   freshDatabase,
@@ -22,7 +22,7 @@ const secrets = new SecretsSeen();
 let database: string;
 let a: ServiceProcess;
 let b: ServiceProcess;
-let nginx: Nginx;
+let nginx: ThrowawayNginx;
 
 beforeAll(async () => {
   const env = await keysEnvironmentFile(secrets);
@@ -36,11 +36,7 @@ beforeAll(async () => {
     IPOS_TRUSTED_PROXIES: '127.0.0.1',
   };
   [a, b] = await Promise.all([startService(settings), startService(settings)]);
-  nginx = await startNginx(
-    (port) => `
-    upstream credentials { server 127.0.0.1:${a.port}; server 127.0.0.1:${b.port}; keepalive 4; }
-    server { listen 127.0.0.1:${port}; location /api/ipos/ { ${proxyTo('credentials')} } }`,
-  );
+  nginx = await startNginx({ upstreams: [`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`], proxyPath: '/api/ipos/' });
 });
 
 afterAll(async () => {

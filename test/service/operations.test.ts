@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNginx } from '../support/nginx.js';
 import { startPostgres, type ThrowawayPostgres } from '../support/postgres.js';
 import { madeKeys } from './keys.js';
 import { SecretsSeen } from './leaks.js';
-import { proxyTo, startNginx } from './nginx.js';
 import { jwtSettings, makePortal, portalServer, type Portal } from './portal.js';
 import {
   freshDatabase,
@@ -85,37 +85,39 @@ describe('health, readiness and metrics', () => {
     expect(
       await status(`${service.url}/api/ipos/credentials`, { method: 'POST', headers: await bearer('outage') }),
     ).toBe(201);
-    postgres.pause();
+    await postgres.halt();
     try {
       const notReady = await fetch(`${service.url}/readyz`);
       expect(notReady.status).toBe(503);
       expect((await notReady.json()).reason).toMatch(/^database unreachable/);
       expect(await status(`${service.url}/healthz`)).toBe(200);
     } finally {
-      postgres.resume();
+      await postgres.resume();
     }
     expect(await status(`${service.url}/readyz`)).toBe(200);
     expect(await status(`${service.url}/api/ipos/credentials`, { headers: await bearer('outage') })).toBe(200);
     expect(service.child.exitCode).toBeNull();
   });
 
-  // Integration with the server fixes (issue 20): the store answers 503 DATABASE_UNAVAILABLE + Retry-After while
-  // the database is away (today it is a 500), and the service counts those answers in ipos_database_errors_total.
-  it.todo(
-    'answers the contract 503 DATABASE_UNAVAILABLE with Retry-After while PostgreSQL is stopped, and counts it',
-    async () => {
-      postgres.pause();
-      try {
-        const response = await fetch(`${service.url}/api/ipos/credentials`, { headers: await bearer('outage') });
-        expect([response.status, (await response.json()).errorCode]).toEqual([503, 'DATABASE_UNAVAILABLE']);
-        expect(response.headers.get('Retry-After')).toMatch(/^\d+$/);
-      } finally {
-        postgres.resume();
-      }
-      const metrics = await (await fetch(`${service.url}/metrics`)).text();
-      expect(metrics).toMatch(/^ipos_database_errors_total\{kind="unavailable"\} [1-9]/m);
-    },
-  );
+  it('answers the contract 503 DATABASE_UNAVAILABLE with Retry-After while PostgreSQL is stopped, and counts it', async () => {
+    const unavailable = async () =>
+      Number(
+        /^ipos_database_errors_total\{kind="unavailable"\} (\d+)/m.exec(
+          await (await fetch(`${service.url}/metrics`)).text(),
+        )?.[1] ?? 0,
+      );
+    const before = await unavailable();
+    await postgres.halt();
+    try {
+      const response = await fetch(`${service.url}/api/ipos/credentials`, { headers: await bearer('outage') });
+      expect([response.status, (await response.json()).errorCode]).toEqual([503, 'DATABASE_UNAVAILABLE']);
+      expect(response.headers.get('Retry-After')).toMatch(/^[1-9]\d*$/);
+    } finally {
+      await postgres.resume();
+    }
+    expect((await unavailable()) - before).toBe(1);
+    expect(await status(`${service.url}/api/ipos/credentials`, { headers: await bearer('outage') })).toBe(200);
+  });
 
   it('serves Prometheus metrics: requests by operation and status, latency, pool use, process', async () => {
     await fetch(`${service.url}/api/ipos/credentials`, { headers: await bearer('metered') });
@@ -180,7 +182,11 @@ describe('SIGTERM', () => {
       const answer = await inFlight;
       expect([answer.status, (await answer.json()).terminals.length]).toEqual([200, 1]);
       expect(await service.exited).toBe(0);
-      expect(service.logs().at(-1)?.msg).toBe('stopped');
+      // The request's line, then "stopped": every line written in the order it was logged, the last one too.
+      const lines = service.logs();
+      expect(lines.slice(-2).map((line) => line.msg)).toEqual(['request', 'stopped']);
+      const times = lines.map((line) => line['time'] as string);
+      expect(times).toEqual([...times].sort());
     } finally {
       await terminals.server.close();
     }
@@ -214,9 +220,7 @@ describe('SIGTERM', () => {
   it('keeps every reset it acknowledged when stopped in the middle of a burst behind nginx', async () => {
     const database = await freshDatabase();
     const service = await startService({ ...keyEnv, IPOS_DATABASE: database, IPOS_TRUSTED_PROXIES: '127.0.0.1' });
-    const nginx = await startNginx(
-      (port) => `server { listen 127.0.0.1:${port}; location /api/ipos/ { ${proxyTo(`127.0.0.1:${service.port}`)} } }`,
-    );
+    const nginx = await startNginx({ upstreams: [`127.0.0.1:${service.port}`], proxyPath: '/api/ipos/' });
     try {
       const accounts = Array.from({ length: 12 }, (_, index) => `burst-${index}`);
       const headers = new Map(await Promise.all(accounts.map(async (id) => [id, await bearer(id)] as const)));

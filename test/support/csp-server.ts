@@ -1,9 +1,11 @@
 /**
  * The demo built by Vite and served as a hostile host would: a strict Content-Security-Policy (no
  * inline script or style, no eval) with Trusted Types enforced, plus the reference backend under
- * /api/ipos and a `report-uri` endpoint that records every violation the browser reports.
+ * /api/ipos and a `report-uri` endpoint that records every violation the browser reports. The page
+ * also loads a probe first (`window.__violations`): every engine's driver can read it, WebDriver
+ * classic included, which has no way to run a script before the page's own.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -52,6 +54,7 @@ export async function serveDemoUnderStrictCsp(root: string): Promise<CspDemo> {
     logLevel: 'silent',
     build: { outDir, emptyOutDir: true, target: 'es2022', modulePreload: { polyfill: false } },
   });
+  await addViolationProbe(outDir);
   const reference = referenceMiddleware(createReferenceServer());
   const reports: unknown[] = [];
   const server = createServer((req, res) => {
@@ -96,4 +99,17 @@ export async function serveDemoUnderStrictCsp(root: string): Promise<CspDemo> {
       await rm(outDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The page's first script, same-origin as the policy wants: records what the page sees violated. */
+const VIOLATION_PROBE = `window.__violations = [];
+document.addEventListener('securitypolicyviolation', (event) =>
+  window.__violations.push(event.violatedDirective + ' ' + event.blockedURI + ' ' + event.sample));
+`;
+
+async function addViolationProbe(outDir: string): Promise<void> {
+  await writeFile(join(outDir, 'violation-probe.js'), VIOLATION_PROBE);
+  const page = join(outDir, 'index.html');
+  const html = await readFile(page, 'utf8');
+  await writeFile(page, html.replace('<head>', '<head>\n    <script src="/violation-probe.js"></script>'));
 }

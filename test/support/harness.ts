@@ -3,7 +3,7 @@
  * writing the clicks out, and reads it back by part. One per element; every action waits until the element and
  * everything it rendered has settled.
  */
-import { fixture, html, waitUntil } from '@open-wc/testing';
+import { fixture, html } from '@open-wc/testing';
 import { nothing } from 'lit';
 import { sendKeys } from '@web/test-runner-commands';
 import type { CredentialsBackend } from '../../src/backend/credentials-backend.js';
@@ -11,6 +11,7 @@ import type { IposKeyPanel } from '../../src/elements/key-panel/ipos-key-panel.j
 import type { IposTokenGenerator } from '../../src/elements/token-generator/ipos-token-generator.js';
 import { allByPart, byPart, settle } from './fixtures.js';
 import type { ReferenceSession } from './reference-session.js';
+import { waitUntil } from './wait.js';
 
 /** What every ipos element offers a test: its parts, their text, clicks and the live region. */
 export class Harness<E extends HTMLElement = HTMLElement> {

@@ -3,21 +3,24 @@
  * a fresh cluster in a temporary folder, on 127.0.0.1 and a free port, stopped and deleted at the end.
  * As root (CI) every command runs as the `postgres` user, since the server refuses to run as root.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from './free-port.js';
 
 export interface ThrowawayPostgres {
   /** `postgres://postgres@127.0.0.1:<port>/postgres` */
   url: string;
   /** A new empty database on the same server, and its URL. */
   createDatabase(name: string): string;
-  /** Stops the server (fast shutdown: clients are disconnected) and keeps its data, for `resume()`. */
-  pause(): void;
-  /** Starts a paused server again on the same port and data. */
-  resume(): void;
+  /** `pg_ctl restart -m fast`: every session is ended, then the server comes back on the same port. */
+  restart(): Promise<void>;
+  /** Stops the server (`-m fast`) and keeps its data: `resume()` starts it again on the same port. */
+  halt(): Promise<void>;
+  resume(): Promise<void>;
+  /** Stops the server and deletes its folder. */
   stop(): void;
 }
 
@@ -34,27 +37,17 @@ export function postgresBinDir(): string | null {
   return which.status === 0 ? join(which.stdout.trim(), '..') : null;
 }
 
-/** A port free on 127.0.0.1 right now (the OS picks it), for servers that must be told theirs. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startPostgres(): Promise<ThrowawayPostgres> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed: apt-get install -y postgresql (.ci/run does it in CI).');
   const asRoot = process.getuid?.() === 0;
-  const run = (command: string, args: string[]) => {
-    const [file, fullArgs] = asRoot
-      ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]]
-      : [join(bin, command), args];
-    return execFileSync(file, fullArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const commandLine = (command: string, args: string[]): [string, string[]] =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] : [join(bin, command), args];
+  const run = (command: string, args: string[]) =>
+    execFileSync(...commandLine(command, args), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // Faults run while the test's own requests keep flowing: never block its event loop.
+  const runAsync = async (command: string, args: string[]) => {
+    await promisify(execFile)(...commandLine(command, args), { encoding: 'utf8' });
   };
   const folder = mkdtempSync(join(tmpdir(), 'ipos-pg-'));
   chmodSync(folder, 0o700);
@@ -67,8 +60,8 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
   const options = `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
-  const start = () => run('pg_ctl', ['-D', data, '-o', options, '-l', join(folder, 'log'), '-w', '-t', '60', 'start']);
-  start();
+  const log = join(folder, 'log');
+  run('pg_ctl', ['-D', data, '-o', options, '-l', log, '-w', '-t', '60', 'start']);
   const url = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
   return {
     url: url('postgres'),
@@ -76,8 +69,10 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
       run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-c', `CREATE DATABASE "${name}"`]);
       return url(name);
     },
-    pause: () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
-    resume: start,
+    restart: () =>
+      runAsync('pg_ctl', ['-D', data, '-o', options, '-l', log, '-m', 'fast', '-w', '-t', '60', 'restart']),
+    halt: () => runAsync('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']),
+    resume: () => runAsync('pg_ctl', ['-D', data, '-o', options, '-l', log, '-w', '-t', '60', 'start']),
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);

@@ -94,6 +94,12 @@ export class AccountLoader<T> implements ReactiveController {
     this.switchTo((this.shownArgs = this.currentArgs()));
   }
 
+  /** Runs the failed load again for the same account: a preload it was revalidating stays on screen meanwhile. */
+  private retry(): void {
+    this.feedback.clearFailure();
+    void this.task.run(this.shownArgs);
+  }
+
   /** The panel dropped its data (it was disconnected): load again when it is connected again. */
   reloadWhenConnected(): void {
     this.interrupted = true;
@@ -152,7 +158,7 @@ export class AccountLoader<T> implements ReactiveController {
   private fail(error: unknown): void {
     if (isAbort(error)) return;
     const forbidden = error instanceof BackendError && error.code === 'forbidden';
-    this.feedback.fail(this.options.action, error, () => this.reload(), {
+    this.feedback.fail(this.options.action, error, () => this.retry(), {
       message: forbidden ? this.options.forbiddenMessage?.() : undefined,
     });
   }

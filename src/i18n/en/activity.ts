@@ -17,4 +17,5 @@ export const enActivity = {
   'activity.type.token-refreshed': 'Auth Token refreshed',
   'activity.type.authenticated': 'Signed in with the keys',
   'activity.type.authentication-failed': 'Sign-in with the keys refused',
+  'activity.type.role-changed': 'Account role changed; the keys now give the new role’s access',
 } as const;

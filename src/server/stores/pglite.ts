@@ -1,9 +1,10 @@
 /**
  * The embedded store: PGlite (`@electric-sql/pglite`, an optional peer dependency), a real Postgres
  * engine in WebAssembly keeping its data in a folder — no server to install. One process at a time
- * may open a folder; for several instances use `postgresStore()`.
+ * may open a folder (a second open is refused: `folder-lock.ts`); for several instances use `postgresStore()`.
  */
 import type { CredentialStore } from '../store.js';
+import { lockFolder } from './folder-lock.js';
 import { sqlStore, type SqlQuery } from './sql-store.js';
 
 // Structural, not PGlite's own type: a host without `@electric-sql/pglite` installed still type-checks this entry.
@@ -25,7 +26,15 @@ export interface PgliteStoreOptions {
 }
 
 export async function pgliteStore(options: PgliteStoreOptions = {}): Promise<CredentialStore> {
-  const db = options.database ?? (await openPglite(options.dataDir));
+  // Only a folder this store opens is locked: a host that passes its own `database` owns that question.
+  const lock =
+    options.database === undefined && options.dataDir !== undefined ? await lockFolder(options.dataDir) : null;
+  const db =
+    options.database ??
+    (await openPglite(options.dataDir).catch((error: unknown) => {
+      lock?.release();
+      throw error;
+    }));
   const queryWith =
     (runner: PgliteQueryable): SqlQuery =>
     async <Row>(text: string, params?: unknown[]) =>
@@ -33,9 +42,20 @@ export async function pgliteStore(options: PgliteStoreOptions = {}): Promise<Cre
   const store = sqlStore('pglite', {
     query: queryWith(db),
     transaction: (work) => db.transaction((tx) => work(queryWith(tx))),
-    close: () => db.close(),
+    close: async () => {
+      try {
+        await db.close();
+      } finally {
+        lock?.release();
+      }
+    },
   });
-  await store.migrate();
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
   return store;
 }
 

@@ -93,7 +93,49 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ALTER TABLE ipos_audit_log ADD COLUMN grace_minutes integer;
     `,
   },
+  {
+    version: 3,
+    name: 'the role a role change brought, in the audit log',
+    sql: `ALTER TABLE ipos_audit_log ADD COLUMN role text;`,
+  },
+  {
+    version: 4,
+    name: 'replays by account (bounded per account, forgotten with it) and by data key (re-sealed on rotation)',
+    // The scope is "<account> <METHOD> <path>" and a path has no space: the account is all before the last two words.
+    sql: `
+      ALTER TABLE ipos_idempotency ADD COLUMN account_id text;
+      UPDATE ipos_idempotency SET account_id = substring(scope from '^(.*) [A-Z]+ /[^ ]*$');
+      DELETE FROM ipos_idempotency WHERE account_id IS NULL;
+      ALTER TABLE ipos_idempotency ALTER COLUMN account_id SET NOT NULL;
+      CREATE INDEX ipos_idempotency_account ON ipos_idempotency (account_id, expires_at);
+      CREATE INDEX ipos_idempotency_answer_key_id ON ipos_idempotency (answer_key_id);
+    `,
+  },
+  {
+    version: 5,
+    name: 'a check value per data key id: an instance with other key bytes under the same id is refused at start',
+    sql: `
+      CREATE TABLE ipos_data_key_checks (
+        key_id text PRIMARY KEY,
+        check_value text NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+  {
+    version: 6,
+    name: 'failed authentications with unknown API keys counted per minute, apart from the audit log',
+    sql: `
+      CREATE TABLE ipos_unknown_key_attempts (
+        minute bigint PRIMARY KEY,
+        attempts bigint NOT NULL
+      );
+    `,
+  },
 ];
+
+/** How long the per-minute counts of unknown-key attempts are kept. */
+const UNKNOWN_KEY_ATTEMPTS_KEPT_MS = 24 * 60 * 60_000;
 
 /** Serialises concurrent migrations from several processes (an arbitrary, fixed advisory lock id). */
 const MIGRATION_LOCK = 7_318_442_019;
@@ -263,13 +305,38 @@ function transactionOver(query: SqlQuery): StoreTransaction {
       );
       return rows.length === 1;
     },
-    async keysNotSealedWith(keyId, limit) {
+    async keysNotSealedWith(keyId, limit, afterAccountId) {
       const rows = await query<CredentialRow>(
-        `SELECT * FROM ipos_credentials WHERE secret_key_id <> $1 OR previous_secret_key_id <> $1
-         ORDER BY account_id LIMIT $2`,
-        [keyId, limit],
+        `SELECT * FROM ipos_credentials WHERE (secret_key_id <> $1 OR previous_secret_key_id <> $1)
+           AND ($3::text IS NULL OR account_id > $3) ORDER BY account_id LIMIT $2`,
+        [keyId, limit, afterAccountId ?? null],
       );
       return rows.map((row) => keyRowOf(row) as KeyRow);
+    },
+    async anyKeysSealedWith(keyId) {
+      return keyRowOf(
+        (await query<CredentialRow>('SELECT * FROM ipos_credentials WHERE secret_key_id = $1 LIMIT 1', [keyId]))[0],
+      );
+    },
+    async recordDataKeyCheck(keyId, check) {
+      // A concurrent first record of the same id makes this INSERT wait for it; the SELECT then sees the winner.
+      await query(
+        'INSERT INTO ipos_data_key_checks (key_id, check_value) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING',
+        [keyId, check],
+      );
+      const [row] = await query<{ check_value: string }>(
+        'SELECT check_value FROM ipos_data_key_checks WHERE key_id = $1',
+        [keyId],
+      );
+      return row?.check_value ?? check;
+    },
+    async changeRole(accountId, role) {
+      // A concurrent change to the same role waits on the row, then finds it changed: one of them is true.
+      const rows = await query(
+        'UPDATE ipos_credentials SET role = $2 WHERE account_id = $1 AND role <> $2 RETURNING role',
+        [accountId, role],
+      );
+      return rows.length === 1;
     },
     async markUsed(accountId, at, from) {
       await query('UPDATE ipos_credentials SET last_used_at = $2, last_used_from = $3 WHERE account_id = $1', [
@@ -280,37 +347,77 @@ function transactionOver(query: SqlQuery): StoreTransaction {
     },
     async deleteAccount(accountId) {
       await query('DELETE FROM ipos_credentials WHERE account_id = $1', [accountId]);
-      await query('DELETE FROM ipos_idempotency WHERE scope LIKE $1', [`${accountId.replace(/[\\%_]/g, '\\$&')} %`]);
+      await query('DELETE FROM ipos_idempotency WHERE account_id = $1', [accountId]);
     },
-    async claimIdempotencyKey(scope, key, requestHash, now): Promise<IdempotencyClaim> {
+    async claimIdempotencyKey({ accountId, scope, key, requestHash, now }): Promise<IdempotencyClaim> {
       await query('DELETE FROM ipos_idempotency WHERE scope = $1 AND key = $2 AND expires_at <= $3', [scope, key, now]);
-      // A concurrent claim of the same key makes this INSERT wait for that transaction's end.
-      const claimed = await query(
-        `INSERT INTO ipos_idempotency (scope, key, request_hash, expires_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
-        [scope, key, requestHash, Number.MAX_SAFE_INTEGER],
-      );
-      if (claimed.length === 1) return { claimed: true };
-      const [known] = await query<{ request_hash: string; answer_key_id: string; answer_ciphertext: string }>(
-        'SELECT request_hash, answer_key_id, answer_ciphertext FROM ipos_idempotency WHERE scope = $1 AND key = $2',
-        [scope, key],
-      );
-      if (!known?.answer_ciphertext) throw new Error('An idempotency key was claimed but holds no answer.');
-      return {
-        claimed: false,
-        requestHash: known.request_hash,
-        answer: { keyId: known.answer_key_id, ciphertext: known.answer_ciphertext },
-      };
+      // A concurrent claim of the same key makes this INSERT wait for that transaction's end. The row it then
+      // conflicts with may be gone by the SELECT (a sweep, or its account's bound): then it is free, claim again.
+      for (let attempt = 0; ; attempt++) {
+        const claimed = await query(
+          `INSERT INTO ipos_idempotency (scope, key, request_hash, expires_at, account_id) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
+          [scope, key, requestHash, Number.MAX_SAFE_INTEGER, accountId],
+        );
+        if (claimed.length === 1) return { claimed: true };
+        const [known] = await query<{ request_hash: string; answer_key_id: string; answer_ciphertext: string }>(
+          'SELECT request_hash, answer_key_id, answer_ciphertext FROM ipos_idempotency WHERE scope = $1 AND key = $2',
+          [scope, key],
+        );
+        if (known?.answer_ciphertext) {
+          return {
+            claimed: false,
+            requestHash: known.request_hash,
+            answer: { keyId: known.answer_key_id, ciphertext: known.answer_ciphertext },
+          };
+        }
+        if (attempt === 2) throw new Error('An idempotency key was claimed but holds no answer.');
+      }
     },
-    async completeIdempotencyKey(record) {
+    async completeIdempotencyKey(record, keepPerAccount) {
       await query(
         `UPDATE ipos_idempotency SET request_hash = $3, answer_key_id = $4, answer_ciphertext = $5, expires_at = $6
          WHERE scope = $1 AND key = $2`,
         [record.scope, record.key, record.requestHash, record.answer.keyId, record.answer.ciphertext, record.expiresAt],
       );
+      // The account's own oldest answers past its bound; claims still in flight (no answer yet) are not counted.
+      await query(
+        `DELETE FROM ipos_idempotency WHERE account_id = $1 AND (scope, key) IN (
+           SELECT scope, key FROM ipos_idempotency WHERE account_id = $1 AND answer_ciphertext IS NOT NULL
+           ORDER BY expires_at DESC, key DESC OFFSET $2)`,
+        [record.accountId, keepPerAccount],
+      );
     },
     async releaseIdempotencyKey(scope, key) {
       await query('DELETE FROM ipos_idempotency WHERE scope = $1 AND key = $2', [scope, key]);
+    },
+    async replaysNotSealedWith(keyId, limit, after) {
+      const rows = await query<{
+        account_id: string;
+        scope: string;
+        key: string;
+        answer_key_id: string;
+        answer_ciphertext: string;
+      }>(
+        `SELECT account_id, scope, key, answer_key_id, answer_ciphertext FROM ipos_idempotency
+         WHERE answer_key_id <> $1 AND ($3::text IS NULL OR (scope, key) > ($3, $4))
+         ORDER BY scope, key LIMIT $2`,
+        [keyId, limit, after?.scope ?? null, after?.key ?? null],
+      );
+      return rows.map((row) => ({
+        accountId: row.account_id,
+        scope: row.scope,
+        key: row.key,
+        answer: { keyId: row.answer_key_id, ciphertext: row.answer_ciphertext },
+      }));
+    },
+    async resealReplay(scope, key, from, to) {
+      const rows = await query(
+        `UPDATE ipos_idempotency SET answer_key_id = $5, answer_ciphertext = $6
+         WHERE scope = $1 AND key = $2 AND answer_key_id = $3 AND answer_ciphertext = $4 RETURNING key`,
+        [scope, key, from.keyId, from.ciphertext, to.keyId, to.ciphertext],
+      );
+      return rows.length === 1;
     },
     async countHit(bucket, windowStart) {
       const [row] = await query<{ hits: number }>(
@@ -321,9 +428,17 @@ function transactionOver(query: SqlQuery): StoreTransaction {
       return Number(row?.hits ?? 1);
     },
     async appendAudit(event) {
+      if (event.accountId === null) {
+        await query(
+          `INSERT INTO ipos_unknown_key_attempts (minute, attempts) VALUES ($1, 1)
+           ON CONFLICT (minute) DO UPDATE SET attempts = ipos_unknown_key_attempts.attempts + 1`,
+          [Math.floor(event.at / 60_000) * 60_000],
+        );
+        return;
+      }
       await query(
-        `INSERT INTO ipos_audit_log (account_id, type, at, actor_id, actor_name, source, tpn, grace_minutes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        `INSERT INTO ipos_audit_log (account_id, type, at, actor_id, actor_name, source, tpn, grace_minutes, role)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [
           event.accountId,
           event.type,
@@ -333,6 +448,7 @@ function transactionOver(query: SqlQuery): StoreTransaction {
           event.source,
           event.tpn,
           event.graceMinutes,
+          event.role ?? null,
         ],
       );
     },
@@ -347,6 +463,7 @@ function transactionOver(query: SqlQuery): StoreTransaction {
         source: string | null;
         tpn: string | null;
         grace_minutes: number | null;
+        role: string | null;
       }>(
         `SELECT * FROM ipos_audit_log WHERE account_id = $1 AND ($2::bigint IS NULL OR id < $2)
          ORDER BY id DESC LIMIT $3`,
@@ -362,6 +479,7 @@ function transactionOver(query: SqlQuery): StoreTransaction {
         source: row.source,
         tpn: row.tpn,
         graceMinutes: row.grace_minutes === null ? null : Number(row.grace_minutes),
+        role: row.role as UserRole | null,
       }));
     },
   };
@@ -376,9 +494,12 @@ export function sqlStore(kind: CredentialStore['kind'], client: SqlClient): Cred
     },
     transaction: (work) => client.transaction((query) => work(transactionOver(query))),
     autocommit: (work) => work(transactionOver(client.query)),
-    async sweep(now) {
+    async sweep(now, rateWindowsBefore = now - 24 * 60 * 60_000) {
       await client.query('DELETE FROM ipos_idempotency WHERE expires_at <= $1', [now]);
-      await client.query('DELETE FROM ipos_rate_windows WHERE window_start < $1', [now - 24 * 60 * 60_000]);
+      await client.query('DELETE FROM ipos_rate_windows WHERE window_start < $1', [rateWindowsBefore]);
+      await client.query('DELETE FROM ipos_unknown_key_attempts WHERE minute < $1', [
+        now - UNKNOWN_KEY_ATTEMPTS_KEPT_MS,
+      ]);
     },
     close: () => client.close(),
   };

@@ -1,4 +1,4 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../../src/define.js';
 import type { IposCredentials } from '../../../src/elements/credentials/ipos-credentials.js';
 import type { IposKeyPanel } from '../../../src/elements/key-panel/ipos-key-panel.js';
@@ -6,6 +6,7 @@ import { ROLE_SCOPES } from '../../../src/contract/roles.js';
 import { allByPart, byPart, settle } from '../../support/fixtures.js';
 import { RecordingBackend } from '../../support/recording-backend.js';
 import { ReferenceSession } from '../../support/reference-session.js';
+import { waitUntil } from '../../support/wait.js';
 
 async function mount(template: ReturnType<typeof html>) {
   const element = await fixture<IposCredentials>(template);

@@ -3,7 +3,7 @@
  * show nothing of the other account and no card its role cannot use, ask nothing more of the backend, and tell the
  * host once with `ipos-error` `role-mismatch`.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../../src/define.js';
 import type { IposCredentials } from '../../../src/elements/credentials/ipos-credentials.js';
 import type { ErrorDetail } from '../../../src/elements/events.js';
@@ -15,6 +15,7 @@ import type { UserRole } from '../../../src/contract/roles.js';
 import { allByPart, settle } from '../../support/fixtures.js';
 import { EventLog } from '../../support/leak-scan.js';
 import { ReferenceSession } from '../../support/reference-session.js';
+import { waitUntil } from '../../support/wait.js';
 
 const events = EventLog.eachTest();
 

@@ -3,7 +3,7 @@
  * with a generated invalid body; the element shows its invalid-response error, renders nothing of the
  * body (no markup, no value), and nothing crashes. Deterministic: a fixed seed.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import fc from 'fast-check';
 import '../../../src/define.js';
 import type { IposKeyPanel } from '../../../src/elements/key-panel/ipos-key-panel.js';
@@ -14,6 +14,8 @@ import { UncaughtLog } from '../../support/fault-kit.js';
 import { allByPart, settle } from '../../support/fixtures.js';
 import { EventLog, findInDom } from '../../support/leak-scan.js';
 import { ReferenceSession } from '../../support/reference-session.js';
+import { engineLabel } from '../../support/engine.js';
+import { waitUntil } from '../../support/wait.js';
 
 const SEED = 424_242;
 const RUNS = 60;
@@ -25,7 +27,9 @@ const TARGETS = [
 ] as const;
 
 let tried = 0;
-after(() => console.log(`[reliability] fuzz (elements, Chromium): ${tried} invalid bodies rendered, none as markup`));
+after(() =>
+  console.log(`[reliability] fuzz (elements, ${engineLabel}): ${tried} invalid bodies rendered, none as markup`),
+);
 
 describe('elements with fuzzed invalid answers', () => {
   it(`show an invalid-response error for ${RUNS} generated bodies and render none of them`, async function () {

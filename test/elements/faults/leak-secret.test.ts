@@ -4,7 +4,7 @@
  * secret in its error body — no secret key the account ever had is in the DOM while masked, in an event
  * detail, the console, the URL, localStorage/sessionStorage, a cookie, or an uncaught error.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../../src/define.js';
 import type { IposKeyPanel } from '../../../src/elements/key-panel/ipos-key-panel.js';
 import type { IposTokenGenerator } from '../../../src/elements/token-generator/ipos-token-generator.js';
@@ -14,6 +14,7 @@ import { UncaughtLog } from '../../support/fault-kit.js';
 import { allByPart, byPart, settle } from '../../support/fixtures.js';
 import { ConsoleLog, EventLog, findInDom } from '../../support/leak-scan.js';
 import { ReferenceSession } from '../../support/reference-session.js';
+import { waitUntil } from '../../support/wait.js';
 
 const events = EventLog.eachTest();
 const consoleLog = ConsoleLog.eachTest();

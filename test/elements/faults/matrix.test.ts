@@ -4,7 +4,7 @@
  * user had is kept, Retry where it can help (and it then works), `ipos-error` with the right code and
  * action, and nothing thrown uncaught.
  */
-import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html } from '@open-wc/testing';
 import '../../../src/define.js';
 import type { HttpBackend } from '../../../src/backend/http-backend.js';
 import type { IposKeyPanel } from '../../../src/elements/key-panel/ipos-key-panel.js';
@@ -17,6 +17,7 @@ import { setTimeoutMs, switchableBackend, UncaughtLog, type Network } from '../.
 import { allByPart, byPart, settle } from '../../support/fixtures.js';
 import { EventLog } from '../../support/leak-scan.js';
 import { ReferenceSession } from '../../support/reference-session.js';
+import { waitUntil } from '../../support/wait.js';
 
 type Code = ErrorDetail['code'];
 const TPNS = ['139322815010', '139322815011', '139322815012'];
@@ -78,7 +79,7 @@ async function mountGenerator(context: Context): Promise<void> {
   );
 }
 async function loaded(element: HTMLElement): Promise<void> {
-  await waitUntil(() => !has(element, 'skeleton'), 'did not load', { timeout: 3000 });
+  await waitUntil(() => !has(element, 'skeleton'), 'did not load');
   await settle(element);
 }
 async function selectTpn(element: HTMLElement, tpn: string): Promise<void> {
@@ -309,7 +310,7 @@ describe('fault matrix', () => {
           } else if (!fault.code) {
             await settle(element);
             if (spec.busy) expect(spec.busy(element), 'busy while the answer is slow').to.equal(true);
-            await waitUntil(() => spec.succeeded(context), 'a slow answer never succeeded', { timeout: 3000 });
+            await waitUntil(() => spec.succeeded(context), 'a slow answer never succeeded');
             expect(events.of('ipos-error')).to.deep.equal([]);
           } else if (spec.action === 'generate-keys' && fault.code === 'conflict') {
             // Keys generated elsewhere meanwhile: the latest state is shown instead of an error.
@@ -317,7 +318,7 @@ describe('fault matrix', () => {
             await settle(element);
             expect(events.of('ipos-error')).to.deep.equal([]);
           } else {
-            await waitUntil(() => events.of('ipos-error').length > 0, 'no ipos-error', { timeout: 3000 });
+            await waitUntil(() => events.of('ipos-error').length > 0, 'no ipos-error');
             await settle(element);
             const message = expectedMessage(spec.action, fault.code);
             expect(events.of<ErrorDetail>('ipos-error')).to.deep.equal([
@@ -331,7 +332,7 @@ describe('fault matrix', () => {
             if (retryable) {
               await fault.disarm?.(context);
               byPart(element, 'retry-button').click();
-              await waitUntil(() => spec.succeeded(context), 'Retry did not succeed', { timeout: 3000 });
+              await waitUntil(() => spec.succeeded(context), 'Retry did not succeed');
               await settle(element);
               expect(has(element, 'error'), 'the error is gone after a successful retry').to.equal(false);
             }

@@ -3,7 +3,7 @@
  * request runs never shows the old account's or terminal's data; removing an element mid-request leaves
  * no timer and no window/document listener of the library behind.
  */
-import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../../src/define.js';
 import type { IposKeyPanel } from '../../../src/elements/key-panel/ipos-key-panel.js';
 import type { IposTokenGenerator } from '../../../src/elements/token-generator/ipos-token-generator.js';
@@ -13,6 +13,7 @@ import { allByPart, byPart, settle } from '../../support/fixtures.js';
 import { EventLog, findInDom } from '../../support/leak-scan.js';
 import { LiveResources } from '../../support/live-resources.js';
 import { ReferenceSession } from '../../support/reference-session.js';
+import { waitUntil } from '../../support/wait.js';
 
 const TPNS = ['139322815010', '139322815011', '139322815012'];
 const LATENCY_MS = 200;
@@ -138,6 +139,8 @@ describe('switching mid-request never shows stale data', () => {
       seen.push(findInDom(isoKeys.keys.apiKey));
       await aTimeout(20);
     }
+    // The agent's own load may still be on its way on a busy machine: wait for it, do not time it.
+    await waitUntil(() => allByPart(element, 'generate-button').length === 1, 'the agent’s state never showed');
     await settle(element);
     expect(seen.flat(), 'the iso account’s key appeared').to.deep.equal([]);
     expect(allByPart(element, 'generate-button')).to.have.length(1);

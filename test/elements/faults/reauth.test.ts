@@ -3,7 +3,7 @@
  * (here: swaps the bearer header its backend sends) and calls `retry()`; the action then completes,
  * with no second click and no second mutation.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../../src/define.js';
 import { HttpBackend } from '../../../src/backend/http-backend.js';
 import type { IposCredentials } from '../../../src/elements/credentials/ipos-credentials.js';
@@ -14,6 +14,7 @@ import { mutations, UncaughtLog } from '../../support/fault-kit.js';
 import { allByPart, byPart, settle } from '../../support/fixtures.js';
 import { EventLog } from '../../support/leak-scan.js';
 import { API_BASE, ReferenceSession } from '../../support/reference-session.js';
+import { waitUntil } from '../../support/wait.js';
 
 const events = EventLog.eachTest();
 UncaughtLog.eachTest({ expectNone: true });

@@ -3,7 +3,7 @@
  * of the previous secret and its "Revoke previous secret now", in every language, and nothing of it from a backend
  * that knows no grace windows.
  */
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../../src/define.js';
 import type { CredentialsBackend } from '../../../src/backend/credentials-backend.js';
@@ -11,6 +11,7 @@ import type { PreviousSecretRevokedDetail, SecretResetDetail } from '../../../sr
 import { KeyPanelHarness } from '../../support/harness.js';
 import { ConsoleLog, EventLog, findInDom } from '../../support/leak-scan.js';
 import { ReferenceSession } from '../../support/reference-session.js';
+import { waitUntil } from '../../support/wait.js';
 
 const MINUTE = 60_000;
 
@@ -280,7 +281,7 @@ describe('ipos-key-panel grace windows', () => {
       const panel = await KeyPanelHarness.mount(session);
       expect(panel.parts('previous-secret')).to.have.length(1);
       const requests = session.requests.length;
-      await waitUntil(() => panel.parts('previous-secret').length === 0, 'the line stayed', { timeout: 5000 });
+      await waitUntil(() => panel.parts('previous-secret').length === 0, 'the line stayed');
       expect(panel.parts('revoke-previous-button')).to.have.length(0);
       expect(session.requests.length).to.equal(requests);
     });
@@ -290,7 +291,7 @@ describe('ipos-key-panel grace windows', () => {
       const panel = await KeyPanelHarness.mount(session);
       await panel.click('revoke-previous-button');
       expect(panel.revokeDialog.open).to.equal(true);
-      await waitUntil(() => panel.parts('previous-secret').length === 0, 'the line stayed', { timeout: 5000 });
+      await waitUntil(() => panel.parts('previous-secret').length === 0, 'the line stayed');
       await panel.settle();
       expect(panel.revokeDialog.open).to.equal(false, 'the confirmation outlived its window');
       panel.part('revoke-confirm-button').click();

@@ -3,7 +3,7 @@
  * another account's secret after a role switch, a hidden secret coming back, two panels of one
  * account disagreeing after a reset, and numeric attributes that are not numbers.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../../src/define.js';
 import type { CredentialsBackend } from '../../../src/backend/credentials-backend.js';
 import type { IposCredentials } from '../../../src/elements/credentials/ipos-credentials.js';
@@ -13,6 +13,7 @@ import { allByPart, byPart, escapeRegExp, settle } from '../../support/fixtures.
 import { ConsoleLog, EventLog, findInDom } from '../../support/leak-scan.js';
 import { API_BASE, ReferenceSession } from '../../support/reference-session.js';
 import { HttpBackend } from '../../../src/backend/http-backend.js';
+import { waitUntil } from '../../support/wait.js';
 
 const LATENCY_MS = 300;
 

@@ -1,11 +1,12 @@
 /** The reset flow on its own: its confirmation, grace window, typed phrase, the host's step-up hook and Retry. */
-import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { ResetDialog } from '../../../src/elements/key-panel/reset-dialog.js';
 import type { SecretResetDetail } from '../../../src/elements/events.js';
 import { allByPart, byPart } from '../../support/fixtures.js';
 import { mountFlow, unmountFlow, type Flow } from '../../support/flow-host.js';
 import { ConsoleLog } from '../../support/leak-scan.js';
+import { waitUntil } from '../../support/wait.js';
 
 interface Settings {
   graceOptions?: string;

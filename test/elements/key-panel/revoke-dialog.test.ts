@@ -1,10 +1,11 @@
 /** The grace window flow on its own: the previous secret's countdown, and revoking it with a confirmation. */
-import { expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, oneEvent } from '@open-wc/testing';
 import type { PreviousSecretRevokedDetail } from '../../../src/elements/events.js';
 import { GraceWindow } from '../../../src/elements/key-panel/grace-window.js';
 import { RevokeDialog } from '../../../src/elements/key-panel/revoke-dialog.js';
 import { allByPart, byPart } from '../../support/fixtures.js';
 import { mountFlow, unmountFlow, type Flow } from '../../support/flow-host.js';
+import { waitUntil } from '../../support/wait.js';
 
 /** The grace window as the key panel shows it, and the revoke's confirmation its button opens. */
 interface Revoke {

@@ -1,9 +1,10 @@
 /** The secret reveal flow on its own: Show, Hide, and every way a shown secret is masked again. */
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import { SecretReveal } from '../../../src/elements/key-panel/secret-reveal.js';
 import { allByPart, byPart } from '../../support/fixtures.js';
 import { mountFlow, unmountFlow, type Flow } from '../../support/flow-host.js';
 import { findInDom } from '../../support/leak-scan.js';
+import { waitUntil } from '../../support/wait.js';
 
 let settings: { allowed: boolean; seconds: number };
 let mounted: Flow<SecretReveal> | undefined;

@@ -1,5 +1,5 @@
 /** A stronger reset (typed confirmation, step-up hook) and "last used", on the key panel. */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../../src/define.js';
 import type { CredentialsBackend } from '../../../src/backend/credentials-backend.js';
@@ -11,6 +11,8 @@ import { es } from '../../../src/i18n/es.js';
 import { fr } from '../../../src/i18n/fr.js';
 import { allByPart, byPart, settle } from '../../support/fixtures.js';
 import { ReferenceSession } from '../../support/reference-session.js';
+import { skipIn } from '../../support/engine.js';
+import { waitUntil } from '../../support/wait.js';
 
 async function panel(options: { locale?: string; phrase?: string; backend?: CredentialsBackend } = {}) {
   const session = new ReferenceSession('iso');
@@ -48,7 +50,14 @@ describe('confirm-phrase', () => {
     ['ar', 'إعادة تعيين'],
   ];
   for (const [locale, phrase] of phrases) {
-    it(`${locale}: Reset is enabled only once "${phrase}" is typed (compared after NFC and trimming)`, async () => {
+    it(`${locale}: Reset is enabled only once "${phrase}" is typed (compared after NFC and trimming)`, async function () {
+      if (locale === 'ar') {
+        skipIn(
+          this,
+          ['webkit'],
+          'WebKitGTK\'s WebDriver loses the key after an Arabic letter when it types (a space, a doubled letter): it sends "إعادةتعين" for "إعادة تعيين"',
+        );
+      }
       const { session, element } = await panel({ locale, phrase });
       byPart(element, 'reset-button').click();
       await settle(element);

@@ -3,13 +3,14 @@
  * screen is recorded, frame by frame and on every DOM change, from the moment the element is added.
  * Each test uses a language no earlier test in this page loaded, so its catalogue is still to be fetched.
  */
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../../../src/define.js';
 import { ar } from '../../../src/i18n/ar.js';
 import { en } from '../../../src/i18n/en.js';
 import { es } from '../../../src/i18n/es.js';
 import { fr } from '../../../src/i18n/fr.js';
 import { ReferenceSession } from '../../support/reference-session.js';
+import { waitUntil } from '../../support/wait.js';
 
 /** Every `h2` text in the element and the shadow roots below it. */
 function headings(root: Element): string[] {
@@ -47,7 +48,7 @@ async function recordHeadings(element: HTMLElement, done: (current: string[]) =>
   document.body.append(element);
   everyFrame();
   try {
-    await waitUntil(() => done(headings(element)), 'the localized headings never appeared', { timeout: 5000 });
+    await waitUntil(() => done(headings(element)), 'the localized headings never appeared');
     record();
     return [...seen];
   } finally {

@@ -4,7 +4,7 @@
  * a module that fails to arrive shows the error with Retry. The tests run in order: the module is requested
  * once per page, so the screens that must not request it come first.
  */
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../../src/define.js';
 import type { IposCredentials } from '../../../src/elements/credentials/ipos-credentials.js';
 import type { PanelView } from '../../../src/elements/internal/lazy-view.js';
@@ -16,6 +16,7 @@ import type { ErrorDetail } from '../../../src/elements/events.js';
 import { en } from '../../../src/i18n/en.js';
 import { allByPart, byPart } from '../../support/fixtures.js';
 import { ReferenceSession } from '../../support/reference-session.js';
+import { waitUntil } from '../../support/wait.js';
 
 /** Every module request of the page, recorded by an observer (the resource timing buffer may be full already). */
 const requested: string[] = [];

@@ -5,13 +5,14 @@
  * The token generator and the activity trail load their code on demand (`./define`): on a page that has not fetched
  * it yet they paint their placeholder first. A hydrated screen is counted in test/e2e/dev-mode.spec.ts.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { ReactiveElement } from 'lit';
 import '../../../src/define.js';
 import type { ActivityPage, Credentials, Terminal } from '../../../src/contract/schemas.js';
 import type { IposCredentials } from '../../../src/elements/credentials/ipos-credentials.js';
 import { allByPart, byPart, settle } from '../../support/fixtures.js';
 import { ReferenceSession } from '../../support/reference-session.js';
+import { waitUntil } from '../../support/wait.js';
 
 /** What an element shows: its shadow DOM's elements, attributes and text (Lit's marker comments left out). */
 function shown(element: HTMLElement): string {

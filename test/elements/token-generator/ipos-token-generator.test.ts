@@ -1,4 +1,4 @@
-import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html } from '@open-wc/testing';
 import { decodeJwt } from 'jose';
 import '../../../src/define.js';
 import type { IposTokenGenerator } from '../../../src/elements/token-generator/ipos-token-generator.js';
@@ -8,6 +8,7 @@ import { allByPart, byPart, settle } from '../../support/fixtures.js';
 import { EventLog } from '../../support/leak-scan.js';
 import { RecordingBackend } from '../../support/recording-backend.js';
 import { ReferenceSession } from '../../support/reference-session.js';
+import { waitUntil } from '../../support/wait.js';
 
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
@@ -259,7 +260,7 @@ describe('ipos-token-generator', () => {
       const session = new ReferenceSession('merchant');
       const element = await mountGenerator(session);
       const { token, tpn, expiresAt, graceEndsAt } = await generateExpiringIn(session, element, 700);
-      await waitUntil(() => events.of('ipos-token-expired').length === 1, 'no expiry event', { timeout: 3000 });
+      await waitUntil(() => events.of('ipos-token-expired').length === 1, 'no expiry event');
       await aTimeout(1200);
       expect(events.of<TokenExpiredDetail>('ipos-token-expired')).to.deep.equal([{ tpn, expiresAt, graceEndsAt }]);
       expect(events.serialized().split(token).length - 1).to.equal(1);
@@ -274,7 +275,7 @@ describe('ipos-token-generator', () => {
       const element = await mountGenerator(session, { autoRefresh: true, refreshBefore: 300 });
       const first = await generateExpiringIn(session, element, 300_000 + 1500);
       expect(session.requests).not.to.include('POST /tokens/refresh');
-      await waitUntil(() => events.of('ipos-token-refreshed').length === 1, 'no auto-refresh', { timeout: 4000 });
+      await waitUntil(() => events.of('ipos-token-refreshed').length === 1, 'no auto-refresh');
       await aTimeout(800);
       expect(session.requests.filter((request) => request === 'POST /tokens/refresh')).to.have.length(1);
       const [refreshed] = events.of<TokenDetail>('ipos-token-refreshed');
@@ -289,7 +290,7 @@ describe('ipos-token-generator', () => {
       const element = await mountGenerator(session, { autoRefresh: true, refreshBefore: 300 });
       await session.force({ 'POST /tokens/refresh': { status: 503, times: 1 } });
       await generateExpiringIn(session, element, 300_000 + 300);
-      await waitUntil(() => allByPart(element, 'retry-button').length === 1, 'failure not shown', { timeout: 3000 });
+      await waitUntil(() => allByPart(element, 'retry-button').length === 1, 'failure not shown');
       expect(text(element, 'error')).to.contain('Couldn’t refresh the token.');
       byPart(element, 'retry-button').click();
       await waitUntil(() => events.of('ipos-token-refreshed').length === 1, 'retry did not refresh');

@@ -1,4 +1,4 @@
-import { aTimeout, expect, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect } from '@open-wc/testing';
 import { BackendError } from '../../../src/backend/backend-error.js';
 import type { HttpBackend } from '../../../src/backend/http-backend.js';
 import type { AuthToken } from '../../../src/contract/schemas.js';
@@ -9,6 +9,7 @@ import {
   type TokenSessionOptions,
 } from '../../../src/headless/token-session.js';
 import { ReferenceSession } from '../../support/reference-session.js';
+import { waitUntil } from '../../support/wait.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -200,7 +201,7 @@ describe('TokenSession', () => {
       const dueAt = Date.parse(first.expiresAt) - 9 * SECOND;
 
       // Generous waits and lower bounds only: a loaded machine runs timers late, never early.
-      await waitUntil(() => ofType(events, 'refreshed').length, 'no automatic refresh', { timeout: 10_000 });
+      await waitUntil(() => ofType(events, 'refreshed').length, 'no automatic refresh');
       await aTimeout(300);
 
       expect(refreshStarts).to.have.length(1);
@@ -225,7 +226,7 @@ describe('TokenSession', () => {
       // Expires in 30 s with refreshBefore 60: due the moment it arrives.
       await generateExpiringIn(reference, tokens, 30 * SECOND);
 
-      await waitUntil(() => ofType(events, 'refreshed').length, 'no refresh after the failure', { timeout: 10_000 });
+      await waitUntil(() => ofType(events, 'refreshed').length, 'no refresh after the failure');
 
       const kinds = events.map((event) => event.type);
       expect(kinds).to.deep.equal(['generated', 'refresh-failed', 'refreshed']);
@@ -240,7 +241,7 @@ describe('TokenSession', () => {
       const { tokens, events } = openTab(reference);
       const token = await generateExpiringIn(reference, tokens, SECOND);
 
-      await waitUntil(() => ofType(events, 'expired').length, 'no expired event', { timeout: 10_000 });
+      await waitUntil(() => ofType(events, 'expired').length, 'no expired event');
       const expiredAt = Date.now();
       await aTimeout(300);
 
@@ -268,7 +269,6 @@ describe('TokenSession', () => {
       await waitUntil(
         () => a.token?.token !== first.token && a.token?.token === b.token?.token,
         'the tabs did not end with one new token',
-        { timeout: 3000 },
       );
       await aTimeout(200);
 

@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { EventEmitter, once } from 'node:events';
+import { createServer, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpBackend, parseRetryAfter, type HttpBackendOptions } from '../../../src/backend/http-backend.js';
@@ -6,6 +7,7 @@ import { createReferenceServer, type FaultSettings } from '../../../src/referenc
 import { referenceMiddleware } from '../../../src/reference/node.js';
 import { newSession } from '../../support/reference-helpers.js';
 import { backendError } from '../../support/backend-error.js';
+import { settlesBefore } from '../../support/race.js';
 
 /** What the HTTP server saw of one request. */
 interface Attempt {
@@ -17,6 +19,10 @@ interface Attempt {
 }
 
 const attempts = new Map<string, Attempt[]>();
+/** Emits each request as the server receives it (event name: its session), so that a test can act while it is there. */
+const arrivals = new EventEmitter<Record<string, [ServerResponse]>>();
+/** Sessions whose requests the server keeps waiting and never answers: only the client can end them. */
+const unanswered = new Set<string>();
 let httpServer: Server;
 let baseUrl: string;
 
@@ -37,6 +43,8 @@ beforeAll(async () => {
       attempt.status = res.statusCode;
       attempt.replayed = res.getHeader('idempotent-replayed') === 'true';
     });
+    arrivals.emit(session, res);
+    if (unanswered.has(session)) return;
     middleware(req, res, () => {
       res.statusCode = 404;
       res.end('outside the reference backend');
@@ -70,13 +78,29 @@ async function setFaults(session: string, faults: FaultSettings): Promise<void> 
   expect(response.status).toBe(200);
 }
 
+/** A `fetch` that counts the attempts the client makes and announces each answer once it has all of it. */
+function countingFetch() {
+  const received = new EventEmitter<{ answer: [] }>();
+  const counted = {
+    attempts: 0,
+    received,
+    fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+      counted.attempts++;
+      const response = await fetch(input, init);
+      // Read here, so that what the client does with the answer takes no more I/O.
+      const answer = new Response(await response.arrayBuffer(), response);
+      received.emit('answer');
+      return answer;
+    },
+  };
+  return counted;
+}
+
 function attemptsOf(session: string, method: string, path: string): Attempt[] {
   return (attempts.get(session) ?? []).filter(
     (attempt) => attempt.method === method && attempt.path === `/api/ipos${path}`,
   );
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('HttpBackend against the reference server over HTTP', () => {
   it('walks the whole merchant flow with validated answers', async () => {
@@ -153,10 +177,9 @@ describe('HttpBackend against the reference server over HTTP', () => {
   it('does not wait for a Retry-After past its cap: it surfaces it at once', async () => {
     const session = newSession();
     await setFaults(session, { forcedStatus: { 'GET /credentials': { status: 429, retryAfter: 60 } } });
-    const started = performance.now();
-    const error = await backendError(backendFor(session).getCredentials());
-    expect(error).toMatchObject({ code: 'rate-limited', retryAfter: 60 });
-    expect(performance.now() - started).toBeLessThan(500);
+    const call = backendError(backendFor(session).getCredentials());
+    expect(await settlesBefore(call, 60_000 / 2), 'waited for a Retry-After past the cap').toBe(true);
+    expect(await call).toMatchObject({ code: 'rate-limited', retryAfter: 60 });
     expect(attemptsOf(session, 'GET', '/credentials')).toHaveLength(1);
   });
 
@@ -227,38 +250,53 @@ describe('HttpBackend against the reference server over HTTP', () => {
 
   it('times out a slow attempt, retries it, then rejects with timeout', async () => {
     const session = newSession();
-    await setFaults(session, { latencyMs: 400 });
-    const started = performance.now();
-    const error = await backendError(backendFor(session, { timeoutMs: 60, retries: 1 }).getCredentials());
+    unanswered.add(session);
+    const client = countingFetch();
+    const error = await backendError(
+      backendFor(session, { timeoutMs: 60, retries: 1, fetch: client.fetch }).getCredentials(),
+    );
     expect(error.code).toBe('timeout');
     expect(error.message).toContain('60 ms');
-    expect(performance.now() - started).toBeLessThan(350);
-    expect(attemptsOf(session, 'GET', '/credentials')).toHaveLength(2);
+    // Counted where they start: on a busy machine an attempt may time out before the server has seen it.
+    expect(client.attempts).toBe(2);
   });
 
   it('rejects with aborted at once when the caller aborts, and stops retrying', async () => {
     const session = newSession();
-    await setFaults(session, { latencyMs: 400 });
+    unanswered.add(session);
+    const client = countingFetch();
     const controller = new AbortController();
-    const started = performance.now();
-    setTimeout(() => controller.abort(), 30);
-    const error = await backendError(backendFor(session).getCredentials({ signal: controller.signal }));
-    expect(error.code).toBe('aborted');
-    expect(performance.now() - started).toBeLessThan(300);
-    await sleep(50);
+    const arrived = once(arrivals, session);
+    const call = backendError(
+      backendFor(session, { fetch: client.fetch }).getCredentials({ signal: controller.signal }),
+    );
+    // Aborted while the server holds the request (a timer could fire before the request got there).
+    const [response] = (await arrived) as [ServerResponse];
+    const closed = once(response, 'close');
+    controller.abort();
+    expect((await call).code).toBe('aborted');
+    // The request itself is given up (the server sees the connection go), and no other attempt follows.
+    await closed;
+    expect(client.attempts).toBe(1);
     expect(attemptsOf(session, 'GET', '/credentials')).toHaveLength(1);
   });
 
   it('stops waiting for a retry when the caller aborts during the backoff', async () => {
+    // A keyed write: a read's caller stops waiting at once anyway (reads in flight are shared, see above).
     const session = newSession();
-    await setFaults(session, { forcedStatus: { 'GET /credentials': { status: 503, retryAfter: 5 } } });
+    await setFaults(session, { forcedStatus: { 'POST /credentials': { status: 503, retryAfter: 5 } } });
+    const client = countingFetch();
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const started = performance.now();
-    const error = await backendError(backendFor(session).getCredentials({ signal: controller.signal }));
-    expect(error.code).toBe('aborted');
-    expect(performance.now() - started).toBeLessThan(1000);
-    expect(attemptsOf(session, 'GET', '/credentials')).toHaveLength(1);
+    const answered = once(client.received, 'answer');
+    const call = backendError(backendFor(session, { fetch: client.fetch }).generateKeys({ signal: controller.signal }));
+    await answered;
+    // Started before the backoff it stands for, which the client enters within this turn of the event loop.
+    const beforeRetryAfter = settlesBefore(call, 5000);
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    expect(await beforeRetryAfter, 'waited for Retry-After after the abort').toBe(true);
+    expect((await call).code).toBe('aborted');
+    expect(client.attempts).toBe(1);
   });
 
   it('makes no request when the signal is already aborted', async () => {

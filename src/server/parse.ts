@@ -1,40 +1,55 @@
-/** How the servers answer: JSON bodies, `{ errorCode, errorMessage }` errors, never cached. */
+/**
+ * The first stage of a request: reading it. The path under the base path, the `Idempotency-Key` header and the
+ * JSON body, each refused with a clear 4xx when it is not what the contract allows (never a 500).
+ */
+import type { RouteDefinition } from '../contract/routes.js';
+import { Problem } from './answer.js';
 
-/** An answer before it becomes a `Response`. */
-export interface Answer {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
+/** `Idempotency-Key` values: printable ASCII, like Stripe's and the IETF draft's. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** Deepest nesting of arrays and objects a body may have: no contract body needs more than a few levels. */
+export const MAX_JSON_DEPTH = 32;
+
+/** The path after the base path, without a trailing slash; 404 outside the base path. */
+export function pathUnder(basePath: string, request: Request): string {
+  const { pathname } = new URL(request.url);
+  const inside = pathname === basePath || pathname.startsWith(`${basePath}/`);
+  if (!inside) throw new Problem(404, 'NOT_FOUND', `No route here: the credentials server serves ${basePath}/.`);
+  return pathname.slice(basePath.length).replace(/\/+$/, '') || '/';
 }
 
-/** A refusal with the contract's error body; thrown anywhere in a handler, answered by the pipeline. */
-export class Problem extends Error {
-  constructor(
-    readonly status: number,
-    readonly errorCode: string,
-    readonly errorMessage: string,
-    readonly headers?: Record<string, string>,
-  ) {
-    super(errorMessage);
+/**
+ * The request's `Idempotency-Key`, or null. Checked on every route, not only where replays happen: a malformed
+ * header is the client's bug to hear about.
+ */
+export function idempotencyKeyOf(request: Request): string | null {
+  const key = request.headers.get('Idempotency-Key');
+  if (key !== null && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw new Problem(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1–255 printable ASCII characters.');
   }
-
-  toAnswer(): Answer {
-    return {
-      status: this.status,
-      body: { errorCode: this.errorCode, errorMessage: this.errorMessage },
-      headers: this.headers,
-    };
-  }
+  return key;
 }
 
-/** Every answer carries `no-store`: bodies hold secrets and tokens that no cache may keep. */
-export const BASE_HEADERS: Readonly<Record<string, string>> = { 'Cache-Control': 'no-store' };
+/** An operation's body: its text (what a replay is matched on) and its parsed value (undefined when none). */
+export interface OperationBody {
+  text: string;
+  value: unknown;
+}
 
-export function toResponse(answer: Answer): Response {
-  const headers = new Headers({ ...BASE_HEADERS, ...answer.headers });
-  if (answer.body === undefined) return new Response(null, { status: answer.status, headers });
-  headers.set('Content-Type', 'application/json; charset=utf-8');
-  return new Response(JSON.stringify(answer.body), { status: answer.status, headers });
+const NO_BODY: OperationBody = { text: '', value: undefined };
+
+/** Reads the body of an operation: none for a route that takes none (read and refused earlier), else its JSON. */
+export async function readOperationBody(
+  route: RouteDefinition,
+  request: Request,
+  maxBytes: number,
+): Promise<OperationBody> {
+  if (route.request === undefined) return NO_BODY;
+  const text = route.requestOptional
+    ? await readOptionalJsonText(request, maxBytes)
+    : await readJsonText(request, maxBytes);
+  return { text, value: text === '' ? undefined : parseJson(text) };
 }
 
 const unsupportedMediaType = () =>
@@ -67,9 +82,13 @@ export async function readOptionalJsonText(request: Request, maxBytes: number): 
   return text;
 }
 
+/** The 413 of a body over `maxBytes`. */
+export function bodyTooLarge(maxBytes: number): Problem {
+  return new Problem(413, 'BODY_TOO_LARGE', `The body must be at most ${maxBytes} bytes.`);
+}
+
 async function readUtf8(request: Request, maxBytes: number): Promise<string> {
-  const tooLarge = () => new Problem(413, 'BODY_TOO_LARGE', `The body must be at most ${maxBytes} bytes.`);
-  if (Number(request.headers.get('Content-Length')) > maxBytes) throw tooLarge();
+  if (Number(request.headers.get('Content-Length')) > maxBytes) throw bodyTooLarge(maxBytes);
   const bytes = new Uint8Array(maxBytes);
   let length = 0;
   if (request.body) {
@@ -77,7 +96,7 @@ async function readUtf8(request: Request, maxBytes: number): Promise<string> {
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
       if (length + chunk.value.byteLength > maxBytes) {
         await reader.cancel();
-        throw tooLarge();
+        throw bodyTooLarge(maxBytes);
       }
       bytes.set(chunk.value, length);
       length += chunk.value.byteLength;
@@ -89,9 +108,6 @@ async function readUtf8(request: Request, maxBytes: number): Promise<string> {
     throw new Problem(400, 'INVALID_JSON', 'The body is not valid UTF-8 JSON.');
   }
 }
-
-/** Deepest nesting of arrays and objects a body may have: no contract body needs more than a few levels. */
-export const MAX_JSON_DEPTH = 32;
 
 /** Parses JSON text, refusing anything else with 400 `INVALID_JSON` and bodies nested too deeply with 400 `INVALID_REQUEST`. */
 export function parseJson(text: string): unknown {
