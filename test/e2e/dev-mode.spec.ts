@@ -1,6 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, skipIn, test } from '../support/engine-test.js';
-import { startSsrExample } from '../../examples/ssr-node/start.mjs';
+import { expect, skipIn, test } from '../support/ssr-example.js';
 
 /**
  * Every page of the demo in Lit's development build (`npm start`, and the server-rendered example), used as a user
@@ -14,12 +13,10 @@ skipIn(
   "it reads each page's console through Playwright's own page; the element tests count every element's updates in all three engines",
 );
 
-let example: { url: string; close: () => Promise<void> };
-test.beforeAll(async () => {
-  example = await startSsrExample({ port: 0 });
-});
-test.afterAll(async () => {
-  await example?.close();
+/** The worker's one server-rendered example (test/support/ssr-example.ts says why one). */
+let example: { url: string };
+test.beforeAll(({ ssrExample }) => {
+  example = ssrExample;
 });
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 

@@ -1,6 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test';
-import { expect, skipIn, test } from '../support/engine-test.js';
-import { startSsrExample } from '../../examples/ssr-node/start.mjs';
+import { expect, skipIn, test } from '../support/ssr-example.js';
 
 /**
  * No click before hydration is lost: on a server-rendered screen whose module is still on its way (a throttled
@@ -13,12 +12,10 @@ skipIn(
   "it throttles the network over the Chrome DevTools Protocol and holds the module back with Playwright's page.route, which only Playwright's Chromium has here",
 );
 
-let example: { url: string; close: () => Promise<void> };
-test.beforeAll(async () => {
-  example = await startSsrExample({ port: 0 });
-});
-test.afterAll(async () => {
-  await example?.close();
+/** The worker's one server-rendered example (test/support/ssr-example.ts says why one). */
+let example: { url: string };
+test.beforeAll(({ ssrExample }) => {
+  example = ssrExample;
 });
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
