@@ -9,6 +9,8 @@ const storybookPlugins = await storybookTest({ configDir: '.storybook' });
  * hang, so it is what the slowest test needs there — 2,000 signed tokens, 600 fuzzed bodies take 5 s and more.
  */
 const testTimeout = 60_000;
+/** A hook's limit there: starting a Vite server, PostgreSQL or nginx for a file took over 10 s, Vitest's default. */
+const hookTimeout = 120_000;
 const executablePath = await chromiumExecutablePath();
 // A fresh object per project: Vitest annotates it with the project it belongs to.
 const browser = () => ({
@@ -31,8 +33,7 @@ export default defineConfig({
           environment: 'node',
           include: ['test/node/**/*.test.ts'],
           testTimeout,
-          // A hook that starts a Vite dev server took over 10 s beside three browsers on two cores.
-          hookTimeout: testTimeout,
+          hookTimeout,
         },
       },
       {
@@ -43,7 +44,7 @@ export default defineConfig({
           globalSetup: ['test/server/postgres.global.ts'],
           // Real databases and child processes: generous, never timed assertions.
           testTimeout,
-          hookTimeout: 120_000,
+          hookTimeout,
         },
       },
       {
@@ -54,7 +55,7 @@ export default defineConfig({
           globalSetup: ['test/service/service.global.ts'],
           // The service as its own processes behind a real nginx, on a throwaway PostgreSQL: generous, never timed.
           testTimeout,
-          hookTimeout: 120_000,
+          hookTimeout,
         },
       },
       {

@@ -6,7 +6,9 @@
 // engine for the browser steps, and lists what was skipped and why.
 // `npm test -- unit elements` runs some steps; `--engine webkit` (or `--engine=firefox,webkit`) some engines.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { delimiter, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stripVTControlCharacters } from 'node:util';
@@ -24,7 +26,7 @@ const steps = [
   {
     name: 'openapi',
     command: 'node scripts/openapi.mjs --check',
-    why: 'openapi.json and reference.openapi.json match the route table and schemas',
+    why: 'openapi.json and reference.openapi.json match the route table and schemas; Redocly and Spectral find nothing',
   },
   { name: 'typecheck', command: 'tsc --noEmit -p tsconfig.json' },
   { name: 'lint', command: 'eslint . && prettier --check .' },
@@ -63,13 +65,15 @@ const steps = [
   {
     name: 'size',
     command: 'node scripts/size.mjs',
-    why: 'gzip budgets of what each role downloads up front (CDN chunk graph) and of the define entry; issue 16 goals',
+    why: 'gzip budgets of what each role downloads up front (CDN chunk graph) and of the define entry',
   },
   {
     name: 'e2e',
     command: 'playwright test',
     counts: 'playwright',
     browsers: true,
+    // The demo's port (playwright.config.ts): a free one, so that runs in other checkouts never collide.
+    freePort: 'E2E_PORT',
     why: "the demo's workflows in Chromium, Firefox and WebKit; the SSR example in Chromium",
   },
   {
@@ -80,7 +84,7 @@ const steps = [
   {
     name: 'consumers',
     command: 'node scripts/consumers.mjs --reuse-pack',
-    why: "the README's snippets in fresh Vite, React, Vue, Angular, CDN and Node apps",
+    why: "the README's snippets in fresh Vite, React, Vue, Angular, CDN and Node apps; docs/server.md's guide as four apps",
     counts: 'vitest',
     chromiumOnly:
       'Chromium only: it proves the package and each framework, which do not depend on the engine ' +
@@ -147,7 +151,9 @@ function perEngine(output) {
 /** Whose output goes to the terminal as it comes; the others' is printed whole when they end. */
 let streaming;
 
-function run(step) {
+async function run(step) {
+  const env = { ...process.env, FORCE_COLOR: '0', ...(engines ? { TEST_ENGINES: engines } : {}) };
+  if (step.freePort && !env[step.freePort]) env[step.freePort] = String(await freePort());
   const streams = !streaming;
   if (streams) streaming = step;
   console.log(`\n━━ ${step.name}: ${step.command}${step.why ? `  (${step.why})` : ''}`);
@@ -158,11 +164,7 @@ function run(step) {
     let output = '';
     // The project's own tools first, as under `npm test`, so `node scripts/test.mjs` works the same.
     const PATH = [resolvePath('node_modules/.bin'), process.env.PATH].join(delimiter);
-    const child = spawn(step.command, {
-      shell: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PATH, FORCE_COLOR: '0', ...(engines ? { TEST_ENGINES: engines } : {}) },
-    });
+    const child = spawn(step.command, { shell: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, PATH } });
     for (const stream of [child.stdout, child.stderr]) {
       stream.on('data', (chunk) => {
         output += chunk;
@@ -182,6 +184,15 @@ function run(step) {
       });
     });
   });
+}
+
+/** A port nothing listens on now, on the loopback the servers under test use. */
+async function freePort() {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  return port;
 }
 
 /** Runs the steps one after another; resolves their results in order. */

@@ -185,9 +185,10 @@ export async function startService(config: ServiceConfig, logger: Logger): Promi
   let stopped: Promise<void> | undefined;
   async function stop(): Promise<void> {
     stopping = true;
-    logger.info({ inFlight }, 'stopping: no new connections; finishing requests in flight');
     server.close();
     metricsServer?.close();
+    // Said once the listening sockets are closed: a client that reads it and connects is refused, never queued.
+    logger.info({ inFlight }, 'stopping: no new connections; finishing requests in flight');
     server.closeIdleConnections();
     if (inFlight > 0) {
       const finished = new Promise<boolean>((resolve) => (drained = () => resolve(true)));

@@ -170,6 +170,9 @@ for (const [as, lang] of [
     expect(served).not.toMatch(SECRET);
     expect(served).toContain(keys.apiKey);
     if (lang !== 'en') expect(served).not.toContain(en['keys.copyApiKey']);
+    // The page's clock stands still: the activity trail's "12 seconds ago" is rendered again after hydration, and
+    // changed when a second passed in between on a loaded machine — the clock's change to the DOM, not hydration's.
+    await page.clock.setFixedTime(Date.now());
     const { release, apiRequests, errors } = await openBeforeHydration(page, `?lang=${lang}`);
     const panel = page.locator('ipos-key-panel');
     // Before any script: the server's HTML is the screen, already in its language.

@@ -6,6 +6,7 @@
 import { HttpBackend } from '../../src/backend/http-backend.js';
 import type { ForcedFault } from '../../src/reference/faults.js';
 import type { UserRole } from '../../src/contract/roles.js';
+import { waitUntil } from './wait.js';
 
 export const API_BASE = '/api/ipos';
 
@@ -15,6 +16,8 @@ export class ReferenceSession {
   readonly id = `t-${crypto.randomUUID()}`;
   /** Every contract request this session's backends sent, as `METHOD /path`. */
   readonly requests: string[] = [];
+  /** Requests of this session's backends on their way, until their whole answer is in. */
+  private inFlight = 0;
 
   constructor(readonly role: UserRole) {}
 
@@ -23,22 +26,50 @@ export class ReferenceSession {
   }
 
   /**
-   * An `HttpBackend` acting for this session's account, counting what it sends. While `offline()` says
-   * so, its `fetch` rejects with a `TypeError`, as a browser does without a network.
+   * An `HttpBackend` acting for this session's account (or whoever `headers` names: a portal whose sign-in changes),
+   * counting what it sends. While `offline()` says so, its `fetch` rejects with a `TypeError`, as a browser does
+   * without a network.
    */
-  backend(options: { retries?: number; timeoutMs?: number; offline?: () => boolean } = {}): HttpBackend {
+  backend(
+    options: {
+      retries?: number;
+      timeoutMs?: number;
+      offline?: () => boolean;
+      headers?: () => Record<string, string>;
+    } = {},
+  ): HttpBackend {
     return new HttpBackend({
       baseUrl: API_BASE,
-      headers: this.headers,
+      headers: options.headers ?? this.headers,
       retries: options.retries ?? 0,
       timeoutMs: options.timeoutMs,
-      fetch: (input, init) => {
+      fetch: async (input, init) => {
         const url = new URL(input instanceof Request ? input.url : String(input), location.href);
         this.requests.push(`${init?.method ?? 'GET'} ${url.pathname.slice(API_BASE.length)}`);
-        if (options.offline?.()) return Promise.reject(new TypeError('Failed to fetch'));
-        return fetch(input, init);
+        if (options.offline?.()) throw new TypeError('Failed to fetch');
+        this.inFlight++;
+        try {
+          const response = await fetch(input, init);
+          // Read whole here, so that "answered" means the backend has all of it.
+          return new Response(response.body ? await response.arrayBuffer() : null, response);
+        } finally {
+          this.inFlight--;
+        }
       },
     });
+  }
+
+  /** Waits until a request of this session's backends is on its way (an element has just started one). */
+  sending(): Promise<void> {
+    return waitUntil(() => this.inFlight > 0, `no request of session ${this.id} went out`);
+  }
+
+  /**
+   * Waits until every request of this session's backends has its whole answer: a test that checks what a late answer
+   * did (or did not) do waits for it this way, not for a time.
+   */
+  answered(): Promise<void> {
+    return waitUntil(() => this.inFlight === 0, `a request of session ${this.id} is still unanswered`);
   }
 
   /** Makes the session answer a route with a fault, e.g. `{ 'GET /credentials': { status: 403 } }`. */
@@ -98,4 +129,15 @@ export class ReferenceSession {
     });
     if (!response.ok) throw new Error(`control route answered ${response.status}: ${await response.text()}`);
   }
+}
+
+/** When each `refreshToken` call of the backend started (page time), in order: for "never early" checks. */
+export function timeRefreshes(backend: HttpBackend): number[] {
+  const starts: number[] = [];
+  const refreshToken = backend.refreshToken.bind(backend);
+  backend.refreshToken = (input, options) => {
+    starts.push(Date.now());
+    return refreshToken(input, options);
+  };
+  return starts;
 }

@@ -66,7 +66,7 @@ describe('bursts of clicks: one mutation each', () => {
     await session.force({}, LATENCY_MS);
     clickTimes(element, 'generate-button');
     await waitUntil(() => events.of('ipos-keys-generated').length === 1);
-    await aTimeout(50);
+    await session.answered();
     expectOneMutation(session, 'POST /credentials');
   });
 
@@ -81,7 +81,7 @@ describe('bursts of clicks: one mutation each', () => {
     await settle(element);
     clickTimes(element, 'reset-button', 2);
     await waitUntil(() => events.of('ipos-secret-reset').length === 1);
-    await aTimeout(50);
+    await session.answered();
     expectOneMutation(session, 'POST /credentials/secret/reset');
   });
 
@@ -93,7 +93,7 @@ describe('bursts of clicks: one mutation each', () => {
     await session.force({}, LATENCY_MS);
     clickTimes(element, 'copy-secret-key');
     await waitUntil(() => events.of('ipos-copy').length === 1);
-    await aTimeout(50);
+    await session.answered();
     expect(session.requests.filter((r) => r === 'POST /credentials/secret/reveal')).to.have.length(1);
     expect(clipboard.written).to.have.length(1);
     expect(mutations(session.requests)).to.deep.equal({});
@@ -109,14 +109,14 @@ describe('bursts of clicks: one mutation each', () => {
     clickTimes(element, 'generate-button');
     await generated;
     await settle(element);
-    await aTimeout(50);
+    await session.answered();
     expectOneMutation(session, 'POST /tokens');
     expect(events.of('ipos-token-generated')).to.have.length(1);
     session.requests.length = 0;
     const refreshed = oneEvent(element, 'ipos-token-refreshed');
     clickTimes(element, 'refresh-button');
     await refreshed;
-    await aTimeout(50);
+    await session.answered();
     expectOneMutation(session, 'POST /tokens/refresh');
     expect(events.of('ipos-token-refreshed')).to.have.length(1);
   });
@@ -133,15 +133,17 @@ describe('switching mid-request never shows stale data', () => {
     );
     element.userRole = 'agent';
     element.backend = agent.backend();
+    // Looked for every 20 ms until the agent's screen is up and the iso load's late answer is in.
     const seen: string[][] = [];
-    const until = Date.now() + LATENCY_MS + 150;
-    while (Date.now() < until) {
-      seen.push(findInDom(isoKeys.keys.apiKey));
-      await aTimeout(20);
+    const look = setInterval(() => seen.push(findInDom(isoKeys.keys.apiKey)), 20);
+    try {
+      await waitUntil(() => allByPart(element, 'generate-button').length === 1, 'the agent’s screen did not show');
+      await iso.answered();
+      await settle(element);
+    } finally {
+      clearInterval(look);
     }
-    // The agent's own load may still be on its way on a busy machine: wait for it, do not time it.
-    await waitUntil(() => allByPart(element, 'generate-button').length === 1, 'the agent’s state never showed');
-    await settle(element);
+    seen.push(findInDom(isoKeys.keys.apiKey));
     expect(seen.flat(), 'the iso account’s key appeared').to.deep.equal([]);
     expect(allByPart(element, 'generate-button')).to.have.length(1);
     expect(events.of('ipos-error')).to.deep.equal([]);
@@ -155,7 +157,7 @@ describe('switching mid-request never shows stale data', () => {
     const select = byPart(element, 'tpn-select') as HTMLSelectElement;
     select.value = TPNS[1];
     select.dispatchEvent(new Event('change'));
-    await aTimeout(LATENCY_MS + 150);
+    await session.answered();
     await settle(element);
     expect((byPart(element, 'tpn-select') as HTMLSelectElement).value).to.equal(TPNS[1]);
     expect(allByPart(element, 'token')).to.have.length(0);
@@ -247,14 +249,14 @@ describe('disconnect mid-request leaves nothing behind', () => {
       let left: string[] = [];
       try {
         const element = await run(session);
-        await aTimeout(40);
+        await session.sending();
         element.remove();
         await aTimeout(30);
       } finally {
         left = live.finish();
       }
       expect(left, 'still live after removal').to.deep.equal([]);
-      await aTimeout(LATENCY_MS);
+      await session.answered();
       expect(events.of('ipos-error')).to.deep.equal([]);
       clean += 1;
     });

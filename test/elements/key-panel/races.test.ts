@@ -11,8 +11,7 @@ import type { IposKeyPanel } from '../../../src/elements/key-panel/ipos-key-pane
 import { ClipboardStub } from '../../support/clipboard-stub.js';
 import { allByPart, byPart, escapeRegExp, settle } from '../../support/fixtures.js';
 import { ConsoleLog, EventLog, findInDom } from '../../support/leak-scan.js';
-import { API_BASE, ReferenceSession } from '../../support/reference-session.js';
-import { HttpBackend } from '../../../src/backend/http-backend.js';
+import { ReferenceSession } from '../../support/reference-session.js';
 import { waitUntil } from '../../support/wait.js';
 
 const LATENCY_MS = 300;
@@ -24,9 +23,9 @@ const consoleLog = ConsoleLog.eachTest();
 /** A session whose account has keys, and its secret. */
 async function accountWithKeys(role: 'merchant' | 'iso') {
   const session = new ReferenceSession(role);
-  await session.call('POST', '/credentials');
+  const { keys } = (await session.call('POST', '/credentials')) as { keys: { apiKey: string } };
   const { secretKey } = (await session.call('POST', '/credentials/secret/reveal')) as { secretKey: string };
-  return { session, secret: secretKey, backend: session.backend() };
+  return { session, apiKey: keys.apiKey, secret: secretKey, backend: session.backend() };
 }
 
 async function panelFor(backend: CredentialsBackend, role: 'merchant' | 'iso') {
@@ -47,11 +46,11 @@ describe('key panel: account switches mid-request', () => {
     const element = await panelFor(merchant.backend, 'merchant');
     await merchant.session.force({}, LATENCY_MS);
     byPart(element, 'reveal-button').click();
-    await pause(50);
+    await merchant.session.sending();
     element.userRole = 'iso';
     element.backend = iso.backend;
-    await waitUntil(() => allByPart(element, 'api-key').length === 1 && !text(element, 'api-key').startsWith('…'));
-    await pause(LATENCY_MS + 200);
+    await waitUntil(() => allByPart(element, 'api-key')[0]?.textContent === iso.apiKey, 'the ISO’s keys not shown');
+    await merchant.session.answered();
     await settle(element);
     expect(findInDom(merchant.secret)).to.deep.equal([]);
     expect(text(element, 'secret-key')).not.to.contain(merchant.secret);
@@ -64,10 +63,10 @@ describe('key panel: account switches mid-request', () => {
     const element = await panelFor(merchant.backend, 'merchant');
     await merchant.session.force({}, LATENCY_MS);
     byPart(element, 'copy-secret-key').click();
-    await pause(50);
+    await merchant.session.sending();
     element.userRole = 'iso';
     element.backend = iso.backend;
-    await pause(LATENCY_MS + 200);
+    await merchant.session.answered();
     await settle(element);
     expect(clipboard.written).not.to.include(merchant.secret);
     expect(text(element, 'status')).not.to.contain('copied');
@@ -95,9 +94,7 @@ describe('key panel: one backend object whose account follows the role', () => {
     const iso = await accountWithKeys('iso');
     let acting: 'merchant' | 'iso' = 'merchant';
     // One client for the portal: its session header says who is signed in, as a host's cookie would.
-    const backend = new HttpBackend({
-      baseUrl: API_BASE,
-      retries: 0,
+    const backend = merchant.session.backend({
       headers: () => (acting === 'merchant' ? merchant.session.headers : iso.session.headers),
     });
     const element = await fixture<IposCredentials>(
@@ -109,16 +106,17 @@ describe('key panel: one backend object whose account follows the role', () => {
     const panels = [...element.querySelectorAll('ipos-key-panel')];
     const apiKeys = () => panels.map((panel) => allByPart(panel, 'api-key')[0]?.textContent);
     await waitUntil(() => apiKeys().every(Boolean), 'keys not shown');
-    const isoApiKey = ((await iso.session.call('GET', '/credentials')) as { keys: { apiKey: string } }).keys.apiKey;
     await merchant.session.force({}, LATENCY_MS);
     // A reload of the merchant's keys is on its way (a panel was moved) when the portal signs in as the ISO.
     panels[0]!.parentElement!.append(panels[0]!);
-    await pause(20);
+    await merchant.session.sending();
     acting = 'iso';
     element.userRole = 'iso';
-    await pause(LATENCY_MS + 200);
+    await waitUntil(() => apiKeys().every((apiKey) => apiKey === iso.apiKey), 'the panels did not show the ISO’s keys');
+    // The merchant's reload has come back too: what it did, if anything, is on screen now.
+    await merchant.session.answered();
     await Promise.all(panels.map((panel) => settle(panel)));
-    expect(apiKeys()).to.deep.equal([isoApiKey, isoApiKey]);
+    expect(apiKeys()).to.deep.equal([iso.apiKey, iso.apiKey]);
   });
 });
 
@@ -128,13 +126,13 @@ describe('key panel: a hidden secret stays hidden', () => {
     const element = await panelFor(account.backend, 'iso');
     await account.session.force({}, LATENCY_MS);
     byPart(element, 'reveal-button').click();
-    await pause(100);
+    await account.session.sending();
     byPart(element, 'reveal-button').click();
     await waitUntil(() => text(element, 'secret-key') === account.secret, 'secret not revealed');
     byPart(element, 'reveal-button').click();
     await settle(element);
     expect(findInDom(account.secret)).to.deep.equal([]);
-    await pause(LATENCY_MS + 200);
+    await account.session.answered();
     await settle(element);
     expect(findInDom(account.secret)).to.deep.equal([]);
     expect(account.session.requests.filter((request) => request === 'POST /credentials/secret/reveal')).to.have.length(
@@ -147,9 +145,9 @@ describe('key panel: a hidden secret stays hidden', () => {
     const element = await panelFor(account.backend, 'iso');
     await account.session.force({}, LATENCY_MS);
     byPart(element, 'reveal-button').click();
-    await pause(50);
+    await account.session.sending();
     window.dispatchEvent(new Event('blur'));
-    await pause(LATENCY_MS + 200);
+    await account.session.answered();
     await settle(element);
     expect(findInDom(account.secret)).to.deep.equal([]);
     expect(text(element, 'reveal-button')).to.contain('Show');

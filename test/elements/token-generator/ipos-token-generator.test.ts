@@ -2,12 +2,13 @@ import { aTimeout, expect, fixture, html } from '@open-wc/testing';
 import { decodeJwt } from 'jose';
 import '../../../src/define.js';
 import type { IposTokenGenerator } from '../../../src/elements/token-generator/ipos-token-generator.js';
+import type { HttpBackend } from '../../../src/backend/http-backend.js';
 import type { CopyDetail, ErrorDetail, TokenDetail, TokenExpiredDetail } from '../../../src/elements/events.js';
 import { ClipboardStub } from '../../support/clipboard-stub.js';
 import { allByPart, byPart, settle } from '../../support/fixtures.js';
 import { EventLog } from '../../support/leak-scan.js';
 import { RecordingBackend } from '../../support/recording-backend.js';
-import { ReferenceSession } from '../../support/reference-session.js';
+import { ReferenceSession, timeRefreshes } from '../../support/reference-session.js';
 import { waitUntil } from '../../support/wait.js';
 
 const MINUTE = 60_000;
@@ -18,6 +19,7 @@ const events = EventLog.eachTest();
 const clipboards = ClipboardStub.eachTest();
 
 interface Options {
+  backend?: HttpBackend;
   expiresInMinutes?: string;
   autoRefresh?: boolean;
   refreshBefore?: number;
@@ -28,7 +30,7 @@ async function mountGenerator(session: ReferenceSession, options: Options = {}) 
   const element = await fixture<IposTokenGenerator>(
     html`<ipos-token-generator
       user-role="merchant"
-      .backend=${session.backend()}
+      .backend=${options.backend ?? session.backend()}
       .channelName=${`test-${session.id}`}
       expires-in-minutes=${options.expiresInMinutes ?? '1440'}
       ?auto-refresh=${options.autoRefresh}
@@ -272,11 +274,15 @@ describe('ipos-token-generator', () => {
   describe('auto-refresh', () => {
     it('refreshes once, refresh-before seconds ahead of expiry', async () => {
       const session = new ReferenceSession('merchant');
-      const element = await mountGenerator(session, { autoRefresh: true, refreshBefore: 300 });
+      const backend = session.backend();
+      const refreshStarts = timeRefreshes(backend);
+      const element = await mountGenerator(session, { autoRefresh: true, refreshBefore: 300, backend });
       const first = await generateExpiringIn(session, element, 300_000 + 1500);
-      expect(session.requests).not.to.include('POST /tokens/refresh');
       await waitUntil(() => events.of('ipos-token-refreshed').length === 1, 'no auto-refresh');
       await aTimeout(800);
+      // A lower bound only: a loaded machine runs the timer late (it was due before this test looked), never early.
+      expect(refreshStarts).to.have.length(1);
+      expect(refreshStarts[0]).to.be.at.least(Date.parse(first.expiresAt) - 300_000 - 5);
       expect(session.requests.filter((request) => request === 'POST /tokens/refresh')).to.have.length(1);
       const [refreshed] = events.of<TokenDetail>('ipos-token-refreshed');
       expect(refreshed.tpn).to.equal(first.tpn);

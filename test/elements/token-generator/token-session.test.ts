@@ -1,6 +1,5 @@
 import { aTimeout, expect } from '@open-wc/testing';
 import { BackendError } from '../../../src/backend/backend-error.js';
-import type { HttpBackend } from '../../../src/backend/http-backend.js';
 import type { AuthToken } from '../../../src/contract/schemas.js';
 import {
   TokenSession,
@@ -8,7 +7,7 @@ import {
   type TokenSessionEvent,
   type TokenSessionOptions,
 } from '../../../src/headless/token-session.js';
-import { ReferenceSession } from '../../support/reference-session.js';
+import { ReferenceSession, timeRefreshes } from '../../support/reference-session.js';
 import { waitUntil } from '../../support/wait.js';
 
 const SECOND = 1000;
@@ -47,16 +46,6 @@ async function generateExpiringIn(reference: ReferenceSession, tokens: TokenSess
 }
 
 /** Records when each refresh request starts. */
-function timeRefreshes(backend: HttpBackend): number[] {
-  const starts: number[] = [];
-  const refreshToken = backend.refreshToken.bind(backend);
-  backend.refreshToken = (input, options) => {
-    starts.push(Date.now());
-    return refreshToken(input, options);
-  };
-  return starts;
-}
-
 const count = (reference: ReferenceSession, request: string) => reference.requests.filter((r) => r === request).length;
 const ofType = <T extends TokenSessionEvent['type']>(events: TokenSessionEvent[], type: T) =>
   events.filter((event): event is Extract<TokenSessionEvent, { type: T }> => event.type === type);

@@ -496,7 +496,7 @@ describe('idempotency keys', () => {
       headers: { 'Idempotency-Key': 'k-0' },
     });
     expect(reused.body.errorCode).toBe('IDEMPOTENCY_KEY_REUSED');
-  });
+  }, 60_000); // 1,000 tokens signed: the 5 s default ran out on a loaded 2-core machine
 });
 
 describe('routing', () => {
