@@ -5,7 +5,8 @@ import manifest from '../custom-elements.json';
 import '../src/define.js';
 import { IPOS_EVENT_NAMES } from '../src/elements/events.js';
 import { designerManifest } from '../stories/support/manifest.js';
-import { TOKEN_CATEGORY, tokenArgTypes, withTokens } from '../stories/support/tokens.js';
+import { orderControls } from '../stories/support/controls.js';
+import { withTokens } from '../stories/support/tokens.js';
 
 // Autodocs read attributes, properties, events, parts and CSS properties from the generated manifest,
 // filtered to the public API (stories/support/manifest.ts).
@@ -14,21 +15,17 @@ setCustomElementsManifest(designerManifest(manifest));
 const preview: Preview = {
   tags: ['autodocs'],
   decorators: [withTokens, withActions],
-  argTypes: tokenArgTypes,
-  // Parts are documentation, not values to edit; the theme tokens get their own controls (tokens.ts).
+  // Parts are documentation, not values to edit; the theme tokens come first, with controls of their own
+  // (stories/support/controls.ts has the order).
   argTypesEnhancers: [
-    ({ argTypes }) =>
-      Object.fromEntries(
-        Object.entries(argTypes).map(([name, argType]) => {
-          const category = argType.table?.category;
-          if (category === 'css shadow parts') return [name, { ...argType, control: false }];
-          if (category === 'css custom properties' && name in tokenArgTypes)
-            return [
-              name,
-              { ...argType, ...tokenArgTypes[name], table: { ...argType.table, category: TOKEN_CATEGORY } },
-            ];
-          return [name, argType];
-        }),
+    ({ argTypes, initialArgs }) =>
+      orderControls(
+        Object.fromEntries(
+          Object.entries(argTypes).map(([name, argType]) =>
+            argType.table?.category === 'css shadow parts' ? [name, { ...argType, control: false }] : [name, argType],
+          ),
+        ),
+        initialArgs,
       ),
   ],
   parameters: {

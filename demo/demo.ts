@@ -54,7 +54,10 @@ function logEvent(event: Event): void {
   const detail = document.createElement('pre');
   detail.textContent = JSON.stringify((event as CustomEvent).detail, null, 2);
   entry.append(name, detail);
-  log.prepend(entry);
+  // Newest last, scrolled into the log's view: an entry added on top would push every older one down the page.
+  log.append(entry);
+  const scroller = log.closest<HTMLElement>('.log')!;
+  scroller.scrollTop = scroller.scrollHeight;
 }
 
 applyRole(params.get('role') ?? 'merchant');

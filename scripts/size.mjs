@@ -12,10 +12,12 @@ import { BYTE_GOALS, MISSED_BECAUSE, SCREENS, cdnSizes, entrySize, ENTRIES } fro
  * are in docs/performance.md (`npm run bench` writes them).
  */
 export const BUDGET = {
-  iso: 26_810,
-  agent: 26_810,
-  merchant: 32_900,
-  define: 27_270,
+  // Lowered by issue 23, which won back issue 25's English on ISO and agent pages (keeping them under the 26,076 B
+  // they had before it) while it added focus, the role mismatch and the early-click replay; docs/performance.md says how.
+  iso: 26_000,
+  agent: 26_000,
+  merchant: 33_180,
+  define: 26_850,
 };
 
 const started = performance.now();

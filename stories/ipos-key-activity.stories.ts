@@ -58,8 +58,8 @@ export const Trail: Story = {
     ];
     await expect(events.map((event) => event.querySelector('.event-type')?.textContent)).toEqual([
       'Secret key reset',
-      'Secret key shown or copied',
-      'Secret key shown or copied',
+      'Secret key retrieved to show or copy it',
+      'Secret key retrieved to show or copy it',
       'API and Secret keys generated',
     ]);
   },

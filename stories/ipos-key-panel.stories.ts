@@ -69,7 +69,9 @@ export const Generating: Story = {
     const button = await waitForPart(canvasElement, 'generate-button');
     (loaded.backend as ReferenceBackend).server.faults = { latencyMs: 60_000 };
     button.click();
-    await expect(await waitForPart(canvasElement, 'generate-button')).toHaveProperty('disabled', true);
+    // Busy, yet focusable (aria-disabled, not disabled): focus stays on it until the keys take its place.
+    await waitFor(() => expect(findPart(canvasElement, 'generate-button')?.getAttribute('aria-disabled')).toBe('true'));
+    await expect(findPart(canvasElement, 'generate-button')?.textContent?.trim()).toBe('Generating…');
   },
 };
 

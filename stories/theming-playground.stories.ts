@@ -1,8 +1,9 @@
-import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import type { ArgTypes, Meta, StoryObj } from '@storybook/web-components-vite';
 import { IPOS_EVENT_NAMES } from '../src/elements/events.js';
 import { credentialsScreen, previewArgTypes, previewArgs, type PreviewArgs } from './support/preview-backend.js';
 import { waitForPart } from './support/shadow.js';
-import { TOKENS } from './support/tokens.js';
+import { controlGroups, PREVIEW_CATEGORY } from './support/controls.js';
+import { LOOK_ARGS, LOOK_CATEGORY, TOKEN_CATEGORY, TOKENS } from './support/tokens.js';
 
 type Args = PreviewArgs & Record<`--ipos-${string}`, string>;
 
@@ -22,26 +23,57 @@ export default meta;
 
 type Story = StoryObj<Args>;
 
-/** Also checks what designers see in the Controls and Docs tables of the provider. */
+/** What the playground's Controls show: the tokens, then theme and language; nothing else. */
+const PLAYGROUND_CONTROLS = [...TOKENS.map(({ name }) => name), ...LOOK_ARGS];
+
+/** The playground: its Controls hold the tokens, then theme and language, and nothing else. */
 export const Playground: Story = {
+  parameters: { controls: { include: PLAYGROUND_CONTROLS } },
   play: async (context) => {
-    const argTypes: Record<string, { control?: unknown; name: string; table?: { category?: string } }> =
-      context.argTypes;
-    const inTable = (category: string) =>
-      Object.values(argTypes).filter((argType) => argType.table?.category === category);
+    const { parameters } = context;
+    const argTypes: ArgTypes = context.argTypes;
+    const shown = controlGroups(argTypes, parameters.controls?.include);
+    const expected = [
+      [TOKEN_CATEGORY, TOKENS.map(({ name }) => name)],
+      [LOOK_CATEGORY, [...LOOK_ARGS]],
+    ];
+    if (JSON.stringify(shown) !== JSON.stringify(expected)) {
+      throw new Error(`the playground's Controls show ${JSON.stringify(shown)}, not the tokens, theme and locale`);
+    }
+    const missing = TOKENS.filter(({ name }) => !argTypes[name]?.control).map(({ name }) => `${name} has no control`);
+    if (TOKENS.length !== 12) missing.push(`${TOKENS.length} theme tokens documented, not the design's 12`);
+    if (missing.length) throw new Error(missing.join('; '));
+  },
+};
+
+/**
+ * The provider's Controls and Docs tables, in order: the tokens first, then theme and language, then the element's
+ * public API (every event listed, parts without a control, no private member), and the preview backend's knobs
+ * (faults and latency among them) last, in a group of their own; no row outside a group.
+ */
+export const ControlsInOrder: Story = {
+  play: async (context) => {
+    const argTypes: ArgTypes = context.argTypes;
+    const groups = controlGroups(argTypes);
+    const categories = groups.map(([category]) => category);
+    const rows = (category: string) => groups.find(([name]) => name === category)?.[1] ?? [];
     const problems = [
-      ...(TOKENS.length === 12 ? [] : [`${TOKENS.length} theme tokens documented, not the design's 12`]),
-      ...TOKENS.filter(({ name }) => !argTypes[name]?.control).map(({ name }) => `${name} has no control`),
-      ...['config', 'inherited', 'catalog', 'activeRole', 'hasElementChildren', 'define']
+      ...(categories[0] === TOKEN_CATEGORY ? [] : [`first group ${categories[0]}, not the tokens`]),
+      ...(categories[1] === LOOK_CATEGORY ? [] : [`second group ${categories[1]}, not theme and language`]),
+      ...(categories.at(-1) === PREVIEW_CATEGORY ? [] : [`last group ${categories.at(-1)}, not the backend's knobs`]),
+      ...categories.filter((category) => category.startsWith('(no group')).map(() => 'rows outside any group'),
+      ...['latencyMs', 'fault', 'faultRoute', 'withKeys']
+        .filter((knob) => !rows(PREVIEW_CATEGORY).includes(knob))
+        .map((knob) => `${knob} not with the preview backend's knobs`),
+      ...['config', 'inherited', 'catalog', 'activeRole', 'hasElementChildren', 'roleMismatched', 'define']
         .filter((name) => name in argTypes)
         .map((name) => `non-public member ${name} listed`),
-      ...inTable('css shadow parts')
-        .filter((argType) => argType.control !== false)
-        .map((argType) => `part ${argType.name} has a control`),
+      ...rows('css shadow parts')
+        .filter((name) => argTypes[name]?.control !== false)
+        .map((name) => `part ${name} has a control`),
+      ...IPOS_EVENT_NAMES.filter((name) => !rows('events').includes(name)).map((name) => `event ${name} not listed`),
     ];
-    const events = inTable('events').map((argType) => argType.name);
-    for (const name of IPOS_EVENT_NAMES) if (!events.includes(name)) problems.push(`event ${name} not listed`);
-    if (problems.length) throw new Error(problems.join('; '));
+    if (problems.length) throw new Error(`${problems.join('; ')}: ${JSON.stringify(categories)}`);
   },
 };
 

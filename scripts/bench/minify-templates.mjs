@@ -35,6 +35,11 @@ function skipExpression(code, i) {
       continue;
     } else if (c === '"' || c === "'") {
       for (i++; code[i] !== c; i++) if (code[i] === '\\') i++;
+    } else if (c === '/' && code[i + 1] === '/') {
+      // A comment may hold a quote or a brace ("the key's"): it ends the line, and nothing in it counts.
+      i = code.indexOf('\n', i);
+    } else if (c === '/' && code[i + 1] === '*') {
+      i = code.indexOf('*/', i) + 1;
     }
     i++;
   }

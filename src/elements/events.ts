@@ -64,8 +64,11 @@ export type ErrorAction =
 
 /** `ipos-error`: something the user asked for failed; the element shows it too. */
 export interface ErrorDetail {
-  /** A `BackendError` code, or `clipboard` when copying failed. */
-  code: BackendErrorCode | 'clipboard';
+  /**
+   * A `BackendError` code; `clipboard` when copying failed; `role-mismatch` when the backend answered for another role
+   * than the element's `user-role` (the message names both).
+   */
+  code: BackendErrorCode | 'clipboard' | 'role-mismatch';
   /** The message shown to the user (localised); never contains a secret. */
   message: string;
   action: ErrorAction;

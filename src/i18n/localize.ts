@@ -1,4 +1,5 @@
-import { en, type Catalog, type CatalogKey, type CatalogOverrides } from './en.js';
+import { english } from './catalogs.js';
+import type { Catalog, CatalogKey, CatalogOverrides } from './en.js';
 import type { Message, MessageParams } from './types.js';
 
 /** The plural category of a count in a language; a tag `Intl` rejects is read as English. */
@@ -39,7 +40,7 @@ export function translate(
   inheritedOverrides?: CatalogOverrides,
   locale = 'en',
 ): string {
-  const english: Message = en[key];
-  const message: Message = ownOverrides?.[key] ?? inheritedOverrides?.[key] ?? catalog?.[key] ?? english;
-  return formatMessage(message, params, message === english ? 'en' : locale);
+  const inEnglish: Message = english[key];
+  const message: Message = ownOverrides?.[key] ?? inheritedOverrides?.[key] ?? catalog?.[key] ?? inEnglish;
+  return formatMessage(message, params, message === inEnglish ? 'en' : locale);
 }

@@ -1,6 +1,8 @@
 import { defineElements } from '../elements/define-elements.js';
-// The lazy panels' views, here at once: a server render has no second pass to wait for a module in.
+// The lazy panels' views and the key panel's dialogs, here at once: a server render has no second pass to wait for a
+// module in.
 import '../elements/key-activity/key-activity-view.js';
+import '../elements/key-panel/dialogs.js';
 import '../elements/token-generator/token-generator-view.js';
 
 /**

@@ -6,6 +6,7 @@ import { render } from '@lit-labs/ssr';
 import { collectResult } from '@lit-labs/ssr/lib/render-result.js';
 import { html, nothing } from 'lit';
 import { HttpBackend } from '../backend/http-backend.js';
+import { captureEarlyEvents } from '../elements/internal/early-events.js';
 import type { ActivityPage, Credentials, Terminal } from '../contract/bodies.js';
 import { loadCatalog } from '../i18n/catalogs.js';
 import type { Preload } from '../headless/preload.js';
@@ -31,6 +32,11 @@ export interface CredentialsScreenOptions {
   apiBase?: string;
   /** The reset dialog's grace windows in minutes, e.g. `0,60,1440` (the `reset-grace-options` attribute). */
   resetGraceOptions?: string;
+  /**
+   * The page's Content-Security-Policy nonce, for the small inline script that keeps clicks made before the elements
+   * hydrate (docs/ssr.md#before-hydration); without it a policy that forbids inline scripts blocks it.
+   */
+  nonce?: string;
 }
 
 /**
@@ -60,7 +66,7 @@ export async function renderCredentialsScreen(options: CredentialsScreenOptions)
   defineForServer();
   const preload = preloadOf(data);
   const element = await collectResult(render(screenTemplate(data.role, preload, { ...options, lang })));
-  const markup = withPreload(stripOuterMarkers(element), preload);
+  const markup = withScripts(stripOuterMarkers(element), preload, options.nonce);
   // The data was checked for secrets; this checks what the elements made of it (a last line of defence).
   if (SECRET_IN_TEXT.test(markup)) throw new Error('renderCredentialsScreen: the rendered screen held a secret key.');
   return markup;
@@ -81,17 +87,29 @@ function screenTemplate(role: UserRole, preload: Preload, options: CredentialsSc
   return html`<ipos-credentials user-role=${role} api-base=${options.apiBase ?? nothing} locale=${options.lang} theme=${options.theme ?? nothing} reset-grace-options=${options.resetGraceOptions ?? nothing} .backend=${backend} .initialCredentials=${preload.credentials} .initialTerminals=${preload.terminals} .initialActivity=${preload.activity}></ipos-credentials>`;
 }
 
+/** What keeps the clicks made before hydration: run as the browser parses it, before any of the screen shows. */
+const EARLY_EVENTS_SCRIPT = `(${captureEarlyEvents.toString().replace(/\n\s+/g, '\n')})();`;
+
 /**
- * The element with its preload as a child `<script type="application/json" data-ipos-initial>` (a script the
- * browser does not run): JSON of checked data, with `<` escaped so that no text in it can end the script.
+ * The element after the inline script that keeps clicks made before hydration, with the preload as its child
+ * `<script type="application/json" data-ipos-initial>` (a script the browser does not run): JSON of checked data,
+ * with `<` escaped so that no text in it can end the script.
  */
-function withPreload(element: string, preload: Preload): string {
+function withScripts(element: string, preload: Preload, nonce: string | undefined): string {
   const json = JSON.stringify(preload)
     .replace(/</g, '\\u003c')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
+  const nonceAttribute = nonce === undefined ? '' : ` nonce="${escapeAttribute(nonce)}"`;
   const end = '</ipos-credentials>';
-  return `${element.slice(0, -end.length)}<script type="application/json" data-ipos-initial>${json}</script>${end}`;
+  return (
+    `<script${nonceAttribute}>${EARLY_EVENTS_SCRIPT}</script>` +
+    `${element.slice(0, -end.length)}<script type="application/json" data-ipos-initial>${json}</script>${end}`
+  );
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
 /**

@@ -8,6 +8,7 @@ import type { ForcedFault } from '../../src/reference/index.js';
 import { ReferenceBackend, createReferenceServer } from '../../src/reference/index.js';
 import type { UserRole } from '../../src/contract/roles.js';
 import { isUserRole } from '../../src/contract/roles.js';
+import { PREVIEW_CATEGORY } from './controls.js';
 
 /** The faults a designer can pick from the controls panel. */
 export const FAULTS = {
@@ -44,14 +45,17 @@ export const previewArgs: PreviewArgs = {
   withKeys: true,
 };
 
+/** The preview backend's knobs: how the story's backend behaves, not the element's API, so in a group of their own. */
+const preview = { table: { category: PREVIEW_CATEGORY } } as const;
+
 export const previewArgTypes = {
   userRole: { control: 'select', options: ['merchant', 'iso', 'agent', 'owner (unknown)'] },
   theme: { control: 'inline-radio', options: ['light', 'dark', 'auto'] },
   locale: { control: 'select', options: ['en', 'es', 'fr', 'ar'] },
-  latencyMs: { control: { type: 'range', min: 0, max: 5000, step: 100 } },
-  fault: { control: 'select', options: Object.keys(FAULTS) },
-  faultRoute: { control: 'text' },
-  withKeys: { control: 'boolean' },
+  latencyMs: { control: { type: 'range', min: 0, max: 5000, step: 100 }, ...preview },
+  fault: { control: 'select', options: Object.keys(FAULTS), ...preview },
+  faultRoute: { control: 'text', ...preview },
+  withKeys: { control: 'boolean', ...preview },
 } as const;
 
 /** Builds the story's backend; keys are generated first when the story starts with keys. */

@@ -34,6 +34,10 @@ export const TOKENS: readonly { name: string; control: 'color' | 'text'; descrip
 
 export const TOKEN_CATEGORY = 'theme tokens (CSS custom properties)';
 
+/** The group right after the tokens: the two other things a designer changes the look with. */
+export const LOOK_CATEGORY = 'theme and language';
+export const LOOK_ARGS = ['theme', 'locale'] as const;
+
 /** Controls for every token; empty means "the element's light/dark default". */
 export const tokenArgTypes = Object.fromEntries(
   TOKENS.map(({ name, control, description }) => [

@@ -39,3 +39,15 @@ test('the theme switcher applies dark tokens to the elements', async ({ tab }) =
   await tab.select(deep('#theme'), 'dark');
   await expect.poll(() => tab.attribute(part('ipos-key-panel', 'base'), 'class')).toMatch(/dark/);
 });
+
+test('the demo has an icon, so no load asks for a /favicon.ico that is not there', async ({ tab, request }) => {
+  await tab.goto(sessionUrl());
+  await expect.poll(() => tab.visible(deep('ipos-key-panel'))).toBe(true);
+  // A browser asks for /favicon.ico only when the page names no icon of its own.
+  const icon = await tab.attribute(deep('link[rel="icon"]'), 'href');
+  expect(icon, 'the page names no icon').not.toBeNull();
+  const answer = await request.get(new URL(icon!, await tab.url()).href);
+  expect(answer.status()).toBe(200);
+  expect(answer.headers()['content-type']).toContain('image/svg+xml');
+  expect(await answer.text()).toContain('<svg');
+});

@@ -2,8 +2,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { ar } from '../../src/i18n/ar.js';
 import { en } from '../../src/i18n/en.js';
 import { fr } from '../../src/i18n/fr.js';
-import { startSsrExample } from '../../examples/ssr-node/start.mjs';
-import { expect, skipIn, test } from '../support/engine-test.js';
+import { expect, skipIn, test } from '../support/ssr-example.js';
 
 /**
  * The server-rendered screen (examples/ssr-node: the server kit's data, `renderCredentialsScreen`, Node http)
@@ -17,12 +16,10 @@ skipIn(
     'a context with JavaScript off) and measures layout shift, which only Chromium reports (Layout Instability API)',
 );
 
-let example: { url: string; close: () => Promise<void> };
-test.beforeAll(async () => {
-  example = await startSsrExample({ port: 0 });
-});
-test.afterAll(async () => {
-  await example?.close();
+/** The worker's one server-rendered example (test/support/ssr-example.ts says why one). */
+let example: { url: string };
+test.beforeAll(({ ssrExample }) => {
+  example = ssrExample;
 });
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 

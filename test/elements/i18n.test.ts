@@ -15,7 +15,7 @@ import { fr } from '../../src/i18n/fr.js';
 import type { Message } from '../../src/i18n/types.js';
 import { ROLE_SCOPES, type Scope, type UserRole } from '../../src/contract/roles.js';
 import { ClipboardStub } from '../support/clipboard-stub.js';
-import { allByPart, byPart, settle } from '../support/fixtures.js';
+import { allByPart, byPart, escapeRegExp, settle, spokenText } from '../support/fixtures.js';
 import { ReferenceSession } from '../support/reference-session.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -62,7 +62,6 @@ const SAME_AS_ENGLISH: Record<Shipped, CatalogKey[]> = {
 /** Parts whose text is data, not wording: key material, the shortened token. Their aria-labels still count. */
 const VALUE_PARTS = ['api-key', 'secret-key', 'token'];
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const KEPT_PATTERN = new RegExp(
   `(?<![\\p{L}\\p{N}_-])(?:${KEPT.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}_-])`,
   'gu',
@@ -312,8 +311,10 @@ describe('i18n', () => {
         await settle(element);
         expect(text(element, 'status')).to.equal(catalog['keys.apiKeyCopied']);
         expect(text(element, 'copy-api-key')).to.equal(catalog['keys.copied']);
-        expect(byPart(element, 'secret-key').getAttribute('aria-label')).to.match(
-          new RegExp(`^${escapeRegExp(catalog['keys.secretMasked'].replace('{hint}', '§')).replace('§', '.{4}')}$`),
+        expect(spokenText(byPart(element, 'secret-key').parentElement!)).to.match(
+          new RegExp(
+            `^${escapeRegExp(catalog['keys.secretMasked'].replace('{hint}', '§')).replace('§', '.{4}')} ${escapeRegExp(catalog['keys.reveal'])}`,
+          ),
         );
         expect(englishIn(element, locale)).to.deep.equal([]);
       });
@@ -436,7 +437,7 @@ describe('i18n', () => {
       const panel = element.shadowRoot!.querySelector('ipos-key-panel')!;
       expect(heading(panel)).to.equal('Vos identifiants');
       expect(panel.shadowRoot!.querySelector('.intro')?.textContent?.trim()).to.equal(fr['keys.intro']);
-      expect(byPart(element, 'secret-key').getAttribute('aria-label')).to.equal(
+      expect(spokenText(byPart(element, 'secret-key').parentElement!)).to.contain(
         `Secret se terminant par ${keys!.secretKeyHint}`,
       );
       expect(heading(byPart(element, 'scopes'))).to.equal(fr['scopes.heading']);
@@ -664,8 +665,10 @@ describe('i18n', () => {
   });
 
   describe('times and durations', () => {
+    /** Every language's dates and times in Latin digits, as the elements write them (docs/languages.md). */
+    const latin = (locale: string) => `${locale}-u-nu-latn`;
     const moment = (iso: string, locale: string) =>
-      new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+      new Intl.DateTimeFormat(latin(locale), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
     for (const [locale, expected] of [
       ['fr', /^Expire dans 24\s+heures\./],
@@ -679,11 +682,42 @@ describe('i18n', () => {
         const expiry = text(element, 'expiry');
         expect(expiry).to.match(expected);
         expect(expiry).to.contain(
-          new Intl.RelativeTimeFormat(locale, { numeric: 'always' }).format(24, 'hour').replace(/\s+/g, ' '),
+          new Intl.RelativeTimeFormat(latin(locale), { numeric: 'always' }).format(24, 'hour').replace(/\s+/g, ' '),
         );
         expect(expiry).to.contain(
           SHIPPED[locale]['tokens.validUntil'].replace('{time}', moment(expiresAt, locale)).replace(/\s+/g, ' '),
         );
+      });
+    }
+
+    for (const locale of ['ar', 'ar-EG', 'fa']) {
+      it(`${locale}: dates, times, countdowns and counts in Latin digits, as keys, TPNs and IDs are, in every engine`, async () => {
+        const session = new ReferenceSession('merchant');
+        await session.call('POST', '/credentials');
+        await session.resetSecret(60);
+        const element = await mount<IposCredentials>(
+          html`<ipos-credentials
+            locale=${locale}
+            user-role="merchant"
+            reset-grace-options="0,90"
+            .backend=${session.backend()}
+          ></ipos-credentials>`,
+        );
+        await waitUntil(() => allByPart(element, 'tpn-select').length === 1, 'screen did not load');
+        await generateToken(element.shadowRoot!.querySelector('ipos-token-generator')!);
+        await waitUntil(() => allByPart(element, 'event').length > 0, 'trail did not load');
+        byPart(element, 'reset-button').click();
+        await settle(element);
+        const screen = renderedText(element).join(' ');
+        for (const part of ['previous-secret', 'expiry', 'event', 'grace-options']) {
+          expect(
+            allByPart(element, part)
+              .map((node) => node.textContent)
+              .join(' '),
+            part,
+          ).to.match(/[0-9]/);
+        }
+        expect(screen.match(/[\u0660-\u0669\u06f0-\u06f9]/gu) ?? [], 'digits other than Latin').to.deep.equal([]);
       });
     }
 

@@ -44,3 +44,31 @@ async function settleOnce(root: Element): Promise<boolean> {
   // updateComplete resolves false when another update was queued meanwhile.
   return (await Promise.all(pending)).every(Boolean);
 }
+
+/** `text` as a regular expression that matches it literally. */
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * What a screen reader reads of `root`, in order, as one line: its text and the names of images and labelled
+ * controls, through open shadow roots, minus what is hidden from it (`aria-hidden`, `hidden`, `display: none`,
+ * `visibility: hidden`). Visually hidden text is read: it is there for this.
+ */
+export function spokenText(root: Node): string {
+  const words: string[] = [];
+  const visit = (node: Node) => {
+    if (node.nodeType === Node.TEXT_NODE) words.push(node.textContent ?? '');
+    if (!(node instanceof Element)) {
+      for (const child of node.childNodes) visit(child);
+      return;
+    }
+    const style = getComputedStyle(node);
+    const hidden = node.getAttribute('aria-hidden') === 'true' || (node as HTMLElement).hidden;
+    if (hidden || style.display === 'none' || style.visibility === 'hidden' || node.localName === 'style') return;
+    const label = node.getAttribute('aria-label');
+    if (node.getAttribute('role') === 'img') return void words.push(`image, ${label ?? ''},`);
+    if (label !== null) return void words.push(label);
+    for (const child of (node.shadowRoot ?? node).childNodes) visit(child);
+  };
+  visit(root);
+  return words.join(' ').replace(/\s+/g, ' ').trim();
+}

@@ -21,7 +21,7 @@ export class FlowHost extends LitElement {
     session: () => this.session,
     t: (key, params) => translate(key, params, en, undefined),
     locale: () => 'en',
-    serverRendered: () => undefined,
+    shows: (_selector, pageShows) => pageShows,
   };
   /** The flow's templates, rendered above the status and error regions. */
   content: () => unknown = () => nothing;

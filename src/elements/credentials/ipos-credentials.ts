@@ -2,6 +2,7 @@ import { ContextProvider } from '@lit/context';
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { credentialsContext, type CredentialsConfig } from '../context.js';
+import type { ErrorDetail } from '../events.js';
 import type { ActivityPage, Credentials, Terminal } from '../../contract/bodies.js';
 import { preloadFromScript, type Preload } from '../../headless/preload.js';
 import { canGenerateTokens } from '../../contract/roles.js';
@@ -22,8 +23,9 @@ const KEY_ACTIVITY_EXPORTS = prefixedParts('key-activity', KEY_ACTIVITY_PARTS);
 
 /**
  * The provider: shares role, backend, language, wording and theme with the ipos elements inside it.
- * With no element children it renders the role's whole screen: the key panel, the activity trail
- * when the backend can list activity, plus the token generator for merchants.
+ * With no element children it renders the role's whole screen: the key panel, the token generator for
+ * merchants, and last the activity trail when the backend can list activity. When the backend answers for
+ * another role than `user-role`, the key panel says so (`ipos-error` with code `role-mismatch`) and stays alone.
  *
  * @summary Self-Service API Credentials & Access screen for iPOSpays admin portals.
  * @tag ipos-credentials
@@ -80,6 +82,9 @@ export class IposCredentials extends IposElement {
   /** The default screen's and every inside panel's `revalidate`: preloaded data is loaded again after the first paint. */
   @property({ type: Boolean }) revalidate = false;
 
+  /** The backend answered for another role than `user-role`: the screen keeps only its key panel, which says so. */
+  @state() private roleMismatched = false;
+
   /** Whether the host placed its own elements inside; text, comments and the preload script do not count. */
   @state() private hasElementChildren = false;
 
@@ -119,6 +124,8 @@ export class IposCredentials extends IposElement {
       };
       this.provider.setValue(this.config);
     }
+    // Another account: its role is learnt afresh.
+    if (changed.has('userRole') || changed.has('apiBase') || changed.has('backend')) this.roleMismatched = false;
   }
 
   override render(): TemplateResult {
@@ -136,12 +143,12 @@ export class IposCredentials extends IposElement {
     }
     // Hydrating, the trail is there exactly when the server rendered it (its backend may list activity, the page's
     // not: Lit cannot hydrate a template where the server rendered none); the render after hydration follows the page.
-    const showsActivity = this.serverRendered('ipos-key-activity') ?? !!this.activeBackend?.listActivity;
+    const showsActivity = this.shows('ipos-key-activity', !!this.activeBackend?.listActivity);
     // The default screen's elements also get the settings bound: context travels by DOM events, which a server render has not.
     return html`<slot @slotchange=${this.onSlotChange}></slot> ${
         this.hasElementChildren
           ? null
-          : html`<div class="screen" part="screen">
+          : html`<div class="screen" part="screen" @ipos-error=${this.onScreenError}>
               <ipos-key-panel
                 part="key-panel"
                 exportparts=${KEY_PANEL_EXPORTS}
@@ -149,21 +156,22 @@ export class IposCredentials extends IposElement {
                 .inherited=${this.config}
               ></ipos-key-panel>
               ${
-                showsActivity
-                  ? html`<ipos-key-activity
-                      part="key-activity"
-                      exportparts=${KEY_ACTIVITY_EXPORTS}
-                      .inherited=${this.config}
-                    ></ipos-key-activity>`
-                  : null
-              }
-              ${
-                canGenerateTokens(role)
+                canGenerateTokens(role) && !this.roleMismatched
                   ? html`<ipos-token-generator
                       part="token-generator"
                       exportparts=${TOKEN_GENERATOR_EXPORTS}
                       .inherited=${this.config}
                     ></ipos-token-generator>`
+                  : null
+              }
+              ${
+                // Last: the trail grows with every action above it, and must never push a control the user aims at.
+                showsActivity && !this.roleMismatched
+                  ? html`<ipos-key-activity
+                      part="key-activity"
+                      exportparts=${KEY_ACTIVITY_EXPORTS}
+                      .inherited=${this.config}
+                    ></ipos-key-activity>`
                   : null
               }
             </div>`
@@ -184,6 +192,16 @@ export class IposCredentials extends IposElement {
     let retried = false;
     for (const element of elements) retried = (element.retry?.() ?? false) || retried;
     return retried;
+  }
+
+  /**
+   * A panel found the backend answering for another role: no card that role cannot use stays (their requests end
+   * with them), and the host hears of it once, whichever panel found it first.
+   */
+  private onScreenError(event: CustomEvent<ErrorDetail>): void {
+    if (event.detail.code !== 'role-mismatch') return;
+    if (this.roleMismatched) event.stopPropagation();
+    this.roleMismatched = true;
   }
 
   private onSlotChange(event: Event): void {

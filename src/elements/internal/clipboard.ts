@@ -1,3 +1,5 @@
+import { takeReplayedCopy } from './early-events.js';
+
 /** Why a copy failed, so the element can tell the user what to do about it. */
 export type ClipboardFailure = 'unavailable' | 'denied' | 'failed';
 
@@ -19,15 +21,20 @@ export class ClipboardError extends Error {
  */
 export async function copyText(value: string | (() => Promise<string>), nav: Navigator = navigator): Promise<void> {
   const clipboard = nav.clipboard as Clipboard | undefined;
-  if (!clipboard || !globalThis.isSecureContext) throw new ClipboardError('unavailable');
+  // A click made before the element hydrated started its write inside the user's gesture: this one finishes it.
+  const started = takeReplayedCopy();
+  if (!started && (!clipboard || !globalThis.isSecureContext)) throw new ClipboardError('unavailable');
   // Fetched only now that copying is possible, and synchronously: still inside the user gesture.
   const text = typeof value === 'function' ? value() : value;
   try {
-    if (typeof ClipboardItem === 'function' && typeof clipboard.write === 'function') {
+    if (started) {
+      started.resolve(text);
+      await started.written;
+    } else if (typeof ClipboardItem === 'function' && typeof clipboard!.write === 'function') {
       const blob = Promise.resolve(text).then((value) => new Blob([value], { type: 'text/plain' }));
-      await clipboard.write([new ClipboardItem({ 'text/plain': blob })]);
+      await clipboard!.write([new ClipboardItem({ 'text/plain': blob })]);
     } else {
-      await clipboard.writeText(await text);
+      await clipboard!.writeText(await text);
     }
   } catch (cause) {
     // The value's own failure (e.g. the backend refused to reveal the secret) is the one to report,

@@ -45,6 +45,12 @@ export class IposElement extends LitElement {
   /** The tag `define()` registers the class under when given none. */
   static defaultTag: string;
 
+  /**
+   * Called once an element has hydrated a server render; `./hydrate` sets it to carry out the clicks made on the
+   * element before then (docs/ssr.md#before-hydration). A page that renders on the client carries none of it.
+   */
+  static afterHydration?: (element: IposElement) => void;
+
   /** Whether the element reads an enclosing provider's settings; the provider itself does not. */
   protected static readsProvider = true;
 
@@ -89,6 +95,9 @@ export class IposElement extends LitElement {
   /** The element adopted a shadow root its server rendered (declarative shadow DOM): its first update hydrates it. */
   private hydrating = !isServer && this.shadowRoot !== null;
 
+  /** The hydrating update rendered what the server did where the page knows otherwise: the next update shows it. */
+  private followsHydration = false;
+
   constructor() {
     super();
     if ((this.constructor as typeof IposElement).readsProvider) {
@@ -121,21 +130,32 @@ export class IposElement extends LitElement {
   }
 
   /**
-   * After hydrating, one render more: Lit's hydration keeps a text binding the server left empty (`''`, `undefined`)
-   * with no text node, and would write the binding's next text into the closing marker comment (a status message
-   * never shown); a render commits those bindings anew. A screen the client renders needs none.
-   */
-  protected override firstUpdated(changed: PropertyValues): void {
-    super.firstUpdated(changed);
-    if (this.hydrating) this.requestUpdate();
-  }
-
-  /**
    * In the update that hydrates a server render: whether the server rendered `selector` in this shadow root (the first
    * render must match it, or Lit throws); otherwise `undefined`: render what the page has.
    */
   protected serverRendered(selector: string): boolean | undefined {
     return this.hydrating && !this.hasUpdated ? this.renderRoot.querySelector(selector) !== null : undefined;
+  }
+
+  /**
+   * Whether to render what `selector` finds: `pageShows`, except in the update that hydrates a server render, which
+   * renders what the server did. Where the page knows better (a grace window ended since, a backend without revoke),
+   * one update follows the hydration to show it; a page that agrees with the server hydrates in one update.
+   */
+  protected shows(selector: string, pageShows: boolean): boolean {
+    const server = this.serverRendered(selector);
+    if (server === undefined || server === pageShows) return pageShows;
+    if (!this.followsHydration) {
+      this.followsHydration = true;
+      void this.updateComplete.then(() => this.requestUpdate());
+    }
+    return server;
+  }
+
+  protected override firstUpdated(changed: PropertyValues): void {
+    super.firstUpdated(changed);
+    // After the update, not in it: what the clicks do is the next update's.
+    if (this.hydrating) void this.updateComplete.then(() => IposElement.afterHydration?.(this));
   }
 
   /** Holds each paint until the catalogue of the element's language is there: no English flash. */

@@ -15,6 +15,14 @@ import { renderSkeleton } from './account-loader.js';
 import type { ErrorAction } from '../events.js';
 import type { PanelFeedback } from './panel-feedback.js';
 
+/** Why a module of an element's (a lazy view, the reset dialog) ran and left nothing to show. */
+export const NOTHING_PROVIDED = 'the module provided nothing for this element';
+
+/** A module of an element's that did not arrive: a network failure to the user, whatever the browser threw. */
+export function moduleFailure(cause: unknown): BackendError {
+  return new BackendError('network', 'The element’s module could not be loaded.', { cause });
+}
+
 /** What a panel lends the view that does its work: its feedback, and its settings resolved as every element's are. */
 export interface PanelPort<Preload> {
   readonly feedback: PanelFeedback;
@@ -105,16 +113,14 @@ export class LazyView<View extends PanelView> implements ReactiveController {
         // A module that ran but provided no view for this element (say, another copy of the package) fails like one
         // that never came: with Retry, and an `updateComplete` that still settles.
         this.view = this.options.readyView();
-        if (!this.view) throw new Error('the view module provided no view');
+        if (!this.view) throw new Error(NOTHING_PROVIDED);
         this.feedback.clearFailure();
         this.host.requestUpdate();
       })
       .catch((error: unknown) => {
         this.loading = undefined;
         this.failed = true;
-        // A module that did not arrive is a network failure to the user, whatever the browser threw.
-        const failure = new BackendError('network', 'The element’s module could not be loaded.', { cause: error });
-        this.feedback.fail(this.options.action, failure, () => this.load(true));
+        this.feedback.fail(this.options.action, moduleFailure(error), () => this.load(true));
       });
   }
 }

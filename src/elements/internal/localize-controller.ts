@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { catalogIfLoaded, languageOf, loadCatalog } from '../../i18n/catalogs.js';
-import { en, type Catalog, type CatalogKey, type CatalogOverrides } from '../../i18n/en.js';
+import { catalogIfLoaded, english, languageOf, loadCatalog } from '../../i18n/catalogs.js';
+import type { Catalog, CatalogKey, CatalogOverrides } from '../../i18n/en.js';
 import { translate } from '../../i18n/localize.js';
 import type { MessageParams } from '../../i18n/types.js';
 
@@ -17,7 +17,7 @@ export interface WordingSource {
  * is there, so a French page never flashes English.
  */
 export class LocalizeController implements ReactiveController {
-  private catalog: Catalog = en;
+  private catalog: Catalog = english;
   private language = 'en';
   private loading?: Promise<void>;
 

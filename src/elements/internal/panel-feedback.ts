@@ -65,7 +65,8 @@ export class PanelFeedback {
   }
 
   renderStatus(): TemplateResult {
-    return html`<p class="status" part="status" role="status">${this.status}</p>`;
+    // `nothing`, not '': a server-rendered empty text has no node, and hydration could not write the first message.
+    return html`<p class="status" part="status" role="status">${this.status || nothing}</p>`;
   }
 
   renderFailure(): TemplateResult | typeof nothing {

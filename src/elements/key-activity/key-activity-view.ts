@@ -1,7 +1,10 @@
 import { html, nothing, type ReactiveController } from 'lit';
 import type { ActivityEvent, ActivityPage } from '../../contract/bodies.js';
 import type { IposEventName } from '../events.js';
-import { formatMoment, formatRelative } from '../../i18n/time.js';
+import { canGenerateTokens } from '../../contract/roles.js';
+import { addEnglish } from '../../i18n/catalogs.js';
+import { enActivity } from '../../i18n/en/activity.js';
+import { formatAgo, formatMoment } from '../../i18n/time.js';
 import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
 import { isAbort } from '../internal/failure.js';
 import type { PanelPort } from '../internal/lazy-view.js';
@@ -17,6 +20,9 @@ const RECORDED: readonly IposEventName[] = [
   'ipos-token-generated',
   'ipos-token-refreshed',
 ];
+
+/** The events of an integration signing in with the keys: their actor is the account, not a person. */
+const KEY_SIGN_INS: ReadonlySet<ActivityEvent['type']> = new Set(['authenticated', 'authentication-failed']);
 
 /** An account backend that can list activity: the method is optional in `CredentialsBackend`. */
 type ActivityAccount = Account & { backend: Required<Pick<Account['backend'], 'listActivity'>> };
@@ -125,13 +131,16 @@ export class KeyActivityView implements ActivityView, ReactiveController {
     const { older, olderCursor, loadingMore } = this.pages;
     const events = [...first.events, ...older];
     const cursor = olderCursor === undefined ? first.nextCursor : olderCursor;
+    const role = this.port.role();
     const now = Date.now();
     return html`${
       events.length
         ? html`<ol class="events" part="list">
             ${events.map((event) => this.renderEvent(event, now))}
           </ol>`
-        : html`<p class="empty" part="empty">${t('activity.empty')}</p>`
+        : html`<p class="empty" part="empty">
+            ${t(role && canGenerateTokens(role) ? 'activity.empty' : 'activity.emptyWithoutTokens')}
+          </p>`
     }
     ${feedback.renderFailure()}
     ${
@@ -153,7 +162,8 @@ export class KeyActivityView implements ActivityView, ReactiveController {
     const { t } = this.port;
     const locale = this.port.locale();
     const details = [
-      event.actor && t('activity.by', { name: event.actor.name }),
+      // A sign-in with the keys is an integration's, not a person's: where it came from says who.
+      event.actor && !KEY_SIGN_INS.has(event.type) && t('activity.by', { name: event.actor.name }),
       event.from && t('activity.from', { from: event.from }),
       event.tpn && t('activity.tpn', { tpn: event.tpn }),
     ].filter(Boolean);
@@ -161,8 +171,8 @@ export class KeyActivityView implements ActivityView, ReactiveController {
       <span class="event-type">${t(`activity.type.${event.type}`)}</span>
       <p class="event-meta">
         <time datetime=${event.at} title=${formatMoment(event.at, locale)}
-          >${formatRelative(Date.parse(event.at) - now, locale)}</time
-        >${details.length ? ` · ${details.join(' · ')}` : ''}
+          >${formatAgo(Date.parse(event.at) - now, locale, t('time.justNow'))}</time
+        >${details.length ? ` · ${details.join(' · ')}` : nothing}
       </p>
     </li>`;
   }
@@ -186,4 +196,6 @@ export class KeyActivityView implements ActivityView, ReactiveController {
   }
 }
 
+// Its wording arrives with it: an element's first render of the view speaks it.
+addEnglish(enActivity);
 keyActivityViews.make = (element, port) => new KeyActivityView(element, port);

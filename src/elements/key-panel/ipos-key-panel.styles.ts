@@ -19,16 +19,20 @@ export const keyPanelStyles = css`
     gap: var(--_space);
     align-items: center;
     margin: 0;
+    container-type: inline-size;
   }
   .key-text {
-    flex: 1 1 20ch;
+    flex: 1 1 auto;
     min-inline-size: 0;
     font-family: var(--_mono);
-    font-size: 0.9375rem;
+    /* A key is read and compared whole: one line, its type as large as the row lets 38 characters be (a monospace
+       character is about 0.6em, 0.65em masked), down to a floor below which the line scrolls. */
+    font-size: clamp(0.6875rem, (100cqi - 2 * var(--_space) - 2px) / 25, 0.9375rem);
+    white-space: nowrap;
+    overflow-x: auto;
     padding: calc(var(--_space) * 0.75) var(--_space);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
-    overflow-wrap: anywhere;
     /* One click selects the whole key, as users expect of a credential. */
     user-select: all;
   }

@@ -1,9 +1,9 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { BackendError } from '../../backend/backend-error.js';
 import type { Credentials, Keys } from '../../contract/bodies.js';
 import { KeysSession } from '../../headless/keys-session.js';
-import { formatMoment, formatRelative } from '../../i18n/time.js';
+import { formatAgo, formatMoment } from '../../i18n/time.js';
 import { FEEDBACK_DURATION, REVEAL_TIMEOUT } from '../../options/ranges.js';
 import { controlStyles } from '../../styles/controls.js';
 import { panelStyles } from '../../styles/panel.js';
@@ -11,16 +11,20 @@ import { themeStyles } from '../../styles/theme.js';
 import { dispatchIposEvent } from '../events.js';
 import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
 import { CopyFeedback } from '../internal/copy-feedback.js';
-import { isAbort } from '../internal/failure.js';
+import { isAbort, roleMismatch } from '../internal/failure.js';
+import { handFocus } from '../internal/focus.js';
 import { IposElement } from '../internal/ipos-element.js';
+import { moduleFailure, NOTHING_PROVIDED } from '../internal/lazy-view.js';
 import { PanelFeedback } from '../internal/panel-feedback.js';
 import { keyPanelStyles } from './ipos-key-panel.styles.js';
-import type { KeyPanelPort } from './key-panel-port.js';
-import { ResetDialog } from './reset-dialog.js';
-import { RevokeDialog } from './revoke-dialog.js';
+import { GraceWindow } from './grace-window.js';
+import { keyPanelDialogs, type KeyPanelDialogs, type KeyPanelPort, type ResetDialogOptions } from './key-panel-port.js';
 import { SecretReveal } from './secret-reveal.js';
 
 type CopiedKey = 'apiKey' | 'secretKey';
+
+/** The part of each confirmation's `<dialog>`. */
+const DIALOG_PARTS: Record<keyof KeyPanelDialogs, string> = { reset: 'dialog', revoke: 'revoke-dialog' };
 
 /** The parts the key panel renders; the provider re-exports them prefixed `key-panel__`. */
 export const KEY_PANEL_PARTS = [
@@ -148,19 +152,27 @@ export class IposKeyPanel extends IposElement {
     session: () => this.session,
     t: (key, params) => this.t(key, params),
     locale: () => this.activeLocale,
-    serverRendered: (selector) => this.serverRendered(selector),
+    shows: (selector, pageShows) => this.shows(selector, pageShows),
   };
   private readonly reveal = new SecretReveal(this.port, {
     allowed: () => this.allowReveal,
     seconds: () => this.numberSetting(this.revealTimeout, REVEAL_TIMEOUT),
   });
-  private readonly resetDialog = new ResetDialog(this.port, {
+  private readonly resetOptions: ResetDialogOptions = {
     graceOptions: () => this.resetGraceOptions,
     confirmPhrase: () => this.confirmPhrase,
     beforeReset: () => this.beforeReset,
     hideSecret: () => this.reveal.hide(),
-  });
-  private readonly revokeDialog = new RevokeDialog(this.port);
+  };
+  /**
+   * The reset's and the revoke's confirmations: made at once when their module has run (`./hydrate`, a server render,
+   * a later panel), else loaded once the keys are on screen, so that no page waits for them before its keys.
+   */
+  private dialogs?: KeyPanelDialogs = keyPanelDialogs.make?.(this.port, this.resetOptions);
+  private loadingDialogs?: Promise<void>;
+  /** A click on Reset or Revoke waiting for the dialogs' module: `updateComplete` waits for it too. */
+  private opening?: Promise<void>;
+  private readonly graceWindow = new GraceWindow(this.port, () => this.openDialog('revoke'));
   private readonly copyFeedback = new CopyFeedback<CopiedKey>(this, this.feedback, () =>
     this.numberSetting(this.feedbackDuration, FEEDBACK_DURATION),
   );
@@ -207,8 +219,21 @@ export class IposKeyPanel extends IposElement {
     return backend && role ? { backend, role } : undefined;
   }
 
+  /** The account's credentials, when they are of the panel's role: another role's keys are never shown. */
   private get credentials(): Credentials | undefined {
-    return this.session?.state.credentials;
+    const credentials = this.session?.state.credentials;
+    return credentials?.role === this.activeRole ? credentials : undefined;
+  }
+
+  /** The backend answered for another role: said once, in the panel's error region, with nothing else to act on. */
+  private checkRole(): void {
+    const expected = this.activeRole;
+    const actual = this.session?.state.credentials?.role;
+    if (!expected || !actual || actual === expected || this.feedback.failure?.code === 'role-mismatch') return;
+    this.feedback.fail(
+      'load-credentials',
+      roleMismatch(expected, actual, (key, params) => this.t(key, params)),
+    );
   }
 
   /** Leaves the previous account's session — aborting its secret fetches, reveal and copy — and joins the new one's. */
@@ -217,12 +242,19 @@ export class IposKeyPanel extends IposElement {
     this.copyingSecret?.abort();
     this.copyingSecret = undefined;
     // A modal left open would keep the rest of the page inert, and would act on the wrong account.
-    this.resetDialog.close();
-    this.revokeDialog.close();
+    this.dialogs?.reset.close();
+    this.dialogs?.revoke.close();
     this.unsubscribe?.();
     this.session?.release();
     this.session = account && KeysSession.for(account.backend, account.role);
-    this.unsubscribe = this.session?.subscribe(() => this.requestUpdate());
+    let shown = this.session?.state;
+    this.unsubscribe = this.session?.subscribe((state) => {
+      const changed = state.credentials !== shown?.credentials || state.mutation !== shown?.mutation;
+      shown = state;
+      // What the panel shows changed, and no load of its own is on its way to bring it in one update with the rest.
+      if (changed && !this.loader.pending) this.requestUpdate();
+      this.checkRole();
+    });
   }
 
   override render(): TemplateResult {
@@ -233,14 +265,15 @@ export class IposKeyPanel extends IposElement {
         problem: this.settingsProblem(),
       },
       () => this.renderBody(),
-      html`${this.feedback.renderStatus()} ${this.resetDialog.render()}${this.revokeDialog.render()}`,
+      html`${this.feedback.renderStatus()}
+      ${this.dialogs?.reset.render() ?? nothing}${this.dialogs?.revoke.render() ?? nothing}`,
     );
   }
 
   private renderBody() {
     const credentials = this.credentials;
     if (!credentials) {
-      if (this.loader.failed) return this.feedback.renderFailure();
+      if (this.loader.failed || this.feedback.failure?.code === 'role-mismatch') return this.feedback.renderFailure();
       return renderSkeleton(this.t('keys.loading'), 3);
     }
     return html`<p class="intro">${this.t('keys.intro')}</p>
@@ -260,7 +293,13 @@ export class IposKeyPanel extends IposElement {
     const generating = this.session?.state.mutation === 'generate';
     return html`<p class="meta">${this.t('keys.none')}</p>
       <div class="actions">
-        <button type="button" class="primary" part="generate-button" ?disabled=${generating} @click=${this.generate}>
+        <button
+          type="button"
+          class="primary"
+          part="generate-button"
+          aria-disabled=${generating ? 'true' : nothing}
+          @click=${this.generate}
+        >
           ${generating ? this.t('keys.generating') : this.t('keys.generate')}
         </button>
       </div>`;
@@ -290,11 +329,81 @@ export class IposKeyPanel extends IposElement {
         </div>
       </dl>
       <p class="meta">
-        ${this.t('keys.created', { date: formatTime(keys.createdAt) })} ·
-        ${this.t('keys.rotated', { date: formatTime(keys.secretRotatedAt) })}
+        ${this.t('keys.created', { date: formatTime(keys.createdAt) })}${
+          // New keys' secret was never reset: no second date that says it was.
+          Date.parse(keys.secretRotatedAt) === Date.parse(keys.createdAt)
+            ? nothing
+            : ` · ${this.t('keys.rotated', { date: formatTime(keys.secretRotatedAt) })}`
+        }
       </p>
-      ${this.renderLastUse(keys)} ${this.revokeDialog.renderWindow()}
-      <div class="actions">${this.resetDialog.renderButton()}</div>`;
+      ${this.renderLastUse(keys)} ${this.graceWindow.render()}
+      <div class="actions">${this.renderResetButton()}</div>`;
+  }
+
+  /** The Reset button: `aria-disabled`, not `disabled`, so focus can return to it while the reset runs. */
+  private renderResetButton() {
+    const resetting = this.session?.state.mutation === 'reset';
+    return html`<button
+      type="button"
+      class="danger"
+      part="reset-button"
+      aria-disabled=${resetting ? 'true' : nothing}
+      @click=${this.openReset}
+    >
+      ${resetting ? this.t('keys.resetting') : this.t('keys.reset')}
+    </button>`;
+  }
+
+  /**
+   * Loads the dialogs' module once (again after a failure), and makes them; they render with the panel's next update
+   * (a closed dialog shows nothing, so none is asked for now).
+   */
+  private loadDialogs(): Promise<void> {
+    return (this.loadingDialogs ??= import('./dialogs.js').then(
+      () => {
+        this.dialogs ??= keyPanelDialogs.make?.(this.port, this.resetOptions);
+        if (!this.dialogs) throw new Error(NOTHING_PROVIDED);
+      },
+      (error: unknown) => {
+        this.loadingDialogs = undefined;
+        throw error;
+      },
+    ));
+  }
+
+  private readonly openReset = (): void => this.openDialog('reset');
+
+  /** Opens a confirmation: at once when it is on screen, else once its module is here and it has rendered. */
+  private openDialog(which: keyof KeyPanelDialogs): void {
+    if (this.session?.state.mutation) return;
+    if (this.renderRoot.querySelector(`[part~="${DIALOG_PARTS[which]}"]`)) return this.dialogs![which].open();
+    const opening = (this.opening = this.openWhenLoaded(which).finally(() => {
+      if (this.opening === opening) this.opening = undefined;
+    }));
+  }
+
+  private async openWhenLoaded(which: keyof KeyPanelDialogs): Promise<void> {
+    try {
+      await this.loadDialogs();
+    } catch (error) {
+      const action = which === 'reset' ? 'reset-secret' : 'revoke-previous-secret';
+      return this.feedback.fail(action, moduleFailure(error), () => this.openDialog(which));
+    }
+    this.requestUpdate();
+    await super.getUpdateComplete();
+    this.dialogs?.[which].open();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    // The keys are on screen: the dialogs load now, after them, so that Reset and Revoke open them at once.
+    if (this.credentials?.keys && !this.dialogs) this.loadDialogs().catch(() => undefined);
+  }
+
+  /** Resolves once a click on Reset has opened the confirmation (or failed to), so tests and hosts can wait for it. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.opening;
+    return super.getUpdateComplete();
   }
 
   /** "Last used 3 minutes ago from 203.0.113.7", "Never used", or nothing from a backend that does not say. */
@@ -304,7 +413,7 @@ export class IposKeyPanel extends IposElement {
       lastUsedAt === null
         ? this.t('keys.neverUsed')
         : this.t(lastUsedFrom ? 'keys.lastUsedFrom' : 'keys.lastUsed', {
-            relative: formatRelative(Date.parse(lastUsedAt) - Date.now(), this.activeLocale),
+            relative: formatAgo(Date.parse(lastUsedAt) - Date.now(), this.activeLocale, this.t('time.justNow')),
             from: lastUsedFrom ?? '',
           });
     return html`<p class="meta" part="last-used">${text}</p>`;
@@ -326,6 +435,9 @@ export class IposKeyPanel extends IposElement {
           scopes: credentials.scopes,
         });
       }
+      // The button went with the state it belonged to: the keys' first action takes the focus it had.
+      await this.updateComplete;
+      handFocus(this.renderRoot, 'generate-button', 'copy-api-key');
     } catch (error) {
       if (isAbort(error)) return;
       // Keys were generated elsewhere meanwhile: the session shows them; say so rather than fail.

@@ -3,26 +3,18 @@ import { formatDuration, formatMoment } from '../../i18n/time.js';
 import { graceOptions } from '../../options/grace-options.js';
 import { dispatchIposEvent } from '../events.js';
 import { isAbort } from '../internal/failure.js';
-import { partOf, type KeyPanelPort } from './key-panel-port.js';
-import { previousSecretEnds } from './revoke-dialog.js';
-
-export interface ResetDialogOptions {
-  /** `reset-grace-options` as written. */
-  graceOptions(): string | undefined;
-  /** `confirm-phrase`: what the user must type before Reset is enabled. */
-  confirmPhrase(): string | undefined;
-  /** `beforeReset`: the host's step-up authentication, asked after the confirmation. */
-  beforeReset(): (() => boolean | Promise<boolean>) | undefined;
-  /** Masks a revealed secret: the one on screen is about to stop working. */
-  hideSecret(): void;
-}
+import { focusLost, handFocus } from '../internal/focus.js';
+import { partOf, type DialogFlow, type KeyPanelPort, type ResetDialogOptions } from './key-panel-port.js';
+import { previousSecretEnds } from './grace-window.js';
 
 /**
- * The reset of the secret key: its button, its confirmation (a native modal `<dialog>` that says what the reset
- * breaks), the choice of grace window, the typed phrase and the host's `beforeReset`; the request, sent once
- * however often it is clicked or retried (a retry reuses its `Idempotency-Key`); and focus back on the button.
+ * The reset of the secret key: its confirmation (a native modal `<dialog>` that says what the reset breaks), the
+ * choice of grace window, the typed phrase and the host's `beforeReset`; the request, sent once however often it is
+ * clicked or retried (a retry reuses its `Idempotency-Key`); and focus back on Reset, then on to the new secret's
+ * Copy. A module of its own, loaded with the key panel's other dialogs once the keys are on screen: the panel renders
+ * the Reset button.
  */
-export class ResetDialog implements ReactiveController {
+export class ResetDialog implements ReactiveController, DialogFlow {
   /** `reset-grace-options`, checked: the minutes the dialog offers, in order. */
   private choices: number[] = [];
   /** The `reset-grace-options` the choices were read from. */
@@ -39,6 +31,19 @@ export class ResetDialog implements ReactiveController {
     port.host.addController(this);
   }
 
+  /**
+   * The dialog's controls show its state after every update, compared with what they show now, not with what was last
+   * rendered (the user changes them between updates): `live()` in effect, without its 0.9 KB on every page.
+   */
+  hostUpdated(): void {
+    const dialog = this.dialog;
+    if (!dialog) return;
+    for (const radio of dialog.querySelectorAll<HTMLInputElement>('input[type="radio"]'))
+      radio.checked = Number(radio.value) === this.minutes;
+    const phrase = partOf<HTMLInputElement>(this.port, 'confirm-phrase-input');
+    if (phrase && phrase.value !== this.typed) phrase.value = this.typed;
+  }
+
   hostUpdate(): void {
     const written = this.options.graceOptions();
     if (written === this.readFrom) return;
@@ -46,20 +51,6 @@ export class ResetDialog implements ReactiveController {
     this.choices = graceOptions(written);
     // A window the dialog no longer offers is never sent: the first choice is taken, as on opening.
     if (!this.choices.includes(this.minutes)) this.minutes = this.choices[0] ?? 0;
-  }
-
-  /** The Reset button: `aria-disabled`, not `disabled`, so focus can return to it while the reset runs. */
-  renderButton(): TemplateResult {
-    const resetting = this.port.session()?.state.mutation === 'reset';
-    return html`<button
-      type="button"
-      class="danger"
-      part="reset-button"
-      aria-disabled=${resetting ? 'true' : 'false'}
-      @click=${this.open}
-    >
-      ${resetting ? this.port.t('keys.resetting') : this.port.t('keys.reset')}
-    </button>`;
   }
 
   render(): TemplateResult {
@@ -89,7 +80,6 @@ export class ResetDialog implements ReactiveController {
                 part="confirm-phrase-input"
                 autocomplete="off"
                 spellcheck="false"
-                .value=${this.typed}
                 @input=${this.onPhraseInput}
               />`
           : nothing
@@ -118,13 +108,7 @@ export class ResetDialog implements ReactiveController {
       ${this.choices.map(
         (minutes) =>
           html`<label class="grace-option">
-            <input
-              type="radio"
-              name="grace-minutes"
-              .value=${String(minutes)}
-              .checked=${minutes === this.minutes}
-              @change=${this.onGraceChange}
-            />
+            <input type="radio" name="grace-minutes" .value=${String(minutes)} @change=${this.onGraceChange} />
             ${minutes === 0 ? t('keys.graceImmediately') : t('keys.graceIn', { duration: this.duration(minutes) })}
           </label>`,
       )}
@@ -151,8 +135,9 @@ export class ResetDialog implements ReactiveController {
     this.dialog?.close();
   };
 
+  /** Back to Reset when the dialog closes, unless the reset's answer already moved focus on to its Copy. */
   private readonly restoreFocus = (): void => {
-    partOf(this.port, 'reset-button')?.focus();
+    if (focusLost()) partOf(this.port, 'reset-button')?.focus();
   };
 
   private readonly onGraceChange = (event: Event): void => {
@@ -176,6 +161,8 @@ export class ResetDialog implements ReactiveController {
     // Only a confirmation the user saw counts: not a click on the closed dialog's button from a script.
     if (!this.dialog?.open || session?.state.mutation || !this.phraseMatches()) return;
     this.close();
+    // Now, not at the dialog's `close` event a task later: the reset's answer may come first and move it on.
+    this.restoreFocus();
     const hook = this.options.beforeReset();
     // A hook that throws, rejects or says anything but true cancels: a reset is only ever sent on a yes.
     const allowed =
@@ -216,6 +203,10 @@ export class ResetDialog implements ReactiveController {
         const { apiKey, secretKeyHint, secretRotatedAt } = credentials.keys;
         dispatchIposEvent(this.port.host, 'ipos-secret-reset', { apiKey, secretKeyHint, secretRotatedAt });
       }
+      // The new secret is what integrations need now: its Copy takes the focus Reset had.
+      await this.port.host.updateComplete;
+      const root = this.port.host.renderRoot;
+      if (root) handFocus(root, 'reset-button', 'copy-secret-key');
     } catch (error) {
       // Cut short by a disconnect or an account change: nothing to say to this account.
       if (!isAbort(error)) feedback.fail('reset-secret', error, this.retry);

@@ -52,14 +52,10 @@ export class SecretReveal implements ReactiveController {
     return html`${
       revealed
         ? html`<code class="key-text" part="secret-key" dir="ltr" aria-labelledby="secret-key-label">${revealed}</code>`
-        : html`<code
-            class="key-text masked"
-            part="secret-key"
-            dir="ltr"
-            role="img"
-            aria-label=${t('keys.secretMasked', { hint: keys.secretKeyHint })}
-            >dskey_${MASK}${keys.secretKeyHint}</code
-          >`
+        : // A screen reader reads words, not the prefix and 28 bullets the eye sees.
+          html`<code class="key-text masked" part="secret-key" dir="ltr" aria-hidden="true"
+              >dskey_${MASK}${keys.secretKeyHint}</code
+            ><span class="visually-hidden">${t('keys.secretMasked', { hint: keys.secretKeyHint })}</span>`
     }
     ${
       this.options.allowed()

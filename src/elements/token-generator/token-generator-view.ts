@@ -2,13 +2,17 @@ import { html, nothing, type PropertyValues, type ReactiveController } from 'lit
 import { BackendError } from '../../backend/backend-error.js';
 import type { AuthToken, Terminal } from '../../contract/bodies.js';
 import { dispatchIposEvent, type CopyField } from '../events.js';
+import { addEnglish } from '../../i18n/catalogs.js';
+import { enTokens } from '../../i18n/en/tokens.js';
 import { formatMoment, formatRelative } from '../../i18n/time.js';
 import { canGenerateTokens } from '../../contract/roles.js';
+import { KeysSession } from '../../headless/keys-session.js';
 import { TokenSession, type TokenSessionEvent, type TokenSessionOptions } from '../../headless/token-session.js';
 import { tokenPhase, type TokenPhase } from '../../headless/token-timing.js';
 import { AccountLoader, renderSkeleton, type Account } from '../internal/account-loader.js';
 import { CopyFeedback } from '../internal/copy-feedback.js';
-import { isAbort } from '../internal/failure.js';
+import { isAbort, roleMismatch } from '../internal/failure.js';
+import { handFocus } from '../internal/focus.js';
 import type { PanelPort, PanelView } from '../internal/lazy-view.js';
 import { EXPIRES_IN_MINUTES, FEEDBACK_DURATION, REFRESH_BEFORE } from '../../options/ranges.js';
 import { tokenGeneratorViews, type ExpiryState, type TokenGeneratorElement } from './token-generator-port.js';
@@ -53,7 +57,14 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     },
     // Another account's terminals and token must never stay on screen.
     switchAccount: () => this.selectTpn(undefined),
-    load: async ({ backend }: Account, signal) => this.selectFirstTpn(await backend.listTerminals({ signal })),
+    load: async (account: Account, signal) => {
+      try {
+        // Chosen quietly: the load's end renders the terminals and the choice together, in one update.
+        return this.selectFirstTpn(await account.backend.listTerminals({ signal }), false);
+      } catch (error) {
+        throw (await this.mismatchBehind(error, account, signal)) ?? error;
+      }
+    },
     preloaded: () => {
       const initial = this.port.preloaded();
       return initial && this.selectFirstTpn(initial);
@@ -67,6 +78,23 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     private readonly port: PanelPort<Terminal[]>,
   ) {
     element.addController(this);
+  }
+
+  /**
+   * A 403 for the terminals on a merchant's screen: when the backend answers for another role, that is what the user
+   * is told (the account's credentials say which role; another panel's request for them is joined, not repeated).
+   */
+  private async mismatchBehind(error: unknown, { backend, role }: Account, signal: AbortSignal) {
+    if (!(error instanceof BackendError && error.code === 'forbidden')) return undefined;
+    const keys = KeysSession.for(backend, role);
+    try {
+      const { role: actual } = await keys.load(signal);
+      return actual === role ? undefined : roleMismatch(role, actual, this.port.t);
+    } catch {
+      return undefined;
+    } finally {
+      keys.release();
+    }
   }
 
   hostDisconnected(): void {
@@ -93,9 +121,9 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     return role && !canGenerateTokens(role) ? this.port.t('tokens.merchantOnly') : undefined;
   }
 
-  private setState(patch: TokenGeneratorState): void {
+  private setState(patch: TokenGeneratorState, render = true): void {
     this.state = { ...this.state, ...patch };
-    this.element.requestUpdate();
+    if (render) this.element.requestUpdate();
   }
 
   renderBody() {
@@ -132,7 +160,8 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
           type="button"
           class="primary"
           part="generate-button"
-          ?disabled=${generating || lifetimeProblem !== undefined}
+          aria-disabled=${generating ? 'true' : nothing}
+          ?disabled=${lifetimeProblem !== undefined}
           @click=${this.generate}
         >
           ${generating ? t('tokens.generating') : t('tokens.generate')}
@@ -159,7 +188,7 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
           <button
             type="button"
             part="refresh-button"
-            aria-disabled=${refreshing || state === 'expired' ? 'true' : 'false'}
+            aria-disabled=${refreshing || state === 'expired' ? 'true' : nothing}
             @click=${this.refresh}
           >
             ${refreshing ? t('tokens.refreshing') : t('tokens.refresh')}
@@ -207,18 +236,18 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
   }
 
   /** Selects the `tpn` attribute's terminal when the account has it, else the first one. */
-  private selectFirstTpn(terminals: Terminal[]): Terminal[] {
+  private selectFirstTpn(terminals: Terminal[], render = true): Terminal[] {
     // The TPN on screen stays chosen through a revalidation (an account switch clears it first).
     const tpn = this.state.selectedTpn ?? this.element.tpn;
-    this.selectTpn(terminals.find((terminal) => terminal.tpn === tpn)?.tpn ?? terminals[0]?.tpn);
+    this.selectTpn(terminals.find((terminal) => terminal.tpn === tpn)?.tpn ?? terminals[0]?.tpn, render);
     return terminals;
   }
 
   /** Selecting another TPN drops the old token and aborts whatever was in flight for it. */
-  private selectTpn(tpn: string | undefined): void {
+  private selectTpn(tpn: string | undefined, render = true): void {
     if (tpn === this.state.selectedTpn) return;
     this.endSession();
-    this.setState({ selectedTpn: tpn, token: undefined, busy: undefined });
+    this.setState({ selectedTpn: tpn, token: undefined, busy: undefined }, render);
     this.port.feedback.clearFailure();
   }
 
@@ -315,12 +344,18 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
     this.port.feedback.clearFailure();
     try {
       const token = await session.generate();
-      if (session === this.session) this.port.feedback.announce(this.port.t('tokens.generated', { tpn: token.tpn }));
-    } catch (error) {
       // A stale answer (the TPN changed meanwhile) is dropped, never shown.
-      if (session === this.session && !isAbort(error)) this.port.feedback.fail('generate-token', error, this.generate);
-    } finally {
-      if (session === this.session) this.setState({ busy: undefined });
+      if (session !== this.session) return;
+      // The token with it (the session's event may follow): its Copy is on screen for the focus below.
+      this.setState({ busy: undefined, token });
+      this.port.feedback.announce(this.port.t('tokens.generated', { tpn: token.tpn }));
+      // What the user came for is the token: its Copy takes the focus Generate Token had.
+      await this.element.updateComplete;
+      if (this.element.shadowRoot) handFocus(this.element.shadowRoot, 'generate-button', 'copy-token');
+    } catch (error) {
+      if (session !== this.session) return;
+      this.setState({ busy: undefined });
+      if (!isAbort(error)) this.port.feedback.fail('generate-token', error, this.generate);
     }
   };
 
@@ -353,4 +388,6 @@ export class TokenGeneratorView implements PanelView, ReactiveController {
   );
 }
 
+// Its wording arrives with it: an element's first render of the view speaks it.
+addEnglish(enTokens);
 tokenGeneratorViews.make = (element, port) => new TokenGeneratorView(element, port);

@@ -100,14 +100,55 @@ describe('ipos-key-activity', () => {
     expect(backend.pages).to.deep.equal([{ limit: 2 }, { cursor: '4', limit: 2 }, { cursor: '2', limit: 2 }]);
   });
 
-  it('shows an empty state when the account has no activity', async () => {
+  it('shows an empty state when the account has no activity, promising only what the role can do', async () => {
+    const emptyFor = async (role: string) => {
+      const element = await mount<IposKeyActivity>(
+        html`<ipos-key-activity user-role=${role} .backend=${new ActivityBackend([])}></ipos-key-activity>`,
+      );
+      await loaded(element);
+      expect(allByPart(element, 'list')).to.have.length(0);
+      await expect(element).to.be.accessible();
+      return byPart(element, 'empty').textContent!.replace(/\s+/g, ' ').trim();
+    };
+    for (const role of ['agent', 'iso']) {
+      expect(await emptyFor(role)).to.equal(
+        'No activity yet. Generating the keys, and showing, copying or resetting the secret key will be listed here.',
+      );
+    }
+    expect(await emptyFor('merchant'))
+      .to.contain('No activity yet')
+      .and.contain('each Auth Token issued');
+  });
+
+  it('says "just now" for what happened in the last minute, never "0 seconds ago"', async () => {
+    const backend = new ActivityBackend([event(2, 0), event(1, 0.5)]);
     const element = await mount<IposKeyActivity>(
-      html`<ipos-key-activity user-role="agent" .backend=${new ActivityBackend([])}></ipos-key-activity>`,
+      html`<ipos-key-activity user-role="iso" .backend=${backend}></ipos-key-activity>`,
     );
     await loaded(element);
-    expect(byPart(element, 'empty').textContent).to.contain('No activity yet');
-    expect(allByPart(element, 'list')).to.have.length(0);
-    await expect(element).to.be.accessible();
+    const times = [...element.shadowRoot!.querySelectorAll('time')].map((time) => time.textContent);
+    expect(times).to.deep.equal(['just now', 'just now']);
+  });
+
+  it('names the person for what people did, and for a sign-in with the keys only where it came from', async () => {
+    const account = { id: 'iso-7', name: 'Acme ISO' };
+    const backend = new ActivityBackend([
+      event(3, 2, { type: 'authenticated', actor: { id: 'iso-7', name: 'iso-7' }, from: '203.0.113.7' }),
+      event(2, 3, { type: 'authentication-failed', from: '198.51.100.4' }),
+      event(1, 4, { type: 'secret-reset', actor: account }),
+    ]);
+    const element = await mount<IposKeyActivity>(
+      html`<ipos-key-activity user-role="iso" .backend=${backend}></ipos-key-activity>`,
+    );
+    await loaded(element);
+    const meta = allByPart(element, 'event').map((node) =>
+      node.querySelector('.event-meta')!.textContent!.replace(/\s+/g, ' ').trim(),
+    );
+    expect(meta).to.deep.equal([
+      '2 minutes ago · from 203.0.113.7',
+      '3 minutes ago · from 198.51.100.4',
+      '4 minutes ago · by Acme ISO',
+    ]);
   });
 
   it('shows a failed load with Retry, reports ipos-error, and loads on Retry', async () => {
@@ -184,9 +225,10 @@ describe('ipos-key-activity', () => {
     await settle(element);
     expect(byPart(element, 'base').getAttribute('dir')).to.equal('rtl');
     expect(types(element)).to.deep.equal(['تمت إعادة تعيين المفتاح السري']);
-    expect(element.shadowRoot!.querySelector('time')!.textContent).to.equal(
-      new Intl.RelativeTimeFormat('ar', { numeric: 'always' }).format(-5, 'minute'),
-    );
+    // In Latin digits in every engine (WebKit's own default for Arabic is Arabic-Indic): docs/languages.md says why.
+    const when = element.shadowRoot!.querySelector('time')!.textContent!;
+    expect(when).to.equal(new Intl.RelativeTimeFormat('ar-u-nu-latn', { numeric: 'always' }).format(-5, 'minute'));
+    expect(when).to.include('5');
   });
 
   it('lists, over real HTTP, what the key panel did — generate, copy (a reveal) and reset — in order', async () => {
@@ -212,7 +254,7 @@ describe('ipos-key-activity', () => {
     await settle(element);
     expect(types(activity)).to.deep.equal([
       'Secret key reset',
-      'Secret key shown or copied',
+      'Secret key retrieved to show or copy it',
       'API and Secret keys generated',
     ]);
     const trail = (await session.call('GET', '/credentials/activity')) as ActivityPage;
@@ -224,7 +266,16 @@ describe('ipos-key-activity', () => {
 });
 
 describe('ipos-credentials with the activity trail', () => {
-  it('shows the trail below the key panel when the backend can list activity', async () => {
+  it('shows the trail last, below the keys and the token generator, when the backend can list activity', async () => {
+    const merchant = await mount<IposCredentials>(
+      html`<ipos-credentials
+        user-role="merchant"
+        .backend=${new ReferenceSession('merchant').backend()}
+      ></ipos-credentials>`,
+    );
+    expect(
+      [...merchant.shadowRoot!.querySelector('[part="screen"]')!.children].map((child) => child.localName),
+    ).to.deep.equal(['ipos-key-panel', 'ipos-token-generator', 'ipos-key-activity']);
     const session = new ReferenceSession('iso');
     const element = await mount<IposCredentials>(
       html`<ipos-credentials user-role="iso" .backend=${session.backend()}></ipos-credentials>`,

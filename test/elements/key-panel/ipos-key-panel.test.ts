@@ -1,14 +1,16 @@
 import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../../src/define.js';
 import type { IposKeyPanel } from '../../../src/elements/key-panel/ipos-key-panel.js';
 import type { CopyDetail, ErrorDetail, KeysGeneratedDetail, SecretResetDetail } from '../../../src/elements/events.js';
 import type { UserRole } from '../../../src/contract/roles.js';
 import { ClipboardStub } from '../../support/clipboard-stub.js';
+import { escapeRegExp, spokenText } from '../../support/fixtures.js';
 import { Harness, KeyPanelHarness, type KeyPanelOptions } from '../../support/harness.js';
 import { ConsoleLog, EventLog, findInDom } from '../../support/leak-scan.js';
 import { RecordingBackend } from '../../support/recording-backend.js';
 import { ReferenceSession } from '../../support/reference-session.js';
+import { engine, skipIn } from '../../support/engine.js';
 import { waitUntil } from '../../support/wait.js';
 
 const SECRET_PATTERN = /dskey_[A-Za-z0-9_-]{32}/;
@@ -62,9 +64,22 @@ describe('ipos-key-panel', () => {
       const secret = await session.currentSecret();
       expect(panel.text('api-key')).to.match(/^dakey_[A-Za-z0-9_-]{32}$/);
       expect(panel.text('secret-key')).to.equal(`dskey_${'•'.repeat(28)}${secret.slice(-4)}`);
-      expect(panel.part('secret-key').getAttribute('aria-label')).to.contain(secret.slice(-4));
+      expect(spokenText(panel.part('secret-key').parentElement!)).to.match(
+        new RegExp(`^Hidden, ending in ${escapeRegExp(secret.slice(-4))} Copy Secret Key$`),
+      );
       expectNoSecretLeak(secret);
       await expect(element).to.be.accessible();
+    });
+
+    it('says when the keys were created, and when the secret was last reset only once it was', async () => {
+      const { session, panel } = await panelWithKeys('merchant');
+      const dates = () => panel.element.shadowRoot!.querySelector('.keys + .meta')!.textContent!.replace(/\s+/g, ' ');
+      expect(dates()).to.match(/^ ?Created [^·]+$/);
+      await panel.reset();
+      await waitUntil(() => events.of('ipos-secret-reset').length === 1, 'no reset');
+      await panel.settle();
+      expect(dates()).to.match(/^ ?Created .+ · Secret last reset .+$/);
+      expect(session.requests).to.include('POST /credentials/secret/reset');
     });
 
     it('lists the scopes the backend reports, labelled as what the keys can access', async () => {
@@ -152,7 +167,8 @@ describe('ipos-key-panel', () => {
       button.click();
       button.click();
       await element.updateComplete;
-      expect(button.disabled).to.equal(true);
+      // Busy, but still focusable: a keyboard user's focus stays on it until the keys replace it.
+      expect(button.getAttribute('aria-disabled')).to.equal('true');
       expect(button.textContent?.trim()).to.equal('Generating…');
       await panel.waitForStatus('generated successfully');
       expect(session.requests.filter((request) => request === 'POST /credentials')).to.have.length(1);
@@ -313,6 +329,52 @@ describe('ipos-key-panel', () => {
     });
   });
 
+  describe('what a screen reader hears', () => {
+    it('the secret as words, not an image, a prefix and 28 bullets; Reset with no "not disabled"', async () => {
+      const { session, panel } = await panelWithKeys('iso', { allowReveal: true });
+      const hint = (await session.currentSecret()).slice(-4);
+      const apiKey = panel.text('api-key');
+      const spoken = spokenText(panel.element.shadowRoot!.querySelector('.keys')!);
+      expect(spoken).to.equal(
+        `API Key ${apiKey} Copy API Key Secret Key Hidden, ending in ${hint} Show Secret Key Copy Secret Key`,
+      );
+      expect(spoken).not.to.match(/•|image|dskey_/);
+      const reset = panel.part('reset-button');
+      expect(reset.hasAttribute('aria-disabled'), 'aria-disabled="false" is read out').to.equal(false);
+      expect(spokenText(reset)).to.equal('Reset Secret Key');
+    });
+  });
+
+  describe('at 375 px', () => {
+    /** web-test-runner sets the viewport through Playwright or Puppeteer only; WebKit runs over WebDriver classic. */
+    const NO_VIEWPORT = ['webkit'] as const;
+    const resizes = !(NO_VIEWPORT as readonly string[]).includes(engine);
+    before(() => resizes && setViewport({ width: 375, height: 800 }));
+    after(() => resizes && setViewport({ width: 800, height: 600 }));
+
+    /** How many lines a part's text takes on screen. */
+    const lines = (node: Element) => {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.bottom))).size;
+    };
+
+    it('keeps the API key and the masked secret each on one line, whole and unscrolled', async function () {
+      skipIn(
+        this,
+        NO_VIEWPORT,
+        "the test runner cannot set the viewport here (its setViewport needs Playwright or Puppeteer; WebKitGTK's WebDriver classic has neither)",
+      );
+      const { panel } = await panelWithKeys('merchant');
+      for (const name of ['api-key', 'secret-key']) {
+        const part = panel.part(name);
+        expect(lines(part), `${name} wraps`).to.equal(1);
+        expect(part.scrollWidth, `${name} is cut off`).to.be.at.most(part.clientWidth);
+        expect(part.getBoundingClientRect().right).to.be.at.most(document.documentElement.clientWidth);
+      }
+    });
+  });
+
   describe('reset', () => {
     it('asks for confirmation, saying what breaks, with focus inside the dialog', async () => {
       const { panel, element } = await panelWithKeys('iso');
@@ -361,7 +423,7 @@ describe('ipos-key-panel', () => {
       expect((await session.authenticate(apiKey, newSecret)).status).to.equal(200);
       const [detail] = events.of<SecretResetDetail>('ipos-secret-reset');
       expect(detail).to.include({ apiKey, secretKeyHint: newSecret.slice(-4) });
-      expect(panel.focusedPart).to.equal('reset-button');
+      expect(panel.focusedPart).to.equal('copy-secret-key');
       expectNoSecretLeak(newSecret);
       expectNoSecretLeak(oldSecret);
     });

@@ -30,7 +30,7 @@ async function mountReset(initial: Settings = {}) {
         hideSecret: () => hidden++,
       }),
     // The button lives in the panel's actions; here it stands beside the dialog.
-    (flow) => html`${flow.renderButton()} ${flow.render()}`,
+    (flow) => html`<button part="reset-button" @click=${() => flow.open()}>Reset</button> ${flow.render()}`,
   );
   return mounted;
 }

@@ -1,19 +1,29 @@
 /** The grace window flow on its own: the previous secret's countdown, and revoking it with a confirmation. */
 import { expect, oneEvent } from '@open-wc/testing';
 import type { PreviousSecretRevokedDetail } from '../../../src/elements/events.js';
+import { GraceWindow } from '../../../src/elements/key-panel/grace-window.js';
 import { RevokeDialog } from '../../../src/elements/key-panel/revoke-dialog.js';
 import { allByPart, byPart } from '../../support/fixtures.js';
 import { mountFlow, unmountFlow, type Flow } from '../../support/flow-host.js';
 import { waitUntil } from '../../support/wait.js';
 
-let mounted: Flow<RevokeDialog> | undefined;
+/** The grace window as the key panel shows it, and the revoke's confirmation its button opens. */
+interface Revoke {
+  window: GraceWindow;
+  dialog: RevokeDialog;
+}
+
+let mounted: Flow<Revoke> | undefined;
 afterEach(() => mounted && unmountFlow(mounted));
 
 /** A host whose account was reset with a grace window of `graceMinutes` (none: no window) before it loaded. */
 async function mountRevoke(graceMinutes?: number) {
   mounted = await mountFlow(
-    (port) => new RevokeDialog(port),
-    (flow) => [flow.renderWindow(), flow.render()],
+    (port) => {
+      const dialog = new RevokeDialog(port);
+      return { dialog, window: new GraceWindow(port, dialog.open) };
+    },
+    (flow) => [flow.window.render(), flow.dialog.render()],
   );
   if (graceMinutes !== undefined) {
     await mounted.account.resetSecret(graceMinutes);
@@ -23,10 +33,10 @@ async function mountRevoke(graceMinutes?: number) {
   return mounted;
 }
 
-const part = (flow: Flow<RevokeDialog>, name: string) => byPart(flow.host, name);
-const dialog = (flow: Flow<RevokeDialog>) => part(flow, 'revoke-dialog') as HTMLDialogElement;
+const part = (flow: Flow<Revoke>, name: string) => byPart(flow.host, name);
+const dialog = (flow: Flow<Revoke>) => part(flow, 'revoke-dialog') as HTMLDialogElement;
 
-describe('RevokeDialog', () => {
+describe('GraceWindow and RevokeDialog', () => {
   it('shows no window and no button when the previous secret stopped at the reset', async () => {
     const flow = await mountRevoke(0);
     expect(allByPart(flow.host, 'previous-secret')).to.have.length(0);
@@ -35,7 +45,7 @@ describe('RevokeDialog', () => {
 
   it('during a window, says when the previous secret stops working, with its Revoke button', async () => {
     const flow = await mountRevoke(60);
-    expect(part(flow, 'previous-secret').textContent).to.match(/stops working in (59|60) minutes/);
+    expect(part(flow, 'previous-secret').textContent).to.match(/stops working in (1 hour|59 minutes)/);
     expect(allByPart(flow.host, 'revoke-previous-button')).to.have.length(1);
   });
 

@@ -169,6 +169,11 @@ describe('last used', () => {
     const never = await panel({ backend: await reporting({ lastUsedAt: null }) });
     expect(byPart(never.element, 'last-used').textContent!.trim()).to.equal('Never used.');
 
+    const justUsed = await panel({
+      backend: await reporting({ lastUsedAt: new Date(Date.now() - 2_000).toISOString(), lastUsedFrom: '203.0.113.7' }),
+    });
+    expect(byPart(justUsed.element, 'last-used').textContent!.trim()).to.equal('Last used just now from 203.0.113.7.');
+
     // The reference backend reports last use now: an older backend is one without the fields.
     const older = await panel({ backend: await reporting({ lastUsedAt: undefined, lastUsedFrom: undefined }) });
     expect(allByPart(older.element, 'last-used')).to.have.length(0);

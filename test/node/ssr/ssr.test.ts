@@ -17,7 +17,8 @@ const merchant = { role: 'merchant', credentials: merchantCredentials, terminals
 describe('renderCredentialsScreen', () => {
   it('renders one <ipos-credentials> with declarative shadow roots for it and every element inside', async () => {
     const html = await renderCredentialsScreen({ ...merchant, activity: emptyActivity, apiBase: '/api/ipos' });
-    expect(html.startsWith('<ipos-credentials')).toBe(true);
+    // The inline script that keeps clicks made before hydration, then the element.
+    expect(html).toMatch(/^<script>[^<]+<\/script><ipos-credentials /);
     expect(html.endsWith('</ipos-credentials>')).toBe(true);
     for (const tag of [
       'ipos-credentials',
@@ -63,6 +64,19 @@ describe('renderCredentialsScreen', () => {
       terminals: merchantTerminals,
       activity: emptyActivity,
     });
+  });
+
+  it('keeps clicks made before hydration with one inline script, carrying the page’s CSP nonce when given', async () => {
+    const plain = await renderCredentialsScreen(merchant);
+    const scripts = (html: string) => [...html.matchAll(/<script([^>]*)>/g)].map((match) => match[1]);
+    expect(scripts(plain)).toEqual(['', ' type="application/json" data-ipos-initial']);
+    expect(plain).toContain('addEventListener("click"');
+    const withNonce = await renderCredentialsScreen({ ...merchant, nonce: 'r4nd"<m' });
+    expect(scripts(withNonce)[0]).toBe(' nonce="r4nd&quot;&lt;m"');
+    // Before the element: it runs before any of the screen is on view.
+    expect(withNonce.startsWith('<script nonce=')).toBe(true);
+    expect(withNonce.indexOf('<ipos-credentials')).toBeGreaterThan(withNonce.indexOf('</script>'));
+    expect(withNonce.endsWith('</script></ipos-credentials>')).toBe(true);
   });
 
   it('drops a secretKey field from the data and never renders it', async () => {
