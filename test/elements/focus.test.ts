@@ -22,6 +22,11 @@ async function enterOn(harness: Harness, part: string): Promise<void> {
   await sendKeys({ press: 'Enter' });
 }
 
+/** Whether the confirmation is open: false while its module is still on its way (it loads after the keys). */
+function dialogOpen(harness: Harness, part: 'dialog' | 'revoke-dialog'): boolean {
+  return harness.parts(part).some((dialog) => (dialog as HTMLDialogElement).open);
+}
+
 /** The part name of the focused element, through every shadow root; `body` when focus fell to the page. */
 function focusedPart(): string {
   let focused = document.activeElement;
@@ -62,7 +67,7 @@ describe('focus after an action', () => {
   it('a confirmed reset puts focus on Copy Secret Key, for the new secret', async () => {
     const panel = await KeyPanelHarness.mount(await keysOf('iso'));
     await enterOn(panel, 'reset-button');
-    await waitUntil(() => panel.dialog.open, 'the dialog did not open');
+    await waitUntil(() => dialogOpen(panel, 'dialog'), 'the dialog did not open');
     await enterOn(panel, 'confirm-button');
     await waitUntil(() => events.of('ipos-secret-reset').length === 1, 'no reset');
     await waitUntil(() => panel.focusedPart === 'copy-secret-key', `focus went to ${focusedPart()}`);
@@ -72,7 +77,7 @@ describe('focus after an action', () => {
     const session = await keysOf('iso');
     const panel = await KeyPanelHarness.mount(session);
     await enterOn(panel, 'reset-button');
-    await waitUntil(() => panel.dialog.open, 'the dialog did not open');
+    await waitUntil(() => dialogOpen(panel, 'dialog'), 'the dialog did not open');
     await sendKeys({ press: 'Escape' });
     await waitUntil(() => panel.focusedPart === 'reset-button', `focus went to ${focusedPart()}`);
     expect(session.requests).not.to.include('POST /credentials/secret/reset');
@@ -81,7 +86,7 @@ describe('focus after an action', () => {
   it('a confirmed revoke puts focus on Reset, the next control, once its own button went with the window', async () => {
     const panel = await KeyPanelHarness.mount(await keysOf('merchant', 60), { graceOptions: '0,60' });
     await enterOn(panel, 'revoke-previous-button');
-    await waitUntil(() => panel.revokeDialog.open, 'the dialog did not open');
+    await waitUntil(() => dialogOpen(panel, 'revoke-dialog'), 'the dialog did not open');
     await enterOn(panel, 'revoke-confirm-button');
     await waitUntil(() => events.of('ipos-previous-secret-revoked').length === 1, 'no revoke');
     await waitUntil(() => panel.focusedPart === 'reset-button', `focus went to ${focusedPart()}`);

@@ -391,7 +391,8 @@ export class IposKeyPanel extends IposElement {
     }
     this.requestUpdate();
     await super.getUpdateComplete();
-    this.dialogs?.[which].open();
+    // The panel may have left the page while the module came: a dialog out of the document cannot be shown.
+    if (this.isConnected) this.dialogs?.[which].open();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
