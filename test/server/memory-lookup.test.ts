@@ -1,7 +1,8 @@
 /**
  * The memory store finds an API key's row in one step however many accounts it holds: with 30,000 accounts an
  * unknown key takes about as long as a known one (a scan of every row took 10× longer, and CPU per request).
- * Compared as a ratio of interleaved batches, never against a fixed time.
+ * Compared as a ratio of interleaved batches, never against a fixed time: the fastest batch of each, since a busy
+ * machine only ever adds time to a batch (a median of small batches read 6× once with a CPU hog beside the run).
  */
 import { describe, expect, it } from 'vitest';
 import type { KeyRow } from '../../src/server/store.js';
@@ -44,10 +45,10 @@ describe('the memory store with 30,000 accounts', () => {
     const known: number[] = [];
     const unknown: number[] = [];
     for (let round = 0; round < 15; round++) {
-      known.push(await batch(['index-0', 'other-key-id-index']));
-      unknown.push(await batch(['index-unknown', 'other-key-id-index']));
+      // One index each: a second unknown one in both batches would hide a scan behind the scan it costs both.
+      known.push(await batch(['index-0']));
+      unknown.push(await batch(['index-unknown']));
     }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
-    expect(median(unknown) / median(known)).toBeLessThan(3);
+    expect(Math.min(...unknown) / Math.min(...known)).toBeLessThan(3);
   });
 });
