@@ -6,7 +6,8 @@
  * exit; every answer is 200 or 503 `DATABASE_UNAVAILABLE` with `Retry-After`; the first 200 after each
  * fault comes with no restart of ours; and once every request is retried with its own `Idempotency-Key`,
  * each account has exactly one rotation per key, each acknowledged reset replays its first answer, and
- * every row opens, matches its hint and authenticates.
+ * every row opens, matches its hint and authenticates. authenticate-token, whose lookups and records go in groups,
+ * is driven the same way: every answer 200 or 503, every acknowledged attempt audited.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -280,4 +281,111 @@ describe('PostgreSQL going away under concurrent resets', () => {
     );
     await expectNothingLost(load);
   }, 180_000); // a 10 s outage, then recovery and the check of every reset: past 60 s at a load average of 25
+});
+
+describe('authenticate-token while PostgreSQL goes away', () => {
+  interface Attempt {
+    status: number;
+    retryAfter: string | null;
+    errorCode?: string;
+  }
+
+  /** iPOSpays' route in concurrent loops on one key, so that lookups and records go in groups while the faults hit. */
+  function authenticateLoops(base: string, apiKey: string, secretKey: string, loops: number) {
+    const attempts: Attempt[] = [];
+    let running = true;
+    const looping = Array.from({ length: loops }, async () => {
+      while (running) {
+        try {
+          const response = await fetch(`${base}/authenticate-token`, {
+            method: 'POST',
+            headers: { apiKey, secretKey },
+          });
+          const body = (await response.json()) as { errorCode?: string };
+          attempts.push({ status: response.status, retryAfter: response.headers.get('Retry-After'), ...body });
+          if (response.status !== 200) await pause(50);
+        } catch {
+          attempts.push({ status: 0, retryAfter: null });
+        }
+      }
+    });
+    const okCount = () => attempts.filter((attempt) => attempt.status === 200).length;
+    return {
+      attempts,
+      /** Resolves once `more` further attempts were acknowledged. */
+      async acknowledged(more: number): Promise<void> {
+        const target = okCount() + more;
+        while (okCount() < target) {
+          if (attempts.some((attempt) => attempt.status === 0)) throw new Error('the server stopped answering');
+          await pause(20);
+        }
+      },
+      async stop(): Promise<void> {
+        running = false;
+        await Promise.all(looping);
+      },
+    };
+  }
+
+  it('answers every attempt 200 or 503 through terminations and a restart, and audits every one it acknowledged', async () => {
+    const limits = { rateLimits: { authenticate: { limit: 1_000_000, windowSeconds: 60 } } };
+    const instance = startInstance(['serve', `own-pool:${url}`, JSON.stringify(limits)]);
+    const base = await instance.baseUrl();
+    const account = `authenticating-${randomUUID()}`;
+    const headers = { 'X-Test-Account': account };
+    const generated = (await (await fetch(`${base}/credentials`, { method: 'POST', headers })).json()) as {
+      keys: { apiKey: string };
+    };
+    const { secretKey } = (await (
+      await fetch(`${base}/credentials/secret/reveal`, { method: 'POST', headers })
+    ).json()) as { secretKey: string };
+    const load = authenticateLoops(base, generated.keys.apiKey, secretKey, 8);
+    try {
+      await load.acknowledged(20);
+      const admin = new pg.Client({ connectionString: postgres.url });
+      admin.on('error', () => {});
+      await admin.connect();
+      // Every 60 ms, every connection of this database: until many attempts were caught by one.
+      for (
+        let round = 0;
+        round < 300 && load.attempts.filter((attempt) => attempt.status === 503).length < 30;
+        round++
+      ) {
+        const { rows } = await admin.query<{ pid: number }>(
+          'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [database],
+        );
+        for (const { pid } of rows) await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+        await pause(60);
+      }
+      await admin.end();
+      await load.acknowledged(20);
+      await postgres.restart();
+      // Served again with no restart of the server: the groups go on after a failed write.
+      await load.acknowledged(20);
+    } finally {
+      await load.stop();
+    }
+
+    expect(instance.child.exitCode, 'the server exited').toBeNull();
+    expect(instance.stderr(), 'a stack trace').not.toMatch(/\n\s+at /);
+    const statuses = new Set(load.attempts.map((attempt) => attempt.status));
+    expect([...statuses].sort()).toEqual([200, 503]);
+    for (const refused of load.attempts.filter((attempt) => attempt.status === 503)) {
+      expect(refused.errorCode).toBe('DATABASE_UNAVAILABLE');
+      expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+    }
+    // An acknowledged authentication is audited; one whose answer was lost to the fault may be audited too.
+    const acknowledged = load.attempts.filter((attempt) => attempt.status === 200).length;
+    const [audited] = await sql<{ count: string }>(
+      `SELECT count(*) FROM ipos_audit_log WHERE account_id = $1 AND type = 'authenticated'`,
+      [account],
+    );
+    expect(Number(audited!.count)).toBeGreaterThanOrEqual(acknowledged);
+    expect(Number(audited!.count)).toBeLessThanOrEqual(load.attempts.length);
+    console.log(
+      `[reliability] authenticate-token in 8 loops through terminations and a fast restart: ${acknowledged} acknowledged, ` +
+        `${load.attempts.length - acknowledged} answered 503 DATABASE_UNAVAILABLE, ${audited!.count} audited`,
+    );
+  }, 180_000);
 });
