@@ -90,12 +90,8 @@ export function nodeMiddleware(
           `ipos-credentials: a body parser mounted before nodeMiddleware() read the request body of ${req.method} ${url.split('?')[0]}; mount nodeMiddleware() before express.json() (or mount the parser on your own routes only) — answered 500 until then.`,
         );
       }
-      const problem = {
-        errorCode: 'INTERNAL_ERROR',
-        errorMessage: 'The credentials server was mounted after a body parser.',
-      };
-      res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-      return void res.end(JSON.stringify(problem));
+      const problem = new Problem(500, 'INTERNAL_ERROR', 'The credentials server was mounted after a body parser.');
+      return void writeResponse(toResponse(problem.toAnswer()), res).catch(next);
     }
     answerNodeRequest(handler, req, url, settings)
       .then((response) => writeResponse(response, res))
