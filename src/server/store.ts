@@ -7,6 +7,17 @@
 import type { ActivityType, UserRole } from '../contract/vocabulary.js';
 import type { SealedValue } from './crypto.js';
 
+/** Failed authentications with unknown API keys are counted per minute of this many ms (see `appendAudit`). */
+export const UNKNOWN_KEY_ATTEMPT_MINUTE_MS = 60_000;
+
+/** The minute an unknown-key attempt at `at` is counted in. */
+export function unknownKeyAttemptMinute(at: number): number {
+  return Math.floor(at / UNKNOWN_KEY_ATTEMPT_MINUTE_MS) * UNKNOWN_KEY_ATTEMPT_MINUTE_MS;
+}
+
+/** How long those counts, and rate windows by default, are kept before a sweep forgets them. */
+export const SWEPT_AFTER_MS = 24 * 60 * 60_000;
+
 /**
  * Thrown by a store when its database cannot be reached (a lost connection, a server restarting or stopped):
  * answered 503 `DATABASE_UNAVAILABLE` with `Retry-After`, never a 500. The request may be retried as it was.

@@ -15,6 +15,7 @@ import type {
   StoredAuditEvent,
   StoredReplay,
 } from '../store.js';
+import { SWEPT_AFTER_MS, unknownKeyAttemptMinute } from '../store.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -147,7 +148,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     /** An account's event joins its log; a stranger's (no account) is only counted by minute. */
     const appendAudit = (event: AuditEvent) => {
       if (event.accountId === null) {
-        const minute = Math.floor(event.at / 60_000) * 60_000;
+        const minute = unknownKeyAttemptMinute(event.at);
         set(unknownKeyAttempts, minute, (unknownKeyAttempts.get(minute) ?? 0) + 1);
         return;
       }
@@ -343,10 +344,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       queue = run.catch(() => undefined);
       return run;
     },
-    async sweep(now, rateWindowsBefore = now - 24 * 60 * 60_000) {
+    async sweep(now, rateWindowsBefore = now - SWEPT_AFTER_MS) {
       for (const [id, replay] of replays) if (replay.answer && replay.expiresAt <= now) placeReplay(id, undefined);
       for (const minute of unknownKeyAttempts.keys())
-        if (minute < now - 24 * 60 * 60_000) unknownKeyAttempts.delete(minute);
+        if (minute < now - SWEPT_AFTER_MS) unknownKeyAttempts.delete(minute);
       for (const id of rateWindows.keys()) {
         const windowStart = Number(id.slice(id.lastIndexOf('\n') + 1));
         if (windowStart < rateWindowsBefore) rateWindows.delete(id);

@@ -11,6 +11,7 @@ import type {
   StoreTransaction,
   StoredAuditEvent,
 } from '../store.js';
+import { SWEPT_AFTER_MS, UNKNOWN_KEY_ATTEMPT_MINUTE_MS, unknownKeyAttemptMinute } from '../store.js';
 
 /** Runs one statement with `$1…` parameters. */
 export type SqlQuery = <Row = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<Row[]>;
@@ -133,12 +134,6 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
 ];
-
-/** Unknown-key attempts are counted per minute of this many ms. */
-const MINUTE_MS = 60_000;
-
-/** How long the per-minute counts of unknown-key attempts are kept. */
-const UNKNOWN_KEY_ATTEMPTS_KEPT_MS = 24 * 60 * 60_000;
 
 /** Serialises concurrent migrations from several processes (an arbitrary, fixed advisory lock id). */
 const MIGRATION_LOCK = 7_318_442_019;
@@ -355,7 +350,7 @@ function transactionOver(query: SqlQuery): StoreTransaction {
            WHERE c.account_id = latest.account_id AND (c.last_used_at IS NULL OR c.last_used_at <= latest.at)
          ), unknown AS (
            INSERT INTO ipos_unknown_key_attempts (minute, attempts)
-           SELECT at - at % ${MINUTE_MS}, count(*) FROM attempt WHERE account_id IS NULL GROUP BY 1
+           SELECT at - at % ${UNKNOWN_KEY_ATTEMPT_MINUTE_MS}, count(*) FROM attempt WHERE account_id IS NULL GROUP BY 1
            ON CONFLICT (minute) DO UPDATE SET attempts = ipos_unknown_key_attempts.attempts + excluded.attempts
          )
          INSERT INTO ipos_audit_log (account_id, type, at, actor_id, source)
@@ -457,7 +452,7 @@ function transactionOver(query: SqlQuery): StoreTransaction {
         await query(
           `INSERT INTO ipos_unknown_key_attempts (minute, attempts) VALUES ($1, 1)
            ON CONFLICT (minute) DO UPDATE SET attempts = ipos_unknown_key_attempts.attempts + 1`,
-          [Math.floor(event.at / MINUTE_MS) * MINUTE_MS],
+          [unknownKeyAttemptMinute(event.at)],
         );
         return;
       }
@@ -519,12 +514,10 @@ export function sqlStore(kind: CredentialStore['kind'], client: SqlClient): Cred
     },
     transaction: (work) => client.transaction((query) => work(transactionOver(query))),
     autocommit: (work) => work(transactionOver(client.query)),
-    async sweep(now, rateWindowsBefore = now - 24 * 60 * 60_000) {
+    async sweep(now, rateWindowsBefore = now - SWEPT_AFTER_MS) {
       await client.query('DELETE FROM ipos_idempotency WHERE expires_at <= $1', [now]);
       await client.query('DELETE FROM ipos_rate_windows WHERE window_start < $1', [rateWindowsBefore]);
-      await client.query('DELETE FROM ipos_unknown_key_attempts WHERE minute < $1', [
-        now - UNKNOWN_KEY_ATTEMPTS_KEPT_MS,
-      ]);
+      await client.query('DELETE FROM ipos_unknown_key_attempts WHERE minute < $1', [now - SWEPT_AFTER_MS]);
     },
     close: () => client.close(),
   };
