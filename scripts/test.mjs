@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { delimiter, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stripVTControlCharacters } from 'node:util';
+import { chromiumExecutablePath } from '../test/support/chromium.mjs';
 import { ENGINE_LABELS, parseEngines } from '../test/support/engines.mjs';
 
 /** Why a browser step stays in Chromium: printed with the step, never silently. */
@@ -202,6 +203,11 @@ async function lane(laneSteps) {
   return results;
 }
 
+// The Chromium packaged in @sparticuz/chromium is unpacked into the temporary folder by whoever asks first, and a
+// second runner that finds it half written launches a broken browser: unpack it here, before the runners start.
+// (A machine without it fails in the steps that need it, with their own message.)
+await chromiumExecutablePath().catch(() => undefined);
+
 const [first, ...rest] = selected;
 const firstResult = await run(first);
 const [mainResults, browserResults] = await Promise.all([
@@ -232,12 +238,37 @@ const total = (key) => results.reduce((sum, r) => sum + (r.counts?.[key] ?? 0), 
 const failedSteps = results.filter((r) => !r.ok);
 // A failed check with no failing test of its own (lint, typecheck, a stale document) still counts once.
 const failedChecks = failedSteps.filter((r) => !r.counts?.failed).length;
-if (failedSteps.length) console.log(`\nFailed steps: ${failedSteps.map((r) => r.name).join(', ')}`);
+if (failedSteps.length) {
+  const failures = failedSteps.flatMap((r) => failedTests(r.output).map((line) => `  ${r.name}: ${line}`));
+  if (failures.length) console.log(`\nFailed, with the first line of each error:\n${failures.join('\n')}`);
+  console.log(`\nFailed steps: ${failedSteps.map((r) => r.name).join(', ')}`);
+}
 console.log(
   `\ntests: ${total('passed')} passed, ${total('failed') + failedChecks} failed, ${total('skipped')} skipped`,
 );
 if (report && !failedSteps.length) writeReliabilityReport(results);
 process.exit(failedSteps.length ? 1 : 0);
+
+/**
+ * The failed tests a runner names in its output (web-test-runner's `❌ name`, Vitest's `FAIL  file > name`,
+ * Playwright's `1) [engine] › file › name`), each with its error's first line: the summary is the end of the log,
+ * the part a CI page shows, so it says which test failed and why.
+ */
+function failedTests(output) {
+  const lines = output.split('\n');
+  const header = /^\s*(?:❌ .+|FAIL\s+.*\S\.(?:test|spec)\.\w+ > .+|\d+\) \[\w+\] › .+)$/;
+  const found = new Set();
+  lines.forEach((line, index) => {
+    if (!header.test(line)) return;
+    const following = lines
+      .slice(index + 1, index + 6)
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const error = following.find((l) => /error|expected|timed? ?out|exceeded/i.test(l)) ?? following[0] ?? '';
+    found.add(`${line.trim()}\n      ${error.slice(0, 300)}`);
+  });
+  return [...found].slice(0, 40);
+}
 
 function writeReliabilityReport(finished) {
   const lines = [

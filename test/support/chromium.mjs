@@ -62,3 +62,21 @@ async function resolveChromium() {
     );
   }
 }
+
+/**
+ * Launches Chromium, and once more if its process dies while starting: the packaged headless build has been seen to
+ * crash at start (a SIGSEGV within its first second, once in seven loaded runs of the whole suite), which says nothing of the code under
+ * test. A second failure is reported as it is; a browser that dies after it started fails its tests.
+ * @template T
+ * @param {() => Promise<T>} launch
+ * @returns {Promise<T>}
+ */
+export async function retryingStartCrash(launch) {
+  try {
+    return await launch();
+  } catch (error) {
+    if (!/has been closed|process did exit|browser has disconnected/i.test(String(error?.message))) throw error;
+    console.warn(`Chromium died while starting; starting it once more. (${String(error.message).split('\n')[0]})`);
+    return launch();
+  }
+}

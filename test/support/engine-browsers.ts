@@ -6,7 +6,7 @@
 import { chromium, type Browser as PlaywrightBrowser, type Page as PlaywrightPage } from '@playwright/test';
 import * as puppeteer from 'puppeteer-core';
 import { remote } from 'webdriverio';
-import { chromiumArgs, chromiumExecutablePath } from './chromium.mjs';
+import { chromiumArgs, chromiumExecutablePath, retryingStartCrash } from './chromium.mjs';
 import { EngineTab, type Key, type Target } from './engine-tab.js';
 import type { Engine } from './engines.mjs';
 import { firefoxLaunchOptions } from './firefox.mjs';
@@ -30,10 +30,10 @@ export async function launchEngine(engine: Engine): Promise<EngineBrowser> {
 }
 
 async function launchChromium(): Promise<EngineBrowser> {
-  const browser: PlaywrightBrowser = await chromium.launch({
-    executablePath: await chromiumExecutablePath(),
-    args: chromiumArgs,
-  });
+  const executablePath = await chromiumExecutablePath();
+  const browser: PlaywrightBrowser = await retryingStartCrash(() =>
+    chromium.launch({ executablePath, args: chromiumArgs }),
+  );
   return {
     async newTab(baseURL) {
       // Chromium reads the clipboard only with the permission, as a user grants it.

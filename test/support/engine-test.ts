@@ -3,6 +3,7 @@
  * each worker launches that engine once, and each test gets a fresh `tab` in it (test/support/engine-tab.ts).
  */
 import { test as base } from '@playwright/test';
+import { retryingStartCrash } from './chromium.mjs';
 import { launchEngine, type EngineBrowser } from './engine-browsers.js';
 import type { EngineTab } from './engine-tab.js';
 import type { Engine } from './engines.mjs';
@@ -21,6 +22,18 @@ export const test = base.extend<{ tab: EngineTab }, { engine: Engine; engineBrow
       }
     },
     // A cold browser start on a loaded machine takes a while (Firefox's first profile, WebKit's Xvfb and driver).
+    { scope: 'worker', timeout: 120_000 },
+  ],
+  // Playwright's own Chromium (the `page` of the Chromium-only tests), started as engineBrowser starts it.
+  browser: [
+    async ({ playwright, browserName, launchOptions, headless }, use) => {
+      const browser = await retryingStartCrash(() => playwright[browserName].launch({ ...launchOptions, headless }));
+      try {
+        await use(browser);
+      } finally {
+        await browser.close();
+      }
+    },
     { scope: 'worker', timeout: 120_000 },
   ],
   tab: async ({ engineBrowser, baseURL }, use) => {
