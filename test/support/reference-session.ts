@@ -59,6 +59,11 @@ export class ReferenceSession {
     });
   }
 
+  /** Whether a request of this session's backends is on its way now, its answer not yet in. */
+  get waiting(): boolean {
+    return this.inFlight > 0;
+  }
+
   /** Waits until a request of this session's backends is on its way (an element has just started one). */
   sending(): Promise<void> {
     return waitUntil(() => this.inFlight > 0, `no request of session ${this.id} went out`);

@@ -348,7 +348,8 @@ describe('TokenSession', () => {
       const { tokens, events } = openTab(reference, { backend });
 
       const pending = tokens.getToken();
-      await aTimeout(50);
+      // Disposed while the request is on its way (its answer is 300 ms out), however late this page's timers run.
+      await reference.sending();
       tokens.dispose();
 
       expect((await rejection(pending)).code).to.equal('aborted');
