@@ -65,8 +65,8 @@ async function resolveChromium() {
 
 /**
  * Launches Chromium, and once more if its process dies while starting: the packaged headless build has been seen to
- * crash at start (a SIGSEGV within its first second, once in seven loaded runs of the whole suite), which says nothing of the code under
- * test. A second failure is reported as it is; a browser that dies after it started fails its tests.
+ * crash at start (a SIGSEGV within its first second, once in seven loaded runs of the whole suite), which says
+ * nothing of the code under test. A second failure is reported as it is; a browser that dies later fails its tests.
  * @template T
  * @param {() => Promise<T>} launch
  * @returns {Promise<T>}
