@@ -3,7 +3,7 @@
  * writing the clicks out, and reads it back by part. One per element; every action waits until the element and
  * everything it rendered has settled.
  */
-import { fixture, html } from '@open-wc/testing';
+import { fixture, html, oneEvent } from '@open-wc/testing';
 import { nothing } from 'lit';
 import { sendKeys } from '@web/test-runner-commands';
 import type { CredentialsBackend } from '../../src/backend/credentials-backend.js';
@@ -133,6 +133,17 @@ export class KeyPanelHarness extends Harness<IposKeyPanel> {
   async reset(options: { phrase?: string; grace?: number } = {}): Promise<void> {
     await this.openReset(options);
     await this.click('confirm-button');
+  }
+
+  /**
+   * Presses Escape in an open dialog and waits for its `close` event: the browser closes the dialog at once and
+   * fires `close` a task later, which is when the panel hands focus back.
+   */
+  async escape(dialog: HTMLDialogElement): Promise<void> {
+    const closed = oneEvent(dialog, 'close');
+    await sendKeys({ press: 'Escape' });
+    await closed;
+    await this.settle();
   }
 
   /** Ends the grace window as a user does: its Revoke button, then the confirmation. */

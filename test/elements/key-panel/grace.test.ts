@@ -171,8 +171,7 @@ describe('ipos-key-panel grace windows', () => {
       expect(dialog.textContent).to.contain('Revoke the previous secret key?').and.contain('stops working immediately');
       expect(panel.focusedPart).to.equal('revoke-cancel-button');
       await expect(panel.element).to.be.accessible();
-      await sendKeys({ press: 'Escape' });
-      await panel.settle();
+      await panel.escape(dialog);
       expect(dialog.open).to.equal(false);
       expect(panel.focusedPart).to.equal('revoke-previous-button');
       expect(session.requests).not.to.include('POST /credentials/secret/previous/revoke');

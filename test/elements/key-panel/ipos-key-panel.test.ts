@@ -399,8 +399,7 @@ describe('ipos-key-panel', () => {
           expect(panel.dialog.contains(focused), `focus left the dialog for ${panel.focusedPart}`).to.equal(true);
         expect(document.activeElement === document.body || document.activeElement === element).to.equal(true);
       }
-      await sendKeys({ press: 'Escape' });
-      await panel.settle();
+      await panel.escape(panel.dialog);
       expect(panel.dialog.open).to.equal(false);
       expect(panel.focusedPart).to.equal('reset-button');
       expect(session.requests).not.to.include('POST /credentials/secret/reset');
