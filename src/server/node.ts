@@ -109,8 +109,10 @@ export function nodeListener(
     answerNodeRequest(handler, req, req.url ?? '/', settings)
       .then((response) => writeResponse(response, res))
       .catch(() => {
-        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-        res.end('{"errorCode":"INTERNAL_ERROR","errorMessage":"The request could not be read."}');
+        // Nothing more can be said on an answer already under way; otherwise a Problem like every other answer.
+        if (res.headersSent) return void res.destroy();
+        const problem = new Problem(500, 'INTERNAL_ERROR', 'The request could not be answered.');
+        writeResponse(toResponse(problem.toAnswer()), res).catch(() => res.destroy());
       });
   };
 }
@@ -162,6 +164,10 @@ export async function answerNodeRequest(
   const scheme = forwardedProto === 'https' || encrypted ? 'https' : 'http';
   // The Host header names the origin the browser thinks it talks to: what same-origin checks compare with.
   const origin = `${scheme}://${host && HOST_PATTERN.test(host) ? host : 'localhost'}`;
+  // Node passes on targets no URL parser accepts (`http://[x`, a port of 99999): the client's error, said as one.
+  if (!URL.canParse(url, origin)) {
+    return closing(toResponse(new Problem(400, 'INVALID_REQUEST', 'The request target is not a URL.').toAnswer()));
+  }
   const body = await readBody(req, handler.maxBodyBytes, settings.bodyTimeoutMs);
   if (body.timedOut) {
     const problem = new Problem(408, 'REQUEST_TIMEOUT', 'The body took too long to arrive; send it again.');

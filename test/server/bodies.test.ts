@@ -162,3 +162,22 @@ describe.each([
     expect(answer.headers.get('connection')).not.toBe('close');
   });
 });
+
+describe('http.createServer(nodeListener(…)) and a request target no URL parser accepts', () => {
+  // Node's parser passes these on; building the Fetch Request from them threw, and the client got a 500.
+  it.each(['http://[x/api/ipos/credentials', 'http://127.0.0.1:99999/api/ipos/credentials'])(
+    'answers GET %s 400 INVALID_REQUEST, closes, and serves the next client',
+    async (target) => {
+      const port = await listen(createServer(nodeListener(testServer(memoryStore()))));
+      const result = await exchange(port, head('', `GET ${target}`), Buffer.alloc(0), { maxBytes: 0 });
+      expect(result.answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect(result.answer).toMatch(/"errorCode":"INVALID_REQUEST"/);
+      expect(result.answer.toLowerCase()).toContain('connection: close');
+      expect(result.closedByServer).toBe(true);
+      const next = await fetch(`http://127.0.0.1:${port}/api/ipos/credentials`, {
+        headers: { 'X-Test-Account': 'bodies' },
+      });
+      expect(next.status).toBe(200);
+    },
+  );
+});
